@@ -1,0 +1,37 @@
+// The seams between decisions and the system (ninja's DiskInterface idea): each has a real
+// implementation in probe/ and a fake in tests/.
+#pragma once
+
+#include <string>
+
+#include "core/duration.h"
+#include "core/result.h"
+#include "core/sample.h"
+
+namespace headroom {
+
+// Reads one Sample of the pool. Implementations keep their files open and allocate nothing per
+// call once warmed up.
+class MemorySource {
+ public:
+  virtual ~MemorySource() = default;
+  virtual Status read(Sample& out) = 0;
+};
+
+// The monotonic clock, and sleeping on it.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual Instant now() = 0;
+  virtual void sleep_until(Instant t) = 0;
+};
+
+// Things that must be gone before the gate opens (processes, cgroups, their GPU PIDs).
+class GoneWatch {
+ public:
+  virtual ~GoneWatch() = default;
+  // How many are still present; `what` describes the first one ("pid 4242 (python3) running").
+  virtual Result<int> pending(std::string& what) = 0;
+};
+
+}  // namespace headroom

@@ -1,0 +1,56 @@
+#include "core/wait_loop.h"
+
+#include <algorithm>
+
+namespace headroom {
+
+Result<WaitOutcome> run_gate(Gate& gate, MemorySource& memory, GoneWatch* gone, Clock& clock,
+                             Duration interval, WaitObserver& observer) {
+  WaitOutcome out;
+  Sample sample;
+  const GateConfig& cfg = gate.config();
+  const Instant deadline = cfg.timeout == kForever ? Instant::max() : gate.start() + cfg.timeout;
+  Instant tick = clock.now();
+  for (;;) {
+    if (Status st = memory.read(sample); !st) return st.error();
+    sample.time = clock.now();
+    int pending = 0;
+    if (gone != nullptr) {
+      auto p = gone->pending(out.pending_what);
+      if (!p) return p.error();
+      pending = *p;
+    }
+    if (pending == 0) out.pending_what.clear();
+
+    GateInput in;
+    in.now = sample.time;
+    out.pool = pool_view(sample);
+    in.pool_total = out.pool.total;
+    in.available = out.pool.available;
+    if (sample.psi.present) in.pressure = sample.psi.some.avg10;
+    in.pending = pending;
+    out.verdict = gate.feed(in);
+    ++out.samples;
+    observer.on_sample(sample, out.pool, out.verdict, out.pending_what);
+
+    if (out.verdict.state == GateState::kOpen || out.verdict.state == GateState::kTimedOut) {
+      return out;
+    }
+    if (observer.cancelled()) {
+      out.cancelled = true;
+      return out;
+    }
+    // Fixed ticks: a slow sample does not stretch the period; a missed tick is skipped, not
+    // caught up. Never sleep past the deadline, so a timeout is reported on time.
+    tick += interval;
+    const Instant now = clock.now();
+    if (tick < now) tick = now;
+    clock.sleep_until(std::min(tick, std::max(deadline, now)));
+    if (observer.cancelled()) {
+      out.cancelled = true;
+      return out;
+    }
+  }
+}
+
+}  // namespace headroom

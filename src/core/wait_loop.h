@@ -1,0 +1,36 @@
+// The sampling loop around the Gate: sample, decide, report, sleep, on fixed ticks of the
+// monotonic clock. Shared by `wait` and, before every start, by `run`.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/gate.h"
+#include "core/sources.h"
+
+namespace headroom {
+
+class WaitObserver {
+ public:
+  virtual ~WaitObserver() = default;
+  // Called after every sample with the gate's answer.
+  virtual void on_sample(const Sample& s, const PoolView& pool, const GateVerdict& v,
+                         std::string_view pending_what) = 0;
+  // Polled between samples; true ends the wait early (a signal arrived).
+  virtual bool cancelled() { return false; }
+};
+
+struct WaitOutcome {
+  GateVerdict verdict;
+  PoolView pool;
+  std::string pending_what;
+  int samples = 0;
+  bool cancelled = false;
+};
+
+// Runs until the gate opens, times out, or the observer cancels. Errors from the sources (the
+// pool's cgroup was removed, meminfo became unreadable) end the wait with that error.
+Result<WaitOutcome> run_gate(Gate& gate, MemorySource& memory, GoneWatch* gone, Clock& clock,
+                             Duration interval, WaitObserver& observer);
+
+}  // namespace headroom
