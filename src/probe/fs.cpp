@@ -1,0 +1,131 @@
+#include "probe/fs.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace headroom {
+namespace {
+
+Error sys_error(const std::string& path, int err) {
+  return Error{path + ": " + std::strerror(err), err};
+}
+
+// Big enough for /proc/meminfo and cgroup v1 memory.stat on every kernel seen; grows if not.
+constexpr size_t kInitialBuffer = 8192;
+// A first read shorter than this is the whole file (see ProcFile::read).
+constexpr size_t kWholeFile = 3072;
+// Sanity bound for files that claim to be larger (a fixture gone wrong, a FIFO, /dev/zero).
+constexpr size_t kMaxFile = 16u << 20;
+
+}  // namespace
+
+Root::Root(std::string dir) : dir_(std::move(dir)) {
+  while (!dir_.empty() && dir_.back() == '/')
+    dir_.pop_back();
+}
+
+std::string Root::path(std::string_view abs) const {
+  if (dir_.empty() || abs.empty() || abs.front() != '/') return std::string(abs);
+  std::string out;
+  out.reserve(dir_.size() + abs.size());
+  out += dir_;
+  out += abs;
+  return out;
+}
+
+std::string_view Root::strip(std::string_view real) const {
+  if (!dir_.empty() && real.substr(0, dir_.size()) == dir_ &&
+      (real.size() == dir_.size() || real[dir_.size()] == '/')) {
+    real.remove_prefix(dir_.size());
+    if (real.empty()) return "/";
+  }
+  return real;
+}
+
+ProcFile::~ProcFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+ProcFile::ProcFile(ProcFile&& o) noexcept
+    : fd_(o.fd_), path_(std::move(o.path_)), buf_(std::move(o.buf_)) {
+  o.fd_ = -1;
+}
+
+ProcFile& ProcFile::operator=(ProcFile&& o) noexcept {
+  if (this != &o) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = o.fd_;
+    path_ = std::move(o.path_);
+    buf_ = std::move(o.buf_);
+    o.fd_ = -1;
+  }
+  return *this;
+}
+
+Result<ProcFile> ProcFile::open(std::string path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return sys_error(path, errno);
+  ProcFile f;
+  f.fd_ = fd;
+  f.path_ = std::move(path);
+  f.buf_.resize(kInitialBuffer);
+  return f;
+}
+
+Status ProcFile::reopen() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) return sys_error(path_, errno);
+  return {};
+}
+
+Result<std::string_view> ProcFile::read() {
+  if (fd_ < 0) return Error{path_ + ": not open", EBADF};
+  for (;;) {
+    size_t got = 0;
+    for (;;) {
+      const ssize_t n = ::pread(fd_, buf_.data() + got, buf_.size() - got, static_cast<off_t>(got));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return sys_error(path_, errno);
+      }
+      got += static_cast<size_t>(n);
+      // A kernel seq_file stops short of the request only when its next record would overflow
+      // its page-sized buffer, i.e. after at least a page minus one record. A short first read
+      // well below that is the whole file: stop without the extra syscall (which would make
+      // the kernel generate the file again at the new offset).
+      if (n == 0 || got == buf_.size() || (got == static_cast<size_t>(n) && got < kWholeFile)) {
+        break;
+      }
+    }
+    if (got < buf_.size()) return std::string_view(buf_.data(), got);
+    if (buf_.size() >= kMaxFile) {
+      return Error{path_ + ": larger than " + std::to_string(kMaxFile >> 20) + " MiB", EFBIG};
+    }
+    buf_.resize(buf_.size() * 2);  // the file did not fit: grow once and re-read from the start
+  }
+}
+
+Result<std::string> read_file(const std::string& path) {
+  auto f = ProcFile::open(path);
+  if (!f) return f.error();
+  auto text = f->read();
+  if (!text) return text.error();
+  return std::string(*text);
+}
+
+bool path_exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+bool is_directory(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+}  // namespace headroom

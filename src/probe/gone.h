@@ -1,0 +1,59 @@
+// --gone PID | cgroup:PATH: the previous instance must be gone before the gate opens. A process
+// is gone once it has exited (a zombie counts: its memory is released before it becomes one); a
+// cgroup once it is removed or holds no process. Where NVML answers, none of their PIDs may still
+// be in the GPU's compute process list (driver teardown is asynchronous, FIELD.md section 1).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/gpu.h"
+#include "core/sources.h"
+#include "probe/cgroup.h"
+#include "probe/fs.h"
+
+namespace headroom {
+
+struct GoneSpec {
+  enum class Kind { kPid, kCgroup };
+  Kind kind = Kind::kPid;
+  int pid = 0;
+  std::string cgroup;  // as given after "cgroup:"
+};
+
+// "4242" or "cgroup:/system.slice/sglang.service". Errors say what is expected.
+Result<GoneSpec> parse_gone_spec(std::string_view text);
+
+class ProcessGoneWatch : public GoneWatch {
+ public:
+  // Opens /proc/PID/stat of each process now, so a PID reused later is not mistaken for it.
+  // `gpu` may be null (no NVML check).
+  static Result<std::unique_ptr<ProcessGoneWatch>> open(const Root& root,
+                                                        const std::vector<GoneSpec>& specs,
+                                                        GpuSource* gpu);
+
+  Result<int> pending(std::string& what) override;
+
+ private:
+  struct Proc {
+    int pid = 0;
+    std::string comm;
+    ProcFile stat;  // stays bound to the original process; reads fail once it is reaped
+    bool gone = false;
+  };
+  struct Group {
+    std::string name;
+    ProcFile procs;
+    bool gone = false;
+  };
+  std::vector<Proc> procs_;
+  std::vector<Group> groups_;
+  GpuSource* gpu_ = nullptr;
+  std::vector<uint32_t> watched_pids_;  // every PID seen: for the GPU process list check
+  std::vector<GpuProcess> gpu_procs_;   // reused buffer
+};
+
+}  // namespace headroom

@@ -1,0 +1,41 @@
+// The real MemorySource: /proc/meminfo, the pool's memory cgroup and PSI, all kept open and
+// re-read each sample without allocating.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/sources.h"
+#include "probe/cgroup.h"
+#include "probe/fs.h"
+
+namespace headroom {
+
+class SystemMemorySource : public MemorySource {
+ public:
+  // `cgroup_spec` as for resolve_cgroup(); "self" by default. The pool is the system, narrowed by
+  // the cgroup's limits where it has any (see pool_view()).
+  static Result<std::unique_ptr<SystemMemorySource>> open(const Root& root,
+                                                          std::string_view cgroup_spec);
+
+  Status read(Sample& out) override;
+
+  const CgroupRef& cgroup() const { return cgroup_.ref(); }
+  // Where PSI was read from, or why it is absent ("not available: ...").
+  const std::string& psi_source() const { return psi_source_; }
+  const std::string& meminfo_path() const { return meminfo_.path(); }
+  // The text of /proc/meminfo as last read (valid until the next read()), for `status --json`,
+  // which lists every field without reading the file twice.
+  std::string_view meminfo_text() const { return meminfo_text_; }
+
+ private:
+  SystemMemorySource() = default;
+  ProcFile meminfo_;
+  std::string_view meminfo_text_;
+  CgroupReader cgroup_;
+  ProcFile psi_;
+  std::string psi_source_;
+};
+
+}  // namespace headroom
