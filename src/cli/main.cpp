@@ -1,0 +1,63 @@
+// headroom: start and restart LLM inference servers safely on unified-memory machines.
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <vector>
+
+#include "cli/common.h"
+#include "cli/console.h"
+#include "headroom_version.h"
+
+int main(int argc, char** argv) {
+  using namespace headroom;
+  CLI::App app{
+      "headroom: start and restart LLM inference servers safely on unified-memory GPU machines "
+      "(DGX Spark / GB10, Jetson, Grace Hopper, Strix Halo).\n"
+      "Exit codes: 0 ok, 1 condition not met (timeout, short of memory), 2 usage or input error.",
+      "headroom"};
+  app.set_version_flag("--version", "headroom " HEADROOM_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();  // global options are accepted after the subcommand too
+
+  Globals globals;
+  app.add_option("--root", globals.root,
+                 "Read /proc and /sys under DIR instead of / (for fixture trees and tests; "
+                 "default /)");
+
+  std::vector<Command> commands;
+  commands.push_back(add_status_command(app, globals));
+  commands.push_back(add_wait_command(app, globals));
+
+  // CLI11 reports an unknown command as "A subcommand is required"; say what was wrong.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string names;
+    bool known = false;
+    for (const Command& c : commands) {
+      known |= c.app->get_name() == argv[1];
+      names += (names.empty() ? "" : ", ") + c.app->get_name();
+    }
+    if (!known) {
+      return Console().fail(
+          fmt::format("unknown command \"{}\" (commands: {}; see --help)", argv[1], names));
+    }
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    Console console;
+    std::string msg = e.what();
+    if (msg.empty()) msg = e.get_name();
+    return console.fail(msg + " (run with --help for usage)", 2);
+  }
+  for (const Command& c : commands) {
+    if (c.app->parsed()) return c.run();
+  }
+  return 2;
+}

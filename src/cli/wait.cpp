@@ -1,0 +1,324 @@
+// `headroom wait`: block until memory is really back. Drop-in for the seed script
+// `sglang-wait-memory.sh TARGET_GB MAX_WAIT_S`: `headroom wait 70 300`.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "act/evict.h"
+#include "cli/common.h"
+#include "cli/console.h"
+#include "core/duration.h"
+#include "core/gate.h"
+#include "core/size.h"
+#include "core/text.h"
+#include "core/wait_loop.h"
+#include "probe/clock.h"
+#include "probe/gone.h"
+#include "probe/nvml.h"
+
+namespace headroom {
+namespace {
+
+struct WaitOptions {
+  std::string seed_target;   // positional: GiB, as the seed's `free -g`
+  std::string seed_timeout;  // positional: seconds
+  std::string free;
+  std::string settle = "1s";
+  std::string timeout = "300s";
+  std::string interval = "100ms";
+  std::string cgroup = "self";
+  std::vector<std::string> gone;
+  std::string max_pressure;
+  std::vector<std::string> evict;
+  bool drop_caches = false;
+  bool json = false;
+  bool no_gpu = false;
+};
+
+// Prints one line per change of state (never one per poll) and, on a terminal, a live
+// progress line.
+class WaitPrinter : public WaitObserver {
+ public:
+  WaitPrinter(Console& console, const GateConfig& cfg, bool json)
+      : console_(console), cfg_(cfg), json_(json) {}
+
+  void on_sample(const Sample& s, const PoolView& pool, const GateVerdict& v,
+                 std::string_view pending_what) override {
+    const bool changed = !seen_ || v.state != last_state_ || v.blockers != last_blockers_;
+    seen_ = true;
+    last_state_ = v.state;
+    last_blockers_ = v.blockers;
+    if (changed && v.state != GateState::kOpen && v.state != GateState::kTimedOut) {
+      log(describe(s, pool, v, pending_what));
+    }
+    if (v.state == GateState::kWaiting || v.state == GateState::kSettling) {
+      console_.progress(progress_line(pool, v));
+    }
+  }
+
+  void log(const std::string& text) {
+    if (json_) {
+      console_.note(text);
+    } else {
+      console_.line(text);
+    }
+  }
+
+  std::string describe(const Sample& s, const PoolView& pool, const GateVerdict& v,
+                       std::string_view pending_what) const {
+    if (v.state == GateState::kSettling) {
+      return fmt::format("conditions met ({} available); settling for {}",
+                         format_bytes(pool.available), format_duration(cfg_.settle));
+    }
+    std::string out = "waiting: ";
+    bool first = true;
+    auto sep = [&] {
+      if (!first) out += "; ";
+      first = false;
+    };
+    if (v.blockers & kBlockMemory) {
+      sep();
+      out += fmt::format("{} available, target {} (short by {})", format_bytes(pool.available),
+                         format_bytes(v.target), format_bytes(v.shortfall));
+    }
+    if (v.blockers & kBlockPressure) {
+      sep();
+      out += fmt::format("memory pressure {:.2f}% > {:g}% (PSI some avg10)", s.psi.some.avg10,
+                         *cfg_.max_pressure);
+    }
+    if (v.blockers & kBlockGone) {
+      sep();
+      out += std::string(pending_what);
+    }
+    return out;
+  }
+
+  std::string progress_line(const PoolView& pool, const GateVerdict& v) const {
+    constexpr int kWidth = 24;
+    std::string bar;
+    if (v.target > 0) {
+      const double frac =
+          std::min(1.0, static_cast<double>(pool.available) / static_cast<double>(v.target));
+      const int filled = static_cast<int>(frac * kWidth);
+      bar = fmt::format(" [{}{}]", std::string(static_cast<size_t>(filled), '#'),
+                        std::string(static_cast<size_t>(kWidth - filled), '.'));
+    }
+    return fmt::format("{} {} / {}{} {}", v.state == GateState::kSettling ? "settling" : "waiting",
+                       format_bytes(pool.available),
+                       v.target > 0 ? format_bytes(v.target) : std::string("-"), bar,
+                       format_duration(v.elapsed));
+  }
+
+ private:
+  Console& console_;
+  const GateConfig& cfg_;
+  bool json_;
+  bool seen_ = false;
+  GateState last_state_ = GateState::kWaiting;
+  unsigned last_blockers_ = 0;
+};
+
+Result<GateConfig> gate_config(const WaitOptions& o) {
+  GateConfig cfg;
+  if (!o.seed_target.empty() && !o.free.empty()) {
+    return make_error("give the target either as the first argument or with --free, not both");
+  }
+  if (!o.seed_target.empty()) {
+    auto t = parse_size_spec(o.seed_target, BareNumber::kGibibytes);  // `headroom wait 70` = 70 GiB
+    if (!t) return t.error();
+    cfg.target = *t;
+  } else if (!o.free.empty()) {
+    auto t = parse_size_spec(o.free, BareNumber::kReject);
+    if (!t) return t.error().in("--free");
+    cfg.target = *t;
+  }
+  auto settle = parse_duration(o.settle);
+  if (!settle) return settle.error().in("--settle");
+  if (*settle == kForever) return make_error("--settle: must be finite");
+  cfg.settle = *settle;
+  const std::string& timeout_text = o.seed_timeout.empty() ? o.timeout : o.seed_timeout;
+  auto timeout = parse_duration(timeout_text);
+  if (!timeout) return timeout.error().in("--timeout");
+  // As systemd's TimeoutStartSec=: 0 or "infinity" waits forever.
+  cfg.timeout = timeout->count() == 0 ? kForever : *timeout;
+  if (!o.max_pressure.empty()) {
+    std::string_view p = o.max_pressure;
+    if (!p.empty() && p.back() == '%') p.remove_suffix(1);
+    auto v = parse_decimal(p);
+    if (!v || *v > 100.0) {
+      return make_error(
+          fmt::format("--max-pressure \"{}\": expected a percentage of stalled time, 0 to 100",
+                      o.max_pressure));
+    }
+    cfg.max_pressure = *v;
+  }
+  if (!cfg.target && o.gone.empty() && !cfg.max_pressure) {
+    return make_error(
+        "nothing to wait for: give a target (--free 70G, or `headroom wait 70 300`), --gone PID, "
+        "or --max-pressure");
+  }
+  return cfg;
+}
+
+int run_wait(const WaitOptions& o, const Globals& g) {
+  Console console;
+  auto cfg = gate_config(o);
+  if (!cfg) return console.fail(cfg.error().message);
+  auto interval = parse_duration(o.interval);
+  if (!interval) return console.fail(interval.error().in("--interval").message);
+  if (*interval < std::chrono::milliseconds(10) || *interval > std::chrono::seconds(60)) {
+    return console.fail("--interval: must be between 10ms and 60s");
+  }
+  std::vector<GoneSpec> gone_specs;
+  for (const std::string& s : o.gone) {
+    auto spec = parse_gone_spec(s);
+    if (!spec) return console.fail(spec.error().message);
+    gone_specs.push_back(*spec);
+  }
+
+  const Root root = g.fs_root();
+  auto src = SystemMemorySource::open(root, o.cgroup);
+  if (!src) return console.fail(src.error().message);
+  if (cfg->max_pressure && (*src)->psi_source().rfind("not available", 0) == 0) {
+    console.warn(fmt::format("--max-pressure is ignored: PSI is {}", (*src)->psi_source()));
+  }
+
+  // Page cache first (FIELD.md section 1): it never goes back by itself on these machines.
+  uint64_t evicted = 0;
+  if (o.drop_caches) {
+    if (Status st = drop_caches(root); !st) return console.fail(st.error().message);
+    console.note("dropped the page cache (sync; echo 3 > /proc/sys/vm/drop_caches)");
+  }
+  if (!o.evict.empty()) {
+    auto ev = evict_files(o.evict);
+    if (!ev) return console.fail(ev.error().message);
+    uint64_t before = 0, after = 0;
+    for (const EvictResult& r : *ev) {
+      before += r.before;
+      after += r.after;
+    }
+    evicted = before > after ? before - after : 0;
+    console.note(fmt::format("evicted {} file(s) from the page cache: {} released, {} still cached",
+                             ev->size(), format_bytes(evicted), format_bytes(after)));
+  }
+
+  std::unique_ptr<Nvml> nvml;
+  std::unique_ptr<ProcessGoneWatch> gone;
+  if (!gone_specs.empty()) {
+    if (!o.no_gpu) nvml = std::make_unique<Nvml>();
+    auto w =
+        ProcessGoneWatch::open(root, gone_specs, nvml && nvml->loaded() ? nvml.get() : nullptr);
+    if (!w) return console.fail(w.error().message);
+    gone = std::move(*w);
+  }
+
+  SteadyClock clock;
+  Gate gate(*cfg, clock.now());
+  WaitPrinter printer(console, gate.config(), o.json);
+  {
+    Sample first;
+    if (Status st = (*src)->read(first); !st) return console.fail(st.error().message);
+    const PoolView pool = pool_view(first);
+    printer.log(fmt::format(
+        "pool: {}; target {}, settle {}, timeout {}", pool_label(**src, pool),
+        cfg->target ? format_bytes(cfg->target->resolve(pool.total)) : std::string("none"),
+        format_duration(cfg->settle), format_duration(cfg->timeout)));
+  }
+  auto outcome = run_gate(gate, **src, gone.get(), clock, *interval, printer);
+  console.end_progress();
+  if (!outcome) return console.fail(outcome.error().message);
+
+  const GateVerdict& v = outcome->verdict;
+  const bool open = v.state == GateState::kOpen;
+  if (o.json) {
+    nlohmann::ordered_json j;
+    j["result"] = open ? "open" : "timeout";
+    j["elapsed_s"] = to_seconds(v.elapsed);
+    j["available_bytes"] = v.available;
+    j["target_bytes"] =
+        cfg->target ? nlohmann::ordered_json(v.target) : nlohmann::ordered_json(nullptr);
+    j["short_by_bytes"] = v.shortfall;
+    j["total_bytes"] = outcome->pool.total;
+    nlohmann::ordered_json blockers = nlohmann::ordered_json::array();
+    if (v.blockers & kBlockMemory) blockers.push_back("memory");
+    if (v.blockers & kBlockPressure) blockers.push_back("pressure");
+    if (v.blockers & kBlockGone) blockers.push_back("gone");
+    j["blockers"] = blockers;
+    j["pending"] = outcome->pending_what;
+    j["samples"] = outcome->samples;
+    j["pool"] = pool_label(**src, outcome->pool);
+    j["evicted_bytes"] = evicted;
+    console.line(j.dump());
+    return open ? 0 : 1;
+  }
+  if (open) {
+    console.line(fmt::format("Memory available: {} (target {}) after {}", format_bytes(v.available),
+                             cfg->target ? format_bytes(v.target) : std::string("none"),
+                             format_duration(v.elapsed)));
+    return 0;
+  }
+  std::string msg = fmt::format("Timeout waiting for memory after {}: {} available",
+                                format_duration(v.elapsed), format_bytes(v.available));
+  if (cfg->target) {
+    msg += fmt::format(", target {}", format_bytes(v.target));
+    if (v.shortfall > 0) msg += fmt::format(", short by {}", format_bytes(v.shortfall));
+  }
+  if (v.blockers & kBlockGone) msg += "; " + outcome->pending_what;
+  if (v.blockers & kBlockPressure) msg += "; memory pressure above --max-pressure";
+  if (v.blockers == kBlockNone) msg += "; conditions met but not yet for the settle window";
+  console.line(msg);
+  return 1;
+}
+
+}  // namespace
+
+Command add_wait_command(CLI::App& parent, const Globals& globals) {
+  auto o = std::make_shared<WaitOptions>();
+  CLI::App* cmd = parent.add_subcommand(
+      "wait",
+      "Block until memory is really back: the pool's available memory reaches the target and "
+      "stays there for the settle window, the previous instance is gone, pressure is low. "
+      "Exit 0 when open, 1 on timeout, 2 on bad input.");
+  cmd->add_option(
+      "target_gib", o->seed_target,
+      "Seed-compatible form: target in GiB (as `free -g`), e.g. `headroom wait 70 300`");
+  cmd->add_option("timeout_s", o->seed_timeout, "Seed-compatible form: timeout in seconds")
+      ->check(duration_validator());
+  cmd->add_option("--free", o->free,
+                  "Target: the pool's available memory must reach SIZE (70G = GiB, 70GB = 10^9 "
+                  "bytes, 60% of the pool). No default: a number without a unit is refused")
+      ->check(size_validator(true));
+  cmd->add_option("--settle", o->settle,
+                  "All conditions must hold continuously this long; a dip restarts the window "
+                  "(default 1s: driver teardown returns memory in bursts)")
+      ->check(duration_validator());
+  cmd->add_option("--timeout", o->timeout,
+                  "Give up after this long and exit 1 (default 300s, the seed's; 0 or infinity "
+                  "waits forever). Keep it below systemd's TimeoutStartSec")
+      ->check(duration_validator());
+  cmd->add_option("--interval", o->interval,
+                  "Sampling period on the monotonic clock (default 100ms: one sample costs "
+                  "microseconds)")
+      ->check(duration_validator());
+  cmd->add_option("--cgroup", o->cgroup,
+                  "Memory cgroup that bounds the pool (default 'self': the cgroup headroom runs "
+                  "in, which is the whole system when it has no limit)");
+  cmd->add_option("--gone", o->gone,
+                  "PID or cgroup:PATH that must be gone first (exited / empty) and, where NVML "
+                  "answers, out of the GPU process list; repeatable")
+      ->expected(1, -1);
+  cmd->add_option("--max-pressure", o->max_pressure,
+                  "Also require PSI memory 'some avg10' <= PCT (default: not checked)");
+  cmd->add_option("--evict", o->evict,
+                  "Evict these files or directories from the page cache first (posix_fadvise "
+                  "DONTNEED; no root needed)")
+      ->expected(1, -1);
+  cmd->add_flag("--drop-caches", o->drop_caches,
+                "As root, drop all page cache first: sync; echo 3 > /proc/sys/vm/drop_caches "
+                "(NVIDIA's DGX Spark playbook command)");
+  cmd->add_flag("--json", o->json, "Print one JSON result object on stdout; logs go to stderr");
+  cmd->add_flag("--no-gpu", o->no_gpu, "Do not consult NVML for --gone");
+  return Command{cmd, [o, &globals] { return run_wait(*o, globals); }};
+}
+
+}  // namespace headroom
