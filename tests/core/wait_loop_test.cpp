@@ -1,0 +1,140 @@
+// The sampling loop through fakes: ticks, reporting, errors, cancellation.
+#include "core/wait_loop.h"
+
+#include <gtest/gtest.h>
+
+#include "core/fakes.h"
+
+namespace headroom {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using test::FakeClock;
+using test::FakeGoneWatch;
+using test::FakeMemorySource;
+
+class Recorder : public WaitObserver {
+ public:
+  void on_sample(const Sample&, const PoolView&, const GateVerdict& v,
+                 std::string_view what) override {
+    states.push_back(v.state);
+    last_what = std::string(what);
+  }
+  bool cancelled() override {
+    return cancel_after >= 0 && static_cast<int>(states.size()) >= cancel_after;
+  }
+  std::vector<GateState> states;
+  std::string last_what;
+  int cancel_after = -1;
+};
+
+GateConfig cfg(uint64_t gib, Duration settle, Duration timeout) {
+  GateConfig c;
+  c.target = SizeSpec::of_bytes(gib * kGiB);
+  c.settle = settle;
+  c.timeout = timeout;
+  return c;
+}
+
+TEST(WaitLoop, OpensOnTheFirstTickAfterReleasePlusSettle) {
+  FakeClock clock;
+  const Instant start = clock.now();
+  // Memory comes back 2.35 s after the start.
+  FakeMemorySource mem(clock, 128 * kGiB, [start](Instant t) {
+    return t - start >= milliseconds(2350) ? 80 * kGiB : 20 * kGiB;
+  });
+  Gate gate(cfg(70, seconds(1), seconds(300)), clock.now());
+  Recorder rec;
+  auto out = run_gate(gate, mem, nullptr, clock, milliseconds(100), rec);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->verdict.state, GateState::kOpen);
+  // First good tick at 2.4 s, open at 3.4 s: at most one interval late.
+  EXPECT_EQ(out->verdict.elapsed, milliseconds(3400));
+  EXPECT_EQ(out->samples, 35);
+  EXPECT_EQ(out->pool.available, 80 * kGiB);
+}
+
+TEST(WaitLoop, TimesOutOnTimeEvenWithALongInterval) {
+  FakeClock clock;
+  FakeMemorySource mem(clock, 128 * kGiB, [](Instant) { return 10 * kGiB; });
+  Gate gate(cfg(70, seconds(1), milliseconds(2500)), clock.now());
+  Recorder rec;
+  auto out = run_gate(gate, mem, nullptr, clock, seconds(1), rec);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->verdict.state, GateState::kTimedOut);
+  EXPECT_EQ(out->verdict.elapsed, milliseconds(2500)) << "the sleep is cut at the deadline";
+  EXPECT_EQ(out->verdict.shortfall, 60 * kGiB);
+}
+
+TEST(WaitLoop, WaitsForGoneThenMemory) {
+  FakeClock clock;
+  const Instant start = clock.now();
+  FakeMemorySource mem(clock, 128 * kGiB, [](Instant) { return 100 * kGiB; });
+  FakeGoneWatch gone([start](Instant t) { return t - start < seconds(5) ? 1 : 0; }, clock);
+  Gate gate(cfg(70, Duration{0}, seconds(300)), clock.now());
+  Recorder rec;
+  auto out = run_gate(gate, mem, &gone, clock, milliseconds(100), rec);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->verdict.state, GateState::kOpen);
+  EXPECT_EQ(out->verdict.elapsed, seconds(5));
+  EXPECT_EQ(rec.states.front(), GateState::kWaiting);
+  EXPECT_TRUE(out->pending_what.empty());
+}
+
+TEST(WaitLoop, ReportsWhatIsPendingAtTimeout) {
+  FakeClock clock;
+  FakeMemorySource mem(clock, 128 * kGiB, [](Instant) { return 100 * kGiB; });
+  FakeGoneWatch gone([](Instant) { return 1; }, clock);
+  Gate gate(cfg(70, Duration{0}, seconds(1)), clock.now());
+  Recorder rec;
+  auto out = run_gate(gate, mem, &gone, clock, milliseconds(100), rec);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->verdict.state, GateState::kTimedOut);
+  EXPECT_EQ(out->verdict.blockers, kBlockGone);
+  EXPECT_EQ(out->pending_what, "process 4242 (python3) is still running");
+}
+
+TEST(WaitLoop, ASourceErrorEndsTheWaitWithThatError) {
+  FakeClock clock;
+  FakeMemorySource mem(clock, 128 * kGiB, [](Instant) { return 10 * kGiB; });
+  mem.fail_after = 3;
+  Gate gate(cfg(70, seconds(1), seconds(300)), clock.now());
+  Recorder rec;
+  auto out = run_gate(gate, mem, nullptr, clock, milliseconds(100), rec);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.error().message, "cgroup /pool was removed");
+}
+
+TEST(WaitLoop, CancellationStopsBetweenSamples) {
+  FakeClock clock;
+  FakeMemorySource mem(clock, 128 * kGiB, [](Instant) { return 10 * kGiB; });
+  Gate gate(cfg(70, seconds(1), seconds(300)), clock.now());
+  Recorder rec;
+  rec.cancel_after = 4;
+  auto out = run_gate(gate, mem, nullptr, clock, milliseconds(100), rec);
+  ASSERT_TRUE(out.ok());
+  EXPECT_TRUE(out->cancelled);
+  EXPECT_EQ(out->samples, 4);
+}
+
+TEST(WaitLoop, ASlowSampleDoesNotStretchThePeriod) {
+  // Each read takes 30 ms of the 100 ms period: ticks stay on the 100 ms grid.
+  FakeClock clock;
+  const Instant start = clock.now();
+  std::vector<Duration> seen;
+  FakeMemorySource mem(clock, 128 * kGiB, [&](Instant t) {
+    seen.push_back(t - start);
+    clock.advance(milliseconds(30));
+    return 10 * kGiB;
+  });
+  Gate gate(cfg(70, seconds(1), milliseconds(450)), clock.now());
+  Recorder rec;
+  ASSERT_TRUE(run_gate(gate, mem, nullptr, clock, milliseconds(100), rec).ok());
+  ASSERT_GE(seen.size(), 4u);
+  EXPECT_EQ(seen[1], milliseconds(100));
+  EXPECT_EQ(seen[3], milliseconds(300));
+}
+
+}  // namespace
+}  // namespace headroom

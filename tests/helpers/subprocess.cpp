@@ -1,0 +1,221 @@
+#include "helpers/subprocess.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace headroom::test {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::vector<char*> c_argv(const std::vector<std::string>& v) {
+  std::vector<char*> out;
+  for (const std::string& s : v)
+    out.push_back(const_cast<char*>(s.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
+std::vector<std::string> merged_env(const std::vector<std::string>& extra) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string kv = *e;
+    const std::string key = kv.substr(0, kv.find('='));
+    bool overridden = false;
+    for (const std::string& x : extra)
+      overridden |= x.substr(0, x.find('=')) == key;
+    if (!overridden) env.push_back(kv);
+  }
+  env.insert(env.end(), extra.begin(), extra.end());
+  return env;
+}
+
+[[noreturn]] void exec_child(const std::vector<std::string>& argv,
+                             const std::vector<std::string>& env) {
+  auto a = c_argv(argv);
+  auto e = c_argv(env);
+  ::execve(a[0], a.data(), e.data());
+  if (std::strchr(a[0], '/') == nullptr) ::execvpe(a[0], a.data(), e.data());
+  ::_exit(127);
+}
+
+int remaining_ms(Clock::time_point deadline) {
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  return left < 0 ? 0 : static_cast<int>(left);
+}
+
+}  // namespace
+
+RunResult run(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+              std::chrono::milliseconds timeout) {
+  int out_pipe[2], err_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
+    throw std::runtime_error("pipe failed");
+  }
+  const auto full_env = merged_env(env);
+  const auto start = Clock::now();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(out_pipe[1], STDOUT_FILENO);
+    ::dup2(err_pipe[1], STDERR_FILENO);
+    const int devnull = ::open("/dev/null", O_RDONLY);
+    ::dup2(devnull, STDIN_FILENO);
+    exec_child(argv, full_env);
+  }
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+  RunResult r;
+  const auto deadline = start + timeout;
+  bool killed = false;
+  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+  int open_fds = 2;
+  char buf[65536];
+  while (open_fds > 0) {
+    const int n = ::poll(fds, 2, killed ? 1000 : remaining_ms(deadline));
+    if (n == 0) {
+      if (killed) break;
+      ::kill(pid, SIGKILL);
+      killed = true;
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      const ssize_t got = ::read(fds[i].fd, buf, sizeof buf);
+      if (got <= 0) {
+        ::close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_fds;
+      } else {
+        (i == 0 ? r.out : r.err).append(buf, static_cast<size_t>(got));
+      }
+    }
+  }
+  for (auto& f : fds) {
+    if (f.fd >= 0) ::close(f.fd);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (WIFEXITED(status)) {
+    r.exit_code = WEXITSTATUS(status);
+  } else if (WIFSIGNALED(status)) {
+    r.signal = WTERMSIG(status);
+  }
+  return r;
+}
+
+Child::Child(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
+  int in_pipe[2], out_pipe[2];
+  if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0) {
+    throw std::runtime_error("pipe failed");
+  }
+  const auto full_env = merged_env(env);
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    ::dup2(in_pipe[0], STDIN_FILENO);
+    ::dup2(out_pipe[1], STDOUT_FILENO);
+    exec_child(argv, full_env);
+  }
+  ::close(in_pipe[0]);
+  ::close(out_pipe[1]);
+  in_ = in_pipe[1];
+  out_ = out_pipe[0];
+}
+
+Child::~Child() {
+  if (!reaped_ && pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  if (in_ >= 0) ::close(in_);
+  if (out_ >= 0) ::close(out_);
+}
+
+void Child::send(const std::string& line) {
+  const std::string s = line + "\n";
+  if (::write(in_, s.data(), s.size()) != static_cast<ssize_t>(s.size())) {
+    throw std::runtime_error("write to child failed");
+  }
+}
+
+std::string Child::read_line(std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    const size_t nl = buffer_.find('\n');
+    if (nl != std::string::npos) {
+      std::string line = buffer_.substr(0, nl);
+      buffer_.erase(0, nl + 1);
+      return line;
+    }
+    pollfd p{out_, POLLIN, 0};
+    const int n = ::poll(&p, 1, remaining_ms(deadline));
+    if (n <= 0) return {};
+    char buf[4096];
+    const ssize_t got = ::read(out_, buf, sizeof buf);
+    if (got <= 0) return {};
+    buffer_.append(buf, static_cast<size_t>(got));
+  }
+}
+
+void Child::close_stdin() {
+  if (in_ >= 0) ::close(in_);
+  in_ = -1;
+}
+
+int Child::wait(std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    int status = 0;
+    const pid_t r = ::waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      reaped_ = true;
+      return status;
+    }
+    if (Clock::now() >= deadline) return -1;
+    ::usleep(5000);
+  }
+}
+
+void Child::kill(int sig) {
+  ::kill(pid_, sig);
+}
+
+std::string Child::drain() {
+  std::string out = buffer_;
+  buffer_.clear();
+  char buf[4096];
+  for (;;) {
+    pollfd p{out_, POLLIN, 0};
+    if (::poll(&p, 1, 100) <= 0) break;
+    const ssize_t got = ::read(out_, buf, sizeof buf);
+    if (got <= 0) break;
+    out.append(buf, static_cast<size_t>(got));
+  }
+  return out;
+}
+
+std::string headroom_bin() {
+  return HEADROOM_BIN;
+}
+std::string helper_bin(const std::string& name) {
+  return std::string(HELPERS_DIR) + "/" + name;
+}
+std::string fixtures_dir() {
+  return HEADROOM_FIXTURES;
+}
+std::string scratch_dir() {
+  return HEADROOM_SCRATCH;
+}
+
+}  // namespace headroom::test

@@ -1,0 +1,132 @@
+// `headroom wait` on the real kernel: a memory cgroup as the pool, a process holding memory in
+// it, released on cue. The wait must open after the release, within the settle window + 0.5 s.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <thread>
+
+#include "core/size.h"
+#include "helpers/subprocess.h"
+#include "integration/kernel_cgroup.h"
+
+namespace headroom {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using test::Child;
+using test::KernelCgroup;
+
+double since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// Starts the hold_memory helper inside the cgroup, holding `mib` MiB.
+std::unique_ptr<Child> holder_in(const KernelCgroup& cg, int mib) {
+  auto h = std::make_unique<Child>(std::vector<std::string>{test::helper_bin("hold_memory")});
+  cg.add(h->pid());
+  h->send("alloc " + std::to_string(mib));
+  EXPECT_EQ(h->read_line(), "ok alloc " + std::to_string(static_cast<uint64_t>(mib) << 20));
+  return h;
+}
+
+std::unique_ptr<Child> headroom_wait(std::vector<std::string> args) {
+  args.insert(args.begin(), {test::headroom_bin(), "wait", "--no-gpu"});
+  return std::make_unique<Child>(args);
+}
+
+// Reads the wait's log until its "waiting:" line: it sampled and is blocked.
+void expect_waiting(Child& wait) {
+  std::string line;
+  for (int i = 0; i < 5; ++i) {
+    line = wait.read_line(std::chrono::seconds(10));
+    if (line.rfind("waiting:", 0) == 0) return;
+  }
+  FAIL() << "headroom wait never reported waiting; last line: " << line;
+}
+
+TEST(CgroupWait, OpensAfterTheReleaseWithinSettlePlusHalfASecond) {
+  KernelCgroup cg("opens", 1 * kGiB);
+  if (!cg.skip_reason().empty()) GTEST_SKIP() << cg.skip_reason();
+  auto holder = holder_in(cg, 700);
+  ASSERT_GE(cg.usage(), 700 * kMiB);
+
+  auto wait = headroom_wait(
+      {"--cgroup", cg.name(), "--free", "600M", "--settle", "1s", "--timeout", "30s"});
+  expect_waiting(*wait);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ASSERT_EQ(wait->wait(std::chrono::milliseconds(0)), -1) << "opened before the release";
+
+  holder->send("free");
+  ASSERT_EQ(holder->read_line(), "ok free");
+  const auto released = Clock::now();
+  const int status = wait->wait(std::chrono::seconds(10));
+  const double opened_after = since(released);
+  ASSERT_TRUE(WIFEXITED(status)) << status;
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_GE(opened_after, 0.9) << "must hold for the 1 s settle window after the release";
+  EXPECT_LE(opened_after, 1.5) << "settle window + 0.5 s";
+  const std::string out = wait->drain();
+  EXPECT_NE(out.find("Memory available: "), std::string::npos) << out;
+  std::printf("released -> opened: %.3f s (settle 1 s)\n", opened_after);
+}
+
+TEST(CgroupWait, NeverReleasedTimesOutWithExitOne) {
+  KernelCgroup cg("timeout", 1 * kGiB);
+  if (!cg.skip_reason().empty()) GTEST_SKIP() << cg.skip_reason();
+  auto holder = holder_in(cg, 700);
+  const auto start = Clock::now();
+  const test::RunResult r = test::run({test::headroom_bin(), "wait", "--no-gpu", "--cgroup",
+                                       cg.name(), "--free", "600M", "--timeout", "2s", "--json"});
+  const double took = since(start);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_GE(took, 2.0);
+  EXPECT_LE(took, 3.0);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["result"], "timeout");
+  EXPECT_GT(j["short_by_bytes"].get<uint64_t>(), 200 * kMiB);
+  EXPECT_LT(j["available_bytes"].get<uint64_t>(), 400 * kMiB);
+}
+
+TEST(CgroupWait, GoneWaitsForTheHolderToExit) {
+  KernelCgroup cg("gone", 1 * kGiB);
+  if (!cg.skip_reason().empty()) GTEST_SKIP() << cg.skip_reason();
+  auto holder = holder_in(cg, 100);
+  auto wait = headroom_wait({"--cgroup", cg.name(), "--gone", std::to_string(holder->pid()),
+                             "--gone", "cgroup:" + cg.name(), "--settle", "0", "--timeout", "30s"});
+  expect_waiting(*wait);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_EQ(wait->wait(std::chrono::milliseconds(0)), -1);
+  holder->send("exit");
+  const auto exited = Clock::now();
+  holder->wait();
+  const int status = wait->wait(std::chrono::seconds(10));
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_LE(since(exited), 0.5);
+}
+
+TEST(CgroupWait, ThePoolIsRealTheOomKillerFiresAndStatusCountsIt) {
+  KernelCgroup cg("oom", 256 * kMiB);
+  if (!cg.skip_reason().empty()) GTEST_SKIP() << cg.skip_reason();
+  const uint64_t before = cg.oom_kills();
+  Child hog({test::helper_bin("hold_memory")});
+  cg.add(hog.pid());
+  hog.send("alloc 400");
+  const int status = hog.wait(std::chrono::seconds(20));
+  ASSERT_TRUE(WIFSIGNALED(status)) << "400 MiB in a 256 MiB pool must be killed";
+  EXPECT_EQ(WTERMSIG(status), SIGKILL);
+  EXPECT_EQ(cg.oom_kills(), before + 1);
+
+  const test::RunResult r =
+      test::run({test::headroom_bin(), "status", "--no-gpu", "--cgroup", cg.name(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["pool"]["cgroup"]["oom_kills"], before + 1);
+  EXPECT_EQ(j["pool"]["total_bytes"], 256 * kMiB);
+  EXPECT_EQ(j["pool"]["kind"], "cgroup");
+}
+
+}  // namespace
+}  // namespace headroom

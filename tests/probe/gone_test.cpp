@@ -1,0 +1,113 @@
+// --gone against real processes, and the GPU process list through a fake GpuSource.
+#include "probe/gone.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/fakes.h"
+#include "helpers/subprocess.h"
+
+namespace headroom {
+namespace {
+
+std::unique_ptr<ProcessGoneWatch> watch(const std::vector<GoneSpec>& specs, GpuSource* gpu) {
+  auto w = ProcessGoneWatch::open(Root(), specs, gpu);
+  EXPECT_TRUE(w.ok()) << (w.ok() ? "" : w.error().message);
+  return w.ok() ? std::move(*w) : nullptr;
+}
+
+GoneSpec pid_spec(pid_t pid) {
+  GoneSpec s;
+  s.pid = static_cast<int>(pid);
+  return s;
+}
+
+TEST(GoneSpec, Parses) {
+  EXPECT_EQ(parse_gone_spec("4242")->pid, 4242);
+  auto c = parse_gone_spec("cgroup:/system.slice/sglang.service");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->kind, GoneSpec::Kind::kCgroup);
+  EXPECT_EQ(c->cgroup, "/system.slice/sglang.service");
+  EXPECT_EQ(parse_gone_spec("sglang").error().message,
+            "--gone \"sglang\": expected a process ID or cgroup:PATH");
+  EXPECT_FALSE(parse_gone_spec("0").ok());
+  EXPECT_FALSE(parse_gone_spec("-1").ok());
+  EXPECT_FALSE(parse_gone_spec("99999999").ok());
+  EXPECT_FALSE(parse_gone_spec("cgroup:").ok());
+}
+
+// Waits until the forked child has exec'd (its name is no longer the test's).
+void wait_for_exec(pid_t pid, const std::string& comm) {
+  for (int i = 0; i < 400; ++i) {
+    auto text = read_file("/proc/" + std::to_string(pid) + "/comm");
+    if (text && *text == comm + "\n") return;
+    ::usleep(5000);
+  }
+}
+
+TEST(Gone, ARunningProcessIsPendingUntilItExits) {
+  test::Child child({"/bin/sleep", "30"});
+  wait_for_exec(child.pid(), "sleep");
+  auto w = watch({pid_spec(child.pid())}, nullptr);
+  std::string what;
+  ASSERT_EQ(*w->pending(what), 1);
+  EXPECT_EQ(what, "process " + std::to_string(child.pid()) + " (sleep) is still running");
+  child.kill(SIGKILL);
+  // Not yet reaped: a zombie has already released its memory, so it counts as gone.
+  for (int i = 0; i < 200 && *w->pending(what) != 0; ++i)
+    ::usleep(5000);
+  EXPECT_EQ(*w->pending(what), 0);
+  EXPECT_TRUE(what.empty());
+  child.wait();
+  EXPECT_EQ(*w->pending(what), 0) << "reaped: still gone";
+}
+
+TEST(Gone, APidThatDoesNotExistIsGone) {
+  // Fork a child, reap it: its PID is free now.
+  const pid_t pid = ::fork();
+  if (pid == 0) ::_exit(0);
+  ::waitpid(pid, nullptr, 0);
+  auto w = watch({pid_spec(pid)}, nullptr);
+  std::string what;
+  EXPECT_EQ(*w->pending(what), 0);
+}
+
+TEST(Gone, TheGpuProcessListHoldsTheGateAfterExit) {
+  test::FakeGpuSource gpu;
+  const pid_t pid = ::fork();
+  if (pid == 0) ::_exit(0);
+  ::waitpid(pid, nullptr, 0);
+  gpu.procs = {GpuProcess{static_cast<uint32_t>(pid), 40 * 1024ULL * 1024 * 1024, true, 0},
+               GpuProcess{1, 1024, true, 0}};
+  auto w = watch({pid_spec(pid)}, &gpu);
+  std::string what;
+  EXPECT_EQ(*w->pending(what), 1);
+  EXPECT_EQ(what, "process " + std::to_string(pid) + " still holds 40.0 GiB on GPU 0");
+  gpu.procs.erase(gpu.procs.begin());  // the driver finished tearing it down
+  EXPECT_EQ(*w->pending(what), 0);
+}
+
+TEST(Gone, ACgroupThatDoesNotExistIsGone) {
+  GoneSpec s;
+  s.kind = GoneSpec::Kind::kCgroup;
+  s.cgroup = "/headroom-test-no-such-cgroup";
+  auto w = watch({s}, nullptr);
+  std::string what;
+  EXPECT_EQ(*w->pending(what), 0);
+}
+
+TEST(Gone, ACgroupWithProcessesIsPending) {
+  // This process's own cgroup always holds at least this process.
+  GoneSpec s;
+  s.kind = GoneSpec::Kind::kCgroup;
+  s.cgroup = "self";
+  auto w = watch({s}, nullptr);
+  std::string what;
+  EXPECT_GE(*w->pending(what), 1);
+  EXPECT_NE(what.find("still holds"), std::string::npos) << what;
+}
+
+}  // namespace
+}  // namespace headroom
