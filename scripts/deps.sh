@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# scripts/deps.sh [build|test|all]: installs the Debian packages headroom needs, idempotently.
+#   build: compiler, CMake and the libraries the binary links;
+#   test:  build + what the tests, fuzzers and benchmarks use (clang/libFuzzer, vmtouch, free).
+# Packages already installed are skipped without touching apt; apt-get update runs only when an
+# install fails for want of package lists (a fresh machine).
+set -euo pipefail
+what=${1:-build}
+
+build_pkgs=(
+  cmake make g++ pkg-config
+  libcli11-dev libfmt-dev nlohmann-json3-dev
+)
+test_pkgs=(
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev        # libFuzzer and the sanitizer runtimes for the fuzz build
+  vmtouch                         # the page-cache peer headroom must agree with
+  procps                          # free(1), the peer for MemTotal/MemAvailable
+  util-linux                      # runuser, to test the non-root paths as root
+)
+
+pkgs=("${build_pkgs[@]}")
+case $what in
+  build) ;;
+  test|all) pkgs+=("${test_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|test|all]" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "scripts/deps.sh: missing packages: ${missing[*]}; run as root (or with sudo) to install them" >&2
+  exit 2
+fi
+export DEBIAN_FRONTEND=noninteractive
+echo "installing: ${missing[*]}" >&2
+if ! apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; then
+  apt-get update >/dev/null
+  apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null
+fi
