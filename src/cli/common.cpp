@@ -59,7 +59,7 @@ CLI::Validator size_validator(bool allow_percent) {
         }
         return {};
       },
-      allow_percent ? "SIZE|PCT%" : "SIZE");
+      "");
 }
 
 CLI::Validator duration_validator() {
@@ -68,7 +68,7 @@ CLI::Validator duration_validator() {
         auto d = parse_duration(v);
         return d ? std::string() : d.error().message;
       },
-      "DURATION");
+      "");
 }
 
 }  // namespace headroom

@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
   Globals globals;
   app.add_option("--root", globals.root,
                  "Read /proc and /sys under DIR instead of / (for fixture trees and tests; "
-                 "default /)");
+                 "default /)")
+      ->type_name("DIR");
 
   std::vector<Command> commands;
   commands.push_back(add_status_command(app, globals));

@@ -298,14 +298,17 @@ Command add_status_command(CLI::App& parent, const Globals& globals) {
   cmd->add_option("--cgroup", o->cgroup,
                   "Memory cgroup that bounds the pool: 'self' (default: the cgroup headroom runs "
                   "in; no limit there means the whole system), a cgroup path such as /pool, or "
-                  "its directory under /sys/fs/cgroup");
+                  "its directory under /sys/fs/cgroup")
+      ->type_name("SPEC");
   cmd->add_option("--need", o->need,
                   "Say whether SIZE fits in the pool now (70G = GiB, 70GB = 10^9 bytes, 60% of "
                   "the pool); exit 1 when it does not")
+      ->type_name("SIZE")
       ->check(size_validator(true));
   cmd->add_option("--files", o->files,
                   "Files or directories (recursive) whose page-cache residency to show, as "
                   "vmtouch measures it")
+      ->type_name("PATH")
       ->expected(1, -1);
   cmd->add_flag("--json", o->json,
                 "One JSON object (stable field names, bytes as integers); with --watch, one per "
@@ -313,6 +316,7 @@ Command add_status_command(CLI::App& parent, const Globals& globals) {
   cmd->add_flag("--no-gpu", o->no_gpu, "Do not load NVML (default: load it when present)");
   cmd->add_option("--watch", o->watch,
                   "Redraw every INTERVAL (default 2s) until Ctrl-C; in place on a terminal")
+      ->type_name("[INTERVAL]")
       ->expected(0, 1)
       ->check(duration_validator());
   cmd->callback([o, cmd] { o->watching = cmd->count("--watch") > 0; });

@@ -280,38 +280,47 @@ Command add_wait_command(CLI::App& parent, const Globals& globals) {
       "stays there for the settle window, the previous instance is gone, pressure is low. "
       "Exit 0 when open, 1 on timeout, 2 on bad input.");
   cmd->add_option(
-      "target_gib", o->seed_target,
+      "TARGET_GIB", o->seed_target,
       "Seed-compatible form: target in GiB (as `free -g`), e.g. `headroom wait 70 300`");
-  cmd->add_option("timeout_s", o->seed_timeout, "Seed-compatible form: timeout in seconds")
+  cmd->add_option("TIMEOUT_S", o->seed_timeout, "Seed-compatible form: timeout in seconds")
+      ->type_name("SECONDS")
       ->check(duration_validator());
   cmd->add_option("--free", o->free,
                   "Target: the pool's available memory must reach SIZE (70G = GiB, 70GB = 10^9 "
                   "bytes, 60% of the pool). No default: a number without a unit is refused")
+      ->type_name("SIZE")
       ->check(size_validator(true));
   cmd->add_option("--settle", o->settle,
                   "All conditions must hold continuously this long; a dip restarts the window "
                   "(default 1s: driver teardown returns memory in bursts)")
+      ->type_name("DURATION")
       ->check(duration_validator());
   cmd->add_option("--timeout", o->timeout,
                   "Give up after this long and exit 1 (default 300s, the seed's; 0 or infinity "
                   "waits forever). Keep it below systemd's TimeoutStartSec")
+      ->type_name("DURATION")
       ->check(duration_validator());
   cmd->add_option("--interval", o->interval,
                   "Sampling period on the monotonic clock (default 100ms: one sample costs "
                   "microseconds)")
+      ->type_name("DURATION")
       ->check(duration_validator());
   cmd->add_option("--cgroup", o->cgroup,
                   "Memory cgroup that bounds the pool (default 'self': the cgroup headroom runs "
-                  "in, which is the whole system when it has no limit)");
+                  "in, which is the whole system when it has no limit)")
+      ->type_name("SPEC");
   cmd->add_option("--gone", o->gone,
                   "PID or cgroup:PATH that must be gone first (exited / empty) and, where NVML "
                   "answers, out of the GPU process list; repeatable")
+      ->type_name("PID|cgroup:PATH")
       ->expected(1, -1);
   cmd->add_option("--max-pressure", o->max_pressure,
-                  "Also require PSI memory 'some avg10' <= PCT (default: not checked)");
+                  "Also require PSI memory 'some avg10' <= PCT (default: not checked)")
+      ->type_name("PCT");
   cmd->add_option("--evict", o->evict,
                   "Evict these files or directories from the page cache first (posix_fadvise "
                   "DONTNEED; no root needed)")
+      ->type_name("PATH")
       ->expected(1, -1);
   cmd->add_flag("--drop-caches", o->drop_caches,
                 "As root, drop all page cache first: sync; echo 3 > /proc/sys/vm/drop_caches "

@@ -89,21 +89,22 @@ TEST(Gone, TheGpuProcessListHoldsTheGateAfterExit) {
   EXPECT_EQ(*w->pending(what), 0);
 }
 
-TEST(Gone, ACgroupThatDoesNotExistIsGone) {
+GoneSpec cgroup_spec(const std::string& path) {
   GoneSpec s;
   s.kind = GoneSpec::Kind::kCgroup;
-  s.cgroup = "/headroom-test-no-such-cgroup";
-  auto w = watch({s}, nullptr);
+  s.cgroup = path;
+  return s;
+}
+
+TEST(Gone, ACgroupThatDoesNotExistIsGone) {
+  auto w = watch({cgroup_spec("/headroom-test-no-such-cgroup")}, nullptr);
   std::string what;
   EXPECT_EQ(*w->pending(what), 0);
 }
 
 TEST(Gone, ACgroupWithProcessesIsPending) {
   // This process's own cgroup always holds at least this process.
-  GoneSpec s;
-  s.kind = GoneSpec::Kind::kCgroup;
-  s.cgroup = "self";
-  auto w = watch({s}, nullptr);
+  auto w = watch({cgroup_spec("self")}, nullptr);
   std::string what;
   EXPECT_GE(*w->pending(what), 1);
   EXPECT_NE(what.find("still holds"), std::string::npos) << what;
