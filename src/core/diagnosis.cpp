@@ -1,0 +1,191 @@
+#include "core/diagnosis.h"
+
+#include <fmt/format.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/size.h"
+
+namespace headroom {
+namespace {
+
+bool is_instance_pid(const Evidence& e, int pid) {
+  return pid > 0 && std::find(e.pids.begin(), e.pids.end(), pid) != e.pids.end();
+}
+
+// "exit 1", "SIGSEGV (core dumped)".
+std::string status_text(int wait_status) {
+  if (WIFEXITED(wait_status)) return fmt::format("exit {}", WEXITSTATUS(wait_status));
+  if (WIFSIGNALED(wait_status)) {
+    return signal_name(WTERMSIG(wait_status)) + (WCOREDUMP(wait_status) ? " (core dumped)" : "");
+  }
+  return fmt::format("status {:#x}", wait_status);
+}
+
+int shell_status(int wait_status) {
+  if (WIFEXITED(wait_status)) return WEXITSTATUS(wait_status);
+  if (WIFSIGNALED(wait_status)) return 128 + WTERMSIG(wait_status);
+  return 1;
+}
+
+// "92.1 GiB in use, 1.2 GiB available 3 s before": the last sample taken before the death.
+std::string memory_context(const Evidence& e) {
+  const MemoryPoint* last = nullptr;
+  for (const MemoryPoint& m : e.memory) {
+    if (m.time <= e.died) last = &m;
+  }
+  if (last == nullptr) return {};
+  const double ago = std::max(0.0, to_seconds(e.died - last->time));
+  const uint64_t used = last->total > last->available ? last->total - last->available : 0;
+  return fmt::format(
+      "{} in use, {} available {} before", format_bytes(used), format_bytes(last->available),
+      ago < 1.0 ? fmt::format("{:.0f} ms", ago * 1000) : fmt::format("{:.0f} s", ago));
+}
+
+std::string join_parts(const std::string& a, const std::string& b) {
+  if (a.empty()) return b;
+  if (b.empty()) return a;
+  return a + ", " + b;
+}
+
+// Microseconds on the kernel clock between a record and the death (positive: before it).
+double seconds_before_death(const Evidence& e, const KernelRecord& r) {
+  if (e.kernel_usec_at_death < r.usec) return 0;
+  return static_cast<double>(e.kernel_usec_at_death - r.usec) / 1e6;
+}
+
+Verdict make(Cause cause, int status, bool failure, std::string reason, std::string line) {
+  return Verdict{cause, status, failure, std::move(reason), std::move(line)};
+}
+
+}  // namespace
+
+std::string signal_name(int sig) {
+  const char* abbrev = ::sigabbrev_np(sig);
+  return abbrev != nullptr ? std::string("SIG") + abbrev : fmt::format("signal {}", sig);
+}
+
+Verdict diagnose(const Evidence& e) {
+  const int status = shell_status(e.wait_status);
+  const std::string how = status_text(e.wait_status);
+  const bool sigkill = WIFSIGNALED(e.wait_status) && WTERMSIG(e.wait_status) == SIGKILL;
+  const bool clean_exit = WIFEXITED(e.wait_status) && WEXITSTATUS(e.wait_status) == 0;
+
+  // What headroom did itself comes first: those deaths are explained already.
+  const std::string escalation =
+      e.killed_after_timeout
+          ? fmt::format("; SIGKILL after the {} stop timeout", format_duration(e.stop_timeout))
+          : "";
+  switch (e.stop) {
+    case StopReason::kRequested:
+    case StopReason::kRestartRequested:
+      return make(
+          Cause::kStopped, status, false, "stopped",
+          fmt::format("stopped with {} ({}{})", signal_name(e.stop_signal), how, escalation));
+    case StopReason::kWedged:
+      return make(Cause::kWedged, status, true, "wedged",
+                  fmt::format("restarting: wedged ({} health check{} failed in a row{})",
+                              e.health_failures, e.health_failures == 1 ? "" : "s", escalation));
+    case StopReason::kStartupTimeout:
+      return make(Cause::kStartupTimeout, status, true, "startup_timeout",
+                  fmt::format("restarting: not healthy within the {} startup timeout{}",
+                              format_duration(e.startup_timeout), escalation));
+    case StopReason::kNone:
+      break;
+  }
+
+  // The kernel's word, for this instance's PIDs.
+  std::optional<KernelEvent> oom;
+  std::string oom_memcg;
+  const KernelRecord* gpu_oom = nullptr;
+  KernelEvent xid;
+  for (const KernelRecord& r : e.kernel) {
+    const KernelEvent k = classify_kernel_line(r.text);
+    switch (k.kind) {
+      case KernelEvent::Kind::kOomKilled:
+        if (is_instance_pid(e, k.pid) && !oom) oom = k;
+        break;
+      case KernelEvent::Kind::kOomInfo:
+        if (is_instance_pid(e, k.pid)) oom_memcg = k.memcg;
+        break;
+      case KernelEvent::Kind::kNvrmNoMemory:
+        if (seconds_before_death(e, r) <= to_seconds(kGpuEvidenceWindow)) gpu_oom = &r;
+        break;
+      case KernelEvent::Kind::kNvrmXid:
+        if (is_instance_pid(e, k.pid) ||
+            (k.pid == 0 && seconds_before_death(e, r) <= to_seconds(kGpuEvidenceWindow))) {
+          xid = k;
+        }
+        break;
+      case KernelEvent::Kind::kOther:
+        break;
+    }
+  }
+
+  const bool counter_says_oom = e.oom_kills_delta && *e.oom_kills_delta > 0;
+  if (oom || (sigkill && counter_says_oom)) {
+    std::string where;
+    if (!oom_memcg.empty()) {
+      where = "cgroup " + oom_memcg;
+    } else if (oom && !oom->memcg_oom) {
+      where = "the whole machine";
+    } else {
+      where = e.pool;
+    }
+    std::string who;
+    if (oom && !e.pids.empty() && oom->pid != e.pids.front()) {
+      who = fmt::format("worker {} ({}) ", oom->pid, oom->task);
+    }
+    std::string line = fmt::format("died: {}killed by the kernel OOM killer ({})", who,
+                                   join_parts(where, memory_context(e)));
+    if (!oom) line += " [from the cgroup's oom_kill counter]";
+    if (!sigkill) line += fmt::format("; then {}", how);
+    return make(Cause::kOomKiller, status, true, "oom", line);
+  }
+
+  if (!clean_exit && gpu_oom != nullptr) {
+    return make(Cause::kGpuOom, status, true, "gpu_oom",
+                fmt::format("died: GPU allocation failed (NVRM: NV_ERR_NO_MEMORY {:.0f} s before; "
+                            "{})",
+                            seconds_before_death(e, *gpu_oom), how));
+  }
+  if (!clean_exit && xid.kind == KernelEvent::Kind::kNvrmXid) {
+    const std::string_view meaning = xid_meaning(xid.xid);
+    return make(Cause::kGpuXid, status, true, "gpu_xid",
+                fmt::format("died: GPU error (NVRM Xid {}{}{}; {})", xid.xid,
+                            meaning.empty() ? "" : ": ", meaning, how));
+  }
+
+  if (sigkill) {
+    std::string line = "died: SIGKILL from outside";
+    if (!e.kernel_readable) {
+      line += " (no OOM record: the kernel log is not readable here; run as root to tell)";
+    }
+    return make(Cause::kKilledOutside, status, true, "killed", line);
+  }
+  if (WIFSIGNALED(e.wait_status)) {
+    return make(Cause::kSignaled, status, true, "signal", "died: " + how);
+  }
+  if (clean_exit) return make(Cause::kExited, 0, false, "exit", "exited: exit 0");
+  return make(Cause::kExited, status, true, "exit", "died: " + how);
+}
+
+Verdict exec_failure_verdict(const std::string& command, int err) {
+  const int status = err == ENOENT ? 127 : 126;
+  return make(Cause::kExecFailed, status, true, "exec_failed",
+              fmt::format("failed to start: {}: {} (exit {})", command, ::strerror(err), status));
+}
+
+Verdict gate_timeout_verdict(uint64_t available, uint64_t target, Duration waited,
+                             const std::string& pending) {
+  std::string line = fmt::format("memory did not come back within {}: {} available",
+                                 format_duration(waited), format_bytes(available));
+  if (target > 0) line += fmt::format(", target {}", format_bytes(target));
+  if (!pending.empty()) line += "; " + pending;
+  return make(Cause::kGateTimeout, 1, true, "gate_timeout", line);
+}
+
+}  // namespace headroom

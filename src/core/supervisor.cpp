@@ -1,0 +1,392 @@
+#include "core/supervisor.h"
+
+#include <fmt/format.h>
+
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <functional>
+
+#include "core/size.h"
+#include "core/wait_loop.h"
+
+namespace headroom {
+namespace {
+
+bool is_stop_signal(int sig) {
+  return sig == SIGTERM || sig == SIGINT;
+}
+
+// The gate's loop (core/wait_loop) runs on the host: its sleeps are the host's waits, so metrics
+// keep being served and signals end the wait.
+class HostClock : public Clock {
+ public:
+  HostClock(SupervisorHost& host, int& pending_signal) : host_(host), signal_(pending_signal) {}
+  Instant now() override { return host_.now(); }
+  void sleep_until(Instant t) override {
+    const HostEvent ev = host_.wait(t);
+    if (ev.kind == HostEvent::Kind::kSignal) signal_ = ev.signal;
+  }
+
+ private:
+  SupervisorHost& host_;
+  int& signal_;
+};
+
+class HostMemory : public MemorySource {
+ public:
+  explicit HostMemory(SupervisorHost& host) : host_(host) {}
+  Status read(Sample& out) override { return host_.sample(out); }
+
+ private:
+  SupervisorHost& host_;
+};
+
+class HostGone : public GoneWatch {
+ public:
+  explicit HostGone(SupervisorHost& host) : host_(host) {}
+  Result<int> pending(std::string& what) override { return host_.pending(what); }
+
+ private:
+  SupervisorHost& host_;
+};
+
+// Publishes the gate's progress as the phase text, and keeps the memory ring going.
+class GateObserver : public WaitObserver {
+ public:
+  GateObserver(SupervisorHost& host, int& pending_signal,
+               std::function<std::string(const GateVerdict&, const std::string&)> status,
+               std::function<void(const Sample&)> remember)
+      : host_(host),
+        signal_(pending_signal),
+        status_(std::move(status)),
+        remember_(std::move(remember)) {}
+  void on_sample(const Sample& s, const PoolView&, const GateVerdict& v,
+                 std::string_view pending) override {
+    remember_(s);
+    std::string text = status_(v, std::string(pending));
+    if (text != last_) {
+      host_.phase(Phase::kWaiting, text);
+      last_ = std::move(text);
+    }
+  }
+  bool cancelled() override {
+    if (signal_ == SIGHUP) signal_ = 0;  // a restart request while about to start: nothing to do
+    return is_stop_signal(signal_);
+  }
+
+ private:
+  SupervisorHost& host_;
+  int& signal_;
+  std::function<std::string(const GateVerdict&, const std::string&)> status_;
+  std::function<void(const Sample&)> remember_;
+  std::string last_;
+};
+
+}  // namespace
+
+std::string Supervisor::gate_status(const GateVerdict& v, const std::string& pending) const {
+  if (v.state == GateState::kSettling) {
+    return fmt::format("settling: {} available", format_bytes(v.available));
+  }
+  if (v.blockers & kBlockGone) return "waiting for the previous instance: " + pending;
+  if (v.blockers & kBlockMemory) {
+    return fmt::format("waiting for memory: {} / {}", format_bytes(v.available),
+                       format_bytes(v.target));
+  }
+  if (v.blockers & kBlockPressure) return "waiting for memory pressure to fall";
+  return "starting";
+}
+
+void Supervisor::remember_sample(const Sample& s) {
+  const PoolView p = pool_view(s);
+  ring_[ring_next_] = MemoryPoint{host_.now(), p.total, p.available};
+  ring_next_ = (ring_next_ + 1) % kRing;
+  ring_size_ = std::min(ring_size_ + 1, kRing);
+}
+
+Supervisor::GateResult Supervisor::gate(GateVerdict& verdict, std::string& pending) {
+  Gate g(config_.gate, host_.now());
+  HostClock clock(host_, pending_signal_);
+  HostMemory memory(host_);
+  HostGone gone(host_);
+  GateObserver observer(
+      host_, pending_signal_,
+      [this](const GateVerdict& v, const std::string& p) { return gate_status(v, p); },
+      [this](const Sample& s) { remember_sample(s); });
+  auto out = run_gate(g, memory, &gone, clock, config_.interval, observer);
+  if (!out) {
+    // The pool became unreadable (its cgroup removed): report it as a gate failure.
+    verdict = GateVerdict{};
+    verdict.state = GateState::kTimedOut;
+    pending = out.error().message;
+    return GateResult::kTimedOut;
+  }
+  verdict = out->verdict;
+  pending = out->pending_what;
+  if (out->cancelled) return GateResult::kStop;
+  return verdict.state == GateState::kOpen ? GateResult::kOpen : GateResult::kTimedOut;
+}
+
+void Supervisor::stop(Evidence& e, StopReason why) {
+  e.stop = why;
+  e.stop_signal = config_.stop_signal;
+  e.stop_timeout = config_.stop_timeout;
+  host_.phase(Phase::kStopping, "stopping");
+  RunEvent se;
+  se.kind = RunEvent::Kind::kStopping;
+  se.pid = e.pids.empty() ? 0 : e.pids.front();
+  se.text = signal_name(config_.stop_signal);
+  host_.event(se);
+  host_.signal_group(config_.stop_signal);
+  Instant deadline = host_.now() + config_.stop_timeout;
+  bool killed = false;
+  for (;;) {
+    const HostEvent ev = host_.wait(deadline);
+    if (ev.kind == HostEvent::Kind::kChildExited) {
+      e.wait_status = ev.wait_status;
+      e.died = host_.now();
+      return;
+    }
+    const bool second_request = ev.kind == HostEvent::Kind::kSignal && is_stop_signal(ev.signal);
+    if (ev.kind == HostEvent::Kind::kSignal) pending_signal_ = ev.signal;
+    if (!killed && (ev.kind == HostEvent::Kind::kTimeout || second_request)) {
+      // Ignored the stop signal, or asked twice: no more waiting.
+      host_.kill_all();
+      killed = true;
+      e.killed_after_timeout = true;
+      deadline = host_.now() + std::chrono::seconds(10);
+    } else if (killed && ev.kind == HostEvent::Kind::kTimeout) {
+      // SIGKILL not reaped within 10 s: stuck in the kernel (D state). Report it as killed.
+      e.wait_status = SIGKILL;
+      e.died = host_.now();
+      return;
+    }
+  }
+}
+
+void Supervisor::reap_rest() {
+  std::string what;
+  auto left = host_.pending(what);
+  if (!left || *left == 0) return;
+  // Workers of a dead server: the stop signal first, as systemd's KillMode=control-group does.
+  host_.signal_group(config_.stop_signal);
+  const Instant soft = host_.now() + config_.stop_timeout;
+  bool killed = false;
+  for (;;) {
+    const Instant now = host_.now();
+    if (!killed && now >= soft) {
+      host_.kill_all();
+      killed = true;
+    }
+    left = host_.pending(what);
+    if (!left || *left == 0) return;
+    if (killed && now >= soft + std::chrono::seconds(10)) return;  // GPU teardown: the gate waits
+    const HostEvent ev = host_.wait(now + std::chrono::milliseconds(100));
+    if (ev.kind == HostEvent::Kind::kSignal) {
+      pending_signal_ = ev.signal;
+      if (is_stop_signal(ev.signal) && !killed) {
+        host_.kill_all();
+        killed = true;
+      }
+    }
+  }
+}
+
+Supervisor::Outcome Supervisor::supervise(pid_t pid, Evidence& e) {
+  const Instant start = host_.now();
+  bool ready = !config_.health;
+  if (ready) {
+    host_.phase(Phase::kServing, "serving");
+    RunEvent r;
+    r.kind = RunEvent::Kind::kReady;
+    r.pid = pid;
+    host_.event(r);
+  } else {
+    host_.phase(Phase::kStarting, "loading");
+  }
+  Instant next_probe = start + config_.startup_probe_interval;
+  Instant next_sample = start;
+  bool in_flight = false;
+  int failures = 0;
+  for (;;) {
+    const Instant now = host_.now();
+    if (now >= next_sample) {
+      Sample s;
+      if (host_.sample(s)) remember_sample(s);
+      next_sample = now + config_.sample_interval;
+    }
+    if (!ready && now - start >= config_.startup_timeout) {
+      e.startup_timeout = config_.startup_timeout;
+      stop(e, StopReason::kStartupTimeout);
+      return Outcome::kDied;
+    }
+    if (config_.health && !in_flight && now >= next_probe) {
+      host_.start_probe();
+      in_flight = true;
+    }
+    Instant deadline = next_sample;
+    if (config_.health && !in_flight) deadline = std::min(deadline, next_probe);
+    if (!ready) deadline = std::min(deadline, start + config_.startup_timeout);
+
+    const HostEvent ev = host_.wait(deadline);
+    switch (ev.kind) {
+      case HostEvent::Kind::kChildExited:
+        e.wait_status = ev.wait_status;
+        e.died = host_.now();
+        return Outcome::kDied;
+      case HostEvent::Kind::kSignal:
+        if (ev.signal == SIGHUP) {
+          stop(e, StopReason::kRestartRequested);
+          return Outcome::kRestartRequested;
+        }
+        stop(e, StopReason::kRequested);
+        return Outcome::kStopped;
+      case HostEvent::Kind::kProbe:
+        in_flight = false;
+        next_probe =
+            host_.now() + (ready ? config_.health_interval : config_.startup_probe_interval);
+        if (ev.probe_ok) {
+          failures = 0;
+          if (!ready) {
+            ready = true;
+            host_.phase(Phase::kServing, "serving");
+            RunEvent r;
+            r.kind = RunEvent::Kind::kReady;
+            r.pid = pid;
+            r.seconds = to_seconds(host_.now() - start);
+            host_.event(r);
+          }
+        } else if (ready && ++failures >= config_.health_failures) {
+          e.health_failures = failures;
+          stop(e, StopReason::kWedged);
+          return Outcome::kDied;
+        }
+        break;
+      case HostEvent::Kind::kTimeout:
+        break;
+    }
+  }
+}
+
+int Supervisor::run() {
+  int attempt = 0;
+  Instant floor{};  // --restart-delay: no start before this
+  auto finish = [this](int status) {
+    host_.phase(Phase::kDone, "stopped");
+    RunEvent x;
+    x.kind = RunEvent::Kind::kExited;
+    x.exit_status = status;
+    host_.event(x);
+    return status;
+  };
+  auto give_up = [&](const Verdict& v, const std::string& why) {
+    RunEvent g;
+    g.kind = RunEvent::Kind::kGaveUp;
+    g.verdict = v;
+    g.text = why;
+    host_.event(g);
+    return finish(v.exit_status != 0 ? v.exit_status : 1);
+  };
+  auto limit_text = [this] {
+    return fmt::format("start limit reached: {} failures within {}", config_.restart.burst,
+                       format_duration(config_.restart.within));
+  };
+
+  for (;;) {
+    if (is_stop_signal(pending_signal_)) return finish(0);
+    // A floor before restarts, for those who want one; interruptible.
+    while (host_.now() < floor) {
+      const HostEvent ev = host_.wait(floor);
+      if (ev.kind == HostEvent::Kind::kSignal && is_stop_signal(ev.signal)) return finish(0);
+    }
+
+    GateVerdict gv;
+    std::string pending;
+    host_.phase(Phase::kWaiting, "waiting for memory");
+    const GateResult g = gate(gv, pending);
+    if (g == GateResult::kStop) return finish(0);
+    if (g == GateResult::kTimedOut) {
+      const Verdict v = gate_timeout_verdict(gv.available, gv.target, gv.elapsed, pending);
+      RunEvent d;
+      d.kind = RunEvent::Kind::kDied;
+      d.verdict = v;
+      host_.event(d);
+      const Next n = after_death(config_.restart, v, limiter_, host_.now());
+      if (n == Next::kGiveUp) return give_up(v, limit_text());
+      if (n == Next::kExit) return finish(v.exit_status);
+      RunEvent r;
+      r.kind = RunEvent::Kind::kRestarting;
+      r.verdict = v;
+      host_.event(r);
+      continue;
+    }
+    RunEvent opened;
+    opened.kind = RunEvent::Kind::kGateOpened;
+    opened.seconds = to_seconds(gv.elapsed);
+    host_.event(opened);
+
+    ++attempt;
+    host_.mark_start();
+    Evidence e;
+    e.started = host_.now();
+    auto pid = host_.spawn();
+    if (!pid) {
+      const Verdict v = exec_failure_verdict(command_, pid.error().sys_errno);
+      RunEvent d;
+      d.kind = RunEvent::Kind::kDied;
+      d.verdict = v;
+      host_.event(d);
+      return give_up(v, "the command cannot be executed; restarting cannot help");
+    }
+    e.pids.push_back(*pid);
+    RunEvent started;
+    started.kind = RunEvent::Kind::kStarted;
+    started.pid = *pid;
+    started.attempt = attempt;
+    host_.event(started);
+
+    const Outcome o = supervise(*pid, e);
+    host_.collect(e);
+    for (size_t i = 0; i < ring_size_; ++i) {
+      e.memory.push_back(ring_[(ring_next_ + kRing - ring_size_ + i) % kRing]);
+    }
+    reap_rest();
+    const Verdict v = diagnose(e);
+    RunEvent d;
+    d.kind = RunEvent::Kind::kDied;
+    d.pid = *pid;
+    d.attempt = attempt;
+    d.verdict = v;
+    host_.event(d);
+
+    if (o == Outcome::kStopped || is_stop_signal(pending_signal_)) {
+      // Stopped on request: a server that ended by our stop signal stopped cleanly.
+      const bool by_our_signal =
+          WIFSIGNALED(e.wait_status) && WTERMSIG(e.wait_status) == config_.stop_signal;
+      return finish(by_our_signal ? 0 : v.exit_status);
+    }
+    if (o == Outcome::kRestartRequested) {
+      pending_signal_ = 0;
+      RunEvent r;
+      r.kind = RunEvent::Kind::kRestarting;
+      r.text = "restart requested (SIGHUP)";
+      host_.event(r);
+      continue;
+    }
+    const Next n = after_death(config_.restart, v, limiter_, host_.now());
+    if (n == Next::kExit) return finish(v.exit_status);
+    if (n == Next::kGiveUp) {
+      return give_up(
+          v, v.cause == Cause::kExecFailed ? "the command cannot be executed" : limit_text());
+    }
+    floor = e.died + config_.restart.delay;
+    RunEvent r;
+    r.kind = RunEvent::Kind::kRestarting;
+    r.verdict = v;
+    r.seconds = to_seconds(config_.restart.delay);
+    host_.event(r);
+  }
+}
+
+}  // namespace headroom

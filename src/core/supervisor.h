@@ -1,0 +1,135 @@
+// `headroom run`'s decisions: gate before every start, start, wait for healthy, watch, diagnose
+// every death, restart within limits, stop gracefully. Everything that touches the system goes
+// through SupervisorHost, with a real implementation in act/run_host and a scripted fake in the
+// tests, so start limits, gating, wedge detection and verdicts are tested in microseconds.
+#pragma once
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/diagnosis.h"
+#include "core/gate.h"
+#include "core/restart_policy.h"
+#include "core/sample.h"
+
+namespace headroom {
+
+struct RunConfig {
+  GateConfig gate;                                     // before every start
+  Duration interval = std::chrono::milliseconds(100);  // gate sampling
+  RestartPolicy restart;
+  int stop_signal = SIGTERM;
+  Duration stop_timeout = std::chrono::seconds(30);
+  bool health = false;  // a probe is configured (--health); without one, started = ready
+  Duration startup_timeout = std::chrono::minutes(30);
+  Duration health_interval = std::chrono::seconds(10);
+  Duration startup_probe_interval = std::chrono::seconds(1);  // while loading
+  int health_failures = 3;
+  Duration sample_interval = std::chrono::seconds(1);  // the memory ring while running
+};
+
+// What the host reports back from waiting.
+struct HostEvent {
+  enum class Kind {
+    kTimeout,      // the deadline passed
+    kChildExited,  // the main process ended (wait_status)
+    kSignal,       // headroom got SIGTERM, SIGINT or SIGHUP (signal)
+    kProbe,        // a health probe finished (probe_ok, detail)
+  };
+  Kind kind = Kind::kTimeout;
+  int wait_status = 0;
+  int signal = 0;
+  bool probe_ok = false;
+  std::string detail;
+};
+
+// One line of the run's story: the event file, the metrics and the console are made from these.
+struct RunEvent {
+  enum class Kind {
+    kGateOpened,  // waited, seconds = the wait
+    kStarted,     // pid, attempt
+    kReady,       // seconds = from start to healthy
+    kDied,        // verdict
+    kRestarting,  // verdict (why), seconds = the floor delay, if any
+    kGaveUp,      // verdict, text = why no more restarts
+    kStopping,    // signal
+    kExited,      // exit_status
+  };
+  Kind kind = Kind::kStarted;
+  int pid = 0;
+  int attempt = 0;
+  double seconds = 0;
+  std::optional<Verdict> verdict;
+  int exit_status = 0;
+  std::string text;
+};
+
+// The phases, for STATUS= and the `headroom_up` / `headroom_ready` gauges.
+enum class Phase { kWaiting, kStarting, kServing, kStopping, kDone };
+
+class SupervisorHost {
+ public:
+  virtual ~SupervisorHost() = default;
+  virtual Instant now() = 0;
+  // Waits for the next event until `deadline` (kTimeout when none came). Servicing that does not
+  // concern the supervisor (metrics requests, watchdog pings, reaping orphans) happens in here.
+  virtual HostEvent wait(Instant deadline) = 0;
+  virtual Status sample(Sample& out) = 0;
+  // How much of the previous instance is still around: live processes of its tree, its PIDs in
+  // the GPU process list. `what` names the first.
+  virtual Result<int> pending(std::string& what) = 0;
+  // Starts the command in its own process group. An error carries execve's errno.
+  virtual Result<pid_t> spawn() = 0;
+  virtual void signal_group(int sig) = 0;  // the main process's group
+  virtual void kill_all() = 0;             // SIGKILL to the group and every descendant
+  virtual void start_probe() = 0;          // its result arrives as a kProbe event
+  // Fills what only the system knows: kernel records since the start, oom_kill delta, PIDs seen.
+  virtual void collect(Evidence& e) = 0;
+  // The instance starts now: remember the kernel log position and the oom_kill counter.
+  virtual void mark_start() = 0;
+  virtual void phase(Phase p, const std::string& status) = 0;
+  virtual void event(const RunEvent& e) = 0;
+};
+
+class Supervisor {
+ public:
+  Supervisor(RunConfig config, SupervisorHost& host, std::string command)
+      : config_(std::move(config)),
+        host_(host),
+        command_(std::move(command)),
+        limiter_(config_.restart.burst, config_.restart.within) {}
+
+  // Runs until the server stops for good; returns headroom's exit code.
+  int run();
+
+ private:
+  enum class GateResult { kOpen, kTimedOut, kStop };
+  enum class Outcome { kDied, kStopped, kRestartRequested };
+
+  GateResult gate(GateVerdict& verdict, std::string& pending);
+  Outcome supervise(pid_t pid, Evidence& e);
+  // Sends the stop signal, waits up to the stop timeout, then SIGKILLs everything.
+  void stop(Evidence& e, StopReason why);
+  // After the main process ended: its workers get the stop signal, then SIGKILL, until gone.
+  void reap_rest();
+  bool wait_for_signal_or(Instant until, int* signal);
+  void remember_sample(const Sample& s);
+  std::string gate_status(const GateVerdict& v, const std::string& pending) const;
+
+  RunConfig config_;
+  SupervisorHost& host_;
+  std::string command_;
+  StartLimiter limiter_;
+  int pending_signal_ = 0;  // a stop/restart request that arrived while busy
+  // The memory ring: the last minute at the default sample interval, oldest overwritten.
+  static constexpr size_t kRing = 64;
+  std::array<MemoryPoint, kRing> ring_{};
+  size_t ring_next_ = 0, ring_size_ = 0;
+};
+
+}  // namespace headroom

@@ -1,0 +1,229 @@
+// headroom-standin: a stand-in for an inference server (SGLang, vLLM), for tests, the simulator
+// and the benchmarks. It behaves the way those servers do where headroom cares:
+//   - allocates and touches its memory first (like loading weights), optionally in a tmpfs file
+//     (--mem-dir) that outlives the process, so a lag driver can hold it after a death;
+//   - "loads" for --load seconds while refusing connections (SGLang and vLLM do not listen yet);
+//   - then serves GET /health (200) and POST /generate (200, a one-token answer);
+//   - can be told to wedge (GET /wedge, SIGUSR1: it stops answering but keeps its socket open,
+//     so connects succeed and requests hang), to crash (GET /crash: SIGSEGV) or to exit
+//     (GET /exit?code=N), now or after a delay (--wedge-after, --crash-after, --exit-after);
+//   - forks --workers N children in its process group, which with --ignore-term ignore SIGTERM.
+// Plain POSIX and the C++ standard library only, so it links statically for container images.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <string>
+
+namespace {
+
+struct Options {
+  int port = 8000;
+  std::string host = "127.0.0.1";
+  long memory_mib = 0;
+  std::string mem_dir;
+  double load_s = 0;
+  int workers = 0;
+  bool ignore_term = false;
+  double wedge_after = -1, crash_after = -1, exit_after = -1;
+  int exit_code = 1;
+};
+
+volatile sig_atomic_t g_wedged = 0;
+void on_usr1(int) {
+  g_wedged = 1;
+}
+
+[[noreturn]] void usage(const char* why) {
+  std::fprintf(stderr,
+               "headroom-standin: %s\n"
+               "usage: headroom-standin [--port N] [--host ADDR] [--memory MIB] [--mem-dir DIR]\n"
+               "         [--load S] [--workers N] [--ignore-term] [--wedge-after S]\n"
+               "         [--crash-after S] [--exit-after S] [--exit-code N]\n",
+               why);
+  std::exit(2);
+}
+
+double now_s() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&]() -> const char* {
+      if (i + 1 >= argc) usage(("missing value for " + a).c_str());
+      return argv[++i];
+    };
+    if (a == "--port")
+      o.port = std::atoi(value());
+    else if (a == "--host")
+      o.host = value();
+    else if (a == "--memory")
+      o.memory_mib = std::atol(value());
+    else if (a == "--mem-dir")
+      o.mem_dir = value();
+    else if (a == "--load")
+      o.load_s = std::atof(value());
+    else if (a == "--workers")
+      o.workers = std::atoi(value());
+    else if (a == "--ignore-term")
+      o.ignore_term = true;
+    else if (a == "--wedge-after")
+      o.wedge_after = std::atof(value());
+    else if (a == "--crash-after")
+      o.crash_after = std::atof(value());
+    else if (a == "--exit-after")
+      o.exit_after = std::atof(value());
+    else if (a == "--exit-code")
+      o.exit_code = std::atoi(value());
+    else
+      usage(("unknown option " + a).c_str());
+  }
+  return o;
+}
+
+// Maps and touches the memory, so every page is charged to this process's memory cgroup now.
+void allocate(const Options& o) {
+  if (o.memory_mib <= 0) return;
+  const size_t size = static_cast<size_t>(o.memory_mib) << 20;
+  void* p = nullptr;
+  if (!o.mem_dir.empty()) {
+    const std::string path = o.mem_dir + "/standin-" + std::to_string(getpid()) + ".mem";
+    const int fd = open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0 || ftruncate(fd, static_cast<off_t>(size)) != 0) {
+      std::fprintf(stderr, "headroom-standin: %s: %s\n", path.c_str(), std::strerror(errno));
+      std::exit(1);
+    }
+    p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+  } else {
+    p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  }
+  if (p == MAP_FAILED) {
+    std::fprintf(stderr, "headroom-standin: mmap: %s\n", std::strerror(errno));
+    std::exit(1);
+  }
+  const long page = sysconf(_SC_PAGESIZE);
+  for (size_t off = 0; off < size; off += static_cast<size_t>(page)) {
+    static_cast<volatile char*>(p)[off] = 1;
+  }
+}
+
+void spawn_workers(const Options& o) {
+  for (int i = 0; i < o.workers; ++i) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      for (;;)
+        pause();  // a worker: holds nothing, waits to be killed
+    }
+  }
+}
+
+void respond(int fd, int code, const char* reason, const std::string& body) {
+  const std::string msg =
+      "HTTP/1.1 " + std::to_string(code) + " " + reason +
+      "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
+      "\r\nConnection: close\r\n\r\n" + body;
+  (void)!write(fd, msg.data(), msg.size());
+}
+
+[[noreturn]] void wedge_forever() {
+  std::fprintf(stderr, "headroom-standin: wedged\n");
+  for (;;)
+    pause();  // the listening socket stays open: connects succeed, nobody answers
+}
+
+void serve_one(int client, const Options& o) {
+  char buf[4096];
+  size_t got = 0;
+  pollfd p{client, POLLIN, 0};
+  while (got < sizeof buf - 1 && poll(&p, 1, 2000) > 0) {
+    const ssize_t n = read(client, buf + got, sizeof buf - 1 - got);
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+    buf[got] = '\0';
+    if (std::strstr(buf, "\r\n\r\n") != nullptr) break;
+  }
+  buf[got] = '\0';
+  const std::string req(buf);
+  if (g_wedged) wedge_forever();
+  if (req.rfind("GET /health", 0) == 0) {
+    respond(client, 200, "OK", "ok\n");
+  } else if (req.rfind("POST /generate", 0) == 0) {
+    respond(client, 200, "OK", "{\"text\":\" ok\"}\n");
+  } else if (req.rfind("GET /wedge", 0) == 0) {
+    respond(client, 200, "OK", "wedging\n");
+    g_wedged = 1;
+  } else if (req.rfind("GET /crash", 0) == 0) {
+    close(client);
+    raise(SIGSEGV);
+  } else if (req.rfind("GET /exit", 0) == 0) {
+    const char* q = std::strstr(buf, "code=");
+    close(client);
+    std::exit(q != nullptr ? std::atoi(q + 5) : o.exit_code);
+  } else {
+    respond(client, 404, "Not Found", "unknown\n");
+  }
+  close(client);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options o = parse(argc, argv);
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  signal(SIGUSR1, on_usr1);
+  if (o.ignore_term) signal(SIGTERM, SIG_IGN);
+  const double start = now_s();
+
+  allocate(o);
+  spawn_workers(o);
+  // "Loading": no socket yet, so connections are refused, as with SGLang and vLLM.
+  while (now_s() - start < o.load_s)
+    usleep(20000);
+
+  const int srv = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const int one = 1;
+  setsockopt(srv, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(o.port));
+  if (inet_pton(AF_INET, o.host.c_str(), &addr.sin_addr) != 1)
+    usage("--host must be an IPv4 address");
+  if (bind(srv, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(srv, 64) != 0) {
+    std::fprintf(stderr, "headroom-standin: cannot listen on %s:%d: %s\n", o.host.c_str(), o.port,
+                 std::strerror(errno));
+    return 1;
+  }
+  socklen_t len = sizeof addr;
+  getsockname(srv, reinterpret_cast<sockaddr*>(&addr), &len);
+  std::printf("headroom-standin: ready on %s:%d (pid %d, %ld MiB)\n", o.host.c_str(),
+              ntohs(addr.sin_port), getpid(), o.memory_mib);
+
+  for (;;) {
+    const double t = now_s() - start;
+    if (g_wedged || (o.wedge_after >= 0 && t >= o.wedge_after)) wedge_forever();
+    if (o.crash_after >= 0 && t >= o.crash_after) raise(SIGSEGV);
+    if (o.exit_after >= 0 && t >= o.exit_after) return o.exit_code;
+    pollfd p{srv, POLLIN, 0};
+    if (poll(&p, 1, 50) > 0) {
+      const int client = accept4(srv, nullptr, nullptr, SOCK_CLOEXEC);
+      if (client >= 0) serve_one(client, o);
+    }
+  }
+}

@@ -1,0 +1,291 @@
+// The supervisor through a scripted host: start limits, the gate before restarts, wedges,
+// startup timeouts, graceful stops, SIGHUP, exec failures.
+#include "core/supervisor.h"
+
+#include <gtest/gtest.h>
+
+#include "core/fake_host.h"
+
+namespace headroom {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using test::Behaviour;
+using test::FakeHost;
+
+RunConfig config() {
+  RunConfig c;
+  c.gate.target = SizeSpec::of_bytes(70 * kGiB);
+  c.gate.settle = seconds(1);
+  c.gate.timeout = seconds(300);
+  return c;
+}
+
+Behaviour crashes_after(Duration d, int wait_status = 1 << 8) {
+  Behaviour b;
+  b.exit_after = d;
+  b.wait_status = wait_status;
+  return b;
+}
+
+TEST(Supervisor, StartsServesAndStopsCleanlyOnSigterm) {
+  FakeHost host;
+  RunConfig c = config();
+  c.health = true;
+  host.script = {Behaviour{}};
+  host.script[0].healthy_after = seconds(5);
+  host.signals = {{seconds(60), SIGTERM}};
+  Supervisor s(c, host, "server");
+  EXPECT_EQ(s.run(), 0);
+  ASSERT_EQ(host.spawns.size(), 1u);
+  EXPECT_EQ(host.spawns[0], seconds(1)) << "the settle window, then the start";
+  const auto ready = host.of(RunEvent::Kind::kReady);
+  ASSERT_EQ(ready.size(), 1u);
+  EXPECT_GE(ready[0].seconds, 5.0);
+  EXPECT_LE(ready[0].seconds, 6.1) << "probed every second while loading";
+  EXPECT_EQ(host.sent, std::vector<int>{SIGTERM});
+  const auto died = host.of(RunEvent::Kind::kDied);
+  ASSERT_EQ(died.size(), 1u);
+  EXPECT_EQ(died[0].verdict->cause, Cause::kStopped);
+  EXPECT_EQ(died[0].verdict->line, "stopped with SIGTERM (SIGTERM)");
+  EXPECT_EQ(host.of(RunEvent::Kind::kExited)[0].exit_status, 0);
+}
+
+TEST(Supervisor, ACrashLoopStopsAtTheStartLimit) {
+  FakeHost host;
+  RunConfig c = config();
+  c.gate.settle = Duration{0};
+  host.script = {crashes_after(seconds(2))};
+  Supervisor s(c, host, "server");
+  EXPECT_EQ(s.run(), 1) << "the server's own status";
+  EXPECT_EQ(host.spawns.size(), 3u) << "--burst 3";
+  const auto gave_up = host.of(RunEvent::Kind::kGaveUp);
+  ASSERT_EQ(gave_up.size(), 1u);
+  EXPECT_EQ(gave_up[0].text, "start limit reached: 3 failures within 10m 0s");
+  EXPECT_EQ(gave_up[0].verdict->line, "died: exit 1");
+}
+
+TEST(Supervisor, FailuresOutsideTheWindowDoNotCount) {
+  FakeHost host;
+  RunConfig c = config();
+  c.gate.settle = Duration{0};
+  c.restart.burst = 2;
+  c.restart.within = seconds(30);
+  // A crash every 40 s: never two failures within 30 s, so never the limit.
+  host.script = {crashes_after(seconds(40))};
+  host.signals = {{seconds(200), SIGTERM}};
+  Supervisor s(c, host, "server");
+  s.run();
+  EXPECT_GE(host.spawns.size(), 5u);
+  EXPECT_TRUE(host.of(RunEvent::Kind::kGaveUp).empty());
+}
+
+TEST(Supervisor, TheGateHoldsTheRestartUntilMemoryIsBack) {
+  FakeHost host;
+  RunConfig c = config();
+  // The first instance is OOM-killed at 5 s; its memory comes back at 12 s.
+  Behaviour oom = crashes_after(seconds(4), SIGKILL);
+  oom.kernel = {"Memory cgroup out of memory: Killed process 1001 (python3) total-vm:1kB"};
+  Behaviour fine;
+  host.script = {oom, fine};
+  host.available = [](Duration t) {
+    return t >= seconds(5) && t < seconds(12) ? 20 * kGiB : 100 * kGiB;
+  };
+  host.signals = {{seconds(60), SIGTERM}};
+  Supervisor s(c, host, "server");
+  EXPECT_EQ(s.run(), 0);
+  ASSERT_EQ(host.spawns.size(), 2u);
+  EXPECT_GE(host.spawns[1], seconds(13)) << "released at 12 s, then 1 s of settle";
+  EXPECT_LE(host.spawns[1], milliseconds(13100)) << "within one sampling interval";
+  const auto died = host.of(RunEvent::Kind::kDied);
+  ASSERT_GE(died.size(), 1u);
+  EXPECT_EQ(died[0].verdict->cause, Cause::kOomKiller);
+  EXPECT_EQ(died[0].verdict->reason, "oom");
+  EXPECT_NE(
+      std::find(host.phases.begin(), host.phases.end(), "waiting for memory: 20.0 GiB / 70.0 GiB"),
+      host.phases.end());
+}
+
+TEST(Supervisor, AWedgedServerIsRestarted) {
+  FakeHost host;
+  RunConfig c = config();
+  c.health = true;
+  c.health_interval = seconds(10);
+  Behaviour wedges;
+  wedges.healthy_after = seconds(2);
+  wedges.wedge_after = seconds(30);
+  host.script = {wedges, Behaviour{}};
+  host.signals = {{seconds(200), SIGTERM}};
+  Supervisor s(c, host, "server");
+  s.run();
+  ASSERT_EQ(host.spawns.size(), 2u);
+  const auto died = host.of(RunEvent::Kind::kDied);
+  ASSERT_GE(died.size(), 1u);
+  EXPECT_EQ(died[0].verdict->cause, Cause::kWedged);
+  EXPECT_EQ(died[0].verdict->line, "restarting: wedged (3 health checks failed in a row)");
+  // Wedged from 30 s; probes at ~32, ~47, ~62 s fail (each hangs 5 s): stopped by ~67 s.
+  EXPECT_LT(host.spawns[1], seconds(75));
+  EXPECT_EQ(host.of(RunEvent::Kind::kRestarting).size(), 1u);
+}
+
+TEST(Supervisor, NeverHealthyHitsTheStartupTimeout) {
+  FakeHost host;
+  RunConfig c = config();
+  c.health = true;
+  c.startup_timeout = seconds(20);
+  c.restart.burst = 1;
+  Behaviour never;
+  never.healthy_after = std::chrono::hours(1);
+  host.script = {never};
+  Supervisor s(c, host, "server");
+  EXPECT_EQ(s.run(), 128 + SIGTERM);
+  const auto gave_up = host.of(RunEvent::Kind::kGaveUp);
+  ASSERT_EQ(gave_up.size(), 1u);
+  EXPECT_EQ(gave_up[0].verdict->cause, Cause::kStartupTimeout);
+  EXPECT_EQ(gave_up[0].verdict->line, "restarting: not healthy within the 20.0s startup timeout");
+}
+
+TEST(Supervisor, AServerIgnoringTheStopSignalIsKilledAfterTheStopTimeout) {
+  FakeHost host;
+  RunConfig c = config();
+  c.stop_timeout = seconds(3);
+  Behaviour stubborn;
+  stubborn.ignores_stop = true;
+  host.script = {stubborn};
+  host.signals = {{seconds(10), SIGTERM}};
+  Supervisor s(c, host, "server");
+  EXPECT_EQ(s.run(), 128 + SIGKILL);
+  EXPECT_EQ(host.kills, 1);
+  EXPECT_GE(host.elapsed(), seconds(13));
+  EXPECT_LT(host.elapsed(), seconds(14));
+  EXPECT_EQ(host.of(RunEvent::Kind::kDied)[0].verdict->line,
+            "stopped with SIGTERM (SIGKILL; SIGKILL after the 3.0s stop timeout)");
+}
+
+TEST(Supervisor, ASecondSigtermKillsAtOnce) {
+  FakeHost host;
+  RunConfig c = config();
+  Behaviour stubborn;
+  stubborn.ignores_stop = true;
+  host.script = {stubborn};
+  host.signals = {{seconds(10), SIGTERM}, {seconds(11), SIGINT}};
+  Supervisor s(c, host, "server");
+  s.run();
+  EXPECT_LT(host.elapsed(), seconds(12));
+}
+
+TEST(Supervisor, SighupRestartsThroughTheGateAndIsNotAFailure) {
+  FakeHost host;
+  RunConfig c = config();
+  c.restart.burst = 1;
+  host.signals = {{seconds(10), SIGHUP}, {seconds(20), SIGHUP}, {seconds(40), SIGTERM}};
+  Supervisor s(c, host, "server");
+  EXPECT_EQ(s.run(), 0);
+  EXPECT_EQ(host.spawns.size(), 3u);
+  EXPECT_TRUE(host.of(RunEvent::Kind::kGaveUp).empty());
+  EXPECT_EQ(host.of(RunEvent::Kind::kRestarting)[0].text, "restart requested (SIGHUP)");
+}
+
+TEST(Supervisor, ACommandThatCannotRunGivesUpAtOnce) {
+  FakeHost host;
+  Behaviour missing;
+  missing.spawn_errno = ENOENT;
+  host.script = {missing};
+  Supervisor s(config(), host, "sglang-serve");
+  EXPECT_EQ(s.run(), 127);
+  EXPECT_TRUE(host.spawns.empty());
+  const auto gave_up = host.of(RunEvent::Kind::kGaveUp);
+  ASSERT_EQ(gave_up.size(), 1u);
+  EXPECT_EQ(gave_up[0].verdict->line,
+            "failed to start: sglang-serve: No such file or directory (exit 127)");
+}
+
+TEST(Supervisor, RestartNoExitsWithTheServersStatus) {
+  FakeHost host;
+  RunConfig c = config();
+  c.restart.mode = RestartMode::kNo;
+  host.script = {crashes_after(seconds(3), 3 << 8)};
+  Supervisor s(c, host, "server");
+  EXPECT_EQ(s.run(), 3);
+  EXPECT_EQ(host.spawns.size(), 1u);
+}
+
+TEST(Supervisor, OnFailureDoesNotRestartACleanExitButAlwaysDoes) {
+  {
+    FakeHost host;
+    host.script = {crashes_after(seconds(3), 0)};
+    Supervisor s(config(), host, "server");
+    EXPECT_EQ(s.run(), 0);
+    EXPECT_EQ(host.spawns.size(), 1u);
+  }
+  {
+    FakeHost host;
+    RunConfig c = config();
+    c.restart.mode = RestartMode::kAlways;
+    host.script = {crashes_after(seconds(3), 0)};
+    Supervisor s(c, host, "server");
+    EXPECT_EQ(s.run(), 1) << "a server that keeps exiting still hits the limit";
+    EXPECT_EQ(host.spawns.size(), 3u);
+  }
+}
+
+TEST(Supervisor, AGateTimeoutCountsAsAFailedStart) {
+  FakeHost host;
+  RunConfig c = config();
+  c.gate.timeout = seconds(5);
+  c.restart.burst = 2;
+  host.available = [](Duration) { return 10 * kGiB; };
+  Supervisor s(c, host, "server");
+  EXPECT_EQ(s.run(), 1);
+  EXPECT_TRUE(host.spawns.empty());
+  const auto gave_up = host.of(RunEvent::Kind::kGaveUp);
+  ASSERT_EQ(gave_up.size(), 1u);
+  EXPECT_EQ(gave_up[0].verdict->cause, Cause::kGateTimeout);
+  EXPECT_EQ(gave_up[0].verdict->line,
+            "memory did not come back within 5.0s: 10.0 GiB available, target 70.0 GiB");
+  EXPECT_EQ(host.elapsed(), seconds(10));
+}
+
+TEST(Supervisor, RestartDelayIsAFloorFromTheDeath) {
+  FakeHost host;
+  RunConfig c = config();
+  c.gate.settle = Duration{0};
+  c.restart.delay = seconds(5);
+  host.script = {crashes_after(seconds(1)), Behaviour{}};
+  host.signals = {{seconds(30), SIGTERM}};
+  Supervisor s(c, host, "server");
+  s.run();
+  ASSERT_EQ(host.spawns.size(), 2u);
+  EXPECT_GE(host.spawns[1], seconds(6));
+  EXPECT_LE(host.spawns[1], milliseconds(6100));
+}
+
+TEST(Supervisor, WorkersOfADeadServerAreStoppedBeforeTheNextStart) {
+  FakeHost host;
+  RunConfig c = config();
+  c.gate.settle = Duration{0};
+  Behaviour leaves_workers = crashes_after(seconds(1));
+  leaves_workers.workers_linger = std::chrono::hours(1);  // they never leave on their own
+  host.script = {leaves_workers, Behaviour{}};
+  host.signals = {{seconds(100), SIGTERM}};
+  Supervisor s(c, host, "server");
+  s.run();
+  ASSERT_EQ(host.spawns.size(), 2u);
+  EXPECT_EQ(host.sent.front(), SIGTERM) << "the stop signal first";
+  EXPECT_GE(host.kills, 1) << "then SIGKILL after the stop timeout";
+  EXPECT_GE(host.spawns[1], seconds(31));
+}
+
+TEST(Supervisor, SigtermWhileWaitingForMemoryExitsCleanly) {
+  FakeHost host;
+  host.available = [](Duration) { return 10 * kGiB; };
+  host.signals = {{seconds(3), SIGTERM}};
+  Supervisor s(config(), host, "server");
+  EXPECT_EQ(s.run(), 0);
+  EXPECT_TRUE(host.spawns.empty());
+  EXPECT_LT(host.elapsed(), milliseconds(3200));
+}
+
+}  // namespace
+}  // namespace headroom
