@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
   std::vector<Command> commands;
   commands.push_back(add_status_command(app, globals));
   commands.push_back(add_wait_command(app, globals));
+  commands.push_back(add_run_command(app, globals));
+  commands.push_back(add_why_command(app, globals));
 
   // CLI11 reports an unknown command as "A subcommand is required"; say what was wrong.
   if (argc > 1 && argv[1][0] != '-') {

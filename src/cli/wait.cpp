@@ -7,6 +7,7 @@
 #include "act/evict.h"
 #include "cli/common.h"
 #include "cli/console.h"
+#include "cli/gate_flags.h"
 #include "core/duration.h"
 #include "core/gate.h"
 #include "core/size.h"
@@ -22,17 +23,9 @@ namespace {
 struct WaitOptions {
   std::string seed_target;   // positional: GiB, as the seed's `free -g`
   std::string seed_timeout;  // positional: seconds
-  std::string free;
-  std::string settle = "1s";
-  std::string timeout = "300s";
-  std::string interval = "100ms";
-  std::string cgroup = "self";
+  GateFlags gate;
   std::vector<std::string> gone;
-  std::string max_pressure;
-  std::vector<std::string> evict;
-  bool drop_caches = false;
   bool json = false;
-  bool no_gpu = false;
 };
 
 // Prints one line per change of state (never one per poll) and, on a terminal, a live
@@ -118,56 +111,15 @@ class WaitPrinter : public WaitObserver {
   unsigned last_blockers_ = 0;
 };
 
-Result<GateConfig> gate_config(const WaitOptions& o) {
-  GateConfig cfg;
-  if (!o.seed_target.empty() && !o.free.empty()) {
-    return make_error("give the target either as the first argument or with --free, not both");
-  }
-  if (!o.seed_target.empty()) {
-    auto t = parse_size_spec(o.seed_target, BareNumber::kGibibytes);  // `headroom wait 70` = 70 GiB
-    if (!t) return t.error();
-    cfg.target = *t;
-  } else if (!o.free.empty()) {
-    auto t = parse_size_spec(o.free, BareNumber::kReject);
-    if (!t) return t.error().in("--free");
-    cfg.target = *t;
-  }
-  auto settle = parse_duration(o.settle);
-  if (!settle) return settle.error().in("--settle");
-  if (*settle == kForever) return make_error("--settle: must be finite");
-  cfg.settle = *settle;
-  const std::string& timeout_text = o.seed_timeout.empty() ? o.timeout : o.seed_timeout;
-  auto timeout = parse_duration(timeout_text);
-  if (!timeout) return timeout.error().in("--timeout");
-  // As systemd's TimeoutStartSec=: 0 or "infinity" waits forever.
-  cfg.timeout = timeout->count() == 0 ? kForever : *timeout;
-  if (!o.max_pressure.empty()) {
-    std::string_view p = o.max_pressure;
-    if (!p.empty() && p.back() == '%') p.remove_suffix(1);
-    auto v = parse_decimal(p);
-    if (!v || *v > 100.0) {
-      return make_error(
-          fmt::format("--max-pressure \"{}\": expected a percentage of stalled time, 0 to 100",
-                      o.max_pressure));
-    }
-    cfg.max_pressure = *v;
-  }
-  if (!cfg.target && o.gone.empty() && !cfg.max_pressure) {
-    return make_error(
-        "nothing to wait for: give a target (--free 70G, or `headroom wait 70 300`), --gone PID, "
-        "or --max-pressure");
-  }
-  return cfg;
-}
-
 int run_wait(const WaitOptions& o, const Globals& g) {
   Console console;
-  auto cfg = gate_config(o);
-  if (!cfg) return console.fail(cfg.error().message);
-  auto interval = parse_duration(o.interval);
-  if (!interval) return console.fail(interval.error().in("--interval").message);
-  if (*interval < std::chrono::milliseconds(10) || *interval > std::chrono::seconds(60)) {
-    return console.fail("--interval: must be between 10ms and 60s");
+  auto settings = gate_settings(o.gate, o.seed_target, o.seed_timeout);
+  if (!settings) return console.fail(settings.error().message);
+  const GateConfig* cfg = &settings->config;
+  if (!cfg->target && o.gone.empty() && !cfg->max_pressure) {
+    return console.fail(
+        "nothing to wait for: give a target (--free 70G, or `headroom wait 70 300`), --gone PID, "
+        "or --max-pressure");
   }
   std::vector<GoneSpec> gone_specs;
   for (const std::string& s : o.gone) {
@@ -177,7 +129,7 @@ int run_wait(const WaitOptions& o, const Globals& g) {
   }
 
   const Root root = g.fs_root();
-  auto src = SystemMemorySource::open(root, o.cgroup);
+  auto src = SystemMemorySource::open(root, o.gate.cgroup);
   if (!src) return console.fail(src.error().message);
   if (cfg->max_pressure && (*src)->psi_source().rfind("not available", 0) == 0) {
     console.warn(fmt::format("--max-pressure is ignored: PSI is {}", (*src)->psi_source()));
@@ -185,12 +137,12 @@ int run_wait(const WaitOptions& o, const Globals& g) {
 
   // Page cache first (FIELD.md section 1): it never goes back by itself on these machines.
   uint64_t evicted = 0;
-  if (o.drop_caches) {
+  if (o.gate.drop_caches) {
     if (Status st = drop_caches(root); !st) return console.fail(st.error().message);
     console.note("dropped the page cache (sync; echo 3 > /proc/sys/vm/drop_caches)");
   }
-  if (!o.evict.empty()) {
-    auto ev = evict_files(o.evict);
+  if (!o.gate.evict.empty()) {
+    auto ev = evict_files(o.gate.evict);
     if (!ev) return console.fail(ev.error().message);
     uint64_t before = 0, after = 0;
     for (const EvictResult& r : *ev) {
@@ -205,7 +157,7 @@ int run_wait(const WaitOptions& o, const Globals& g) {
   std::unique_ptr<Nvml> nvml;
   std::unique_ptr<ProcessGoneWatch> gone;
   if (!gone_specs.empty()) {
-    if (!o.no_gpu) nvml = std::make_unique<Nvml>();
+    if (!o.gate.no_gpu) nvml = std::make_unique<Nvml>();
     auto w =
         ProcessGoneWatch::open(root, gone_specs, nvml && nvml->loaded() ? nvml.get() : nullptr);
     if (!w) return console.fail(w.error().message);
@@ -224,7 +176,7 @@ int run_wait(const WaitOptions& o, const Globals& g) {
         cfg->target ? format_bytes(cfg->target->resolve(pool.total)) : std::string("none"),
         format_duration(cfg->settle), format_duration(cfg->timeout)));
   }
-  auto outcome = run_gate(gate, **src, gone.get(), clock, *interval, printer);
+  auto outcome = run_gate(gate, **src, gone.get(), clock, settings->interval, printer);
   console.end_progress();
   if (!outcome) return console.fail(outcome.error().message);
 
@@ -285,48 +237,13 @@ Command add_wait_command(CLI::App& parent, const Globals& globals) {
   cmd->add_option("TIMEOUT_S", o->seed_timeout, "Seed-compatible form: timeout in seconds")
       ->type_name("SECONDS")
       ->check(duration_validator());
-  cmd->add_option("--free", o->free,
-                  "Target: the pool's available memory must reach SIZE (70G = GiB, 70GB = 10^9 "
-                  "bytes, 60% of the pool). No default: a number without a unit is refused")
-      ->type_name("SIZE")
-      ->check(size_validator(true));
-  cmd->add_option("--settle", o->settle,
-                  "All conditions must hold continuously this long; a dip restarts the window "
-                  "(default 1s: driver teardown returns memory in bursts)")
-      ->type_name("DURATION")
-      ->check(duration_validator());
-  cmd->add_option("--timeout", o->timeout,
-                  "Give up after this long and exit 1 (default 300s, the seed's; 0 or infinity "
-                  "waits forever). Keep it below systemd's TimeoutStartSec")
-      ->type_name("DURATION")
-      ->check(duration_validator());
-  cmd->add_option("--interval", o->interval,
-                  "Sampling period on the monotonic clock (default 100ms: one sample costs "
-                  "microseconds)")
-      ->type_name("DURATION")
-      ->check(duration_validator());
-  cmd->add_option("--cgroup", o->cgroup,
-                  "Memory cgroup that bounds the pool (default 'self': the cgroup headroom runs "
-                  "in, which is the whole system when it has no limit)")
-      ->type_name("SPEC");
+  add_gate_flags(cmd, o->gate);
   cmd->add_option("--gone", o->gone,
                   "PID or cgroup:PATH that must be gone first (exited / empty) and, where NVML "
                   "answers, out of the GPU process list; repeatable")
       ->type_name("PID|cgroup:PATH")
       ->expected(1, -1);
-  cmd->add_option("--max-pressure", o->max_pressure,
-                  "Also require PSI memory 'some avg10' <= PCT (default: not checked)")
-      ->type_name("PCT");
-  cmd->add_option("--evict", o->evict,
-                  "Evict these files or directories from the page cache first (posix_fadvise "
-                  "DONTNEED; no root needed)")
-      ->type_name("PATH")
-      ->expected(1, -1);
-  cmd->add_flag("--drop-caches", o->drop_caches,
-                "As root, drop all page cache first: sync; echo 3 > /proc/sys/vm/drop_caches "
-                "(NVIDIA's DGX Spark playbook command)");
   cmd->add_flag("--json", o->json, "Print one JSON result object on stdout; logs go to stderr");
-  cmd->add_flag("--no-gpu", o->no_gpu, "Do not consult NVML for --gone");
   return Command{cmd, [o, &globals] { return run_wait(*o, globals); }};
 }
 

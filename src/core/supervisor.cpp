@@ -304,6 +304,7 @@ int Supervisor::run() {
     GateVerdict gv;
     std::string pending;
     host_.phase(Phase::kWaiting, "waiting for memory");
+    host_.prepare();
     const GateResult g = gate(gv, pending);
     if (g == GateResult::kStop) return finish(0);
     if (g == GateResult::kTimedOut) {

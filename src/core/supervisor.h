@@ -28,7 +28,7 @@ struct RunConfig {
   bool health = false;  // a probe is configured (--health); without one, started = ready
   Duration startup_timeout = std::chrono::minutes(30);
   Duration health_interval = std::chrono::seconds(10);
-  Duration startup_probe_interval = std::chrono::seconds(1);  // while loading
+  Duration startup_probe_interval = std::chrono::milliseconds(250);  // while loading
   int health_failures = 3;
   Duration sample_interval = std::chrono::seconds(1);  // the memory ring while running
 };
@@ -92,6 +92,8 @@ class SupervisorHost {
   virtual void collect(Evidence& e) = 0;
   // The instance starts now: remember the kernel log position and the oom_kill counter.
   virtual void mark_start() = 0;
+  // Before each gate: give page cache back (--evict, --drop-caches).
+  virtual void prepare() {}
   virtual void phase(Phase p, const std::string& status) = 0;
   virtual void event(const RunEvent& e) = 0;
 };

@@ -8,31 +8,37 @@
 
 #include "core/size.h"
 #include "core/text.h"
+#include "probe/parsers.h"
 
 namespace headroom {
 namespace {
 
 constexpr size_t kMaxWatchedPids = 4096;
 
-// "/proc/PID/stat": "4242 (python3) S 1 ...". The name may hold ')' and spaces: the state is
-// the first word after the last ')'.
-bool parse_stat(std::string_view text, std::string_view& comm, char& state) {
-  const size_t open = text.find('(');
-  const size_t close = text.rfind(')');
-  if (open == std::string_view::npos || close == std::string_view::npos || close < open ||
-      close + 2 >= text.size()) {
-    return false;
-  }
-  comm = text.substr(open + 1, close - open - 1);
-  state = text[close + 2];
-  return true;
-}
-
 bool is_gone_errno(int e) {
   return e == ESRCH || e == ENOENT || e == ENODEV;
 }
 
 }  // namespace
+
+Result<int> gpu_holders(GpuSource& gpu, const std::vector<uint32_t>& pids,
+                        std::vector<GpuProcess>& scratch, std::string& what) {
+  if (Status st = gpu.compute_processes(scratch); !st) return st.error();
+  int count = 0;
+  for (const GpuProcess& gp : scratch) {
+    if (std::find(pids.begin(), pids.end(), gp.pid) == pids.end()) continue;
+    if (count++ == 0 && what.empty()) {
+      if (gp.used_known) {
+        fmt::format_to(std::back_inserter(what), "process {} still holds {} on GPU {}", gp.pid,
+                       format_bytes(gp.used_bytes), gp.device);
+      } else {
+        fmt::format_to(std::back_inserter(what), "process {} is still listed on GPU {}", gp.pid,
+                       gp.device);
+      }
+    }
+  }
+  return count;
+}
 
 Result<GoneSpec> parse_gone_spec(std::string_view text) {
   const std::string_view t = trim(text);
@@ -64,9 +70,7 @@ Result<std::unique_ptr<ProcessGoneWatch>> ProcessGoneWatch::open(const Root& roo
       if (f) {
         p.stat = std::move(*f);
         if (auto text = p.stat.read(); text) {
-          std::string_view comm;
-          char state = 0;
-          if (parse_stat(*text, comm, state)) p.comm = std::string(comm);
+          if (auto st = parse_proc_stat(*text); st) p.comm = st->comm;
         }
       } else {
         p.gone = true;  // not running now: nothing to wait for, but its GPU entry still counts
@@ -102,9 +106,8 @@ Result<int> ProcessGoneWatch::pending(std::string& what) {
       p.gone = true;
       continue;
     }
-    std::string_view comm;
-    char state = 0;
-    if (parse_stat(*text, comm, state) && (state == 'Z' || state == 'X')) {
+    auto st = parse_proc_stat(*text);
+    if (st && (st->state == 'Z' || st->state == 'X')) {
       p.gone = true;  // exited; its memory is released before it becomes a zombie
       continue;
     }
@@ -144,21 +147,9 @@ Result<int> ProcessGoneWatch::pending(std::string& what) {
   }
   // The GPU side, once the processes themselves are gone: the driver may still list them.
   if (count == 0 && gpu_ != nullptr && !watched_pids_.empty()) {
-    if (Status st = gpu_->compute_processes(gpu_procs_); !st) return st.error();
-    for (const GpuProcess& gp : gpu_procs_) {
-      if (std::find(watched_pids_.begin(), watched_pids_.end(), gp.pid) == watched_pids_.end()) {
-        continue;
-      }
-      if (count++ == 0) {
-        if (gp.used_known) {
-          fmt::format_to(std::back_inserter(what), "process {} still holds {} on GPU {}", gp.pid,
-                         format_bytes(gp.used_bytes), gp.device);
-        } else {
-          fmt::format_to(std::back_inserter(what), "process {} is still listed on GPU {}", gp.pid,
-                         gp.device);
-        }
-      }
-    }
+    auto held = gpu_holders(*gpu_, watched_pids_, gpu_procs_, what);
+    if (!held) return held.error();
+    count = *held;
   }
   return count;
 }

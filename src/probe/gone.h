@@ -27,6 +27,11 @@ struct GoneSpec {
 // "4242" or "cgroup:/system.slice/sglang.service". Errors say what is expected.
 Result<GoneSpec> parse_gone_spec(std::string_view text);
 
+// How many of `pids` the GPU's compute process list still holds; `what` gets the first
+// ("process 4242 still holds 40.0 GiB on GPU 0") when `what` is empty. `scratch` is reused.
+Result<int> gpu_holders(GpuSource& gpu, const std::vector<uint32_t>& pids,
+                        std::vector<GpuProcess>& scratch, std::string& what);
+
 class ProcessGoneWatch : public GoneWatch {
  public:
   // Opens /proc/PID/stat of each process now, so a PID reused later is not mistaken for it.

@@ -295,4 +295,54 @@ Result<std::vector<ProcCgroupEntry>> parse_proc_cgroup(std::string_view text) {
   return entries;
 }
 
+Result<KernelRecord> parse_kmsg_record(std::string_view text) {
+  const size_t semi = text.find(';');
+  if (semi == std::string_view::npos) return make_error("kmsg record without ';'");
+  std::string_view prefix = text.substr(0, semi);
+  uint64_t fields[3] = {};
+  for (uint64_t& f : fields) {
+    const size_t comma = prefix.find(',');
+    auto v = parse_u64(prefix.substr(0, comma));
+    if (!v) return make_error("kmsg record prefix is not 'level,seq,usec,flags'");
+    f = *v;
+    if (comma == std::string_view::npos) {
+      prefix = {};
+      break;
+    }
+    prefix.remove_prefix(comma + 1);
+  }
+  std::string_view msg = text.substr(semi + 1);
+  msg = msg.substr(0, msg.find('\n'));  // dictionary lines follow the first newline
+  KernelRecord r;
+  r.level = static_cast<int>(fields[0] & 7);
+  r.seq = fields[1];
+  r.usec = fields[2];
+  r.text = std::string(msg);
+  return r;
+}
+
+Result<ProcStat> parse_proc_stat(std::string_view text) {
+  const size_t open = text.find(" (");
+  const size_t close = text.rfind(')');
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open) {
+    return make_error("expected 'pid (comm) state ppid pgid ...'");
+  }
+  ProcStat st;
+  auto pid = parse_u64(text.substr(0, open));
+  if (!pid || *pid > 4194304) return make_error("pid is not a number");
+  st.pid = static_cast<int>(*pid);
+  st.comm = std::string(text.substr(open + 2, close - open - 2));
+  std::string_view rest = text.substr(close + 1);
+  const std::string_view state = next_word(rest);
+  auto ppid = parse_u64(next_word(rest));
+  auto pgid = parse_u64(next_word(rest));
+  if (state.size() != 1 || !ppid || !pgid || *ppid > 4194304 || *pgid > 4194304) {
+    return make_error("expected state, ppid and pgid after the name");
+  }
+  st.state = state[0];
+  st.ppid = static_cast<int>(*ppid);
+  st.pgid = static_cast<int>(*pgid);
+  return st;
+}
+
 }  // namespace headroom

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/kernel_log.h"
 #include "core/result.h"
 #include "core/sample.h"
 
@@ -64,5 +65,21 @@ struct ProcCgroupEntry {
   std::string path;
 };
 Result<std::vector<ProcCgroupEntry>> parse_proc_cgroup(std::string_view text);
+
+// ---- /dev/kmsg ----------------------------------------------------------------------------
+// One record per read: "6,1234,5678901,-;message\n" followed by optional dictionary lines that
+// start with a space. The level is the low 3 bits of the first field.
+Result<KernelRecord> parse_kmsg_record(std::string_view text);
+
+// ---- /proc/PID/stat -------------------------------------------------------------------------
+// "4242 (python3) S 1 4242 4242 ...": the name may hold spaces and ')'.
+struct ProcStat {
+  int pid = 0;
+  std::string comm;
+  char state = '?';
+  int ppid = 0;
+  int pgid = 0;
+};
+Result<ProcStat> parse_proc_stat(std::string_view text);
 
 }  // namespace headroom

@@ -115,14 +115,21 @@ RunResult run(const std::vector<std::string>& argv, const std::vector<std::strin
   return r;
 }
 
-Child::Child(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
+Child::Child(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+             const std::string& cgroup_dir) {
   int in_pipe[2], out_pipe[2];
   if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0) {
     throw std::runtime_error("pipe failed");
   }
   const auto full_env = merged_env(env);
+  const std::string procs = cgroup_dir.empty() ? std::string() : cgroup_dir + "/cgroup.procs";
   pid_ = ::fork();
   if (pid_ == 0) {
+    if (!procs.empty()) {
+      const int fd = ::open(procs.c_str(), O_WRONLY);
+      if (fd < 0 || ::write(fd, "0\n", 2) != 2) ::_exit(126);
+      ::close(fd);
+    }
     ::dup2(in_pipe[0], STDIN_FILENO);
     ::dup2(out_pipe[1], STDOUT_FILENO);
     exec_child(argv, full_env);
@@ -211,6 +218,7 @@ std::string headroom_bin() {
 std::string helper_bin(const std::string& name) {
   return std::string(HELPERS_DIR) + "/" + name;
 }
+std::string sim_bin(const std::string& name) { return std::string(SIM_DIR) + "/" + name; }
 std::string fixtures_dir() {
   return HEADROOM_FIXTURES;
 }

@@ -23,7 +23,9 @@ RunResult run(const std::vector<std::string>& argv, const std::vector<std::strin
 // A child with pipes to its stdin and stdout, for helpers driven line by line.
 class Child {
  public:
-  Child(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
+  // `cgroup_dir`: the child moves itself into this cgroup (v1 or v2) before exec.
+  Child(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
+        const std::string& cgroup_dir = {});
   ~Child();  // kills (SIGKILL) and reaps if still running
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
@@ -51,6 +53,8 @@ class Child {
 // Path of a helper or binary built next to the tests (set by CMake).
 std::string headroom_bin();
 std::string helper_bin(const std::string& name);
+// The simulation binaries (headroom-standin, headroom-lagdriver).
+std::string sim_bin(const std::string& name);
 std::string fixtures_dir();
 // A directory on a real disk (not tmpfs, where page cache cannot be evicted) for test files.
 std::string scratch_dir();

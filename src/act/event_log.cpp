@@ -1,0 +1,47 @@
+#include "act/event_log.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+
+namespace headroom {
+
+EventLog::~EventLog() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Status EventLog::open(const std::string& path) {
+  path_ = path;
+  std::error_code ec;
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd_ < 0) return Error{path + ": " + std::strerror(errno), errno};
+  return {};
+}
+
+void EventLog::append(const std::string& line) {
+  if (fd_ < 0) return;
+  const std::string l = line + "\n";
+  (void)!::write(fd_, l.data(), l.size());
+}
+
+std::string default_event_path(const std::string& name) {
+  std::string dir;
+  if (::geteuid() == 0) {
+    dir = "/var/lib/headroom";
+  } else if (const char* x = std::getenv("XDG_STATE_HOME"); x != nullptr && *x == '/') {
+    dir = std::string(x) + "/headroom";
+  } else if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+    dir = std::string(home) + "/.local/state/headroom";
+  } else {
+    dir = "/tmp/headroom-" + std::to_string(::getuid());
+  }
+  return dir + "/" + name + ".events.jsonl";
+}
+
+}  // namespace headroom

@@ -1,0 +1,137 @@
+#include "act/http_probe.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace headroom {
+
+Result<ProbeTarget> resolve_probe(const HttpUrl& url, std::string method, std::string body) {
+  ProbeTarget t;
+  t.url = url;
+  t.method = std::move(method);
+  t.body = std::move(body);
+  const std::string host = url.host == "localhost" ? "127.0.0.1" : url.host;
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&t.addr);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&t.addr);
+  if (::inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(url.port);
+    t.addr_len = sizeof(sockaddr_in);
+    return t;
+  }
+  if (::inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(url.port);
+    t.addr_len = sizeof(sockaddr_in6);
+    return t;
+  }
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* res = nullptr;
+  if (const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &res); rc != 0) {
+    return make_error(fmt::format("{}: cannot resolve {}: {}", url.str(), host, ::gai_strerror(rc)));
+  }
+  std::memcpy(&t.addr, res->ai_addr, res->ai_addrlen);
+  t.addr_len = res->ai_addrlen;
+  ::freeaddrinfo(res);
+  if (t.addr.ss_family == AF_INET) v4->sin_port = htons(url.port);
+  if (t.addr.ss_family == AF_INET6) v6->sin6_port = htons(url.port);
+  return t;
+}
+
+HttpProbe::~HttpProbe() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void HttpProbe::finish(bool ok, std::string detail) {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  done_ = true;
+  ok_ = ok;
+  detail_ = std::move(detail);
+}
+
+void HttpProbe::start(const ProbeTarget& t, Instant deadline) {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  done_ = ok_ = false;
+  detail_.clear();
+  in_.clear();
+  sent_ = 0;
+  deadline_ = deadline;
+  out_ = fmt::format("{} {} HTTP/1.1\r\nHost: {}:{}\r\nUser-Agent: headroom\r\nAccept: */*\r\n"
+                     "Connection: close\r\n",
+                     t.method, t.url.path, t.url.host, t.url.port);
+  if (!t.body.empty() || t.method == "POST") {
+    out_ += fmt::format("Content-Type: application/json\r\nContent-Length: {}\r\n", t.body.size());
+  }
+  out_ += "\r\n";
+  out_ += t.body;
+  fd_ = ::socket(t.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd_ < 0) return finish(false, std::string("socket: ") + std::strerror(errno));
+  stage_ = Stage::kConnecting;
+  if (::connect(fd_, reinterpret_cast<const sockaddr*>(&t.addr), t.addr_len) != 0 &&
+      errno != EINPROGRESS) {
+    return finish(false, std::strerror(errno));
+  }
+}
+
+short HttpProbe::events() const {
+  return stage_ == Stage::kReading ? POLLIN : POLLOUT;
+}
+
+void HttpProbe::on_ready() {
+  if (fd_ < 0) return;
+  if (stage_ == Stage::kConnecting) {
+    int err = 0;
+    socklen_t len = sizeof err;
+    ::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len);
+    if (err != 0) return finish(false, std::strerror(err));  // "Connection refused" while loading
+    stage_ = Stage::kSending;
+  }
+  if (stage_ == Stage::kSending) {
+    while (sent_ < out_.size()) {
+      const ssize_t n = ::send(fd_, out_.data() + sent_, out_.size() - sent_, MSG_NOSIGNAL);
+      if (n < 0) {
+        if (errno == EAGAIN) return;
+        return finish(false, std::strerror(errno));
+      }
+      sent_ += static_cast<size_t>(n);
+    }
+    stage_ = Stage::kReading;
+    return;
+  }
+  char buf[1024];
+  const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+  if (n < 0) {
+    if (errno == EAGAIN) return;
+    return finish(false, std::strerror(errno));
+  }
+  in_.append(buf, static_cast<size_t>(n));
+  const size_t eol = in_.find("\r\n");
+  if (eol == std::string::npos && n > 0 && in_.size() < 4096) return;  // the status line is not in yet
+  // "HTTP/1.1 200 OK"
+  const std::string line = in_.substr(0, eol == std::string::npos ? in_.size() : eol);
+  if (line.rfind("HTTP/", 0) != 0 || line.size() < 12) {
+    return finish(false, n == 0 ? "connection closed without an answer" : "not an HTTP answer");
+  }
+  const std::string code = line.substr(9, 3);
+  if (code == "200") return finish(true, "HTTP 200");
+  finish(false, "HTTP " + code);
+}
+
+void HttpProbe::check_deadline(Instant now, Duration timeout) {
+  if (fd_ >= 0 && now >= deadline_) {
+    finish(false, fmt::format("no answer within {}", format_duration(timeout)));
+  }
+}
+
+}  // namespace headroom

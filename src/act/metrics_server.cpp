@@ -1,0 +1,125 @@
+#include "act/metrics_server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace headroom {
+namespace {
+
+constexpr size_t kMaxRequest = 8192;
+constexpr size_t kMaxConns = 16;
+constexpr auto kConnTimeout = std::chrono::seconds(5);
+
+}  // namespace
+
+MetricsServer::~MetricsServer() {
+  if (listen_fd_ >= 0) ::close(listen_fd_);
+  for (Conn& c : conns_) ::close(c.fd);
+}
+
+Status MetricsServer::listen(const ListenAddress& a, Render render) {
+  render_ = std::move(render);
+  sockaddr_storage ss{};
+  socklen_t len = 0;
+  const std::string host = a.host == "localhost" ? "127.0.0.1" : a.host;
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&ss);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&ss);
+  if (::inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(a.port);
+    len = sizeof *v4;
+  } else if (::inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(a.port);
+    len = sizeof *v6;
+  } else {
+    return make_error(fmt::format("--metrics {}:{}: give an IP address to listen on", a.host, a.port));
+  }
+  const std::string where = fmt::format("--metrics {}:{}", a.host, a.port);
+  listen_fd_ = ::socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (listen_fd_ < 0) return Error{where + ": " + std::strerror(errno), errno};
+  const int one = 1;
+  ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&ss), len) != 0 || ::listen(listen_fd_, 16) != 0) {
+    const int e = errno;
+    ::close(listen_fd_);
+    listen_fd_ = -1;
+    return Error{where + ": " + std::strerror(e), e};
+  }
+  sockaddr_storage bound{};
+  socklen_t blen = sizeof bound;
+  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&bound), &blen);
+  port_ = ntohs(bound.ss_family == AF_INET ? reinterpret_cast<sockaddr_in*>(&bound)->sin_port
+                                            : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
+  return {};
+}
+
+void MetricsServer::add_polls(std::vector<pollfd>& fds) const {
+  if (listen_fd_ < 0) return;
+  if (conns_.size() < kMaxConns) fds.push_back(pollfd{listen_fd_, POLLIN, 0});
+  for (const Conn& c : conns_) {
+    fds.push_back(pollfd{c.fd, static_cast<short>(c.out.empty() ? POLLIN : POLLOUT), 0});
+  }
+}
+
+void MetricsServer::answer(Conn& c) {
+  const bool metrics = c.in.rfind("GET /metrics ", 0) == 0 || c.in.rfind("GET / ", 0) == 0;
+  const std::string body = metrics ? render_() : "not found: try /metrics\n";
+  c.out = fmt::format(
+      "HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+      metrics ? "200 OK" : "404 Not Found",
+      metrics ? "text/plain; version=0.0.4; charset=utf-8" : "text/plain", body.size(), body);
+}
+
+void MetricsServer::handle(const std::vector<pollfd>& fds, Instant now) {
+  if (listen_fd_ < 0) return;
+  for (const pollfd& p : fds) {
+    if (p.revents == 0) continue;
+    if (p.fd == listen_fd_) {
+      const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (fd >= 0) conns_.push_back(Conn{fd, {}, {}, 0, now + kConnTimeout});
+      continue;
+    }
+    auto it = std::find_if(conns_.begin(), conns_.end(), [&](const Conn& c) { return c.fd == p.fd; });
+    if (it == conns_.end()) continue;
+    Conn& c = *it;
+    if (c.out.empty()) {
+      char buf[2048];
+      const ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
+      if (n <= 0 && errno != EAGAIN) {
+        c.deadline = now;  // closed or broken: drop below
+      } else if (n > 0) {
+        c.in.append(buf, static_cast<size_t>(n));
+        if (c.in.find("\r\n\r\n") != std::string::npos || c.in.find("\n\n") != std::string::npos ||
+            c.in.size() >= kMaxRequest) {
+          answer(c);
+        }
+      }
+    } else {
+      const ssize_t n = ::send(c.fd, c.out.data() + c.sent, c.out.size() - c.sent, MSG_NOSIGNAL);
+      if (n > 0) c.sent += static_cast<size_t>(n);
+      if (n < 0 && errno != EAGAIN) c.deadline = now;
+    }
+  }
+  // Close what is answered, broken, or too slow.
+  conns_.erase(std::remove_if(conns_.begin(), conns_.end(),
+                              [&](Conn& c) {
+                                const bool finished = !c.out.empty() && c.sent == c.out.size();
+                                if (finished || now >= c.deadline) {
+                                  ::close(c.fd);
+                                  return true;
+                                }
+                                return false;
+                              }),
+               conns_.end());
+}
+
+}  // namespace headroom

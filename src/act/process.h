@@ -1,0 +1,51 @@
+// Starting and ending the supervised server as a tree of processes.
+//
+// - headroom makes itself a child subreaper (PR_SET_CHILD_SUBREAPER): workers the server leaves
+//   behind are reparented to headroom, so it sees them, reaps them, and knows when all are gone.
+// - The server runs in its own process group (Ctrl-C on headroom's terminal reaches headroom,
+//   which stops the server gracefully) with PR_SET_PDEATHSIG=SIGKILL.
+// - A guardian process, outside headroom's tree, holds a pipe from headroom; if headroom dies
+//   (even by SIGKILL) the pipe closes and the guardian SIGKILLs the server's process group, so
+//   no worker is left holding memory.
+// - The command is exec'd as argv, never through a shell; an exec failure comes back as errno.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "probe/fs.h"
+
+namespace headroom {
+
+class ProcessTree {
+ public:
+  // Becomes a child subreaper and starts the guardian. Call once, before any thread starts.
+  static Result<ProcessTree> create(const Root& root);
+  ProcessTree(ProcessTree&&) noexcept;
+  ProcessTree& operator=(ProcessTree&&) noexcept;
+  ~ProcessTree();
+
+  // Forks and execs argv[0] (searched in PATH) in a new process group, with every signal
+  // unblocked and at its default in the child.
+  Result<pid_t> spawn(const std::vector<std::string>& argv);
+
+  pid_t group() const { return pgid_; }
+  void signal_group(int sig) const;
+  // SIGKILL to the group and to every process below headroom (workers reparented to it too).
+  void kill_all() const;
+  // Processes below headroom still running (zombies excluded), guardian excluded.
+  std::vector<int> live_descendants() const;
+  // Reaps every exited child; returns the wait status of `main` if it was among them.
+  bool reap(pid_t main, int& main_status);
+
+ private:
+  ProcessTree() = default;
+  Root root_;
+  pid_t pgid_ = 0;
+  int guardian_fd_ = -1;  // write end; closing it (or dying) releases the guardian
+};
+
+}  // namespace headroom

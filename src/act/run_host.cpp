@@ -1,0 +1,338 @@
+#include "act/run_host.h"
+
+#include <fmt/format.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "act/evict.h"
+#include "core/size.h"
+#include "probe/gone.h"
+#include "probe/processes.h"
+
+namespace headroom {
+namespace {
+
+// How often the process tree is scanned for the server's workers while it runs, so a worker the
+// OOM killer names can be recognised as the server's. A scan reads every /proc/PID/stat.
+constexpr auto kScanEvery = std::chrono::seconds(15);
+// While waiting for memory or loading, systemd's start timeout is pushed out this far, every
+// kExtendEvery: a start that makes progress is not killed at TimeoutStartSec=.
+constexpr auto kExtendBy = std::chrono::seconds(30);
+constexpr auto kExtendEvery = std::chrono::seconds(10);
+
+sigset_t handled_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : {SIGTERM, SIGINT, SIGHUP, SIGCHLD}) sigaddset(&set, s);
+  return set;
+}
+
+int ms_until(Instant now, Instant t) {
+  if (t <= now) return 0;
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t - now).count() + 1;
+  return ms > 60'000 ? 60'000 : static_cast<int>(ms);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<RunHost>> RunHost::open(RunHostOptions o) {
+  std::unique_ptr<RunHost> h(new RunHost(std::move(o)));
+  RunHostOptions& opt = h->o_;
+  if (opt.argv.empty()) return make_error("no command given: headroom run [OPTIONS] -- CMD ARGS...");
+
+  auto mem = SystemMemorySource::open(opt.root, opt.cgroup);
+  if (!mem) return mem.error();
+  h->mem_ = std::move(*mem);
+  if (opt.health) {
+    auto t = resolve_probe(*opt.health, "GET", "");
+    if (!t) return t.error();
+    h->health_ = *t;
+  }
+  if (opt.probe_post) {
+    auto t = resolve_probe(*opt.probe_post, "POST", opt.probe_body);
+    if (!t) return t.error();
+    h->post_ = *t;
+  }
+  if (opt.metrics) {
+    RunHost* self = h.get();
+    if (Status st = h->metrics_.listen(*opt.metrics, [self] {
+          Sample s;
+          std::optional<PoolView> pool;
+          if (self->mem_->read(s)) pool = pool_view(s);
+          return self->stats_.render(pool);
+        });
+        !st) {
+      return st.error();
+    }
+  }
+  h->kmsg_ = std::make_unique<KmsgReader>(opt.root);
+  if (opt.use_gpu) {
+    h->nvml_ = std::make_unique<Nvml>();
+    if (!h->nvml_->loaded()) h->nvml_.reset();
+  }
+  // The guardian is forked before any signal is blocked; then headroom takes its signals
+  // through a signalfd, and children get them unblocked again (ProcessTree::spawn).
+  auto tree = ProcessTree::create(Root());
+  if (!tree) return tree.error();
+  h->tree_.emplace(std::move(*tree));
+  const sigset_t set = handled_signals();
+  if (::sigprocmask(SIG_BLOCK, &set, nullptr) != 0) {
+    return Error{std::string("sigprocmask: ") + std::strerror(errno), errno};
+  }
+  h->signal_fd_ = ::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (h->signal_fd_ < 0) return Error{std::string("signalfd: ") + std::strerror(errno), errno};
+  const Instant now = h->now();
+  h->next_watchdog_ = now;
+  h->next_extend_ = now;
+  return h;
+}
+
+RunHost::~RunHost() {
+  if (signal_fd_ >= 0) ::close(signal_fd_);
+}
+
+Instant RunHost::now() { return std::chrono::steady_clock::now(); }
+
+void RunHost::handle_signals() {
+  signalfd_siginfo info{};
+  while (::read(signal_fd_, &info, sizeof info) == sizeof info) {
+    const int sig = static_cast<int>(info.ssi_signo);
+    if (sig == SIGCHLD) {
+      int status = 0;
+      if (tree_->reap(main_, status) && main_alive_) {
+        main_alive_ = false;
+        HostEvent ev;
+        ev.kind = HostEvent::Kind::kChildExited;
+        ev.wait_status = status;
+        queue_.push_back(ev);
+      }
+      continue;
+    }
+    if (sig == SIGTERM || sig == SIGINT) notify_.send("STOPPING=1");
+    HostEvent ev;
+    ev.kind = HostEvent::Kind::kSignal;
+    ev.signal = sig;
+    queue_.push_back(ev);
+  }
+}
+
+void RunHost::probe_step_done() {
+  if (probe_.ok() && probe_step_ == 0 && post_) {
+    probe_step_ = 1;  // /health answered: now the generation probe
+    probe_.start(*post_, now() + o_.health_timeout);
+    if (!probe_.done()) return;
+  }
+  probe_running_ = false;
+  HostEvent ev;
+  ev.kind = HostEvent::Kind::kProbe;
+  ev.probe_ok = probe_.ok();
+  ev.detail = (probe_step_ == 1 ? "probe-post: " : "health: ") + probe_.detail();
+  queue_.push_back(ev);
+}
+
+HostEvent RunHost::wait(Instant deadline) {
+  std::vector<pollfd> fds;
+  for (;;) {
+    const Instant t = now();
+    if (notify_.enabled()) {
+      if (notify_.watchdog_every().count() > 0 && t >= next_watchdog_) {
+        notify_.send("WATCHDOG=1");
+        next_watchdog_ = t + notify_.watchdog_every();
+      }
+      const bool starting = !ready_sent_ && (phase_ == Phase::kWaiting || phase_ == Phase::kStarting);
+      if (starting && t >= next_extend_) {
+        notify_.send(fmt::format("EXTEND_TIMEOUT_USEC={}",
+                                 std::chrono::duration_cast<std::chrono::microseconds>(kExtendBy).count()));
+        next_extend_ = t + kExtendEvery;
+      }
+    }
+    if (probe_running_) {
+      probe_.check_deadline(t, o_.health_timeout);
+      if (probe_.done()) probe_step_done();
+    }
+    if (!queue_.empty()) {
+      HostEvent ev = queue_.front();
+      queue_.pop_front();
+      return ev;
+    }
+    if (t >= deadline) return HostEvent{};
+
+    Instant wake = deadline;
+    if (notify_.enabled() && notify_.watchdog_every().count() > 0) wake = std::min(wake, next_watchdog_);
+    if (notify_.enabled() && !ready_sent_) wake = std::min(wake, next_extend_);
+    if (probe_running_) wake = std::min(wake, t + o_.health_timeout);
+
+    fds.clear();
+    fds.push_back(pollfd{signal_fd_, POLLIN, 0});
+    if (probe_running_ && probe_.active()) fds.push_back(pollfd{probe_.fd(), probe_.events(), 0});
+    const size_t metrics_from = fds.size();
+    metrics_.add_polls(fds);
+    if (fds.size() > metrics_from) wake = std::min(wake, t + std::chrono::seconds(1));
+
+    const int n = ::poll(fds.data(), fds.size(), ms_until(t, wake));
+    if (n < 0 && errno != EINTR) return HostEvent{};
+    if (n <= 0) continue;
+    if (fds[0].revents != 0) handle_signals();
+    if (probe_running_ && probe_.active() && fds.size() > 1 && fds[1].fd == probe_.fd() &&
+        fds[1].revents != 0) {
+      probe_.on_ready();
+      if (probe_.done()) probe_step_done();
+    }
+    if (fds.size() > metrics_from) {
+      metrics_.handle(std::vector<pollfd>(fds.begin() + static_cast<long>(metrics_from), fds.end()),
+                      now());
+    }
+  }
+}
+
+void RunHost::remember_descendants() {
+  auto table = scan_processes(Root());
+  if (!table) return;
+  for (const ProcStat& p : descendants_of(*table, ::getpid())) {
+    const auto pid = static_cast<uint32_t>(p.pid);
+    if (std::find(seen_pids_.begin(), seen_pids_.end(), pid) == seen_pids_.end() &&
+        seen_pids_.size() < 4096) {
+      seen_pids_.push_back(pid);
+    }
+  }
+  last_scan_ = now();
+}
+
+Status RunHost::sample(Sample& out) {
+  if (main_alive_ && now() - last_scan_ >= kScanEvery) remember_descendants();
+  return mem_->read(out);
+}
+
+Result<int> RunHost::pending(std::string& what) {
+  what.clear();
+  int status = 0;
+  if (tree_->reap(main_, status) && main_alive_) {
+    main_alive_ = false;
+    HostEvent ev;
+    ev.kind = HostEvent::Kind::kChildExited;
+    ev.wait_status = status;
+    queue_.push_back(ev);
+  }
+  if (main_alive_) {
+    what = fmt::format("process {} is still running", main_);
+    return 1;
+  }
+  // No child left at all means no descendant either: orphans are reparented to headroom.
+  int st = 0;
+  if (::waitpid(-1, &st, WNOHANG) < 0 && errno == ECHILD) {
+    if (nvml_ && !seen_pids_.empty()) return gpu_holders(*nvml_, seen_pids_, gpu_scratch_, what);
+    return 0;
+  }
+  auto table = scan_processes(Root());
+  if (!table) return table.error();
+  const auto live = descendants_of(*table, ::getpid());
+  if (live.empty()) return 0;
+  for (const ProcStat& p : live) {
+    const auto pid = static_cast<uint32_t>(p.pid);
+    if (std::find(seen_pids_.begin(), seen_pids_.end(), pid) == seen_pids_.end()) {
+      seen_pids_.push_back(pid);
+    }
+  }
+  what = fmt::format("{} process{} of the previous instance still running ({} {})", live.size(),
+                     live.size() == 1 ? "" : "es", live.front().pid, live.front().comm);
+  return static_cast<int>(live.size());
+}
+
+Result<pid_t> RunHost::spawn() {
+  auto pid = tree_->spawn(o_.argv);
+  if (!pid) return pid.error();
+  main_ = *pid;
+  main_alive_ = true;
+  seen_pids_.assign(1, static_cast<uint32_t>(*pid));
+  last_scan_ = now() - kScanEvery + std::chrono::seconds(1);  // first look at the workers after 1 s
+  return pid;
+}
+
+void RunHost::signal_group(int sig) { tree_->signal_group(sig); }
+
+void RunHost::kill_all() { tree_->kill_all(); }
+
+void RunHost::start_probe() {
+  if (!health_) return;
+  probe_step_ = 0;
+  probe_running_ = true;
+  probe_.start(*health_, now() + o_.health_timeout);
+  if (probe_.done()) probe_step_done();
+}
+
+void RunHost::collect(Evidence& e) {
+  kmsg_->read_new(e.kernel);
+  e.kernel_readable = kmsg_->readable();
+  const auto since_death =
+      std::chrono::duration_cast<std::chrono::microseconds>(now() - e.died).count();
+  const uint64_t k = kernel_clock_usec();
+  e.kernel_usec_at_death = k > static_cast<uint64_t>(since_death) ? k - static_cast<uint64_t>(since_death) : 0;
+  for (uint32_t pid : seen_pids_) {
+    const int p = static_cast<int>(pid);
+    if (std::find(e.pids.begin(), e.pids.end(), p) == e.pids.end()) e.pids.push_back(p);
+  }
+  Sample s;
+  if (mem_->read(s)) {
+    if (oom_known_ && s.cgroup.has_oom_kills) e.oom_kills_delta = s.cgroup.oom_kills - oom_baseline_;
+    const PoolView p = pool_view(s);
+    e.pool = p.limited_by_cgroup ? "cgroup " + mem_->cgroup().name : "system";
+  }
+}
+
+void RunHost::mark_start() {
+  kmsg_->skip_to_end();
+  Sample s;
+  oom_known_ = mem_->read(s).ok() && s.cgroup.has_oom_kills;
+  oom_baseline_ = s.cgroup.oom_kills;
+}
+
+void RunHost::prepare() {
+  if (o_.drop_caches) {
+    if (Status st = drop_caches(o_.root); !st) {
+      if (on_note) on_note("cannot drop caches: " + st.error().message);
+    } else if (on_note) {
+      on_note("dropped the page cache (sync; echo 3 > /proc/sys/vm/drop_caches)");
+    }
+  }
+  if (!o_.evict.empty()) {
+    auto ev = evict_files(o_.evict);
+    if (!ev) {
+      if (on_note) on_note("cannot evict: " + ev.error().message);
+      return;
+    }
+    uint64_t before = 0, after = 0;
+    for (const EvictResult& r : *ev) {
+      before += r.before;
+      after += r.after;
+    }
+    if (on_note) {
+      on_note(fmt::format("evicted {} file(s) from the page cache: {} released",
+                          ev->size(), format_bytes(before > after ? before - after : 0)));
+    }
+  }
+}
+
+void RunHost::phase(Phase p, const std::string& status) {
+  phase_ = p;
+  stats_.on_phase(p);
+  notify_.status(status);
+  if (on_phase) on_phase(p, status);
+}
+
+void RunHost::event(const RunEvent& e) {
+  stats_.on_event(e);
+  if (e.kind == RunEvent::Kind::kReady && !ready_sent_) {
+    notify_.send("READY=1");
+    ready_sent_ = true;
+  }
+  if (on_event) on_event(e);
+}
+
+}  // namespace headroom

@@ -1,0 +1,104 @@
+// The real SupervisorHost: one thread, one poll() loop over a signalfd (SIGTERM, SIGINT, SIGHUP,
+// SIGCHLD), the health probe's socket and the metrics endpoint's sockets. Processes through
+// ProcessTree, memory through SystemMemorySource, evidence from /dev/kmsg and the pool cgroup,
+// GPU PIDs through NVML, systemd through sd_notify.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "act/http_probe.h"
+#include "act/metrics_server.h"
+#include "act/notify.h"
+#include "act/process.h"
+#include "core/metrics.h"
+#include "core/supervisor.h"
+#include "probe/kmsg.h"
+#include "probe/memory_source.h"
+#include "probe/nvml.h"
+
+namespace headroom {
+
+struct RunHostOptions {
+  std::vector<std::string> argv;
+  Root root;
+  std::string cgroup = "self";
+  std::vector<std::string> evict;  // before every start
+  bool drop_caches = false;        // before every start (root)
+  std::optional<HttpUrl> health;
+  std::optional<HttpUrl> probe_post;
+  std::string probe_body;
+  Duration health_timeout = std::chrono::seconds(5);
+  std::optional<ListenAddress> metrics;
+  bool use_gpu = true;
+};
+
+class RunHost : public SupervisorHost {
+ public:
+  // Everything is opened here, so a bad cgroup, an unreachable metrics address or an
+  // unresolvable health host fail before anything starts.
+  static Result<std::unique_ptr<RunHost>> open(RunHostOptions options);
+  ~RunHost() override;
+
+  // Where events and phase changes are reported for the console and the event file.
+  std::function<void(const RunEvent&)> on_event;
+  std::function<void(Phase, const std::string&)> on_phase;
+  std::function<void(const std::string&)> on_note;  // eviction results and the like
+
+  const SystemMemorySource& memory() const { return *mem_; }
+  uint16_t metrics_port() const { return metrics_.port(); }
+
+  Instant now() override;
+  HostEvent wait(Instant deadline) override;
+  Status sample(Sample& out) override;
+  Result<int> pending(std::string& what) override;
+  Result<pid_t> spawn() override;
+  void signal_group(int sig) override;
+  void kill_all() override;
+  void start_probe() override;
+  void collect(Evidence& e) override;
+  void mark_start() override;
+  void prepare() override;
+  void phase(Phase p, const std::string& status) override;
+  void event(const RunEvent& e) override;
+
+ private:
+  explicit RunHost(RunHostOptions o) : o_(std::move(o)) {}
+  void handle_signals();
+  void probe_step_done();
+  void remember_descendants();
+
+  RunHostOptions o_;
+  std::optional<ProcessTree> tree_;
+  std::unique_ptr<SystemMemorySource> mem_;
+  std::unique_ptr<KmsgReader> kmsg_;
+  std::unique_ptr<Nvml> nvml_;
+  Notifier notify_;
+  MetricsServer metrics_;
+  RunMetrics stats_;
+  int signal_fd_ = -1;
+  std::deque<HostEvent> queue_;
+
+  pid_t main_ = 0;
+  bool main_alive_ = false;
+  std::vector<uint32_t> seen_pids_;  // the instance's processes, for the GPU check and evidence
+  std::vector<GpuProcess> gpu_scratch_;
+  Instant last_scan_{};
+  uint64_t oom_baseline_ = 0;
+  bool oom_known_ = false;
+
+  std::optional<ProbeTarget> health_, post_;
+  HttpProbe probe_;
+  int probe_step_ = 0;  // 0: GET --health, 1: POST --probe-post
+  bool probe_running_ = false;
+
+  Phase phase_ = Phase::kWaiting;
+  bool ready_sent_ = false;
+  Instant next_watchdog_{}, next_extend_{};
+};
+
+}  // namespace headroom

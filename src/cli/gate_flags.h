@@ -1,0 +1,39 @@
+// The memory gate's flags, shared by `wait` and `run` (and later `restart`): one definition of
+// each flag, its default and its reason.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+#include "core/gate.h"
+#include "core/result.h"
+
+namespace headroom {
+
+struct GateFlags {
+  std::string free;
+  std::string settle = "1s";
+  std::string timeout = "300s";
+  std::string interval = "100ms";
+  std::string cgroup = "self";
+  std::string max_pressure;
+  std::vector<std::string> evict;
+  bool drop_caches = false;
+  bool no_gpu = false;
+};
+
+// Adds --free --settle --timeout --interval --cgroup --max-pressure --evict --drop-caches --no-gpu.
+void add_gate_flags(CLI::App* cmd, GateFlags& f);
+
+struct GateSettings {
+  GateConfig config;
+  Duration interval{};
+};
+
+// Parses the flags. `seed_target` and `seed_timeout` are wait's positional form (GiB, seconds).
+Result<GateSettings> gate_settings(const GateFlags& f, const std::string& seed_target = {},
+                                   const std::string& seed_timeout = {});
+
+}  // namespace headroom

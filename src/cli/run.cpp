@@ -1,0 +1,346 @@
+// `headroom run [OPTIONS] -- CMD ARGS...`: supervise a server behind the memory gate.
+#include <fmt/format.h>
+#include <sys/time.h>
+
+#include <ctime>
+#include <filesystem>
+
+#include "act/event_log.h"
+#include "act/run_host.h"
+#include "cli/common.h"
+#include "cli/console.h"
+#include "cli/gate_flags.h"
+#include "core/signals.h"
+#include "core/size.h"
+#include "core/supervisor.h"
+
+namespace headroom {
+namespace {
+
+// SGLang's /generate with one new token; vLLM users pass --probe-body for /v1/completions.
+constexpr const char* kDefaultProbeBody =
+    R"({"text":"ping","sampling_params":{"max_new_tokens":1,"temperature":0}})";
+
+struct RunOptions {
+  GateFlags gate;
+  std::string restart = "on-failure";
+  int burst = 3;
+  std::string within = "10m";
+  std::string restart_delay = "0";
+  std::string stop_signal = "TERM";
+  std::string stop_timeout = "30s";
+  std::string health;
+  std::string startup_timeout = "30m";
+  std::string health_interval = "10s";
+  std::string health_timeout = "5s";
+  int health_failures = 3;
+  std::string probe_post;
+  std::string probe_body = kDefaultProbeBody;
+  std::string metrics;
+  std::string events;
+  std::string name;
+  std::vector<std::string> command;
+};
+
+std::string iso_now() {
+  timeval tv{};
+  ::gettimeofday(&tv, nullptr);
+  std::tm tm{};
+  ::gmtime_r(&tv.tv_sec, &tm);
+  std::array<char, 32> buf{};
+  std::strftime(buf.data(), buf.size(), "%Y-%m-%dT%H:%M:%S", &tm);
+  return fmt::format("{}.{:03d}Z", buf.data(), static_cast<int>(tv.tv_usec / 1000));
+}
+
+const char* event_name(RunEvent::Kind k) {
+  switch (k) {
+    case RunEvent::Kind::kGateOpened:
+      return "gate_opened";
+    case RunEvent::Kind::kStarted:
+      return "started";
+    case RunEvent::Kind::kReady:
+      return "ready";
+    case RunEvent::Kind::kDied:
+      return "died";
+    case RunEvent::Kind::kRestarting:
+      return "restarting";
+    case RunEvent::Kind::kGaveUp:
+      return "gave_up";
+    case RunEvent::Kind::kStopping:
+      return "stopping";
+    case RunEvent::Kind::kExited:
+      return "exited";
+  }
+  return "?";
+}
+
+std::string event_json(const std::string& name, const RunEvent& e) {
+  nlohmann::ordered_json j;
+  j["time"] = iso_now();
+  // CLOCK_MONOTONIC, to line events up with other tools' timestamps on this machine.
+  j["monotonic_s"] = to_seconds(std::chrono::steady_clock::now().time_since_epoch());
+  j["name"] = name;
+  j["event"] = event_name(e.kind);
+  if (e.pid != 0) j["pid"] = e.pid;
+  if (e.attempt != 0) j["attempt"] = e.attempt;
+  if (e.kind == RunEvent::Kind::kGateOpened || e.kind == RunEvent::Kind::kReady) {
+    j["seconds"] = e.seconds;
+  }
+  if (e.verdict) {
+    j["reason"] = e.verdict->reason;
+    j["verdict"] = e.verdict->line;
+    j["exit_status"] = e.verdict->exit_status;
+  }
+  if (e.kind == RunEvent::Kind::kExited) j["exit_status"] = e.exit_status;
+  if (!e.text.empty()) j["text"] = e.text;
+  return j.dump();
+}
+
+std::string event_line(const RunEvent& e, const std::string& command) {
+  switch (e.kind) {
+    case RunEvent::Kind::kGateOpened:
+      return fmt::format("memory gate open after {}", format_duration(from_seconds(e.seconds)));
+    case RunEvent::Kind::kStarted:
+      return fmt::format("started pid {} (attempt {}): {}", e.pid, e.attempt, command);
+    case RunEvent::Kind::kReady:
+      return e.seconds > 0 ? fmt::format("ready: healthy after {}", format_duration(from_seconds(e.seconds)))
+                           : "running (no --health: started counts as ready)";
+    case RunEvent::Kind::kDied:
+      return e.verdict ? e.verdict->line : "died";
+    case RunEvent::Kind::kRestarting:
+      if (!e.text.empty()) return "restarting: " + e.text;
+      return fmt::format("restarting after {}{}", e.verdict ? e.verdict->reason : "a failure",
+                         e.seconds > 0 ? fmt::format(" (not before {} after the death)",
+                                                     format_duration(from_seconds(e.seconds)))
+                                       : "; the memory gate decides when");
+    case RunEvent::Kind::kGaveUp:
+      return fmt::format("gave up: {}", e.text);
+    case RunEvent::Kind::kStopping:
+      return fmt::format("stopping pid {} with {}", e.pid, e.text);
+    case RunEvent::Kind::kExited:
+      return fmt::format("exiting with status {}", e.exit_status);
+  }
+  return {};
+}
+
+struct Parsed {
+  RunConfig config;
+  RunHostOptions host;
+};
+
+Result<Parsed> parse(const RunOptions& o, const Globals& g) {
+  Parsed p;
+  if (o.command.empty()) {
+    return make_error("no command to run: headroom run [OPTIONS] -- CMD ARGS...");
+  }
+  auto gs = gate_settings(o.gate);
+  if (!gs) return gs.error();
+  p.config.gate = gs->config;
+  p.config.interval = gs->interval;
+  auto mode = parse_restart_mode(o.restart);
+  if (!mode) return mode.error();
+  p.config.restart.mode = *mode;
+  if (o.burst < 1) return make_error("--burst: must be at least 1");
+  p.config.restart.burst = o.burst;
+  auto dur = [](const std::string& text, const char* flag, bool allow_zero) -> Result<Duration> {
+    auto d = parse_duration(text);
+    if (!d) return d.error().in(flag);
+    if (*d == kForever || (!allow_zero && d->count() == 0)) {
+      return make_error(fmt::format("{}: must be a finite, non-zero duration", flag));
+    }
+    return *d;
+  };
+  auto within = dur(o.within, "--within", false);
+  if (!within) return within.error();
+  p.config.restart.within = *within;
+  auto delay = dur(o.restart_delay, "--restart-delay", true);
+  if (!delay) return delay.error();
+  p.config.restart.delay = *delay;
+  auto sig = parse_signal(o.stop_signal);
+  if (!sig) return sig.error().in("--stop-signal");
+  p.config.stop_signal = *sig;
+  auto stop_timeout = dur(o.stop_timeout, "--stop-timeout", false);
+  if (!stop_timeout) return stop_timeout.error();
+  p.config.stop_timeout = *stop_timeout;
+  auto startup = dur(o.startup_timeout, "--startup-timeout", false);
+  if (!startup) return startup.error();
+  p.config.startup_timeout = *startup;
+  auto hi = dur(o.health_interval, "--health-interval", false);
+  if (!hi) return hi.error();
+  p.config.health_interval = *hi;
+  p.config.startup_probe_interval = std::min(*hi, Duration(std::chrono::milliseconds(250)));
+  auto ht = dur(o.health_timeout, "--health-timeout", false);
+  if (!ht) return ht.error();
+  if (o.health_failures < 1) return make_error("--health-failures: must be at least 1");
+  p.config.health_failures = o.health_failures;
+
+  RunHostOptions& h = p.host;
+  h.argv = o.command;
+  h.root = g.fs_root();
+  h.cgroup = o.gate.cgroup;
+  h.evict = o.gate.evict;
+  h.drop_caches = o.gate.drop_caches;
+  h.use_gpu = !o.gate.no_gpu;
+  h.health_timeout = *ht;
+  if (!o.health.empty()) {
+    auto u = parse_http_url(o.health);
+    if (!u) return u.error().in("--health");
+    h.health = *u;
+    p.config.health = true;
+  }
+  if (!o.probe_post.empty()) {
+    if (o.health.empty()) {
+      return make_error("--probe-post needs --health too (readiness is --health answering 200)");
+    }
+    auto u = parse_http_url(o.probe_post);
+    if (!u) return u.error().in("--probe-post");
+    h.probe_post = *u;
+    h.probe_body = o.probe_body;
+  }
+  if (!o.metrics.empty()) {
+    auto a = parse_listen_address(o.metrics);
+    if (!a) return a.error().in("--metrics");
+    h.metrics = *a;
+  }
+  return p;
+}
+
+int run_run(const RunOptions& o, const Globals& g) {
+  Console console;
+  auto parsed = parse(o, g);
+  if (!parsed) return console.fail(parsed.error().message);
+  if (o.gate.drop_caches && ::geteuid() != 0) {
+    return console.fail(
+        "--drop-caches needs root (it writes /proc/sys/vm/drop_caches); without root, evict the "
+        "model files themselves with --evict PATH");
+  }
+  const std::string name =
+      o.name.empty() ? std::filesystem::path(o.command.front()).filename().string() : o.name;
+  std::string command;
+  for (const std::string& a : o.command) command += (command.empty() ? "" : " ") + a;
+
+  auto host = RunHost::open(parsed->host);
+  if (!host) return console.fail(host.error().message);
+
+  EventLog log;
+  const std::string events_path = o.events.empty() ? default_event_path(name) : o.events;
+  if (Status st = log.open(events_path); !st) {
+    if (!o.events.empty()) return console.fail(st.error().message);
+    console.warn(st.error().message + "; events are not recorded (give --events FILE)");
+  }
+
+  auto say = [&console](const std::string& text) { console.note("headroom: " + text); };
+  Phase last_phase = Phase::kDone;
+  std::string last_kind;
+  (*host)->on_phase = [&](Phase p, const std::string& status) {
+    // What the gate waits for, once per change of what (not per number change): "waiting for
+    // memory: 20.0 GiB / 70.0 GiB", "waiting for the previous instance: ...".
+    const size_t colon = status.find(':');
+    const std::string kind = status.substr(0, colon);
+    if (p == Phase::kWaiting && colon != std::string::npos && kind.rfind("waiting for", 0) == 0 &&
+        (p != last_phase || kind != last_kind)) {
+      say(status);
+    }
+    last_phase = p;
+    last_kind = kind;
+  };
+  (*host)->on_event = [&](const RunEvent& e) {
+    say(event_line(e, command));
+    log.append(event_json(name, e));
+  };
+  (*host)->on_note = say;
+
+  const RunConfig& cfg = parsed->config;
+  std::string gate_text = cfg.gate.target ? "memory >= " + cfg.gate.target->str()
+                                          : std::string("the previous instance gone (no --free)");
+  say(fmt::format("supervising {}: pool {}; gate: {}, settle {}; restart {} (limit {} in {}); "
+                  "events {}{}",
+                  name, (*host)->memory().cgroup().name, gate_text, format_duration(cfg.gate.settle),
+                  to_string(cfg.restart.mode), cfg.restart.burst,
+                  format_duration(cfg.restart.within), log.is_open() ? log.path() : "off",
+                  parsed->host.metrics ? fmt::format("; metrics http://{}:{}/metrics",
+                                                     parsed->host.metrics->host,
+                                                     (*host)->metrics_port())
+                                       : ""));
+  Supervisor supervisor(cfg, **host, o.command.front());
+  return supervisor.run();
+}
+
+}  // namespace
+
+Command add_run_command(CLI::App& parent, const Globals& globals) {
+  auto o = std::make_shared<RunOptions>();
+  CLI::App* cmd = parent.add_subcommand(
+      "run",
+      "Supervise a server: memory gate before every start, readiness and liveness probes, start "
+      "limits, graceful stop, a verdict for every death, sd_notify, metrics, JSON events. Exits "
+      "with the server's status when it gives up or is stopped.");
+  add_gate_flags(cmd, o->gate);
+  cmd->add_option("--restart", o->restart,
+                  "When to restart: no, on-failure (default: deaths, wedges, failed starts) or "
+                  "always (clean exits too)")
+      ->type_name("POLICY");
+  cmd->add_option("--burst", o->burst,
+                  "Give up at this many failures within --within (default 3, the seed's "
+                  "StartLimitBurst)")
+      ->type_name("N");
+  cmd->add_option("--within", o->within,
+                  "The start-limit window (default 10m, the seed's StartLimitIntervalSec=600)")
+      ->type_name("DURATION")
+      ->check(duration_validator());
+  cmd->add_option("--restart-delay", o->restart_delay,
+                  "A floor between a death and the next start (default 0: the memory gate "
+                  "decides, not a fixed RestartSec)")
+      ->type_name("DURATION")
+      ->check(duration_validator());
+  cmd->add_option("--stop-signal", o->stop_signal,
+                  "Signal for a graceful stop, to the server's whole process group (default TERM)")
+      ->type_name("SIGNAL");
+  cmd->add_option("--stop-timeout", o->stop_timeout,
+                  "Then SIGKILL to every process of the server after this long (default 30s)")
+      ->type_name("DURATION")
+      ->check(duration_validator());
+  cmd->add_option("--health", o->health,
+                  "Readiness and liveness: GET URL, 200 = healthy (SGLang and vLLM refuse "
+                  "connections while loading). Without it, started counts as ready")
+      ->type_name("URL");
+  cmd->add_option("--startup-timeout", o->startup_timeout,
+                  "Not healthy this long after the start: restart it (default 30m: 90 GB models "
+                  "load for minutes)")
+      ->type_name("DURATION")
+      ->check(duration_validator());
+  cmd->add_option("--health-interval", o->health_interval,
+                  "Probe every DURATION once ready (default 10s; every 250ms while loading)")
+      ->type_name("DURATION")
+      ->check(duration_validator());
+  cmd->add_option("--health-timeout", o->health_timeout,
+                  "A probe that takes longer fails (default 5s)")
+      ->type_name("DURATION")
+      ->check(duration_validator());
+  cmd->add_option("--health-failures", o->health_failures,
+                  "This many failed probes in a row mean wedged: restart (default 3)")
+      ->type_name("N");
+  cmd->add_option("--probe-post", o->probe_post,
+                  "Also POST --probe-body to URL after each good --health (a one-token "
+                  "generation: /health can answer 200 on a wedged engine)")
+      ->type_name("URL");
+  cmd->add_option("--probe-body", o->probe_body,
+                  "JSON for --probe-post (default: SGLang's /generate, one new token)")
+      ->type_name("JSON");
+  cmd->add_option("--metrics", o->metrics,
+                  "Serve Prometheus metrics at ADDR:PORT/metrics (e.g. 127.0.0.1:9464; a bare port "
+                  "listens on loopback). Default: off")
+      ->type_name("ADDR:PORT");
+  cmd->add_option("--events", o->events,
+                  "Append one JSON object per event to FILE (default "
+                  "/var/lib/headroom/NAME.events.jsonl as root, else $XDG_STATE_HOME/headroom/); "
+                  "`headroom why` reads it")
+      ->type_name("FILE");
+  cmd->add_option("--name", o->name, "Name for events and metrics (default: the command's name)")
+      ->type_name("NAME");
+  cmd->add_option("command", o->command, "The server's command line, after --")
+      ->type_name("CMD ARGS...");
+  return Command{cmd, [o, &globals] { return run_run(*o, globals); }};
+}
+
+}  // namespace headroom

@@ -1,0 +1,42 @@
+// What `headroom run` counts, in Prometheus' text format (node_exporter-style names):
+// headroom_up, headroom_ready, headroom_starts_total, headroom_restarts_total{reason},
+// headroom_deaths_total{reason}, headroom_oom_kills_total, headroom_start_limit_hits_total,
+// headroom_gate_wait_seconds (histogram), headroom_memory_{available,total}_bytes.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "core/sample.h"
+#include "core/supervisor.h"
+
+namespace headroom {
+
+class RunMetrics {
+ public:
+  void on_event(const RunEvent& e);
+  void on_phase(Phase p);
+
+  // The exposition text. `pool` is a fresh reading when the scrape could take one.
+  std::string render(const std::optional<PoolView>& pool) const;
+
+  // Bucket upper bounds of the gate wait histogram, in seconds: from "memory was already there"
+  // to the 300 s default timeout and beyond.
+  static constexpr std::array<double, 12> kBuckets{0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800};
+
+  bool up() const { return up_; }
+  bool ready() const { return ready_; }
+
+ private:
+  bool up_ = false, ready_ = false;
+  uint64_t starts_ = 0, oom_kills_ = 0, limit_hits_ = 0;
+  std::map<std::string, uint64_t> restarts_, deaths_;
+  std::array<uint64_t, kBuckets.size()> bucket_counts_{};
+  uint64_t gate_count_ = 0;
+  double gate_sum_ = 0;
+};
+
+}  // namespace headroom

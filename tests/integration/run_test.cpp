@@ -1,0 +1,409 @@
+// `headroom run` on the real kernel: a memory cgroup as the unified pool, the stand-in server
+// keeping its memory in tmpfs, and the lag driver holding that memory after a death and freeing
+// it later, as a GPU driver's slow teardown does. Real OOM kills, real signals, real HTTP.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <nlohmann/json.hpp>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <thread>
+
+#include "core/size.h"
+#include "helpers/subprocess.h"
+#include "integration/kernel_cgroup.h"
+#include "probe/processes.h"
+
+namespace headroom {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+using test::Child;
+using test::KernelCgroup;
+
+int free_port() {
+  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(s);
+  return ntohs(a.sin_port);
+}
+
+// GET http://127.0.0.1:port/path; returns the body (with the status line), "" on failure.
+std::string http_get(int port, const std::string& path) {
+  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  timeval tv{2, 0};
+  ::setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string out;
+  if (::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+    const std::string req = "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    (void)!::write(s, req.data(), req.size());
+    char buf[8192];
+    ssize_t n;
+    while ((n = ::read(s, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(s);
+  return out;
+}
+
+std::vector<json> read_events(const std::string& path) {
+  std::vector<json> out;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto j = json::parse(line, nullptr, false);
+    if (!j.is_discarded()) out.push_back(j);
+  }
+  return out;
+}
+
+// Polls the event file until `pred` holds for some event; returns it (null on timeout).
+json wait_event(const std::string& path, const std::function<bool(const json&)>& pred,
+                std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+  const auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    for (const json& e : read_events(path)) {
+      if (pred(e)) return e;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return json();
+}
+
+auto is(const std::string& event, int attempt = 0) {
+  return [event, attempt](const json& e) {
+    if (e.value("event", "") != event) return false;
+    if (attempt == 0) return true;
+    // "ready" carries the pid only; match attempts through the started events instead.
+    return e.value("attempt", 0) == attempt;
+  };
+}
+
+int count(const std::string& path, const std::string& event) {
+  int n = 0;
+  for (const json& e : read_events(path)) n += e.value("event", "") == event ? 1 : 0;
+  return n;
+}
+
+// Every process in a process group, zombies excluded.
+std::vector<int> group_members(int pgid) {
+  std::vector<int> out;
+  auto table = scan_processes(Root());
+  if (!table) return out;
+  for (const ProcStat& p : *table) {
+    if (p.pgid == pgid && p.state != 'Z') out.push_back(p.pid);
+  }
+  return out;
+}
+
+bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return cond();
+}
+
+// One test's world: a 1 GiB pool, a tmpfs directory for the server's memory, a lag driver.
+class RunWorld : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    pool_ = std::make_unique<KernelCgroup>("run", 1 * kGiB);
+    mem_dir_ = "/dev/shm/headroom-test-" + std::to_string(::getpid());
+    events_ = test::scratch_dir() + "/run-" + std::to_string(::getpid()) + ".events.jsonl";
+    fs::remove(events_);
+    port_ = free_port();
+  }
+  void TearDown() override {
+    headroom_.reset();
+    driver_.reset();
+    pool_.reset();
+    fs::remove_all(mem_dir_);
+  }
+  bool skip() {
+    if (!pool_->skip_reason().empty()) return true;
+    fs::create_directories(mem_dir_);
+    return false;
+  }
+
+  void start_driver(const std::string& lag) {
+    driver_ = std::make_unique<Child>(std::vector<std::string>{
+        test::sim_bin("headroom-lagdriver"), "--dir", mem_dir_, "--lag", lag});
+    ASSERT_EQ(driver_->read_line().rfind("lagdriver: watching", 0), 0u);
+  }
+
+  // headroom run, inside the pool, supervising the stand-in.
+  void start(std::vector<std::string> run_flags, std::vector<std::string> server_flags,
+             std::vector<std::string> env = {}) {
+    std::vector<std::string> argv = {test::headroom_bin(), "run",      "--no-gpu", "--events",
+                                     events_,              "--cgroup", pool_->name()};
+    argv.insert(argv.end(), run_flags.begin(), run_flags.end());
+    argv.insert(argv.end(), {"--", test::sim_bin("headroom-standin"), "--port",
+                             std::to_string(port_)});
+    argv.insert(argv.end(), server_flags.begin(), server_flags.end());
+    headroom_ = std::make_unique<Child>(argv, env, pool_->dir());
+  }
+
+  std::string health() const { return "http://127.0.0.1:" + std::to_string(port_) + "/health"; }
+
+  std::unique_ptr<KernelCgroup> pool_;
+  std::unique_ptr<Child> driver_, headroom_;
+  std::string mem_dir_, events_;
+  int port_ = 0;
+};
+
+TEST_F(RunWorld, RestartWaitsForTheLaggedReleaseWithoutOomKills) {
+  if (skip()) GTEST_SKIP() << pool_->skip_reason();
+  start_driver("2");
+  const uint64_t ooms = pool_->oom_kills();
+  start({"--free", "650M", "--settle", "300ms", "--health", health(), "--health-interval", "500ms"},
+        {"--memory", "600", "--mem-dir", mem_dir_, "--load", "0.3"});
+  ASSERT_FALSE(wait_event(events_, is("ready")).is_null()) << "the first instance became healthy";
+
+  http_get(port_, "/crash");
+  const std::string released = driver_->read_line(std::chrono::seconds(10));
+  ASSERT_EQ(released.rfind("released pid=", 0), 0u) << released;
+  const double freed = std::stod(released.substr(released.find("freed=") + 6));
+
+  const json second = wait_event(events_, is("started", 2));
+  ASSERT_FALSE(second.is_null()) << "restarted";
+  ASSERT_FALSE(wait_event(events_, [](const json& e) {
+                 return e.value("event", "") == "ready" && e.value("seconds", 0.0) > 0 &&
+                        e.value("pid", 0) != 0;
+               }).is_null());
+  const double started = second["monotonic_s"].get<double>();
+  EXPECT_GE(started, freed) << "not before the memory was back";
+  EXPECT_GE(started - freed, 0.25) << "and not before the settle window";
+  EXPECT_LE(started - freed, 1.0) << "but soon after";
+  std::printf("released -> restarted: %.3f s (settle 0.3 s)\n", started - freed);
+  EXPECT_EQ(pool_->oom_kills(), ooms) << "no OOM kill in the pool";
+
+  const json died = wait_event(events_, is("died"));
+  EXPECT_EQ(died["verdict"], "died: SIGSEGV");
+  headroom_->kill(SIGTERM);
+  const int status = headroom_->wait(std::chrono::seconds(40));
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST_F(RunWorld, WithoutTheGateTheRestartIsOomKilledAndTheVerdictSaysSo) {
+  if (skip()) GTEST_SKIP() << pool_->skip_reason();
+  start_driver("3");
+  const uint64_t ooms = pool_->oom_kills();
+  // No --free: the gate only waits for the old processes to exit, which they do at once.
+  start({"--settle", "0", "--burst", "2"},
+        {"--memory", "600", "--mem-dir", mem_dir_, "--load", "0.3", "--crash-after", "1"});
+  const int status = headroom_->wait(std::chrono::seconds(40));
+  ASSERT_TRUE(WIFEXITED(status)) << status;
+  EXPECT_EQ(WEXITSTATUS(status), 137) << "exits with the server's status: SIGKILL";
+  EXPECT_GT(pool_->oom_kills(), ooms);
+  const json gave_up = wait_event(events_, is("gave_up"), std::chrono::seconds(1));
+  ASSERT_FALSE(gave_up.is_null());
+  const std::string verdict = gave_up["verdict"];
+  EXPECT_EQ(verdict.rfind("died: killed by the kernel OOM killer (cgroup " + pool_->name(), 0), 0u)
+      << verdict;
+  EXPECT_EQ(gave_up["reason"], "oom");
+
+  const test::RunResult why =
+      test::run({test::headroom_bin(), "why", "--events", events_});
+  EXPECT_EQ(why.exit_code, 0);
+  EXPECT_NE(why.out.find("killed by the kernel OOM killer"), std::string::npos) << why.out;
+  EXPECT_NE(why.out.find("died: SIGSEGV"), std::string::npos) << why.out;
+}
+
+TEST_F(RunWorld, AWedgedServerIsRestartedAndMetricsShowIt) {
+  if (skip()) GTEST_SKIP() << pool_->skip_reason();
+  const int metrics = free_port();
+  start({"--settle", "0", "--health", health(), "--health-interval", "300ms", "--health-timeout",
+         "300ms", "--health-failures", "3", "--metrics", "127.0.0.1:" + std::to_string(metrics),
+         "--stop-timeout", "1s"},
+        {"--load", "0.2", "--wedge-after", "1.5"});
+  ASSERT_FALSE(wait_event(events_, is("started", 2), std::chrono::seconds(20)).is_null());
+  const json died = wait_event(events_, is("died"));
+  EXPECT_EQ(died["verdict"], "restarting: wedged (3 health checks failed in a row)");
+  EXPECT_EQ(died["reason"], "wedged");
+  std::string m;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        m = http_get(metrics, "/metrics");
+        return m.find("headroom_ready 1") != std::string::npos;
+      },
+      std::chrono::seconds(10)))
+      << m;
+  EXPECT_NE(m.find("headroom_restarts_total{reason=\"wedged\"} 1"), std::string::npos) << m;
+  EXPECT_NE(m.find("headroom_starts_total 2"), std::string::npos) << m;
+  EXPECT_NE(m.find("headroom_memory_total_bytes 1073741824"), std::string::npos) << m;
+  EXPECT_NE(m.find("headroom_gate_wait_seconds_count 2"), std::string::npos) << m;
+  EXPECT_NE(http_get(metrics, "/nope").find("404"), std::string::npos);
+}
+
+TEST(Run, ACrashLoopStopsAtTheStartLimitWithTheServersStatus) {
+  const std::string events = test::scratch_dir() + "/loop-" + std::to_string(::getpid()) + ".jsonl";
+  fs::remove(events);
+  const test::RunResult r = test::run(
+      {test::headroom_bin(), "run", "--no-gpu", "--settle", "0", "--events", events, "--",
+       test::sim_bin("headroom-standin"), "--port", std::to_string(free_port()),
+       "--crash-after", "0.2"},
+      {}, std::chrono::seconds(30));
+  EXPECT_EQ(r.exit_code, 128 + SIGSEGV) << r.err;
+  EXPECT_EQ(count(events, "started"), 3);
+  EXPECT_NE(r.err.find("gave up: start limit reached: 3 failures within 10m 0s"), std::string::npos)
+      << r.err;
+}
+
+TEST(Run, SigtermStopsTheWholeTreeEvenWorkersIgnoringIt) {
+  const std::string events = test::scratch_dir() + "/stop-" + std::to_string(::getpid()) + ".jsonl";
+  fs::remove(events);
+  Child hr({test::headroom_bin(), "run", "--no-gpu", "--settle", "0", "--stop-timeout", "1s",
+            "--events", events, "--", test::sim_bin("headroom-standin"), "--port",
+            std::to_string(free_port()), "--workers", "3", "--ignore-term"});
+  const json started = wait_event(events, is("started"));
+  ASSERT_FALSE(started.is_null());
+  const int pgid = started["pid"];
+  ASSERT_TRUE(wait_until([&] { return group_members(pgid).size() == 4; }, std::chrono::seconds(5)))
+      << "the server and its 3 workers";
+  const auto t0 = Clock::now();
+  hr.kill(SIGTERM);
+  const int status = hr.wait(std::chrono::seconds(10));
+  const double took = std::chrono::duration<double>(Clock::now() - t0).count();
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 137) << "the server ignored SIGTERM: killed after the timeout";
+  EXPECT_GE(took, 0.9);
+  EXPECT_LE(took, 2.5) << "within the 1 s stop timeout, plus reaping";
+  EXPECT_TRUE(group_members(pgid).empty()) << "nothing left behind";
+  EXPECT_EQ(wait_event(events, is("died"))["verdict"],
+            "stopped with SIGTERM (SIGKILL; SIGKILL after the 1.0s stop timeout)");
+}
+
+TEST(Run, SigkillToHeadroomLeavesNoOrphans) {
+  const std::string events = test::scratch_dir() + "/kill-" + std::to_string(::getpid()) + ".jsonl";
+  fs::remove(events);
+  Child hr({test::headroom_bin(), "run", "--no-gpu", "--settle", "0", "--events", events, "--",
+            test::sim_bin("headroom-standin"), "--port", std::to_string(free_port()),
+            "--workers", "3", "--ignore-term"});
+  const json started = wait_event(events, is("started"));
+  ASSERT_FALSE(started.is_null());
+  const int pgid = started["pid"];
+  ASSERT_TRUE(wait_until([&] { return group_members(pgid).size() == 4; }, std::chrono::seconds(5)));
+  hr.kill(SIGKILL);
+  hr.wait();
+  EXPECT_TRUE(wait_until([&] { return group_members(pgid).empty(); }, std::chrono::seconds(3)))
+      << "the guardian kills the server's process group";
+}
+
+TEST(Run, NotifySocketGetsReadyAndStatusInOrder) {
+  const std::string sock = test::scratch_dir() + "/notify-" + std::to_string(::getpid());
+  fs::remove(sock);
+  const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  std::snprintf(a.sun_path, sizeof a.sun_path, "%s", sock.c_str());
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  const int port = free_port();
+  Child hr({test::headroom_bin(), "run", "--no-gpu", "--settle", "200ms", "--health",
+            "http://127.0.0.1:" + std::to_string(port) + "/health", "--events", "/dev/null", "--",
+            test::sim_bin("headroom-standin"), "--port", std::to_string(port), "--load",
+            "0.5"},
+           {"NOTIFY_SOCKET=" + sock});
+  std::vector<std::string> got;
+  timeval tv{0, 100000};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  const auto deadline = Clock::now() + std::chrono::seconds(15);
+  bool sent_term = false;
+  while (Clock::now() < deadline) {
+    char buf[512];
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n > 0) got.emplace_back(buf, static_cast<size_t>(n));
+    if (!sent_term && !got.empty() && got.back() == "READY=1") {
+      hr.kill(SIGTERM);
+      sent_term = true;
+    }
+    if (sent_term && hr.wait(std::chrono::milliseconds(0)) != -1) break;
+  }
+  ::close(fd);
+  fs::remove(sock);
+  auto index = [&](const std::string& prefix) {
+    for (size_t i = 0; i < got.size(); ++i) {
+      if (got[i].rfind(prefix, 0) == 0) return static_cast<int>(i);
+    }
+    return -1;
+  };
+  std::string all;
+  for (const std::string& g : got) all += g + " | ";
+  const int waiting = index("STATUS=waiting for memory");
+  const int extend = index("EXTEND_TIMEOUT_USEC=");
+  const int loading = index("STATUS=loading");
+  const int ready = index("READY=1");
+  const int serving = index("STATUS=serving");
+  const int stopping = index("STOPPING=1");
+  EXPECT_GE(waiting, 0) << all;
+  EXPECT_GE(extend, 0) << all;
+  EXPECT_LT(waiting, loading) << all;
+  EXPECT_LT(loading, serving) << all;
+  EXPECT_LT(serving, ready) << all;
+  EXPECT_LT(ready, stopping) << all;
+}
+
+TEST(Run, BadInputIsAClearErrorAndLeavesNothingRunning) {
+  const std::string hr = test::headroom_bin();
+  test::RunResult r = test::run({hr, "run", "--no-gpu"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no command to run"), std::string::npos) << r.err;
+  r = test::run({hr, "run", "--bogus", "--", "true"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--bogus"), std::string::npos) << r.err;
+  r = test::run({hr, "run", "--restart", "sometimes", "--", "true"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("expected no, on-failure or always"), std::string::npos) << r.err;
+  r = test::run({hr, "run", "--health", "https://127.0.0.1/health", "--", "true"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("https is not supported"), std::string::npos) << r.err;
+  r = test::run({hr, "run", "--stop-signal", "FOO", "--", "true"});
+  EXPECT_EQ(r.exit_code, 2);
+
+  // A command that does not exist: the shell's 127, one attempt, no restart storm.
+  const std::string events = test::scratch_dir() + "/exec-" + std::to_string(::getpid()) + ".jsonl";
+  fs::remove(events);
+  r = test::run({hr, "run", "--no-gpu", "--settle", "0", "--events", events, "--",
+                 "/nonexistent/sglang-server", "--port", "1"});
+  EXPECT_EQ(r.exit_code, 127) << r.err;
+  EXPECT_NE(r.err.find("failed to start: /nonexistent/sglang-server: No such file or directory"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(count(events, "gate_opened"), 1);
+
+  // A health URL nothing answers: not healthy within the startup timeout, restarted, given up.
+  const int port = free_port();
+  fs::remove(events);
+  r = test::run({hr, "run", "--no-gpu", "--settle", "0", "--events", events, "--health",
+                 "http://127.0.0.1:" + std::to_string(free_port()) + "/health",
+                 "--startup-timeout", "1s", "--burst", "2", "--stop-timeout", "1s", "--",
+                 test::sim_bin("headroom-standin"), "--port", std::to_string(port)},
+                {}, std::chrono::seconds(30));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("not healthy within the 1.0s startup timeout"), std::string::npos) << r.err;
+  EXPECT_EQ(http_get(port, "/health"), "") << "the server was stopped";
+}
+
+}  // namespace
+}  // namespace headroom
