@@ -37,7 +37,8 @@ Result<ProbeTarget> resolve_probe(const HttpUrl& url, std::string method, std::s
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* res = nullptr;
   if (const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &res); rc != 0) {
-    return make_error(fmt::format("{}: cannot resolve {}: {}", url.str(), host, ::gai_strerror(rc)));
+    return make_error(
+        fmt::format("{}: cannot resolve {}: {}", url.str(), host, ::gai_strerror(rc)));
   }
   std::memcpy(&t.addr, res->ai_addr, res->ai_addrlen);
   t.addr_len = res->ai_addrlen;
@@ -67,9 +68,10 @@ void HttpProbe::start(const ProbeTarget& t, Instant deadline) {
   in_.clear();
   sent_ = 0;
   deadline_ = deadline;
-  out_ = fmt::format("{} {} HTTP/1.1\r\nHost: {}:{}\r\nUser-Agent: headroom\r\nAccept: */*\r\n"
-                     "Connection: close\r\n",
-                     t.method, t.url.path, t.url.host, t.url.port);
+  out_ = fmt::format(
+      "{} {} HTTP/1.1\r\nHost: {}:{}\r\nUser-Agent: headroom\r\nAccept: */*\r\n"
+      "Connection: close\r\n",
+      t.method, t.url.path, t.url.host, t.url.port);
   if (!t.body.empty() || t.method == "POST") {
     out_ += fmt::format("Content-Type: application/json\r\nContent-Length: {}\r\n", t.body.size());
   }
@@ -117,7 +119,8 @@ void HttpProbe::on_ready() {
   }
   in_.append(buf, static_cast<size_t>(n));
   const size_t eol = in_.find("\r\n");
-  if (eol == std::string::npos && n > 0 && in_.size() < 4096) return;  // the status line is not in yet
+  if (eol == std::string::npos && n > 0 && in_.size() < 4096)
+    return;  // the status line is not in yet
   // "HTTP/1.1 200 OK"
   const std::string line = in_.substr(0, eol == std::string::npos ? in_.size() : eol);
   if (line.rfind("HTTP/", 0) != 0 || line.size() < 12) {

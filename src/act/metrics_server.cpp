@@ -22,7 +22,8 @@ constexpr auto kConnTimeout = std::chrono::seconds(5);
 
 MetricsServer::~MetricsServer() {
   if (listen_fd_ >= 0) ::close(listen_fd_);
-  for (Conn& c : conns_) ::close(c.fd);
+  for (Conn& c : conns_)
+    ::close(c.fd);
 }
 
 Status MetricsServer::listen(const ListenAddress& a, Render render) {
@@ -41,14 +42,16 @@ Status MetricsServer::listen(const ListenAddress& a, Render render) {
     v6->sin6_port = htons(a.port);
     len = sizeof *v6;
   } else {
-    return make_error(fmt::format("--metrics {}:{}: give an IP address to listen on", a.host, a.port));
+    return make_error(
+        fmt::format("--metrics {}:{}: give an IP address to listen on", a.host, a.port));
   }
   const std::string where = fmt::format("--metrics {}:{}", a.host, a.port);
   listen_fd_ = ::socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (listen_fd_ < 0) return Error{where + ": " + std::strerror(errno), errno};
   const int one = 1;
   ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&ss), len) != 0 || ::listen(listen_fd_, 16) != 0) {
+  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&ss), len) != 0 ||
+      ::listen(listen_fd_, 16) != 0) {
     const int e = errno;
     ::close(listen_fd_);
     listen_fd_ = -1;
@@ -58,7 +61,7 @@ Status MetricsServer::listen(const ListenAddress& a, Render render) {
   socklen_t blen = sizeof bound;
   ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&bound), &blen);
   port_ = ntohs(bound.ss_family == AF_INET ? reinterpret_cast<sockaddr_in*>(&bound)->sin_port
-                                            : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
+                                           : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
   return {};
 }
 
@@ -88,7 +91,8 @@ void MetricsServer::handle(const std::vector<pollfd>& fds, Instant now) {
       if (fd >= 0) conns_.push_back(Conn{fd, {}, {}, 0, now + kConnTimeout});
       continue;
     }
-    auto it = std::find_if(conns_.begin(), conns_.end(), [&](const Conn& c) { return c.fd == p.fd; });
+    auto it =
+        std::find_if(conns_.begin(), conns_.end(), [&](const Conn& c) { return c.fd == p.fd; });
     if (it == conns_.end()) continue;
     Conn& c = *it;
     if (c.out.empty()) {

@@ -19,16 +19,26 @@ Error sys_error(const std::string& what, int err) {
   return Error{what + ": " + std::strerror(err), err};
 }
 
+// One write(2), no allocation: safe between fork and exec.
+void write_text(const char* path, const std::string& text) {
+  const int fd = ::open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  (void)!::write(fd, text.data(), text.size());
+  ::close(fd);
+}
+
 void close_from(int first) {
   if (::syscall(SYS_close_range, first, ~0U, 0) == 0) return;
-  for (int fd = first; fd < 4096; ++fd) ::close(fd);
+  for (int fd = first; fd < 4096; ++fd)
+    ::close(fd);
 }
 
 // The guardian: detached from headroom's tree and terminal, it reads the server's process group
 // from the pipe and, once the pipe closes (headroom exited or was killed), SIGKILLs that group.
 [[noreturn]] void guardian_main(int read_fd) {
   ::setsid();
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) ::signal(sig, SIG_IGN);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT})
+    ::signal(sig, SIG_IGN);
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -71,6 +81,10 @@ Result<ProcessTree> ProcessTree::create(const Root& root) {
   int st = 0;
   ::waitpid(first, &st, 0);
   t.guardian_fd_ = fds[1];
+  if (auto adj = read_file("/proc/self/oom_score_adj"); adj) {
+    t.oom_score_adj_ = *adj;
+    write_text("/proc/self/oom_score_adj", "-999\n");  // needs CAP_SYS_RESOURCE; fine without
+  }
   if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
     return sys_error("prctl(PR_SET_CHILD_SUBREAPER)", errno);
   }
@@ -78,7 +92,10 @@ Result<ProcessTree> ProcessTree::create(const Root& root) {
 }
 
 ProcessTree::ProcessTree(ProcessTree&& o) noexcept
-    : root_(std::move(o.root_)), pgid_(o.pgid_), guardian_fd_(o.guardian_fd_) {
+    : root_(std::move(o.root_)),
+      pgid_(o.pgid_),
+      oom_score_adj_(std::move(o.oom_score_adj_)),
+      guardian_fd_(o.guardian_fd_) {
   o.guardian_fd_ = -1;
 }
 
@@ -87,6 +104,7 @@ ProcessTree& ProcessTree::operator=(ProcessTree&& o) noexcept {
     if (guardian_fd_ >= 0) ::close(guardian_fd_);
     root_ = std::move(o.root_);
     pgid_ = o.pgid_;
+    oom_score_adj_ = std::move(o.oom_score_adj_);
     guardian_fd_ = o.guardian_fd_;
     o.guardian_fd_ = -1;
   }
@@ -100,7 +118,8 @@ ProcessTree::~ProcessTree() {
 Result<pid_t> ProcessTree::spawn(const std::vector<std::string>& argv) {
   if (argv.empty()) return make_error("empty command");
   std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  for (const std::string& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   int err_pipe[2];
   if (::pipe2(err_pipe, O_CLOEXEC) != 0) return sys_error("pipe", errno);
@@ -122,6 +141,7 @@ Result<pid_t> ProcessTree::spawn(const std::vector<std::string>& argv) {
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (!oom_score_adj_.empty()) write_text("/proc/self/oom_score_adj", oom_score_adj_);
     ::execvp(args[0], args.data());
     const int e = errno;
     (void)!::write(err_pipe[1], &e, sizeof e);
@@ -150,14 +170,16 @@ void ProcessTree::signal_group(int sig) const {
 
 void ProcessTree::kill_all() const {
   signal_group(SIGKILL);
-  for (int pid : live_descendants()) ::kill(pid, SIGKILL);
+  for (int pid : live_descendants())
+    ::kill(pid, SIGKILL);
 }
 
 std::vector<int> ProcessTree::live_descendants() const {
   std::vector<int> out;
   auto table = scan_processes(root_);
   if (!table) return out;
-  for (const ProcStat& p : descendants_of(*table, ::getpid())) out.push_back(p.pid);
+  for (const ProcStat& p : descendants_of(*table, ::getpid()))
+    out.push_back(p.pid);
   return out;
 }
 

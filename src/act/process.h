@@ -8,6 +8,9 @@
 //   (even by SIGKILL) the pipe closes and the guardian SIGKILLs the server's process group, so
 //   no worker is left holding memory.
 // - The command is exec'd as argv, never through a shell; an exec failure comes back as errno.
+// - As root, headroom lowers its own oom_score_adj, so that when the pool runs out the kernel kills
+//   the server, not the supervisor that must diagnose and restart it; the server gets the
+//   original value back (the unit's OOMScoreAdjust=, say).
 #pragma once
 
 #include <sys/types.h>
@@ -45,7 +48,8 @@ class ProcessTree {
   ProcessTree() = default;
   Root root_;
   pid_t pgid_ = 0;
-  int guardian_fd_ = -1;  // write end; closing it (or dying) releases the guardian
+  std::string oom_score_adj_;  // headroom's original, restored in the child
+  int guardian_fd_ = -1;       // write end; closing it (or dying) releases the guardian
 };
 
 }  // namespace headroom

@@ -30,7 +30,8 @@ constexpr auto kExtendEvery = std::chrono::seconds(10);
 sigset_t handled_signals() {
   sigset_t set;
   sigemptyset(&set);
-  for (int s : {SIGTERM, SIGINT, SIGHUP, SIGCHLD}) sigaddset(&set, s);
+  for (int s : {SIGTERM, SIGINT, SIGHUP, SIGCHLD})
+    sigaddset(&set, s);
   return set;
 }
 
@@ -45,7 +46,8 @@ int ms_until(Instant now, Instant t) {
 Result<std::unique_ptr<RunHost>> RunHost::open(RunHostOptions o) {
   std::unique_ptr<RunHost> h(new RunHost(std::move(o)));
   RunHostOptions& opt = h->o_;
-  if (opt.argv.empty()) return make_error("no command given: headroom run [OPTIONS] -- CMD ARGS...");
+  if (opt.argv.empty())
+    return make_error("no command given: headroom run [OPTIONS] -- CMD ARGS...");
 
   auto mem = SystemMemorySource::open(opt.root, opt.cgroup);
   if (!mem) return mem.error();
@@ -62,12 +64,13 @@ Result<std::unique_ptr<RunHost>> RunHost::open(RunHostOptions o) {
   }
   if (opt.metrics) {
     RunHost* self = h.get();
-    if (Status st = h->metrics_.listen(*opt.metrics, [self] {
-          Sample s;
-          std::optional<PoolView> pool;
-          if (self->mem_->read(s)) pool = pool_view(s);
-          return self->stats_.render(pool);
-        });
+    if (Status st = h->metrics_.listen(*opt.metrics,
+                                       [self] {
+                                         Sample s;
+                                         std::optional<PoolView> pool;
+                                         if (self->mem_->read(s)) pool = pool_view(s);
+                                         return self->stats_.render(pool);
+                                       });
         !st) {
       return st.error();
     }
@@ -98,7 +101,9 @@ RunHost::~RunHost() {
   if (signal_fd_ >= 0) ::close(signal_fd_);
 }
 
-Instant RunHost::now() { return std::chrono::steady_clock::now(); }
+Instant RunHost::now() {
+  return std::chrono::steady_clock::now();
+}
 
 void RunHost::handle_signals() {
   signalfd_siginfo info{};
@@ -146,10 +151,12 @@ HostEvent RunHost::wait(Instant deadline) {
         notify_.send("WATCHDOG=1");
         next_watchdog_ = t + notify_.watchdog_every();
       }
-      const bool starting = !ready_sent_ && (phase_ == Phase::kWaiting || phase_ == Phase::kStarting);
+      const bool starting =
+          !ready_sent_ && (phase_ == Phase::kWaiting || phase_ == Phase::kStarting);
       if (starting && t >= next_extend_) {
-        notify_.send(fmt::format("EXTEND_TIMEOUT_USEC={}",
-                                 std::chrono::duration_cast<std::chrono::microseconds>(kExtendBy).count()));
+        notify_.send(
+            fmt::format("EXTEND_TIMEOUT_USEC={}",
+                        std::chrono::duration_cast<std::chrono::microseconds>(kExtendBy).count()));
         next_extend_ = t + kExtendEvery;
       }
     }
@@ -165,7 +172,8 @@ HostEvent RunHost::wait(Instant deadline) {
     if (t >= deadline) return HostEvent{};
 
     Instant wake = deadline;
-    if (notify_.enabled() && notify_.watchdog_every().count() > 0) wake = std::min(wake, next_watchdog_);
+    if (notify_.enabled() && notify_.watchdog_every().count() > 0)
+      wake = std::min(wake, next_watchdog_);
     if (notify_.enabled() && !ready_sent_) wake = std::min(wake, next_extend_);
     if (probe_running_) wake = std::min(wake, t + o_.health_timeout);
 
@@ -255,9 +263,13 @@ Result<pid_t> RunHost::spawn() {
   return pid;
 }
 
-void RunHost::signal_group(int sig) { tree_->signal_group(sig); }
+void RunHost::signal_group(int sig) {
+  tree_->signal_group(sig);
+}
 
-void RunHost::kill_all() { tree_->kill_all(); }
+void RunHost::kill_all() {
+  tree_->kill_all();
+}
 
 void RunHost::start_probe() {
   if (!health_) return;
@@ -273,14 +285,16 @@ void RunHost::collect(Evidence& e) {
   const auto since_death =
       std::chrono::duration_cast<std::chrono::microseconds>(now() - e.died).count();
   const uint64_t k = kernel_clock_usec();
-  e.kernel_usec_at_death = k > static_cast<uint64_t>(since_death) ? k - static_cast<uint64_t>(since_death) : 0;
+  e.kernel_usec_at_death =
+      k > static_cast<uint64_t>(since_death) ? k - static_cast<uint64_t>(since_death) : 0;
   for (uint32_t pid : seen_pids_) {
     const int p = static_cast<int>(pid);
     if (std::find(e.pids.begin(), e.pids.end(), p) == e.pids.end()) e.pids.push_back(p);
   }
   Sample s;
   if (mem_->read(s)) {
-    if (oom_known_ && s.cgroup.has_oom_kills) e.oom_kills_delta = s.cgroup.oom_kills - oom_baseline_;
+    if (oom_known_ && s.cgroup.has_oom_kills)
+      e.oom_kills_delta = s.cgroup.oom_kills - oom_baseline_;
     const PoolView p = pool_view(s);
     e.pool = p.limited_by_cgroup ? "cgroup " + mem_->cgroup().name : "system";
   }
@@ -313,8 +327,8 @@ void RunHost::prepare() {
       after += r.after;
     }
     if (on_note) {
-      on_note(fmt::format("evicted {} file(s) from the page cache: {} released",
-                          ev->size(), format_bytes(before > after ? before - after : 0)));
+      on_note(fmt::format("evicted {} file(s) from the page cache: {} released", ev->size(),
+                          format_bytes(before > after ? before - after : 0)));
     }
   }
 }

@@ -103,8 +103,9 @@ std::string event_line(const RunEvent& e, const std::string& command) {
     case RunEvent::Kind::kStarted:
       return fmt::format("started pid {} (attempt {}): {}", e.pid, e.attempt, command);
     case RunEvent::Kind::kReady:
-      return e.seconds > 0 ? fmt::format("ready: healthy after {}", format_duration(from_seconds(e.seconds)))
-                           : "running (no --health: started counts as ready)";
+      return e.seconds > 0
+                 ? fmt::format("ready: healthy after {}", format_duration(from_seconds(e.seconds)))
+                 : "running (no --health: started counts as ready)";
     case RunEvent::Kind::kDied:
       return e.verdict ? e.verdict->line : "died";
     case RunEvent::Kind::kRestarting:
@@ -217,7 +218,8 @@ int run_run(const RunOptions& o, const Globals& g) {
   const std::string name =
       o.name.empty() ? std::filesystem::path(o.command.front()).filename().string() : o.name;
   std::string command;
-  for (const std::string& a : o.command) command += (command.empty() ? "" : " ") + a;
+  for (const std::string& a : o.command)
+    command += (command.empty() ? "" : " ") + a;
 
   auto host = RunHost::open(parsed->host);
   if (!host) return console.fail(host.error().message);
@@ -253,15 +255,15 @@ int run_run(const RunOptions& o, const Globals& g) {
   const RunConfig& cfg = parsed->config;
   std::string gate_text = cfg.gate.target ? "memory >= " + cfg.gate.target->str()
                                           : std::string("the previous instance gone (no --free)");
-  say(fmt::format("supervising {}: pool {}; gate: {}, settle {}; restart {} (limit {} in {}); "
-                  "events {}{}",
-                  name, (*host)->memory().cgroup().name, gate_text, format_duration(cfg.gate.settle),
-                  to_string(cfg.restart.mode), cfg.restart.burst,
-                  format_duration(cfg.restart.within), log.is_open() ? log.path() : "off",
-                  parsed->host.metrics ? fmt::format("; metrics http://{}:{}/metrics",
-                                                     parsed->host.metrics->host,
-                                                     (*host)->metrics_port())
-                                       : ""));
+  say(fmt::format(
+      "supervising {}: pool {}; gate: {}, settle {}; restart {} (limit {} in {}); "
+      "events {}{}",
+      name, (*host)->memory().cgroup().name, gate_text, format_duration(cfg.gate.settle),
+      to_string(cfg.restart.mode), cfg.restart.burst, format_duration(cfg.restart.within),
+      log.is_open() ? log.path() : "off",
+      parsed->host.metrics ? fmt::format("; metrics http://{}:{}/metrics",
+                                         parsed->host.metrics->host, (*host)->metrics_port())
+                           : ""));
   Supervisor supervisor(cfg, **host, o.command.front());
   return supervisor.run();
 }

@@ -27,13 +27,15 @@ int run_why(const WhyOptions& o) {
       path = default_event_path(o.name);
     } else {
       // One supervised server: its file. Several: name them.
-      const std::filesystem::path dir = std::filesystem::path(default_event_path("x")).parent_path();
+      const std::filesystem::path dir =
+          std::filesystem::path(default_event_path("x")).parent_path();
       std::vector<std::string> names;
       std::error_code ec;
       for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
         const std::string f = entry.path().filename().string();
         const std::string suffix = ".events.jsonl";
-        if (f.size() > suffix.size() && f.compare(f.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        if (f.size() > suffix.size() &&
+            f.compare(f.size() - suffix.size(), suffix.size(), suffix) == 0) {
           names.push_back(f.substr(0, f.size() - suffix.size()));
         }
       }
@@ -45,7 +47,8 @@ int run_why(const WhyOptions& o) {
       }
       if (names.size() > 1) {
         std::string list;
-        for (const std::string& n : names) list += " " + n;
+        for (const std::string& n : names)
+          list += " " + n;
         return console.fail(fmt::format("several servers have events; name one:{}", list));
       }
       path = default_event_path(names.front());
@@ -53,9 +56,9 @@ int run_why(const WhyOptions& o) {
   }
   std::ifstream in(path);
   if (!in) {
-    return console.fail(fmt::format("{}: cannot read ({}){}", path, std::strerror(errno),
-                                    o.events.empty() ? "; run it under `headroom run --name NAME`"
-                                                     : ""));
+    return console.fail(
+        fmt::format("{}: cannot read ({}){}", path, std::strerror(errno),
+                    o.events.empty() ? "; run it under `headroom run --name NAME`" : ""));
   }
   std::vector<nlohmann::json> picked;
   std::string line;
@@ -90,7 +93,8 @@ int run_why(const WhyOptions& o) {
     std::string time = str("time");
     if (time.size() >= 19) time = time.substr(0, 10) + " " + time.substr(11, 8);
     std::string text = str("verdict");
-    if (str("event") == "gave_up") text = "gave up: " + str("text") + (text.empty() ? "" : " — " + text);
+    if (str("event") == "gave_up")
+      text = "gave up: " + str("text") + (text.empty() ? "" : " — " + text);
     if (text.empty()) text = str("event") + (str("text").empty() ? "" : ": " + str("text"));
     console.line(fmt::format("{}  {}  {}", time, str("name"), text));
   }

@@ -47,24 +47,29 @@ std::string RunMetrics::render(const std::optional<PoolView>& pool) const {
   };
   if (pool) {
     metric("headroom_memory_available_bytes", "gauge",
-           "Memory the pool has for a new start: min(MemAvailable, cgroup limit - usage + inactive file).");
-    fmt::format_to(std::back_inserter(out), "headroom_memory_available_bytes {}\n", pool->available);
+           "Memory the pool has for a new start: min(MemAvailable, cgroup limit - usage + inactive "
+           "file).");
+    fmt::format_to(std::back_inserter(out), "headroom_memory_available_bytes {}\n",
+                   pool->available);
     metric("headroom_memory_total_bytes", "gauge", "Size of the pool.");
     fmt::format_to(std::back_inserter(out), "headroom_memory_total_bytes {}\n", pool->total);
   }
   metric("headroom_up", "gauge", "1 while the server process runs.");
   fmt::format_to(std::back_inserter(out), "headroom_up {}\n", up_ ? 1 : 0);
-  metric("headroom_ready", "gauge", "1 while the server is healthy (or running, without --health).");
+  metric("headroom_ready", "gauge",
+         "1 while the server is healthy (or running, without --health).");
   fmt::format_to(std::back_inserter(out), "headroom_ready {}\n", ready_ ? 1 : 0);
   metric("headroom_starts_total", "counter", "Server processes started.");
   fmt::format_to(std::back_inserter(out), "headroom_starts_total {}\n", starts_);
   metric("headroom_restarts_total", "counter", "Restarts, by the reason of the death before.");
   for (const auto& [reason, n] : restarts_) {
-    fmt::format_to(std::back_inserter(out), "headroom_restarts_total{{reason=\"{}\"}} {}\n", reason, n);
+    fmt::format_to(std::back_inserter(out), "headroom_restarts_total{{reason=\"{}\"}} {}\n", reason,
+                   n);
   }
   metric("headroom_deaths_total", "counter", "Server deaths and failed starts, by verdict.");
   for (const auto& [reason, n] : deaths_) {
-    fmt::format_to(std::back_inserter(out), "headroom_deaths_total{{reason=\"{}\"}} {}\n", reason, n);
+    fmt::format_to(std::back_inserter(out), "headroom_deaths_total{{reason=\"{}\"}} {}\n", reason,
+                   n);
   }
   metric("headroom_oom_kills_total", "counter", "Server deaths by the kernel OOM killer.");
   fmt::format_to(std::back_inserter(out), "headroom_oom_kills_total {}\n", oom_kills_);

@@ -25,7 +25,8 @@ class RunMetrics {
 
   // Bucket upper bounds of the gate wait histogram, in seconds: from "memory was already there"
   // to the 300 s default timeout and beyond.
-  static constexpr std::array<double, 12> kBuckets{0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800};
+  static constexpr std::array<double, 12> kBuckets{0.1, 0.5, 1,   2,   5,   10,
+                                                   30,  60,  120, 300, 600, 1800};
 
   bool up() const { return up_; }
   bool ready() const { return ready_; }

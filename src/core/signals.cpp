@@ -19,8 +19,8 @@ Result<int> parse_signal(std::string_view text) {
       if (name != nullptr && iequals(t, name)) return sig;
     }
   }
-  return make_error(fmt::format("signal \"{}\": expected a name such as TERM, INT, QUIT or a number",
-                                text));
+  return make_error(
+      fmt::format("signal \"{}\": expected a name such as TERM, INT, QUIT or a number", text));
 }
 
 }  // namespace headroom

@@ -16,17 +16,19 @@ Result<uint16_t> parse_port(std::string_view s, std::string_view whole) {
 }
 
 // "host:port" or "[v6]:port" or "host"; the port is optional when `default_port` is set.
-Result<std::pair<std::string, uint16_t>> split_host_port(std::string_view hp, std::string_view whole,
-                                                         int default_port) {
+Result<std::pair<std::string, uint16_t>> split_host_port(std::string_view hp,
+                                                         std::string_view whole, int default_port) {
   std::string host;
   std::string_view port;
   if (!hp.empty() && hp.front() == '[') {
     const size_t close = hp.find(']');
-    if (close == std::string_view::npos) return make_error(fmt::format("\"{}\": unclosed '['", whole));
+    if (close == std::string_view::npos)
+      return make_error(fmt::format("\"{}\": unclosed '['", whole));
     host = std::string(hp.substr(1, close - 1));
     std::string_view rest = hp.substr(close + 1);
     if (!rest.empty()) {
-      if (rest.front() != ':') return make_error(fmt::format("\"{}\": expected ':' after ']'", whole));
+      if (rest.front() != ':')
+        return make_error(fmt::format("\"{}\": expected ':' after ']'", whole));
       port = rest.substr(1);
     }
   } else {
@@ -92,8 +94,7 @@ Result<HttpUrl> parse_http_url(std::string_view text) {
 }
 
 bool ListenAddress::loopback() const {
-  return host == "127.0.0.1" || host == "::1" || host == "localhost" ||
-         host.rfind("127.", 0) == 0;
+  return host == "127.0.0.1" || host == "::1" || host == "localhost" || host.rfind("127.", 0) == 0;
 }
 
 Result<ListenAddress> parse_listen_address(std::string_view text) {

@@ -36,7 +36,7 @@ void KmsgReader::read_new(std::vector<KernelRecord>& out, size_t max) {
     const ssize_t n = ::read(fd_, buf, sizeof buf);
     if (n < 0) {
       if (errno == EINTR || errno == EPIPE) continue;  // EPIPE: older records were overwritten
-      break;                                            // EAGAIN: nothing more
+      break;                                           // EAGAIN: nothing more
     }
     if (n == 0) break;
     auto rec = parse_kmsg_record(std::string_view(buf, static_cast<size_t>(n)));

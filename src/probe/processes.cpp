@@ -28,7 +28,8 @@ Result<std::vector<ProcStat>> scan_processes(const Root& root) {
 
 std::vector<ProcStat> descendants_of(const std::vector<ProcStat>& table, int ancestor) {
   std::unordered_multimap<int, const ProcStat*> children;
-  for (const ProcStat& p : table) children.emplace(p.ppid, &p);
+  for (const ProcStat& p : table)
+    children.emplace(p.ppid, &p);
   std::vector<ProcStat> out;
   std::vector<int> frontier{ancestor};
   while (!frontier.empty()) {

@@ -7,7 +7,9 @@
 //   - can be told to wedge (GET /wedge, SIGUSR1: it stops answering but keeps its socket open,
 //     so connects succeed and requests hang), to crash (GET /crash: SIGSEGV) or to exit
 //     (GET /exit?code=N), now or after a delay (--wedge-after, --crash-after, --exit-after);
-//   - forks --workers N children in its process group, which with --ignore-term ignore SIGTERM.
+//   - forks --workers N children in its process group, which with --ignore-term ignore SIGTERM;
+//   - with --join-cgroup DIR, moves itself into that cgroup first, as a container runtime places
+//     a container (docker --cgroup-parent), so its memory is charged to that pool.
 // Plain POSIX and the C++ standard library only, so it links statically for container images.
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -38,6 +40,7 @@ struct Options {
   bool ignore_term = false;
   double wedge_after = -1, crash_after = -1, exit_after = -1;
   int exit_code = 1;
+  std::string join_cgroup;
 };
 
 volatile sig_atomic_t g_wedged = 0;
@@ -50,7 +53,8 @@ void on_usr1(int) {
                "headroom-standin: %s\n"
                "usage: headroom-standin [--port N] [--host ADDR] [--memory MIB] [--mem-dir DIR]\n"
                "         [--load S] [--workers N] [--ignore-term] [--wedge-after S]\n"
-               "         [--crash-after S] [--exit-after S] [--exit-code N]\n",
+               "         [--crash-after S] [--exit-after S] [--exit-code N]\n"
+               "         [--join-cgroup DIR]\n",
                why);
   std::exit(2);
 }
@@ -91,6 +95,8 @@ Options parse(int argc, char** argv) {
       o.exit_after = std::atof(value());
     else if (a == "--exit-code")
       o.exit_code = std::atoi(value());
+    else if (a == "--join-cgroup")
+      o.join_cgroup = value();
     else
       usage(("unknown option " + a).c_str());
   }
@@ -191,6 +197,16 @@ int main(int argc, char** argv) {
   if (o.ignore_term) signal(SIGTERM, SIG_IGN);
   const double start = now_s();
 
+  if (!o.join_cgroup.empty()) {
+    const std::string procs = o.join_cgroup + "/cgroup.procs";
+    const int fd = open(procs.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, "0\n", 2) != 2) {
+      std::fprintf(stderr, "headroom-standin: cannot join %s: %s\n", procs.c_str(),
+                   std::strerror(errno));
+      return 1;
+    }
+    close(fd);
+  }
   allocate(o);
   spawn_workers(o);
   // "Loading": no socket yet, so connections are refused, as with SGLang and vLLM.

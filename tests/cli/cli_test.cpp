@@ -143,7 +143,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{{"status", "--need", "1Q"}, "unknown unit \"Q\""},
         BadInput{{"status", "--watch", "1ms"}, "between 100ms and a day"},
         BadInput{{"status", "--bogus"}, "--bogus"},
-        BadInput{{"frobnicate"}, "unknown command \"frobnicate\" (commands: status, wait;"}));
+        BadInput{{"frobnicate"},
+                 "unknown command \"frobnicate\" (commands: status, wait, run, why;"}));
 
 INSTANTIATE_TEST_SUITE_P(
     Roots, CliBadInput,

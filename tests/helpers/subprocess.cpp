@@ -218,7 +218,9 @@ std::string headroom_bin() {
 std::string helper_bin(const std::string& name) {
   return std::string(HELPERS_DIR) + "/" + name;
 }
-std::string sim_bin(const std::string& name) { return std::string(SIM_DIR) + "/" + name; }
+std::string sim_bin(const std::string& name) {
+  return std::string(SIM_DIR) + "/" + name;
+}
 std::string fixtures_dir() {
   return HEADROOM_FIXTURES;
 }

@@ -4,12 +4,12 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
-#include <nlohmann/json.hpp>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -58,7 +58,8 @@ std::string http_get(int port, const std::string& path) {
     (void)!::write(s, req.data(), req.size());
     char buf[8192];
     ssize_t n;
-    while ((n = ::read(s, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+    while ((n = ::read(s, buf, sizeof buf)) > 0)
+      out.append(buf, static_cast<size_t>(n));
   }
   ::close(s);
   return out;
@@ -99,7 +100,8 @@ auto is(const std::string& event, int attempt = 0) {
 
 int count(const std::string& path, const std::string& event) {
   int n = 0;
-  for (const json& e : read_events(path)) n += e.value("event", "") == event ? 1 : 0;
+  for (const json& e : read_events(path))
+    n += e.value("event", "") == event ? 1 : 0;
   return n;
 }
 
@@ -147,21 +149,21 @@ class RunWorld : public ::testing::Test {
   }
 
   void start_driver(const std::string& lag) {
-    driver_ = std::make_unique<Child>(std::vector<std::string>{
-        test::sim_bin("headroom-lagdriver"), "--dir", mem_dir_, "--lag", lag});
+    driver_ = std::make_unique<Child>(std::vector<std::string>{test::sim_bin("headroom-lagdriver"),
+                                                               "--dir", mem_dir_, "--lag", lag});
     ASSERT_EQ(driver_->read_line().rfind("lagdriver: watching", 0), 0u);
   }
 
-  // headroom run, inside the pool, supervising the stand-in.
-  void start(std::vector<std::string> run_flags, std::vector<std::string> server_flags,
-             std::vector<std::string> env = {}) {
-    std::vector<std::string> argv = {test::headroom_bin(), "run",      "--no-gpu", "--events",
-                                     events_,              "--cgroup", pool_->name()};
+  // headroom run gating on the pool, supervising the stand-in, which joins the pool the way a
+  // container runtime places a container; headroom's own memory stays out of the pool.
+  void start(std::vector<std::string> run_flags, std::vector<std::string> server_flags) {
+    std::vector<std::string> argv = {
+        test::headroom_bin(), "run", "--no-gpu", "--events", events_, "--cgroup", pool_->name()};
     argv.insert(argv.end(), run_flags.begin(), run_flags.end());
     argv.insert(argv.end(), {"--", test::sim_bin("headroom-standin"), "--port",
-                             std::to_string(port_)});
+                             std::to_string(port_), "--join-cgroup", pool_->dir()});
     argv.insert(argv.end(), server_flags.begin(), server_flags.end());
-    headroom_ = std::make_unique<Child>(argv, env, pool_->dir());
+    headroom_ = std::make_unique<Child>(argv);
   }
 
   std::string health() const { return "http://127.0.0.1:" + std::to_string(port_) + "/health"; }
@@ -224,8 +226,7 @@ TEST_F(RunWorld, WithoutTheGateTheRestartIsOomKilledAndTheVerdictSaysSo) {
       << verdict;
   EXPECT_EQ(gave_up["reason"], "oom");
 
-  const test::RunResult why =
-      test::run({test::headroom_bin(), "why", "--events", events_});
+  const test::RunResult why = test::run({test::headroom_bin(), "why", "--events", events_});
   EXPECT_EQ(why.exit_code, 0);
   EXPECT_NE(why.out.find("killed by the kernel OOM killer"), std::string::npos) << why.out;
   EXPECT_NE(why.out.find("died: SIGSEGV"), std::string::npos) << why.out;
@@ -260,11 +261,11 @@ TEST_F(RunWorld, AWedgedServerIsRestartedAndMetricsShowIt) {
 TEST(Run, ACrashLoopStopsAtTheStartLimitWithTheServersStatus) {
   const std::string events = test::scratch_dir() + "/loop-" + std::to_string(::getpid()) + ".jsonl";
   fs::remove(events);
-  const test::RunResult r = test::run(
-      {test::headroom_bin(), "run", "--no-gpu", "--settle", "0", "--events", events, "--",
-       test::sim_bin("headroom-standin"), "--port", std::to_string(free_port()),
-       "--crash-after", "0.2"},
-      {}, std::chrono::seconds(30));
+  const test::RunResult r =
+      test::run({test::headroom_bin(), "run", "--no-gpu", "--settle", "0", "--events", events, "--",
+                 test::sim_bin("headroom-standin"), "--port", std::to_string(free_port()),
+                 "--crash-after", "0.2"},
+                {}, std::chrono::seconds(30));
   EXPECT_EQ(r.exit_code, 128 + SIGSEGV) << r.err;
   EXPECT_EQ(count(events, "started"), 3);
   EXPECT_NE(r.err.find("gave up: start limit reached: 3 failures within 10m 0s"), std::string::npos)
@@ -299,8 +300,8 @@ TEST(Run, SigkillToHeadroomLeavesNoOrphans) {
   const std::string events = test::scratch_dir() + "/kill-" + std::to_string(::getpid()) + ".jsonl";
   fs::remove(events);
   Child hr({test::headroom_bin(), "run", "--no-gpu", "--settle", "0", "--events", events, "--",
-            test::sim_bin("headroom-standin"), "--port", std::to_string(free_port()),
-            "--workers", "3", "--ignore-term"});
+            test::sim_bin("headroom-standin"), "--port", std::to_string(free_port()), "--workers",
+            "3", "--ignore-term"});
   const json started = wait_event(events, is("started"));
   ASSERT_FALSE(started.is_null());
   const int pgid = started["pid"];
@@ -322,8 +323,7 @@ TEST(Run, NotifySocketGetsReadyAndStatusInOrder) {
   const int port = free_port();
   Child hr({test::headroom_bin(), "run", "--no-gpu", "--settle", "200ms", "--health",
             "http://127.0.0.1:" + std::to_string(port) + "/health", "--events", "/dev/null", "--",
-            test::sim_bin("headroom-standin"), "--port", std::to_string(port), "--load",
-            "0.5"},
+            test::sim_bin("headroom-standin"), "--port", std::to_string(port), "--load", "0.5"},
            {"NOTIFY_SOCKET=" + sock});
   std::vector<std::string> got;
   timeval tv{0, 100000};
@@ -349,7 +349,8 @@ TEST(Run, NotifySocketGetsReadyAndStatusInOrder) {
     return -1;
   };
   std::string all;
-  for (const std::string& g : got) all += g + " | ";
+  for (const std::string& g : got)
+    all += g + " | ";
   const int waiting = index("STATUS=waiting for memory");
   const int extend = index("EXTEND_TIMEOUT_USEC=");
   const int loading = index("STATUS=loading");
@@ -396,8 +397,8 @@ TEST(Run, BadInputIsAClearErrorAndLeavesNothingRunning) {
   const int port = free_port();
   fs::remove(events);
   r = test::run({hr, "run", "--no-gpu", "--settle", "0", "--events", events, "--health",
-                 "http://127.0.0.1:" + std::to_string(free_port()) + "/health",
-                 "--startup-timeout", "1s", "--burst", "2", "--stop-timeout", "1s", "--",
+                 "http://127.0.0.1:" + std::to_string(free_port()) + "/health", "--startup-timeout",
+                 "1s", "--burst", "2", "--stop-timeout", "1s", "--",
                  test::sim_bin("headroom-standin"), "--port", std::to_string(port)},
                 {}, std::chrono::seconds(30));
   EXPECT_NE(r.exit_code, 0);
