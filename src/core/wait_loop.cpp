@@ -45,7 +45,13 @@ Result<WaitOutcome> run_gate(Gate& gate, MemorySource& memory, GoneWatch* gone, 
     tick += interval;
     const Instant now = clock.now();
     if (tick < now) tick = now;
-    clock.sleep_until(std::min(tick, std::max(deadline, now)));
+    Instant wake = std::min(tick, std::max(deadline, now));
+    // While settling, wake exactly when the window completes: on the tick grid, jitter of a few
+    // microseconds between samples would otherwise cost a whole interval.
+    if (out.verdict.state == GateState::kSettling) {
+      wake = std::min(wake, sample.time + (cfg.settle - out.verdict.settled));
+    }
+    clock.sleep_until(wake);
     if (observer.cancelled()) {
       out.cancelled = true;
       return out;

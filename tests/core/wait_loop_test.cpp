@@ -136,5 +136,25 @@ TEST(WaitLoop, ASlowSampleDoesNotStretchThePeriod) {
   EXPECT_EQ(seen[3], milliseconds(300));
 }
 
+TEST(WaitLoop, OpensTheMomentTheSettleWindowEndsNotATickLater) {
+  // Samples land a little after each tick (wake-up latency). The window must not miss its end
+  // by that jitter and wait a whole extra interval.
+  FakeClock clock;
+  const Instant start = clock.now();
+  int reads = 0;
+  FakeMemorySource mem(clock, 128 * kGiB, [&](Instant t) {
+    clock.advance(std::chrono::microseconds(reads++ % 2 == 0 ? 700 : 100));  // uneven latency
+    return t - start >= milliseconds(1130) ? 80 * kGiB : 20 * kGiB;
+  });
+  Gate gate(cfg(70, milliseconds(500), seconds(300)), clock.now());
+  Recorder rec;
+  auto out = run_gate(gate, mem, nullptr, clock, milliseconds(100), rec);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->verdict.state, GateState::kOpen);
+  // First good sample 0.7 ms after the 1.2 s tick; open 500 ms after it, not at the 1.8 s tick.
+  EXPECT_LT(out->verdict.elapsed, milliseconds(1710));
+  EXPECT_GE(out->verdict.settled, milliseconds(500));
+}
+
 }  // namespace
 }  // namespace headroom
