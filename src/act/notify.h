@@ -1,7 +1,8 @@
 // systemd's notification protocol (sd_notify): READY=1 once healthy, STATUS= with the phase,
 // EXTEND_TIMEOUT_USEC= while waiting for memory or loading (so TimeoutStartSec= does not kill a
 // start that is making progress), WATCHDOG=1 every half WatchdogSec=, STOPPING=1.
-// A no-op when NOTIFY_SOCKET is not set.
+// A no-op when NOTIFY_SOCKET is not set. libsystemd's sd_notify does the sending; it is loaded
+// with dlopen when NOTIFY_SOCKET is set (without libsystemd.so.0 there is no notification).
 #pragma once
 
 #include <string>

@@ -218,7 +218,7 @@ Status RunHost::sample(Sample& out) {
   return mem_->read(out);
 }
 
-Result<int> RunHost::pending(std::string& what) {
+Result<int> RunHost::live_processes(std::string& what) {
   what.clear();
   int status = 0;
   if (tree_->reap(main_, status) && main_alive_) {
@@ -234,10 +234,7 @@ Result<int> RunHost::pending(std::string& what) {
   }
   // No child left at all means no descendant either: orphans are reparented to headroom.
   int st = 0;
-  if (::waitpid(-1, &st, WNOHANG) < 0 && errno == ECHILD) {
-    if (nvml_ && !seen_pids_.empty()) return gpu_holders(*nvml_, seen_pids_, gpu_scratch_, what);
-    return 0;
-  }
+  if (::waitpid(-1, &st, WNOHANG) < 0 && errno == ECHILD) return 0;
   auto table = scan_processes(Root());
   if (!table) return table.error();
   const auto live = descendants_of(*table, ::getpid());
@@ -251,6 +248,14 @@ Result<int> RunHost::pending(std::string& what) {
   what = fmt::format("{} process{} of the previous instance still running ({} {})", live.size(),
                      live.size() == 1 ? "" : "es", live.front().pid, live.front().comm);
   return static_cast<int>(live.size());
+}
+
+Result<int> RunHost::pending(std::string& what) {
+  auto live = live_processes(what);
+  if (!live || *live > 0) return live;
+  // The processes are gone; the GPU driver may still list them while it tears them down.
+  if (nvml_ && !seen_pids_.empty()) return gpu_holders(*nvml_, seen_pids_, gpu_scratch_, what);
+  return 0;
 }
 
 Result<pid_t> RunHost::spawn() {

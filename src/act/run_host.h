@@ -56,6 +56,7 @@ class RunHost : public SupervisorHost {
   HostEvent wait(Instant deadline) override;
   Status sample(Sample& out) override;
   Result<int> pending(std::string& what) override;
+  Result<int> live_processes(std::string& what) override;
   Result<pid_t> spawn() override;
   void signal_group(int sig) override;
   void kill_all() override;

@@ -167,7 +167,7 @@ void Supervisor::stop(Evidence& e, StopReason why) {
 
 void Supervisor::reap_rest() {
   std::string what;
-  auto left = host_.pending(what);
+  auto left = host_.live_processes(what);
   if (!left || *left == 0) return;
   // Workers of a dead server: the stop signal first, as systemd's KillMode=control-group does.
   host_.signal_group(config_.stop_signal);
@@ -179,9 +179,9 @@ void Supervisor::reap_rest() {
       host_.kill_all();
       killed = true;
     }
-    left = host_.pending(what);
+    left = host_.live_processes(what);
     if (!left || *left == 0) return;
-    if (killed && now >= soft + std::chrono::seconds(10)) return;  // GPU teardown: the gate waits
+    if (killed && now >= soft + std::chrono::seconds(10)) return;  // stuck in the kernel
     const HostEvent ev = host_.wait(now + std::chrono::milliseconds(100));
     if (ev.kind == HostEvent::Kind::kSignal) {
       pending_signal_ = ev.signal;

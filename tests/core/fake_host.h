@@ -111,6 +111,8 @@ class FakeHost : public SupervisorHost {
     return 0;
   }
 
+  Result<int> live_processes(std::string& what) override { return pending(what); }
+
   Result<pid_t> spawn() override {
     ++instance_;
     const Behaviour& b = current();

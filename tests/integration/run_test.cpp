@@ -365,6 +365,33 @@ TEST(Run, NotifySocketGetsReadyAndStatusInOrder) {
   EXPECT_LT(ready, stopping) << all;
 }
 
+TEST(Run, TheGateWaitsUntilTheDeadServerLeavesTheGpuProcessList) {
+  // A fake libnvidia-ml.so.1 lists the dead server's PID as a GPU process until the test clears
+  // it, as a GPU driver does while it tears the context down.
+  const std::string base = test::scratch_dir() + "/gpu-" + std::to_string(::getpid());
+  const std::string events = base + ".jsonl", procs = base + ".procs";
+  fs::remove(events);
+  fs::remove(procs);
+  Child hr(
+      {test::headroom_bin(), "run", "--settle", "0", "--events", events, "--",
+       test::sim_bin("headroom-standin"), "--port", std::to_string(free_port()), "--crash-after",
+       "0.5"},
+      {std::string("HEADROOM_NVML_LIBRARY=") + FAKE_NVML_LIB, "FAKE_NVML_PROCS_FILE=" + procs});
+  const json first = wait_event(events, is("started", 1));
+  ASSERT_FALSE(first.is_null());
+  { std::ofstream(procs) << first["pid"].get<int>() << " 42949672960\n"; }
+  ASSERT_FALSE(wait_event(events, is("died")).is_null());
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  EXPECT_EQ(count(events, "started"), 1) << "held while the GPU still lists the dead PID";
+  const auto cleared = Clock::now();
+  fs::remove(procs);
+  const json second = wait_event(events, is("started", 2), std::chrono::seconds(5));
+  ASSERT_FALSE(second.is_null());
+  EXPECT_LT(std::chrono::duration<double>(Clock::now() - cleared).count(), 0.5);
+  hr.kill(SIGTERM);
+  hr.wait();
+}
+
 TEST(Run, BadInputIsAClearErrorAndLeavesNothingRunning) {
   const std::string hr = test::headroom_bin();
   test::RunResult r = test::run({hr, "run", "--no-gpu"});
