@@ -60,7 +60,8 @@ void HttpProbe::finish(bool ok, std::string detail) {
   detail_ = std::move(detail);
 }
 
-void HttpProbe::start(const ProbeTarget& t, Instant deadline) {
+void HttpProbe::start(const ProbeTarget& t, Instant deadline, bool want_body) {
+  want_body_ = want_body;
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
   done_ = ok_ = false;
@@ -129,6 +130,24 @@ void HttpProbe::on_ready() {
   const std::string code = line.substr(9, 3);
   if (code == "200") return finish(true, "HTTP 200");
   finish(false, "HTTP " + code);
+}
+
+bool probe_blocking(const ProbeTarget& target, Duration timeout, std::string* response) {
+  HttpProbe p;
+  const Instant deadline = std::chrono::steady_clock::now() + timeout;
+  p.start(target, deadline, response != nullptr);
+  while (!p.done()) {
+    pollfd fd{p.fd(), p.events(), 0};
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0 || ::poll(&fd, 1, static_cast<int>(left.count()) + 1) == 0) {
+      p.check_deadline(std::chrono::steady_clock::now(), timeout);
+      continue;
+    }
+    p.on_ready();
+  }
+  if (response != nullptr) *response = p.response();
+  return p.ok();
 }
 
 void HttpProbe::check_deadline(Instant now, Duration timeout) {

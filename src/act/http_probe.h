@@ -32,8 +32,9 @@ class HttpProbe {
   HttpProbe(const HttpProbe&) = delete;
   HttpProbe& operator=(const HttpProbe&) = delete;
 
-  // Starts a request; done() is true at once when it fails immediately.
-  void start(const ProbeTarget& target, Instant deadline);
+  // Starts a request; done() is true at once when it fails immediately. With `want_body` the
+  // answer is read to its end (at most 16 KiB) and kept in response().
+  void start(const ProbeTarget& target, Instant deadline, bool want_body = false);
   int fd() const { return fd_; }
   short events() const;  // what to poll for now
   // Advance after poll() said the fd is ready.
@@ -45,6 +46,7 @@ class HttpProbe {
   bool done() const { return done_; }
   bool ok() const { return ok_; }
   const std::string& detail() const { return detail_; }  // "HTTP 503", "connection refused"
+  const std::string& response() const { return in_; }   // status line, headers, body
 
  private:
   void finish(bool ok, std::string detail);
@@ -54,8 +56,11 @@ class HttpProbe {
   std::string out_;
   size_t sent_ = 0;
   std::string in_;
-  bool done_ = false, ok_ = false;
+  bool done_ = false, ok_ = false, want_body_ = false;
   std::string detail_;
 };
+
+// Runs one probe to completion, blocking up to `timeout` (for tools, not for the run loop).
+bool probe_blocking(const ProbeTarget& target, Duration timeout, std::string* response = nullptr);
 
 }  // namespace headroom

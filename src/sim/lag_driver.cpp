@@ -8,10 +8,13 @@
 //
 // The lag of each death is drawn from --lag: "3" (fixed seconds), "uniform:1:5", or
 // "pareto:XM:ALPHA" (heavy-tailed: most releases near XM seconds, a few much later), with --seed.
+// A line "lag SECONDS" on stdin sets the lag of every later death instead (the simulator draws
+// the lags itself, so that the same seed gives every policy the same scenario).
 // One line per release on stdout, times on CLOCK_MONOTONIC:
 //   released pid=4242 mib=600 died=1234.567 freed=1237.571 lag=3.004
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -140,7 +143,24 @@ int main(int argc, char** argv) {
               steps, seed);
 
   std::map<std::string, Held> held;
+  double forced_lag = -1;  // set by "lag SECONDS" on stdin
+  std::string input;
+  bool stdin_open = true;
   while (!g_stop) {
+    pollfd in{STDIN_FILENO, POLLIN, 0};
+    while (stdin_open && poll(&in, 1, 0) > 0) {
+      char buf[256];
+      const ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
+      if (n <= 0) {
+        stdin_open = false;
+        break;
+      }
+      input.append(buf, static_cast<size_t>(n));
+      for (size_t nl; (nl = input.find('\n')) != std::string::npos; input.erase(0, nl + 1)) {
+        double v = 0;
+        if (std::sscanf(input.c_str(), "lag %lf", &v) == 1 && v >= 0) forced_lag = v;
+      }
+    }
     if (DIR* d = opendir(dir.c_str())) {
       while (const dirent* e = readdir(d)) {
         int pid = 0;
@@ -160,7 +180,7 @@ int main(int argc, char** argv) {
           continue;
         }
         h.died = t;
-        h.lag = draw(sc, rng);
+        h.lag = forced_lag >= 0 ? forced_lag : draw(sc, rng);
         const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
         h.size = fd >= 0 ? static_cast<long long>(lseek(fd, 0, SEEK_END)) : 0;
         if (fd >= 0) close(fd);

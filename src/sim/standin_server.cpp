@@ -3,7 +3,7 @@
 //   - allocates and touches its memory first (like loading weights), optionally in a tmpfs file
 //     (--mem-dir) that outlives the process, so a lag driver can hold it after a death;
 //   - "loads" for --load seconds while refusing connections (SGLang and vLLM do not listen yet);
-//   - then serves GET /health (200) and POST /generate (200, a one-token answer);
+//   - then serves GET /health (200, "ok pid=N") and POST /generate (200, a one-token answer);
 //   - can be told to wedge (GET /wedge, SIGUSR1: it stops answering but keeps its socket open,
 //     so connects succeed and requests hang), to crash (GET /crash: SIGSEGV) or to exit
 //     (GET /exit?code=N), now or after a delay (--wedge-after, --crash-after, --exit-after);
@@ -169,7 +169,7 @@ void serve_one(int client, const Options& o) {
   const std::string req(buf);
   if (g_wedged) wedge_forever();
   if (req.rfind("GET /health", 0) == 0) {
-    respond(client, 200, "OK", "ok\n");
+    respond(client, 200, "OK", "ok pid=" + std::to_string(getpid()) + "\n");
   } else if (req.rfind("POST /generate", 0) == 0) {
     respond(client, 200, "OK", "{\"text\":\" ok\"}\n");
   } else if (req.rfind("GET /wedge", 0) == 0) {

@@ -10,43 +10,10 @@
 #include <cstring>
 #include <stdexcept>
 
-extern char** environ;
-
 namespace headroom::test {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::vector<char*> c_argv(const std::vector<std::string>& v) {
-  std::vector<char*> out;
-  for (const std::string& s : v)
-    out.push_back(const_cast<char*>(s.c_str()));
-  out.push_back(nullptr);
-  return out;
-}
-
-std::vector<std::string> merged_env(const std::vector<std::string>& extra) {
-  std::vector<std::string> env;
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string kv = *e;
-    const std::string key = kv.substr(0, kv.find('='));
-    bool overridden = false;
-    for (const std::string& x : extra)
-      overridden |= x.substr(0, x.find('=')) == key;
-    if (!overridden) env.push_back(kv);
-  }
-  env.insert(env.end(), extra.begin(), extra.end());
-  return env;
-}
-
-[[noreturn]] void exec_child(const std::vector<std::string>& argv,
-                             const std::vector<std::string>& env) {
-  auto a = c_argv(argv);
-  auto e = c_argv(env);
-  ::execve(a[0], a.data(), e.data());
-  if (std::strchr(a[0], '/') == nullptr) ::execvpe(a[0], a.data(), e.data());
-  ::_exit(127);
-}
 
 int remaining_ms(Clock::time_point deadline) {
   const auto left =
@@ -62,7 +29,7 @@ RunResult run(const std::vector<std::string>& argv, const std::vector<std::strin
   if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) {
     throw std::runtime_error("pipe failed");
   }
-  const auto full_env = merged_env(env);
+  const auto full_env = merged_environment(env);
   const auto start = Clock::now();
   const pid_t pid = ::fork();
   if (pid == 0) {
@@ -70,7 +37,7 @@ RunResult run(const std::vector<std::string>& argv, const std::vector<std::strin
     ::dup2(err_pipe[1], STDERR_FILENO);
     const int devnull = ::open("/dev/null", O_RDONLY);
     ::dup2(devnull, STDIN_FILENO);
-    exec_child(argv, full_env);
+    exec_argv(argv, full_env);
   }
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
@@ -113,103 +80,6 @@ RunResult run(const std::vector<std::string>& argv, const std::vector<std::strin
     r.signal = WTERMSIG(status);
   }
   return r;
-}
-
-Child::Child(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-             const std::string& cgroup_dir) {
-  int in_pipe[2], out_pipe[2];
-  if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0) {
-    throw std::runtime_error("pipe failed");
-  }
-  const auto full_env = merged_env(env);
-  const std::string procs = cgroup_dir.empty() ? std::string() : cgroup_dir + "/cgroup.procs";
-  pid_ = ::fork();
-  if (pid_ == 0) {
-    if (!procs.empty()) {
-      const int fd = ::open(procs.c_str(), O_WRONLY);
-      if (fd < 0 || ::write(fd, "0\n", 2) != 2) ::_exit(126);
-      ::close(fd);
-    }
-    ::dup2(in_pipe[0], STDIN_FILENO);
-    ::dup2(out_pipe[1], STDOUT_FILENO);
-    exec_child(argv, full_env);
-  }
-  ::close(in_pipe[0]);
-  ::close(out_pipe[1]);
-  in_ = in_pipe[1];
-  out_ = out_pipe[0];
-}
-
-Child::~Child() {
-  if (!reaped_ && pid_ > 0) {
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-  }
-  if (in_ >= 0) ::close(in_);
-  if (out_ >= 0) ::close(out_);
-}
-
-void Child::send(const std::string& line) {
-  const std::string s = line + "\n";
-  if (::write(in_, s.data(), s.size()) != static_cast<ssize_t>(s.size())) {
-    throw std::runtime_error("write to child failed");
-  }
-}
-
-std::string Child::read_line(std::chrono::milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  for (;;) {
-    const size_t nl = buffer_.find('\n');
-    if (nl != std::string::npos) {
-      std::string line = buffer_.substr(0, nl);
-      buffer_.erase(0, nl + 1);
-      return line;
-    }
-    pollfd p{out_, POLLIN, 0};
-    const int n = ::poll(&p, 1, remaining_ms(deadline));
-    if (n <= 0) return {};
-    char buf[4096];
-    const ssize_t got = ::read(out_, buf, sizeof buf);
-    if (got <= 0) return {};
-    buffer_.append(buf, static_cast<size_t>(got));
-  }
-}
-
-void Child::close_stdin() {
-  if (in_ >= 0) ::close(in_);
-  in_ = -1;
-}
-
-int Child::wait(std::chrono::milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  for (;;) {
-    int status = 0;
-    const pid_t r = ::waitpid(pid_, &status, WNOHANG);
-    if (r == pid_) {
-      reaped_ = true;
-      return status;
-    }
-    if (Clock::now() >= deadline) return -1;
-    ::usleep(5000);
-  }
-}
-
-void Child::kill(int sig) {
-  ::kill(pid_, sig);
-}
-
-std::string Child::drain() {
-  std::string out = buffer_;
-  buffer_.clear();
-  char buf[4096];
-  for (;;) {
-    pollfd p{out_, POLLIN, 0};
-    if (::poll(&p, 1, 100) <= 0) break;
-    const ssize_t got = ::read(out_, buf, sizeof buf);
-    if (got <= 0) break;
-    out.append(buf, static_cast<size_t>(got));
-  }
-  return out;
 }
 
 std::string headroom_bin() {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/child.h"
+
 namespace headroom::test {
 
 struct RunResult {
@@ -21,34 +23,7 @@ RunResult run(const std::vector<std::string>& argv, const std::vector<std::strin
               std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 // A child with pipes to its stdin and stdout, for helpers driven line by line.
-class Child {
- public:
-  // `cgroup_dir`: the child moves itself into this cgroup (v1 or v2) before exec.
-  Child(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
-        const std::string& cgroup_dir = {});
-  ~Child();  // kills (SIGKILL) and reaps if still running
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-
-  pid_t pid() const { return pid_; }
-  // Writes a line to the child's stdin.
-  void send(const std::string& line);
-  // Reads one line from the child's stdout; empty string on EOF or timeout.
-  std::string read_line(std::chrono::milliseconds timeout = std::chrono::seconds(30));
-  // Closes the child's stdin.
-  void close_stdin();
-  // Waits for exit up to `timeout`; returns the wait status, or -1 on timeout.
-  int wait(std::chrono::milliseconds timeout = std::chrono::seconds(30));
-  void kill(int sig);
-  // All of stdout not yet read (after exit).
-  std::string drain();
-
- private:
-  pid_t pid_ = -1;
-  int in_ = -1, out_ = -1;
-  bool reaped_ = false;
-  std::string buffer_;
-};
+using Child = ::headroom::Child;
 
 // Path of a helper or binary built next to the tests (set by CMake).
 std::string headroom_bin();

@@ -9,21 +9,20 @@
 
 #include "core/size.h"
 #include "helpers/subprocess.h"
-#include "integration/kernel_cgroup.h"
+#include "integration/pool_fixture.h"
 
 namespace headroom {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 using test::Child;
-using test::KernelCgroup;
 
 double since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
 // Starts the hold_memory helper inside the cgroup, holding `mib` MiB.
-std::unique_ptr<Child> holder_in(const KernelCgroup& cg, int mib) {
+std::unique_ptr<Child> holder_in(const Pool& cg, int mib) {
   auto h = std::make_unique<Child>(std::vector<std::string>{test::helper_bin("hold_memory")});
   cg.add(h->pid());
   h->send("alloc " + std::to_string(mib));
@@ -47,8 +46,7 @@ void expect_waiting(Child& wait) {
 }
 
 TEST(CgroupWait, OpensAfterTheReleaseWithinSettlePlusHalfASecond) {
-  KernelCgroup cg("opens", 1 * kGiB);
-  if (!cg.skip_reason().empty()) GTEST_SKIP() << cg.skip_reason();
+  HEADROOM_POOL(cg, "headroom-test-opens", 1 * kGiB);
   auto holder = holder_in(cg, 700);
   ASSERT_GE(cg.usage(), 700 * kMiB);
 
@@ -73,8 +71,7 @@ TEST(CgroupWait, OpensAfterTheReleaseWithinSettlePlusHalfASecond) {
 }
 
 TEST(CgroupWait, NeverReleasedTimesOutWithExitOne) {
-  KernelCgroup cg("timeout", 1 * kGiB);
-  if (!cg.skip_reason().empty()) GTEST_SKIP() << cg.skip_reason();
+  HEADROOM_POOL(cg, "headroom-test-timeout", 1 * kGiB);
   auto holder = holder_in(cg, 700);
   const auto start = Clock::now();
   const test::RunResult r = test::run({test::headroom_bin(), "wait", "--no-gpu", "--cgroup",
@@ -90,8 +87,7 @@ TEST(CgroupWait, NeverReleasedTimesOutWithExitOne) {
 }
 
 TEST(CgroupWait, GoneWaitsForTheHolderToExit) {
-  KernelCgroup cg("gone", 1 * kGiB);
-  if (!cg.skip_reason().empty()) GTEST_SKIP() << cg.skip_reason();
+  HEADROOM_POOL(cg, "headroom-test-gone", 1 * kGiB);
   auto holder = holder_in(cg, 100);
   auto wait = headroom_wait({"--cgroup", cg.name(), "--gone", std::to_string(holder->pid()),
                              "--gone", "cgroup:" + cg.name(), "--settle", "0", "--timeout", "30s"});
@@ -108,8 +104,7 @@ TEST(CgroupWait, GoneWaitsForTheHolderToExit) {
 }
 
 TEST(CgroupWait, ThePoolIsRealTheOomKillerFiresAndStatusCountsIt) {
-  KernelCgroup cg("oom", 256 * kMiB);
-  if (!cg.skip_reason().empty()) GTEST_SKIP() << cg.skip_reason();
+  HEADROOM_POOL(cg, "headroom-test-oom", 256 * kMiB);
   const uint64_t before = cg.oom_kills();
   Child hog({test::helper_bin("hold_memory")});
   cg.add(hog.pid());

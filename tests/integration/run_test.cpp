@@ -19,8 +19,8 @@
 
 #include "core/size.h"
 #include "helpers/subprocess.h"
-#include "integration/kernel_cgroup.h"
 #include "probe/processes.h"
+#include "sim/pool.h"
 
 namespace headroom {
 namespace {
@@ -29,7 +29,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 using test::Child;
-using test::KernelCgroup;
 
 int free_port() {
   const int s = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -130,7 +129,12 @@ class RunWorld : public ::testing::Test {
  protected:
   void SetUp() override {
     const std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    pool_ = std::make_unique<KernelCgroup>("run", 1 * kGiB);
+    auto made = Pool::create("headroom-test-run", 1 * kGiB);
+    if (made) {
+      pool_ = std::move(*made);
+    } else {
+      pool_error_ = made.error().message;
+    }
     mem_dir_ = "/dev/shm/headroom-test-" + std::to_string(::getpid());
     events_ = test::scratch_dir() + "/run-" + std::to_string(::getpid()) + ".events.jsonl";
     fs::remove(events_);
@@ -142,8 +146,13 @@ class RunWorld : public ::testing::Test {
     pool_.reset();
     fs::remove_all(mem_dir_);
   }
+  // True when the test cannot run here: not root. As root a missing pool is a failure.
   bool skip() {
-    if (!pool_->skip_reason().empty()) return true;
+    if (!pool_) {
+      if (::geteuid() != 0) return true;
+      ADD_FAILURE() << pool_error_;
+      return true;
+    }
     fs::create_directories(mem_dir_);
     return false;
   }
@@ -168,14 +177,15 @@ class RunWorld : public ::testing::Test {
 
   std::string health() const { return "http://127.0.0.1:" + std::to_string(port_) + "/health"; }
 
-  std::unique_ptr<KernelCgroup> pool_;
+  std::unique_ptr<Pool> pool_;
+  std::string pool_error_;
   std::unique_ptr<Child> driver_, headroom_;
   std::string mem_dir_, events_;
   int port_ = 0;
 };
 
 TEST_F(RunWorld, RestartWaitsForTheLaggedReleaseWithoutOomKills) {
-  if (skip()) GTEST_SKIP() << pool_->skip_reason();
+  if (skip()) GTEST_SKIP() << pool_error_;
   start_driver("2");
   const uint64_t ooms = pool_->oom_kills();
   start({"--free", "650M", "--settle", "300ms", "--health", health(), "--health-interval", "500ms"},
@@ -209,7 +219,7 @@ TEST_F(RunWorld, RestartWaitsForTheLaggedReleaseWithoutOomKills) {
 }
 
 TEST_F(RunWorld, WithoutTheGateTheRestartIsOomKilledAndTheVerdictSaysSo) {
-  if (skip()) GTEST_SKIP() << pool_->skip_reason();
+  if (skip()) GTEST_SKIP() << pool_error_;
   start_driver("3");
   const uint64_t ooms = pool_->oom_kills();
   // No --free: the gate only waits for the old processes to exit, which they do at once.
@@ -233,7 +243,7 @@ TEST_F(RunWorld, WithoutTheGateTheRestartIsOomKilledAndTheVerdictSaysSo) {
 }
 
 TEST_F(RunWorld, AWedgedServerIsRestartedAndMetricsShowIt) {
-  if (skip()) GTEST_SKIP() << pool_->skip_reason();
+  if (skip()) GTEST_SKIP() << pool_error_;
   const int metrics = free_port();
   start({"--settle", "0", "--health", health(), "--health-interval", "300ms", "--health-timeout",
          "300ms", "--health-failures", "3", "--metrics", "127.0.0.1:" + std::to_string(metrics),
