@@ -17,6 +17,7 @@ test_pkgs=(
   vmtouch                         # the page-cache peer headroom must agree with
   procps                          # free(1), the peer for MemTotal/MemAvailable
   util-linux                      # runuser, to test the non-root paths as root
+  gnuplot-nox                     # the restart benchmark's plot
 )
 
 pkgs=("${build_pkgs[@]}")

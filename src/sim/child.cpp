@@ -62,7 +62,7 @@ int remaining_ms(Clock::time_point deadline) {
 
 Child::Child(const std::vector<std::string>& argv, const std::vector<std::string>& env,
              const std::string& cgroup_dir)
-    : Child(argv, ChildOptions{env, cgroup_dir, {}, false, false}) {}
+    : Child(argv, ChildOptions{env, cgroup_dir, {}, false, false, false}) {}
 
 Child::Child(const std::vector<std::string>& argv, const ChildOptions& o)
     : own_group_(o.own_group) {
@@ -82,6 +82,7 @@ Child::Child(const std::vector<std::string>& argv, const ChildOptions& o)
     }
     ::dup2(in_pipe[0], STDIN_FILENO);
     ::dup2(out_pipe[1], STDOUT_FILENO);
+    if (o.merge_stderr) ::dup2(out_pipe[1], STDERR_FILENO);
     if (!o.stderr_path.empty()) {
       const int fd = ::open(o.stderr_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
       if (fd >= 0) {

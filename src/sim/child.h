@@ -15,7 +15,8 @@ struct ChildOptions {
   std::string cgroup_dir;        // the child moves itself into this cgroup before exec
   std::string stderr_path;       // redirect stderr (and stdout, with stdout_too) to this file
   bool stdout_too = false;
-  bool own_group = false;  // a process group of its own, so it can be ended whole
+  bool merge_stderr = false;  // stderr into the stdout pipe (to read both line by line)
+  bool own_group = false;     // a process group of its own, so it can be ended whole
 };
 
 class Child {

@@ -11,7 +11,7 @@
 // A line "lag SECONDS" on stdin sets the lag of every later death instead (the simulator draws
 // the lags itself, so that the same seed gives every policy the same scenario).
 // One line per release on stdout, times on CLOCK_MONOTONIC:
-//   released pid=4242 mib=600 died=1234.567 freed=1237.571 lag=3.004
+//   released pid=4242 mib=600 died=1234.567 freed=1237.571 lag=3.004 drawn=3.000
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -195,8 +195,9 @@ int main(int argc, char** argv) {
       }
       if (h.released == steps) {
         unlink(path.c_str());
-        std::printf("released pid=%d mib=%lld died=%.3f freed=%.3f lag=%.3f\n", pid, h.size >> 20,
-                    h.died, now_s(), now_s() - h.died);
+        const double freed = now_s();
+        std::printf("released pid=%d mib=%lld died=%.3f freed=%.3f lag=%.3f drawn=%.3f\n", pid,
+                    h.size >> 20, h.died, freed, freed - h.died, h.lag);
         it = held.erase(it);
       } else {
         ++it;

@@ -1,6 +1,6 @@
 // headroom-standin: a stand-in for an inference server (SGLang, vLLM), for tests, the simulator
 // and the benchmarks. It behaves the way those servers do where headroom cares:
-//   - allocates and touches its memory first (like loading weights), optionally in a tmpfs file
+//   - allocates its memory first (like loading weights), optionally in a tmpfs file
 //     (--mem-dir) that outlives the process, so a lag driver can hold it after a death;
 //   - "loads" for --load seconds while refusing connections (SGLang and vLLM do not listen yet);
 //   - then serves GET /health (200, "ok pid=N") and POST /generate (200, a one-token answer);
@@ -103,31 +103,29 @@ Options parse(int argc, char** argv) {
   return o;
 }
 
-// Maps and touches the memory, so every page is charged to this process's memory cgroup now.
+// Allocates the whole share first, as the issue's stand-in does ("allocates its share, then loads
+// for T s") and as SGLang and vLLM take their static memory fraction at start: an early start in a
+// full pool is OOM-killed at once. fallocate() on a tmpfs file (--mem-dir, so the pages outlive
+// the process) or on a memfd charges every page to this process's memory cgroup; unlike touching
+// a mapping page by page it takes tens of milliseconds even in a VM with slow page faults, so
+// --load stays the load time.
 void allocate(const Options& o) {
   if (o.memory_mib <= 0) return;
-  const size_t size = static_cast<size_t>(o.memory_mib) << 20;
-  void* p = nullptr;
+  const off_t size = static_cast<off_t>(o.memory_mib) << 20;
+  int fd = -1;
+  std::string what = "memfd";
   if (!o.mem_dir.empty()) {
-    const std::string path = o.mem_dir + "/standin-" + std::to_string(getpid()) + ".mem";
-    const int fd = open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
-    if (fd < 0 || ftruncate(fd, static_cast<off_t>(size)) != 0) {
-      std::fprintf(stderr, "headroom-standin: %s: %s\n", path.c_str(), std::strerror(errno));
-      std::exit(1);
-    }
-    p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    close(fd);
+    what = o.mem_dir + "/standin-" + std::to_string(getpid()) + ".mem";
+    fd = open(what.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
   } else {
-    p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    fd = memfd_create("headroom-standin", MFD_CLOEXEC);
   }
-  if (p == MAP_FAILED) {
-    std::fprintf(stderr, "headroom-standin: mmap: %s\n", std::strerror(errno));
+  if (fd < 0 || fallocate(fd, 0, 0, size) != 0) {
+    std::fprintf(stderr, "headroom-standin: %s: %s\n", what.c_str(), std::strerror(errno));
     std::exit(1);
   }
-  const long page = sysconf(_SC_PAGESIZE);
-  for (size_t off = 0; off < size; off += static_cast<size_t>(page)) {
-    static_cast<volatile char*>(p)[off] = 1;
-  }
+  // The memfd stays open for the process's life; a --mem-dir file lives on after it.
+  if (!o.mem_dir.empty()) close(fd);
 }
 
 void spawn_workers(const Options& o) {
