@@ -157,6 +157,7 @@ int run_demo(const SimPaths& paths, double lag, bool compare) {
 struct ServerFlags {
   std::string pool = "1G", server = "700M", target = "800M";
   double load = 1.0;
+  double after = 0.5;
   std::string fault = "crash";
   void add(CLI::App* cmd) {
     cmd->add_option("--pool", pool, "Size of the pool (default 1G)");
@@ -164,6 +165,9 @@ struct ServerFlags {
     cmd->add_option("--target", target, "What the gates wait for (default 800M: server + margin)");
     cmd->add_option("--load", load, "The server's load time in seconds (default 1)");
     cmd->add_option("--fault", fault, "crash (SIGSEGV), kill (SIGKILL from outside) or wedge");
+    cmd->add_option(
+        "--after", after,
+        "Inject each fault this many seconds after the server is healthy (default 0.5)");
   }
   Status apply(ScenarioConfig& c) const {
     auto p = parse_size(pool, BareNumber::kReject);
@@ -179,6 +183,7 @@ struct ServerFlags {
     c.server_mib = *s >> 20;
     c.target_mib = *t >> 20;
     c.load_s = load;
+    c.steady_s = after;
     c.fault = *f;
     return {};
   }
