@@ -29,12 +29,17 @@ Result<std::vector<EvictResult>> evict_files(const std::vector<std::string>& pat
   return out;
 }
 
-Status drop_caches(const Root& root) {
+Status drop_caches_allowed() {
   if (::geteuid() != 0) {
     return make_error(
         "--drop-caches needs root (it writes /proc/sys/vm/drop_caches); without root, evict the "
         "model files themselves with --evict PATH");
   }
+  return {};
+}
+
+Status drop_caches(const Root& root) {
+  if (Status st = drop_caches_allowed(); !st) return st;
   ::sync();
   const std::string path = root.path("/proc/sys/vm/drop_caches");
   const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);

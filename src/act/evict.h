@@ -22,6 +22,9 @@ struct EvictResult {
 // first (fdatasync) so that DONTNEED can drop them. Returns per-file residency before and after.
 Result<std::vector<EvictResult>> evict_files(const std::vector<std::string>& paths);
 
+// Whether drop_caches() can work here (root); the error says why not and what to do instead.
+Status drop_caches_allowed();
+
 // sync(); echo 3 > <root>/proc/sys/vm/drop_caches. Root only: the error says so and points at
 // evict_files() as the way without root.
 Status drop_caches(const Root& root);

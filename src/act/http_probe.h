@@ -46,7 +46,7 @@ class HttpProbe {
   bool done() const { return done_; }
   bool ok() const { return ok_; }
   const std::string& detail() const { return detail_; }  // "HTTP 503", "connection refused"
-  const std::string& response() const { return in_; }   // status line, headers, body
+  const std::string& response() const { return in_; }    // status line, headers, body
 
  private:
   void finish(bool ok, std::string detail);

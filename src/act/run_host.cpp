@@ -110,20 +110,24 @@ void RunHost::handle_signals() {
   while (::read(signal_fd_, &info, sizeof info) == sizeof info) {
     const int sig = static_cast<int>(info.ssi_signo);
     if (sig == SIGCHLD) {
-      int status = 0;
-      if (tree_->reap(main_, status) && main_alive_) {
-        main_alive_ = false;
-        HostEvent ev;
-        ev.kind = HostEvent::Kind::kChildExited;
-        ev.wait_status = status;
-        queue_.push_back(ev);
-      }
+      reap();
       continue;
     }
     if (sig == SIGTERM || sig == SIGINT) notify_.send("STOPPING=1");
     HostEvent ev;
     ev.kind = HostEvent::Kind::kSignal;
     ev.signal = sig;
+    queue_.push_back(ev);
+  }
+}
+
+void RunHost::reap() {
+  int status = 0;
+  if (tree_->reap(main_, status) && main_alive_) {
+    main_alive_ = false;
+    HostEvent ev;
+    ev.kind = HostEvent::Kind::kChildExited;
+    ev.wait_status = status;
     queue_.push_back(ev);
   }
 }
@@ -220,14 +224,7 @@ Status RunHost::sample(Sample& out) {
 
 Result<int> RunHost::live_processes(std::string& what) {
   what.clear();
-  int status = 0;
-  if (tree_->reap(main_, status) && main_alive_) {
-    main_alive_ = false;
-    HostEvent ev;
-    ev.kind = HostEvent::Kind::kChildExited;
-    ev.wait_status = status;
-    queue_.push_back(ev);
-  }
+  reap();
   if (main_alive_) {
     what = fmt::format("process {} is still running", main_);
     return 1;

@@ -70,6 +70,8 @@ class RunHost : public SupervisorHost {
  private:
   explicit RunHost(RunHostOptions o) : o_(std::move(o)) {}
   void handle_signals();
+  // Reaps exited children; the main process's exit becomes a kChildExited event.
+  void reap();
   void probe_step_done();
   void remember_descendants();
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "act/event_log.h"
+#include "act/evict.h"
 #include "act/run_host.h"
 #include "cli/common.h"
 #include "cli/console.h"
@@ -210,10 +211,8 @@ int run_run(const RunOptions& o, const Globals& g) {
   Console console;
   auto parsed = parse(o, g);
   if (!parsed) return console.fail(parsed.error().message);
-  if (o.gate.drop_caches && ::geteuid() != 0) {
-    return console.fail(
-        "--drop-caches needs root (it writes /proc/sys/vm/drop_caches); without root, evict the "
-        "model files themselves with --evict PATH");
+  if (o.gate.drop_caches) {
+    if (Status st = drop_caches_allowed(); !st) return console.fail(st.error().message);
   }
   const std::string name =
       o.name.empty() ? std::filesystem::path(o.command.front()).filename().string() : o.name;

@@ -29,18 +29,6 @@ double since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-int free_port() {
-  const int s = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(s);
-  return ntohs(a.sin_port);
-}
-
 // The standin-PID.mem files in the memory directory: every server instance that started and
 // whose memory is not yet freed.
 void scan_instances(const std::string& dir, std::set<int>& seen) {
@@ -128,7 +116,7 @@ Result<ScenarioResult> run_scenario(const ScenarioConfig& c,
     return make_error(c.paths.lagdriver + " did not start");
   }
 
-  const int port = free_port();
+  const int port = free_tcp_port();
   const std::string url = fmt::format("http://127.0.0.1:{}", port);
   auto health = resolve_probe(*parse_http_url(url + "/health"), "GET", "");
   auto crash = resolve_probe(

@@ -30,18 +30,6 @@ using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 using test::Child;
 
-int free_port() {
-  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(s);
-  return ntohs(a.sin_port);
-}
-
 // GET http://127.0.0.1:port/path; returns the body (with the status line), "" on failure.
 std::string http_get(int port, const std::string& path) {
   const int s = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -138,7 +126,7 @@ class RunWorld : public ::testing::Test {
     mem_dir_ = "/dev/shm/headroom-test-" + std::to_string(::getpid());
     events_ = test::scratch_dir() + "/run-" + std::to_string(::getpid()) + ".events.jsonl";
     fs::remove(events_);
-    port_ = free_port();
+    port_ = free_tcp_port();
   }
   void TearDown() override {
     headroom_.reset();
@@ -244,7 +232,7 @@ TEST_F(RunWorld, WithoutTheGateTheRestartIsOomKilledAndTheVerdictSaysSo) {
 
 TEST_F(RunWorld, AWedgedServerIsRestartedAndMetricsShowIt) {
   if (skip()) GTEST_SKIP() << pool_error_;
-  const int metrics = free_port();
+  const int metrics = free_tcp_port();
   start({"--settle", "0", "--health", health(), "--health-interval", "300ms", "--health-timeout",
          "300ms", "--health-failures", "3", "--metrics", "127.0.0.1:" + std::to_string(metrics),
          "--stop-timeout", "1s"},
@@ -273,7 +261,7 @@ TEST(Run, ACrashLoopStopsAtTheStartLimitWithTheServersStatus) {
   fs::remove(events);
   const test::RunResult r =
       test::run({test::headroom_bin(), "run", "--no-gpu", "--settle", "0", "--events", events, "--",
-                 test::sim_bin("headroom-standin"), "--port", std::to_string(free_port()),
+                 test::sim_bin("headroom-standin"), "--port", std::to_string(free_tcp_port()),
                  "--crash-after", "0.2"},
                 {}, std::chrono::seconds(30));
   EXPECT_EQ(r.exit_code, 128 + SIGSEGV) << r.err;
@@ -287,7 +275,7 @@ TEST(Run, SigtermStopsTheWholeTreeEvenWorkersIgnoringIt) {
   fs::remove(events);
   Child hr({test::headroom_bin(), "run", "--no-gpu", "--settle", "0", "--stop-timeout", "1s",
             "--events", events, "--", test::sim_bin("headroom-standin"), "--port",
-            std::to_string(free_port()), "--workers", "3", "--ignore-term"});
+            std::to_string(free_tcp_port()), "--workers", "3", "--ignore-term"});
   const json started = wait_event(events, is("started"));
   ASSERT_FALSE(started.is_null());
   const int pgid = started["pid"];
@@ -310,8 +298,8 @@ TEST(Run, SigkillToHeadroomLeavesNoOrphans) {
   const std::string events = test::scratch_dir() + "/kill-" + std::to_string(::getpid()) + ".jsonl";
   fs::remove(events);
   Child hr({test::headroom_bin(), "run", "--no-gpu", "--settle", "0", "--events", events, "--",
-            test::sim_bin("headroom-standin"), "--port", std::to_string(free_port()), "--workers",
-            "3", "--ignore-term"});
+            test::sim_bin("headroom-standin"), "--port", std::to_string(free_tcp_port()),
+            "--workers", "3", "--ignore-term"});
   const json started = wait_event(events, is("started"));
   ASSERT_FALSE(started.is_null());
   const int pgid = started["pid"];
@@ -330,7 +318,7 @@ TEST(Run, NotifySocketGetsReadyAndStatusInOrder) {
   a.sun_family = AF_UNIX;
   std::snprintf(a.sun_path, sizeof a.sun_path, "%s", sock.c_str());
   ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  const int port = free_port();
+  const int port = free_tcp_port();
   Child hr({test::headroom_bin(), "run", "--no-gpu", "--settle", "200ms", "--health",
             "http://127.0.0.1:" + std::to_string(port) + "/health", "--events", "/dev/null", "--",
             test::sim_bin("headroom-standin"), "--port", std::to_string(port), "--load", "0.5"},
@@ -384,8 +372,8 @@ TEST(Run, TheGateWaitsUntilTheDeadServerLeavesTheGpuProcessList) {
   fs::remove(procs);
   Child hr(
       {test::headroom_bin(), "run", "--settle", "0", "--events", events, "--",
-       test::sim_bin("headroom-standin"), "--port", std::to_string(free_port()), "--crash-after",
-       "0.5"},
+       test::sim_bin("headroom-standin"), "--port", std::to_string(free_tcp_port()),
+       "--crash-after", "0.5"},
       {std::string("HEADROOM_NVML_LIBRARY=") + FAKE_NVML_LIB, "FAKE_NVML_PROCS_FILE=" + procs});
   const json first = wait_event(events, is("started", 1));
   ASSERT_FALSE(first.is_null());
@@ -431,11 +419,11 @@ TEST(Run, BadInputIsAClearErrorAndLeavesNothingRunning) {
   EXPECT_EQ(count(events, "gate_opened"), 1);
 
   // A health URL nothing answers: not healthy within the startup timeout, restarted, given up.
-  const int port = free_port();
+  const int port = free_tcp_port();
   fs::remove(events);
   r = test::run({hr, "run", "--no-gpu", "--settle", "0", "--events", events, "--health",
-                 "http://127.0.0.1:" + std::to_string(free_port()) + "/health", "--startup-timeout",
-                 "1s", "--burst", "2", "--stop-timeout", "1s", "--",
+                 "http://127.0.0.1:" + std::to_string(free_tcp_port()) + "/health",
+                 "--startup-timeout", "1s", "--burst", "2", "--stop-timeout", "1s", "--",
                  test::sim_bin("headroom-standin"), "--port", std::to_string(port)},
                 {}, std::chrono::seconds(30));
   EXPECT_NE(r.exit_code, 0);
