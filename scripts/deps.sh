@@ -10,6 +10,7 @@ what=${1:-build}
 build_pkgs=(
   cmake make g++ pkg-config
   libcli11-dev libfmt-dev nlohmann-json3-dev
+  libcurl4-openssl-dev            # curl.h; libcurl itself is loaded at run time for Docker
 )
 test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
@@ -18,6 +19,7 @@ test_pkgs=(
   procps                          # free(1), the peer for MemTotal/MemAvailable
   util-linux                      # runuser, to test the non-root paths as root
   gnuplot-nox                     # the restart benchmark's plot
+  docker.io busybox-static        # a real Docker engine and the test image's userland
 )
 
 pkgs=("${build_pkgs[@]}")

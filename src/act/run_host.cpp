@@ -8,10 +8,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <ctime>
 #include <cerrno>
 #include <cstring>
 
 #include "act/evict.h"
+#include "core/diagnosis.h"
 #include "core/size.h"
 #include "probe/gone.h"
 #include "probe/processes.h"
@@ -74,6 +76,12 @@ Result<std::unique_ptr<RunHost>> RunHost::open(RunHostOptions o) {
         !st) {
       return st.error();
     }
+  }
+  if (!opt.container.empty()) {
+    auto d = DockerClient::open();
+    if (!d) return d.error();
+    if (Status st = (*d)->ping(); !st) return st.error();
+    h->docker_ = std::move(*d);
   }
   h->kmsg_ = std::make_unique<KmsgReader>(opt.root);
   if (opt.use_gpu) {
@@ -204,22 +212,56 @@ HostEvent RunHost::wait(Instant deadline) {
   }
 }
 
-void RunHost::remember_descendants() {
-  auto table = scan_processes(Root());
-  if (!table) return;
-  for (const ProcStat& p : descendants_of(*table, ::getpid())) {
-    const auto pid = static_cast<uint32_t>(p.pid);
-    if (std::find(seen_pids_.begin(), seen_pids_.end(), pid) == seen_pids_.end() &&
-        seen_pids_.size() < 4096) {
+void RunHost::remember_pids(const std::vector<int>& pids) {
+  for (int p : pids) {
+    const auto pid = static_cast<uint32_t>(p);
+    if (p > 0 && seen_pids_.size() < 4096 &&
+        std::find(seen_pids_.begin(), seen_pids_.end(), pid) == seen_pids_.end()) {
       seen_pids_.push_back(pid);
     }
   }
+}
+
+void RunHost::remember_descendants() {
   last_scan_ = now();
+  if (docker_) {
+    // The container's processes are the engine's children, not headroom's.
+    if (auto pids = docker_->pids(o_.container); pids) remember_pids(*pids);
+    return;
+  }
+  auto table = scan_processes(Root());
+  if (!table) return;
+  std::vector<int> pids;
+  for (const ProcStat& p : descendants_of(*table, ::getpid())) pids.push_back(p.pid);
+  remember_pids(pids);
 }
 
 Status RunHost::sample(Sample& out) {
+  if (main_alive_ && docker_ && !container_pid_known_) {
+    // The container's first process, as soon as it runs: the kernel's OOM lines name host PIDs.
+    if (auto f = docker_->inspect(o_.container); f && f->exists && f->state.pid > 0) {
+      remember_pids({f->state.pid});
+      container_pid_known_ = true;
+    }
+  }
   if (main_alive_ && now() - last_scan_ >= kScanEvery) remember_descendants();
   return mem_->read(out);
+}
+
+Result<int> RunHost::container_pending(std::string& what) {
+  auto f = docker_->inspect(o_.container);
+  if (!f) {
+    // The engine is not answering (restarting?): keep waiting, bounded by the gate's timeout.
+    what = f.error().message;
+    return 1;
+  }
+  if (!f->exists) return 0;
+  const std::string& st = f->state.status;
+  if (f->state.running || st == "removing" || st == "restarting" || st == "paused") {
+    what = fmt::format("container {} is still {}", o_.container, st);
+    return 1;
+  }
+  return 0;
 }
 
 Result<int> RunHost::live_processes(std::string& what) {
@@ -228,6 +270,10 @@ Result<int> RunHost::live_processes(std::string& what) {
   if (main_alive_) {
     what = fmt::format("process {} is still running", main_);
     return 1;
+  }
+  if (docker_) {
+    auto c = container_pending(what);
+    if (!c || *c > 0) return c;
   }
   // No child left at all means no descendant either: orphans are reparented to headroom.
   int st = 0;
@@ -256,6 +302,8 @@ Result<int> RunHost::pending(std::string& what) {
 }
 
 Result<pid_t> RunHost::spawn() {
+  started_unix_ = static_cast<int64_t>(std::time(nullptr));
+  container_pid_known_ = false;
   auto pid = tree_->spawn(o_.argv);
   if (!pid) return pid.error();
   main_ = *pid;
@@ -266,10 +314,20 @@ Result<pid_t> RunHost::spawn() {
 }
 
 void RunHost::signal_group(int sig) {
+  if (docker_) {
+    // Through the engine: the container's processes are not in headroom's tree.
+    if (Status st = docker_->kill(o_.container, signal_name(sig)); !st && on_note) {
+      if (st.error().message.find("is not running") == std::string::npos) {
+        on_note(st.error().message);
+      }
+    }
+    return;
+  }
   tree_->signal_group(sig);
 }
 
 void RunHost::kill_all() {
+  if (docker_) (void)docker_->kill(o_.container, "SIGKILL");
   tree_->kill_all();
 }
 
@@ -293,6 +351,17 @@ void RunHost::collect(Evidence& e) {
     const int p = static_cast<int>(pid);
     if (std::find(e.pids.begin(), e.pids.end(), p) == e.pids.end()) e.pids.push_back(p);
   }
+  if (docker_) {
+    e.container = o_.container;
+    // Docker's own view survives --rm in its events; State.OOMKilled while the container exists.
+    const auto until = static_cast<int64_t>(std::time(nullptr)) + 1;
+    if (auto evs = docker_->events(o_.container, started_unix_ - 1, until); evs) {
+      for (const DockerEvent& ev : *evs) e.container_oom_killed |= ev.action == "oom";
+    }
+    if (auto f = docker_->inspect(o_.container); f && f->exists) {
+      e.container_oom_killed |= f->state.oom_killed;
+    }
+  }
   Sample s;
   if (mem_->read(s)) {
     if (oom_known_ && s.cgroup.has_oom_kills)
@@ -310,6 +379,23 @@ void RunHost::mark_start() {
 }
 
 void RunHost::prepare() {
+  if (docker_) {
+    // A container of the same name left from before would make `docker run` fail ("Conflict.
+    // The container name ... is already in use", FIELD.md 3) and may hold memory: stop it and
+    // remove it before the gate, so the gate waits for what it held.
+    auto f = docker_->inspect(o_.container);
+    if (f && f->exists) {
+      if (on_note) {
+        on_note(fmt::format("removing a stale container named {} ({})", o_.container,
+                            f->state.status));
+      }
+      const auto secs = std::chrono::duration_cast<std::chrono::seconds>(o_.stop_timeout).count();
+      if (f->state.running) (void)docker_->stop(o_.container, static_cast<int>(secs));
+      if (Status st = docker_->remove(o_.container, true); !st && on_note) {
+        on_note(st.error().message);
+      }
+    }
+  }
   if (o_.drop_caches) {
     if (Status st = drop_caches(o_.root); !st) {
       if (on_note) on_note("cannot drop caches: " + st.error().message);

@@ -14,6 +14,7 @@
 #include "act/http_probe.h"
 #include "act/metrics_server.h"
 #include "act/notify.h"
+#include "act/docker.h"
 #include "act/process.h"
 #include "core/metrics.h"
 #include "core/supervisor.h"
@@ -35,6 +36,10 @@ struct RunHostOptions {
   Duration health_timeout = std::chrono::seconds(5);
   std::optional<ListenAddress> metrics;
   bool use_gpu = true;
+  // Docker mode: argv is a `docker run` line and this is its container's name. Stops, kills and
+  // "gone" go through the engine; a stale container of that name is removed before each gate.
+  std::string container;
+  Duration stop_timeout = std::chrono::seconds(30);
 };
 
 class RunHost : public SupervisorHost {
@@ -74,6 +79,9 @@ class RunHost : public SupervisorHost {
   void reap();
   void probe_step_done();
   void remember_descendants();
+  void remember_pids(const std::vector<int>& pids);
+  // Docker mode: how much of the container is still there (0 when gone or exited).
+  Result<int> container_pending(std::string& what);
 
   RunHostOptions o_;
   std::optional<ProcessTree> tree_;
@@ -98,6 +106,10 @@ class RunHost : public SupervisorHost {
   HttpProbe probe_;
   int probe_step_ = 0;  // 0: GET --health, 1: POST --probe-post
   bool probe_running_ = false;
+
+  std::unique_ptr<DockerClient> docker_;
+  int64_t started_unix_ = 0;
+  bool container_pid_known_ = false;
 
   Phase phase_ = Phase::kWaiting;
   bool ready_sent_ = false;

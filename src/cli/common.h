@@ -29,6 +29,7 @@ Command add_status_command(CLI::App& parent, const Globals& globals);
 Command add_wait_command(CLI::App& parent, const Globals& globals);
 Command add_run_command(CLI::App& parent, const Globals& globals);
 Command add_why_command(CLI::App& parent, const Globals& globals);
+Command add_restart_command(CLI::App& parent, const Globals& globals);
 
 // "system" or "cgroup /pool (v1)", for the one line that says what is being measured.
 std::string pool_label(const SystemMemorySource& src, const PoolView& pool);

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   commands.push_back(add_status_command(app, globals));
   commands.push_back(add_wait_command(app, globals));
   commands.push_back(add_run_command(app, globals));
+  commands.push_back(add_restart_command(app, globals));
   commands.push_back(add_why_command(app, globals));
 
   // CLI11 reports an unknown command as "A subcommand is required"; say what was wrong.

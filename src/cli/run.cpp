@@ -7,10 +7,12 @@
 
 #include "act/event_log.h"
 #include "act/evict.h"
+#include "act/registry.h"
 #include "act/run_host.h"
 #include "cli/common.h"
 #include "cli/console.h"
 #include "cli/gate_flags.h"
+#include "core/docker_cli.h"
 #include "core/signals.h"
 #include "core/size.h"
 #include "core/supervisor.h"
@@ -128,7 +130,55 @@ std::string event_line(const RunEvent& e, const std::string& command) {
 struct Parsed {
   RunConfig config;
   RunHostOptions host;
+  std::string added_name;  // Docker mode: the --name headroom added to the docker run line
 };
+
+// "lmsysorg/sglang:spark" -> "headroom-sglang": a container name Docker accepts.
+std::string container_name_for(const std::string& image) {
+  std::string base = image.substr(image.rfind('/') == std::string::npos ? 0 : image.rfind('/') + 1);
+  base = base.substr(0, base.find(':'));
+  std::string out = "headroom-";
+  for (char c : base)
+    out +=
+        (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '-';
+  return out;
+}
+
+// `headroom run -- docker run ...`: check the line the way docker would, and make sure the
+// container has a name headroom can stop, inspect and clean up by.
+Status prepare_docker(std::vector<std::string>& argv, const std::string& wanted_name, Parsed& p) {
+  auto line = parse_docker_run(argv);
+  if (!line) return line.error();
+  if (!line->unknown.empty()) {
+    const DockerUnknownFlag& u = line->unknown.front();
+    return make_error(fmt::format(
+        "docker would refuse this line: {} comes before the image {}, where flags are docker's "
+        "own, and docker does not know it (\"unknown flag: {}\"). Server flags go after the "
+        "image.",
+        u.spelled, line->image, u.spelled.substr(0, u.spelled.find('='))));
+  }
+  if (line->enabled("--detach")) {
+    return make_error(
+        "docker run -d returns at once: headroom supervises the container in the foreground; "
+        "drop -d/--detach");
+  }
+  if (const DockerFlag* r = line->find("--restart"); r != nullptr && r->value != "no") {
+    return make_error(fmt::format(
+        "docker run --restart {}: Docker would restart the container on its own, without a "
+        "memory gate, and fight headroom over it; drop --restart (headroom restarts it)",
+        r->value));
+  }
+  if (const DockerFlag* n = line->find("--name"); n != nullptr) {
+    p.host.container = n->value;
+  } else {
+    p.host.container = wanted_name.empty() ? container_name_for(line->image) : wanted_name;
+    argv.insert(argv.begin() + static_cast<long>(line->run_index) + 1,
+                {"--name", p.host.container});
+    p.added_name = p.host.container;
+  }
+  p.host.argv = argv;
+  return {};
+}
 
 Result<Parsed> parse(const RunOptions& o, const Globals& g) {
   Parsed p;
@@ -178,6 +228,11 @@ Result<Parsed> parse(const RunOptions& o, const Globals& g) {
 
   RunHostOptions& h = p.host;
   h.argv = o.command;
+  h.stop_timeout = *stop_timeout;
+  if (is_docker_run(o.command)) {
+    std::vector<std::string> argv = o.command;
+    if (Status st = prepare_docker(argv, o.name, p); !st) return st.error();
+  }
   h.root = g.fs_root();
   h.cgroup = o.gate.cgroup;
   h.evict = o.gate.evict;
@@ -215,10 +270,11 @@ int run_run(const RunOptions& o, const Globals& g) {
     if (Status st = drop_caches_allowed(); !st) return console.fail(st.error().message);
   }
   const std::string name =
-      o.name.empty() ? std::filesystem::path(o.command.front()).filename().string() : o.name;
+      !o.name.empty()                   ? o.name
+      : !parsed->host.container.empty() ? parsed->host.container
+                                        : std::filesystem::path(o.command.front()).filename().string();
   std::string command;
-  for (const std::string& a : o.command)
-    command += (command.empty() ? "" : " ") + a;
+  for (const std::string& a : parsed->host.argv) command += (command.empty() ? "" : " ") + a;
 
   auto host = RunHost::open(parsed->host);
   if (!host) return console.fail(host.error().message);
@@ -231,6 +287,20 @@ int run_run(const RunOptions& o, const Globals& g) {
   }
 
   auto say = [&console](const std::string& text) { console.note("headroom: " + text); };
+  if (!parsed->added_name.empty()) {
+    say(
+        fmt::format("added --name {} to the docker run line: the container needs a stable name to "
+                    "be stopped, inspected and cleaned up by",
+                    parsed->added_name));
+  }
+  // `headroom restart headroom:NAME` finds this supervisor here.
+  Registration reg{static_cast<int>(::getpid()), name, log.is_open() ? log.path() : "",
+                   parsed->host.container};
+  if (Status st = register_run(reg); !st) return console.fail(st.error().message);
+  struct Unregister {
+    std::string name;
+    ~Unregister() { unregister_run(name, static_cast<int>(::getpid())); }
+  } unregister{name};
   Phase last_phase = Phase::kDone;
   std::string last_kind;
   (*host)->on_phase = [&](Phase p, const std::string& status) {
@@ -337,7 +407,10 @@ Command add_run_command(CLI::App& parent, const Globals& globals) {
                   "/var/lib/headroom/NAME.events.jsonl as root, else $XDG_STATE_HOME/headroom/); "
                   "`headroom why` reads it")
       ->type_name("FILE");
-  cmd->add_option("--name", o->name, "Name for events and metrics (default: the command's name)")
+  cmd->add_option("--name", o->name,
+                  "Name for events, `headroom why` and `headroom restart headroom:NAME` (default: "
+                  "the container's name, else the command's). For a docker run line without "
+                  "--name, also the container's name")
       ->type_name("NAME");
   cmd->add_option("command", o->command, "The server's command line, after --")
       ->type_name("CMD ARGS...");

@@ -68,7 +68,22 @@ std::string signal_name(int sig) {
   return abbrev != nullptr ? std::string("SIG") + abbrev : fmt::format("signal {}", sig);
 }
 
-Verdict diagnose(const Evidence& e) {
+Verdict diagnose(const Evidence& in) {
+  Evidence e = in;
+  if (!e.container.empty() && WIFEXITED(e.wait_status)) {
+    const int code = WEXITSTATUS(e.wait_status);
+    // docker run's own codes (docker run --help): the container never ran its command.
+    if (code == 125 || code == 126 || code == 127) {
+      const char* why = code == 125   ? "the Docker engine refused to run it (see docker's message)"
+                        : code == 126 ? "the container's command cannot be invoked"
+                                      : "the container's command was not found";
+      return make(Cause::kExecFailed, code, true, "exec_failed",
+                  fmt::format("failed to start: container {}: {} (docker run exited {})",
+                              e.container, why, code));
+    }
+    // 128 + N: the container's process died of signal N; say it as a signal.
+    if (code > 128 && code < 128 + 65) e.wait_status = code - 128;
+  }
   const int status = shell_status(e.wait_status);
   const std::string how = status_text(e.wait_status);
   const bool sigkill = WIFSIGNALED(e.wait_status) && WTERMSIG(e.wait_status) == SIGKILL;
@@ -82,9 +97,13 @@ Verdict diagnose(const Evidence& e) {
   switch (e.stop) {
     case StopReason::kRequested:
     case StopReason::kRestartRequested:
-      return make(
-          Cause::kStopped, status, false, "stopped",
-          fmt::format("stopped with {} ({}{})", signal_name(e.stop_signal), how, escalation));
+      if (e.killed_after_timeout) {
+        return make(Cause::kStopped, status, false, "stopped",
+                    fmt::format("stopped: {} did not end it, SIGKILL after the {} stop timeout",
+                                signal_name(e.stop_signal), format_duration(e.stop_timeout)));
+      }
+      return make(Cause::kStopped, status, false, "stopped",
+                  fmt::format("stopped with {} ({})", signal_name(e.stop_signal), how));
     case StopReason::kWedged:
       return make(Cause::kWedged, status, true, "wedged",
                   fmt::format("restarting: wedged ({} health check{} failed in a row{})",
@@ -126,7 +145,7 @@ Verdict diagnose(const Evidence& e) {
   }
 
   const bool counter_says_oom = e.oom_kills_delta && *e.oom_kills_delta > 0;
-  if (oom || (sigkill && counter_says_oom)) {
+  if (oom || (sigkill && counter_says_oom) || e.container_oom_killed) {
     std::string where;
     if (!oom_memcg.empty()) {
       where = "cgroup " + oom_memcg;
@@ -141,7 +160,10 @@ Verdict diagnose(const Evidence& e) {
     }
     std::string line = fmt::format("died: {}killed by the kernel OOM killer ({})", who,
                                    join_parts(where, memory_context(e)));
-    if (!oom) line += " [from the cgroup's oom_kill counter]";
+    if (!oom) {
+      line += e.container_oom_killed ? fmt::format(" [Docker: container {} OOMKilled]", e.container)
+                                     : " [from the cgroup's oom_kill counter]";
+    }
     if (!sigkill) line += fmt::format("; then {}", how);
     return make(Cause::kOomKiller, status, true, "oom", line);
   }

@@ -54,6 +54,11 @@ struct Evidence {
   std::optional<uint64_t> oom_kills_delta;  // the pool cgroup's oom_kill counter since the start
   std::string pool;                         // "cgroup /x" or "system", for the verdict
   std::vector<MemoryPoint> memory;          // oldest first, up to the death
+
+  // A container (`headroom run -- docker run ...`): the docker CLI passes the container's exit
+  // code on (128 + N for a signal), 125 when the engine refused to run it.
+  std::string container;
+  bool container_oom_killed = false;  // Docker's State.OOMKilled or an "oom" event
 };
 
 struct Verdict {

@@ -1,6 +1,6 @@
 // headroom-lagdriver: emulates the slow memory release of a unified-memory GPU driver.
 //
-// headroom-standin --mem-dir DIR keeps its memory in DIR/standin-<pid>.mem (tmpfs). Those pages
+// headroom-standin --mem-dir DIR keeps its memory in DIR/standin-<pid>-<nonce>.mem (tmpfs). Those pages
 // stay charged to the pool's memory cgroup after the process dies, exactly like memory a GPU
 // driver has not torn down yet: there is no moment where they look free. This driver watches DIR,
 // and when the owner of a file has died it waits the lag, then frees the file's pages (in --steps
@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/file.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -84,17 +85,14 @@ double draw(const Scenario& sc, std::mt19937_64& rng) {
   return sc.a;
 }
 
-// Alive and not a zombie: a dead server's pages stay until this driver frees them.
-bool alive(int pid) {
-  char path[64];
-  std::snprintf(path, sizeof path, "/proc/%d/stat", pid);
-  FILE* f = std::fopen(path, "r");
-  if (f == nullptr) return false;
-  char buf[512] = {};
-  const size_t n = std::fread(buf, 1, sizeof buf - 1, f);
-  std::fclose(f);
-  const char* close = std::strrchr(buf, ')');
-  return n > 0 && close != nullptr && close[1] == ' ' && close[2] != 'Z' && close[2] != 'X';
+// A server holds a shared lock on its file while it lives (in any PID namespace: containers
+// too); once the lock can be taken exclusively, the owner is dead.
+bool alive(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool held = flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+  close(fd);
+  return held;
 }
 
 struct Held {
@@ -164,7 +162,11 @@ int main(int argc, char** argv) {
     if (DIR* d = opendir(dir.c_str())) {
       while (const dirent* e = readdir(d)) {
         int pid = 0;
-        if (std::sscanf(e->d_name, "standin-%d.mem", &pid) == 1) held.emplace(e->d_name, Held{});
+        const std::string n = e->d_name;
+        if (std::sscanf(e->d_name, "standin-%d", &pid) == 1 && n.size() > 4 &&
+            n.compare(n.size() - 4, 4, ".mem") == 0) {
+          held.emplace(n, Held{});
+        }
       }
       closedir(d);
     }
@@ -173,9 +175,9 @@ int main(int argc, char** argv) {
       Held& h = it->second;
       const std::string path = dir + "/" + it->first;
       int pid = 0;
-      std::sscanf(it->first.c_str(), "standin-%d.mem", &pid);
+      std::sscanf(it->first.c_str(), "standin-%d", &pid);
       if (h.died < 0) {
-        if (alive(pid)) {
+        if (alive(path)) {
           ++it;
           continue;
         }

@@ -29,14 +29,14 @@ double since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-// The standin-PID.mem files in the memory directory: every server instance that started and
+// The standin-PID-NONCE.mem files in the memory directory: every server instance that started and
 // whose memory is not yet freed.
 void scan_instances(const std::string& dir, std::set<int>& seen) {
   DIR* d = ::opendir(dir.c_str());
   if (d == nullptr) return;
   while (const dirent* e = ::readdir(d)) {
     int pid = 0;
-    if (std::sscanf(e->d_name, "standin-%d.mem", &pid) == 1) seen.insert(pid);
+    if (std::sscanf(e->d_name, "standin-%d-", &pid) == 1) seen.insert(pid);
   }
   ::closedir(d);
 }

@@ -1,7 +1,8 @@
 // headroom-standin: a stand-in for an inference server (SGLang, vLLM), for tests, the simulator
 // and the benchmarks. It behaves the way those servers do where headroom cares:
 //   - allocates its memory first (like loading weights), optionally in a tmpfs file
-//     (--mem-dir) that outlives the process, so a lag driver can hold it after a death;
+//     (--mem-dir, standin-PID-NONCE.mem, locked while it lives) that outlives the process, so
+//     a lag driver can hold it after a death;
 //   - "loads" for --load seconds while refusing connections (SGLang and vLLM do not listen yet);
 //   - then serves GET /health (200, "ok pid=N") and POST /generate (200, a one-token answer);
 //   - can be told to wedge (GET /wedge, SIGUSR1: it stops answering but keeps its socket open,
@@ -16,6 +17,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -115,8 +117,19 @@ void allocate(const Options& o) {
   int fd = -1;
   std::string what = "memfd";
   if (!o.mem_dir.empty()) {
-    what = o.mem_dir + "/standin-" + std::to_string(getpid()) + ".mem";
-    fd = open(what.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+    // A unique name (a container's PID repeats across restarts), created under a temporary name
+    // and renamed once locked: the lag driver treats an unlocked file as a dead server's.
+    char nonce[17];
+    std::snprintf(nonce, sizeof nonce, "%08lx%08lx", static_cast<unsigned long>(now_s() * 1e6) & 0xffffffffUL,
+                  static_cast<unsigned long>(getpid()) * 2654435761UL & 0xffffffffUL);
+    const std::string base = "standin-" + std::to_string(getpid()) + "-" + nonce + ".mem";
+    const std::string tmp = o.mem_dir + "/.creating-" + base;
+    what = o.mem_dir + "/" + base;
+    fd = open(tmp.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0 && (flock(fd, LOCK_SH) != 0 || rename(tmp.c_str(), what.c_str()) != 0)) {
+      close(fd);
+      fd = -1;
+    }
   } else {
     fd = memfd_create("headroom-standin", MFD_CLOEXEC);
   }
@@ -124,8 +137,8 @@ void allocate(const Options& o) {
     std::fprintf(stderr, "headroom-standin: %s: %s\n", what.c_str(), std::strerror(errno));
     std::exit(1);
   }
-  // The memfd stays open for the process's life; a --mem-dir file lives on after it.
-  if (!o.mem_dir.empty()) close(fd);
+  // The fd stays open (and, with --mem-dir, locked) for the process's life: the lock is how the
+  // lag driver knows this server is alive, across PID namespaces.
 }
 
 void spawn_workers(const Options& o) {

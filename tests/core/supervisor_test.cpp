@@ -160,7 +160,7 @@ TEST(Supervisor, AServerIgnoringTheStopSignalIsKilledAfterTheStopTimeout) {
   EXPECT_GE(host.elapsed(), seconds(13));
   EXPECT_LT(host.elapsed(), seconds(14));
   EXPECT_EQ(host.of(RunEvent::Kind::kDied)[0].verdict->line,
-            "stopped with SIGTERM (SIGKILL; SIGKILL after the 3.0s stop timeout)");
+            "stopped: SIGTERM did not end it, SIGKILL after the 3.0s stop timeout");
 }
 
 TEST(Supervisor, ASecondSigtermKillsAtOnce) {

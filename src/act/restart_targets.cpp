@@ -1,0 +1,220 @@
+#include "act/restart_targets.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <cerrno>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "act/command.h"
+#include "core/text.h"
+#include "probe/gone.h"
+
+namespace headroom {
+
+Result<TargetSpec> parse_target(const std::string& text) {
+  TargetSpec t;
+  auto take = [&](std::string_view prefix, TargetSpec::Kind kind) {
+    if (text.rfind(prefix, 0) != 0) return false;
+    t.kind = kind;
+    t.name = text.substr(prefix.size());
+    return true;
+  };
+  if (!take("docker:", TargetSpec::Kind::kDocker) && !take("unit:", TargetSpec::Kind::kUnit) &&
+      !take("headroom:", TargetSpec::Kind::kHeadroom)) {
+    t.kind = TargetSpec::Kind::kDocker;
+    t.name = text;
+  }
+  if (t.name.empty()) {
+    return make_error(fmt::format(
+        "restart \"{}\": name what to restart: docker:NAME, unit:NAME.service or headroom:NAME",
+        text));
+  }
+  if (t.kind == TargetSpec::Kind::kUnit && t.name.find('.') == std::string::npos) {
+    t.name += ".service";
+  }
+  return t;
+}
+
+// ---- Docker ------------------------------------------------------------------------------------
+
+Status DockerTarget::check() {
+  auto f = docker_.inspect(name_);
+  if (!f) return f.error();
+  if (!f->exists) {
+    return make_error(fmt::format("no container named {} (docker ps -a lists the names)", name_));
+  }
+  if (f->state.auto_remove) {
+    return make_error(fmt::format(
+        "container {} was started with `docker run --rm`: Docker removes it as soon as it stops, "
+        "so it cannot be started again by name. Supervise it instead: `headroom run --name {} -- "
+        "docker run ...` (then `headroom restart headroom:{}`), or a systemd unit around its "
+        "docker run line (`headroom restart unit:NAME.service`)",
+        name_, name_, name_));
+  }
+  return {};
+}
+
+Result<std::string> DockerTarget::stop(Duration timeout) {
+  if (auto p = docker_.pids(name_); p) {
+    for (int pid : *p) pids_.push_back(static_cast<uint32_t>(pid));
+  }
+  const auto secs = std::chrono::duration_cast<std::chrono::seconds>(timeout).count();
+  if (Status st = docker_.stop(name_, static_cast<int>(secs)); !st) return st.error();
+  return fmt::format("stopped through the engine ({}s grace, then SIGKILL)", secs);
+}
+
+Result<int> DockerTarget::pending(std::string& what) {
+  what.clear();
+  auto f = docker_.inspect(name_);
+  if (!f) {
+    what = f.error().message;  // the engine restarting: keep waiting, bounded by the timeout
+    return 1;
+  }
+  if (f->exists && (f->state.running || f->state.status == "removing" ||
+                    f->state.status == "restarting")) {
+    what = fmt::format("container {} is still {}", name_, f->state.status);
+    return 1;
+  }
+  if (gpu_ != nullptr && !pids_.empty()) return gpu_holders(*gpu_, pids_, scratch_, what);
+  return 0;
+}
+
+Result<std::string> DockerTarget::start() {
+  if (Status st = docker_.start(name_); !st) return st.error();
+  return std::string("started through the engine");
+}
+
+Result<bool> DockerTarget::healthy(std::string& what) {
+  auto f = docker_.inspect(name_);
+  if (!f) {
+    what = f.error().message;
+    return false;
+  }
+  if (!f->exists) return make_error(fmt::format("container {} is gone", name_));
+  const ContainerState& s = f->state;
+  if (!s.running && s.status != "created" && s.status != "restarting") {
+    return make_error(
+        fmt::format("container {} is {} (exit code {})", name_, s.status, s.exit_code));
+  }
+  if (s.health.empty()) {
+    what = "running (the image has no HEALTHCHECK; give --health URL to probe the server)";
+    return s.running;
+  }
+  what = "HEALTHCHECK " + s.health;
+  return s.health == "healthy";
+}
+
+// ---- systemd -----------------------------------------------------------------------------------
+
+Result<std::string> UnitTarget::property(const std::string& name) {
+  auto r = run_command({"systemctl", "show", "-p", name, "--value", unit_}, std::chrono::seconds(30));
+  if (!r) return r.error();
+  if (r->exit_code != 0) {
+    return make_error(fmt::format("systemctl show {}: {}", unit_, trim(r->err)));
+  }
+  return std::string(trim(r->out));
+}
+
+Status UnitTarget::check() {
+  auto load = property("LoadState");
+  if (!load) return load.error();
+  if (*load != "loaded") {
+    return make_error(fmt::format("no unit {} here (LoadState={})", unit_, *load));
+  }
+  return {};
+}
+
+Result<std::string> UnitTarget::stop(Duration) {
+  if (auto cg = property("ControlGroup"); cg) control_group_ = *cg;
+  auto r = run_command({"systemctl", "stop", unit_}, std::chrono::minutes(30));
+  if (!r) return r.error();
+  if (r->exit_code != 0) {
+    return make_error(fmt::format("systemctl stop {} failed: {}", unit_, trim(r->err)));
+  }
+  return std::string("systemctl stop (the unit's TimeoutStopSec= applies)");
+}
+
+Result<int> UnitTarget::pending(std::string& what) {
+  what.clear();
+  auto state = property("ActiveState");
+  if (!state) return state.error();
+  if (*state != "inactive" && *state != "failed") {
+    what = fmt::format("unit {} is {}", unit_, *state);
+    return 1;
+  }
+  // Processes that outlived the stop (KillMode=process, a detached worker) and their GPU PIDs.
+  if (control_group_.empty()) return 0;
+  GoneSpec spec;
+  spec.kind = GoneSpec::Kind::kCgroup;
+  spec.cgroup = control_group_;
+  auto watch = ProcessGoneWatch::open(root_, {spec}, gpu_);
+  if (!watch) return watch.error();
+  return (*watch)->pending(what);
+}
+
+Result<std::string> UnitTarget::start() {
+  auto r = run_command({"systemctl", "start", "--no-block", unit_}, std::chrono::seconds(60));
+  if (!r) return r.error();
+  if (r->exit_code != 0) {
+    return make_error(fmt::format("systemctl start {} failed: {}", unit_, trim(r->err)));
+  }
+  return std::string("systemctl start --no-block");
+}
+
+Result<bool> UnitTarget::healthy(std::string& what) {
+  auto state = property("ActiveState");
+  if (!state) return state.error();
+  if (*state == "failed") return make_error(fmt::format("unit {} failed to start", unit_));
+  what = "ActiveState=" + *state;
+  return *state == "active";
+}
+
+// ---- a running headroom run --------------------------------------------------------------------
+
+std::string HeadroomTarget::describe() const {
+  return fmt::format("headroom run {} (pid {})", reg_.name, reg_.pid);
+}
+
+Result<std::string> HeadroomTarget::stop(Duration) {
+  if (!reg_.events.empty()) {
+    if (auto text = read_file(reg_.events); text) events_offset_ = text->size();
+  }
+  if (::kill(reg_.pid, SIGHUP) != 0) {
+    return Error{fmt::format("signal pid {}: {}", reg_.pid, std::strerror(errno)), errno};
+  }
+  return std::string("sent SIGHUP: it stops the server, gates and starts it again");
+}
+
+Result<bool> HeadroomTarget::healthy(std::string& what) {
+  if (reg_.events.empty()) {
+    return make_error(fmt::format("headroom run {} keeps no event file: cannot tell when it is "
+                                  "ready again (give it --events)",
+                                  reg_.name));
+  }
+  auto text = read_file(reg_.events);
+  if (!text) return text.error();
+  what = "waiting for its ready event";
+  LineReader lines(std::string_view(*text).substr(std::min(events_offset_, text->size())));
+  std::string_view line;
+  bool restarted = false;
+  while (lines.next(line)) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) continue;
+    const std::string ev = j.value("event", "");
+    if (ev == "started") restarted = true;
+    if (ev == "ready" && restarted) {
+      what = "it reports ready";
+      return true;
+    }
+    if (ev == "gave_up" || ev == "exited") {
+      return make_error(fmt::format("headroom run {} {}: {}", reg_.name,
+                                    ev == "gave_up" ? "gave up" : "exited",
+                                    j.value("verdict", j.value("text", ""))));
+    }
+  }
+  return false;
+}
+
+}  // namespace headroom

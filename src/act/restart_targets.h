@@ -1,0 +1,81 @@
+// What `headroom restart` can restart:
+//   docker:NAME (or a bare name Docker knows)  through the Engine API;
+//   unit:NAME.service                          through systemctl;
+//   headroom:NAME                              a running `headroom run --name NAME`, by SIGHUP.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "act/docker.h"
+#include "act/registry.h"
+#include "core/gpu.h"
+#include "core/restart_sequence.h"
+#include "probe/fs.h"
+
+namespace headroom {
+
+class DockerTarget : public RestartTarget {
+ public:
+  DockerTarget(DockerClient& docker, std::string name, GpuSource* gpu)
+      : docker_(docker), name_(std::move(name)), gpu_(gpu) {}
+  std::string describe() const override { return "docker container " + name_; }
+  Status check() override;
+  Result<std::string> stop(Duration timeout) override;
+  Result<int> pending(std::string& what) override;
+  Result<std::string> start() override;
+  Result<bool> healthy(std::string& what) override;
+
+ private:
+  DockerClient& docker_;
+  std::string name_;
+  GpuSource* gpu_;
+  std::vector<uint32_t> pids_;  // its processes before the stop, for the GPU check
+  std::vector<GpuProcess> scratch_;
+};
+
+class UnitTarget : public RestartTarget {
+ public:
+  UnitTarget(std::string unit, Root root, GpuSource* gpu)
+      : unit_(std::move(unit)), root_(std::move(root)), gpu_(gpu) {}
+  std::string describe() const override { return "systemd unit " + unit_; }
+  Status check() override;
+  Result<std::string> stop(Duration timeout) override;
+  Result<int> pending(std::string& what) override;
+  Result<std::string> start() override;
+  Result<bool> healthy(std::string& what) override;
+
+ private:
+  Result<std::string> property(const std::string& name);
+  std::string unit_;
+  Root root_;
+  GpuSource* gpu_;
+  std::string control_group_;  // its cgroup, read before the stop
+};
+
+class HeadroomTarget : public RestartTarget {
+ public:
+  explicit HeadroomTarget(Registration r) : reg_(std::move(r)) {}
+  std::string describe() const override;
+  Status check() override { return {}; }
+  Result<std::string> stop(Duration timeout) override;  // SIGHUP
+  Result<int> pending(std::string&) override { return 0; }
+  Result<std::string> start() override { return std::string("by itself"); }
+  Result<bool> healthy(std::string& what) override;
+  bool gates_itself() const override { return true; }
+
+ private:
+  Registration reg_;
+  size_t events_offset_ = 0;  // where its event file was when SIGHUP was sent
+};
+
+// "docker:x" | "unit:x.service" | "headroom:x" | a bare name (asked of Docker). Errors say how
+// to write it.
+struct TargetSpec {
+  enum class Kind { kDocker, kUnit, kHeadroom } kind = Kind::kDocker;
+  std::string name;
+};
+Result<TargetSpec> parse_target(const std::string& text);
+
+}  // namespace headroom

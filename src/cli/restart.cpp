@@ -1,0 +1,187 @@
+// `headroom restart TARGET`: stop gracefully -> wait until gone -> memory gate -> start -> wait
+// healthy, for a container, a systemd unit or a running `headroom run`. Concurrent restarts of
+// the same target take turns (a lock file); --no-wait fails fast instead.
+#include <fmt/format.h>
+
+#include "act/docker.h"
+#include "act/evict.h"
+#include "act/http_probe.h"
+#include "act/registry.h"
+#include "act/restart_targets.h"
+#include "cli/common.h"
+#include "cli/console.h"
+#include "cli/gate_flags.h"
+#include "core/restart_sequence.h"
+#include "core/size.h"
+#include "probe/clock.h"
+#include "probe/nvml.h"
+
+namespace headroom {
+namespace {
+
+struct RestartCliOptions {
+  std::string target;
+  GateFlags gate;
+  std::string stop_timeout = "30s";
+  std::string gone_timeout = "60s";
+  std::string health;
+  std::string health_timeout = "30m";
+  bool no_wait = false;
+  bool dry_run = false;
+  bool json = false;
+};
+
+int run_restart_cli(const RestartCliOptions& o, const Globals& g) {
+  Console console;
+  auto spec = parse_target(o.target);
+  if (!spec) return console.fail(spec.error().message);
+  auto gs = gate_settings(o.gate);
+  if (!gs) return console.fail(gs.error().message);
+  RestartOptions ro;
+  ro.gate = gs->config;
+  ro.interval = gs->interval;
+  ro.dry_run = o.dry_run;
+  for (auto [text, flag, out] : {std::tuple{&o.stop_timeout, "--stop-timeout", &ro.stop_timeout},
+                                 std::tuple{&o.gone_timeout, "--gone-timeout", &ro.gone_timeout},
+                                 std::tuple{&o.health_timeout, "--health-timeout", &ro.health_timeout}}) {
+    auto d = parse_duration(*text);
+    if (!d) return console.fail(d.error().in(flag).message);
+    *out = *d;
+  }
+  std::optional<ProbeTarget> probe;
+  if (!o.health.empty()) {
+    auto u = parse_http_url(o.health);
+    if (!u) return console.fail(u.error().in("--health").message);
+    auto t = resolve_probe(*u, "GET", "");
+    if (!t) return console.fail(t.error().message);
+    probe = *t;
+    ro.probe = [p = *probe](std::string& what) {
+      std::string resp;
+      const bool ok = probe_blocking(p, std::chrono::seconds(5), &resp);
+      what = ok ? "--health answered 200" : "--health: " + resp.substr(0, resp.find('\r'));
+      return ok;
+    };
+  }
+  if (o.gate.drop_caches) {
+    if (Status st = drop_caches_allowed(); !st) return console.fail(st.error().message);
+  }
+
+  std::unique_ptr<Nvml> nvml;
+  if (!o.gate.no_gpu) {
+    nvml = std::make_unique<Nvml>();
+    if (!nvml->loaded()) nvml.reset();
+  }
+  std::unique_ptr<DockerClient> docker;
+  std::unique_ptr<RestartTarget> target;
+  switch (spec->kind) {
+    case TargetSpec::Kind::kDocker: {
+      auto d = DockerClient::open();
+      if (!d) return console.fail(d.error().message);
+      if (Status st = (*d)->ping(); !st) return console.fail(st.error().message);
+      docker = std::move(*d);
+      target = std::make_unique<DockerTarget>(*docker, spec->name, nvml.get());
+      break;
+    }
+    case TargetSpec::Kind::kUnit:
+      target = std::make_unique<UnitTarget>(spec->name, g.fs_root(), nvml.get());
+      break;
+    case TargetSpec::Kind::kHeadroom: {
+      auto reg = find_run(spec->name);
+      if (!reg) return console.fail(reg.error().message);
+      target = std::make_unique<HeadroomTarget>(*reg);
+      break;
+    }
+  }
+
+  if (o.dry_run) {
+    console.line(fmt::format("would restart {}:", target->describe()));
+    for (const std::string& step : restart_plan(*target, ro)) console.line("  " + step);
+    return 0;
+  }
+
+  auto src = SystemMemorySource::open(g.fs_root(), o.gate.cgroup);
+  if (!src) return console.fail(src.error().message);
+  const char* kinds[] = {"docker", "unit", "headroom"};
+  auto lock = RestartLock::take(std::string(kinds[static_cast<int>(spec->kind)]) + "-" + spec->name,
+                                !o.no_wait);
+  if (!lock) return console.fail(lock.error().message, o.no_wait ? 1 : 2);
+
+  // Page cache of the model files goes back after the stop, before the gate (as in `run`).
+  const Root root = g.fs_root();
+  if (o.gate.drop_caches || !o.gate.evict.empty()) {
+    ro.before_gate = [&] {
+      if (o.gate.drop_caches) (void)drop_caches(root);
+      if (!o.gate.evict.empty()) (void)evict_files(o.gate.evict);
+    };
+  }
+
+  if (!o.json) console.line(fmt::format("restarting {}", target->describe()));
+  SteadyClock clock;
+  const Instant began = clock.now();
+  nlohmann::ordered_json steps = nlohmann::ordered_json::array();
+  const RestartReport report = run_restart(*target, **src, clock, ro, [&](const RestartStep& s) {
+    steps.push_back({{"step", s.name}, {"seconds", to_seconds(s.took)}, {"ok", s.ok},
+                     {"detail", s.detail}});
+    if (!o.json) {
+      console.line(fmt::format("  {:<8} {:>7}  {}{}", s.name, format_duration(s.took),
+                               s.ok ? "" : "FAILED: ", s.detail));
+    }
+  });
+  const Duration took = clock.now() - began;
+  if (o.json) {
+    nlohmann::ordered_json j;
+    j["target"] = target->describe();
+    j["ok"] = report.ok;
+    j["seconds"] = to_seconds(took);
+    j["steps"] = steps;
+    console.line(j.dump());
+  } else if (report.ok) {
+    console.line(fmt::format("restarted {} in {}", target->describe(), format_duration(took)));
+  } else {
+    console.line(fmt::format("restart of {} failed after {}", target->describe(),
+                             format_duration(took)));
+  }
+  return report.exit_code;
+}
+
+}  // namespace
+
+Command add_restart_command(CLI::App& parent, const Globals& globals) {
+  auto o = std::make_shared<RestartCliOptions>();
+  CLI::App* cmd = parent.add_subcommand(
+      "restart",
+      "The only reliable restart: stop gracefully, wait until it is gone (processes, GPU), wait "
+      "for memory, start, wait healthy; each step timed. TARGET is docker:NAME (or a container "
+      "name), unit:NAME.service, or headroom:NAME (a running `headroom run --name NAME`). Exit 0 "
+      "restarted, 1 a step timed out, 2 bad input or a refusal.");
+  cmd->add_option("target", o->target, "docker:NAME | unit:NAME.service | headroom:NAME")
+      ->required()
+      ->type_name("TARGET");
+  add_gate_flags(cmd, o->gate);
+  cmd->add_option("--stop-timeout", o->stop_timeout,
+                  "Grace period of the stop before SIGKILL (default 30s; a unit's own "
+                  "TimeoutStopSec= applies to units)")
+      ->type_name("DURATION")
+      ->check(duration_validator());
+  cmd->add_option("--gone-timeout", o->gone_timeout,
+                  "How long it may take to be gone after the stop (default 60s)")
+      ->type_name("DURATION")
+      ->check(duration_validator());
+  cmd->add_option("--health", o->health,
+                  "Healthy means GET URL answers 200 (default: the container's HEALTHCHECK, else "
+                  "running; a unit's ActiveState=active; headroom's own ready event)")
+      ->type_name("URL");
+  cmd->add_option("--health-timeout", o->health_timeout,
+                  "How long the start may take to become healthy (default 30m: big models load "
+                  "for minutes)")
+      ->type_name("DURATION")
+      ->check(duration_validator());
+  cmd->add_flag("--no-wait", o->no_wait,
+                "If another restart of the same target is running, fail at once (exit 1) instead "
+                "of waiting for it");
+  cmd->add_flag("--dry-run", o->dry_run, "Print the steps and do nothing");
+  cmd->add_flag("--json", o->json, "One JSON object with every step and its duration");
+  return Command{cmd, [o, &globals] { return run_restart_cli(*o, globals); }};
+}
+
+}  // namespace headroom

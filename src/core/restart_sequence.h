@@ -1,0 +1,68 @@
+// The seed's "only reliable restart sequence", as one decision procedure: stop gracefully ->
+// wait until gone -> memory gate -> start -> wait healthy, each step timed and reported. The
+// target (a container, a systemd unit, a running `headroom run`) is a seam with a real
+// implementation per kind in act/restart_targets and a fake in the tests.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/gate.h"
+#include "core/sources.h"
+
+namespace headroom {
+
+class RestartTarget {
+ public:
+  virtual ~RestartTarget() = default;
+  virtual std::string describe() const = 0;  // "docker container sglang"
+  // Refuses up front what cannot work (a --rm container cannot be started again by name).
+  virtual Status check() = 0;
+  // Asks it to stop, gracefully, within `timeout` (the kind decides how). Returns what it did.
+  virtual Result<std::string> stop(Duration timeout) = 0;
+  // What is left of it: processes, the container, its PIDs in the GPU process list.
+  virtual Result<int> pending(std::string& what) = 0;
+  virtual Result<std::string> start() = 0;
+  // Its own word on health once started (HEALTHCHECK, the unit active); `what` says which.
+  // An error means it will not become healthy (the container exited).
+  virtual Result<bool> healthy(std::string& what) = 0;
+  // A running `headroom run` gates and restarts by itself on SIGHUP: no gate here.
+  virtual bool gates_itself() const { return false; }
+};
+
+struct RestartOptions {
+  GateConfig gate;
+  Duration interval = std::chrono::milliseconds(100);
+  Duration stop_timeout = std::chrono::seconds(30);
+  Duration gone_timeout = std::chrono::seconds(60);     // after the stop
+  Duration health_timeout = std::chrono::minutes(30);   // after the start
+  // --health URL: an HTTP probe in the shell; when set it decides health instead of the target.
+  std::function<bool(std::string&)> probe;
+  // Runs between "gone" and the gate: give page cache back (--evict, --drop-caches).
+  std::function<void()> before_gate;
+  bool dry_run = false;
+};
+
+struct RestartStep {
+  std::string name;    // stop, gone, gate, start, healthy
+  Duration took{};
+  std::string detail;
+  bool ok = true;
+};
+
+struct RestartReport {
+  std::vector<RestartStep> steps;
+  bool ok = false;       // every step done
+  int exit_code = 0;     // 0 ok, 1 a condition was not met (timeouts), 2 the target refused
+};
+
+// Runs the sequence; `on_step` is called as each step ends (for live output).
+RestartReport run_restart(RestartTarget& target, MemorySource& memory, Clock& clock,
+                          const RestartOptions& o,
+                          const std::function<void(const RestartStep&)>& on_step);
+
+// The steps --dry-run prints.
+std::vector<std::string> restart_plan(const RestartTarget& target, const RestartOptions& o);
+
+}  // namespace headroom
