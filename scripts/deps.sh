@@ -20,6 +20,7 @@ test_pkgs=(
   util-linux                      # runuser, to test the non-root paths as root
   gnuplot-nox                     # the restart benchmark's plot
   docker.io busybox-static        # a real Docker engine and the test image's userland
+  curl                            # tests/docker/dockerd.sh pings the engine
 )
 
 pkgs=("${build_pkgs[@]}")
