@@ -85,19 +85,9 @@ class DockerTest : public ::testing::Test {
 
   // The test image: busybox-static and the stand-in, imported from a tarball.
   void ensure_image() {
-    if (docker({"image", "inspect", kImage}).exit_code == 0) return;
-    const std::string root = test::scratch_dir() + "/image-" + std::to_string(::getpid());
-    fs::remove_all(root);
-    fs::create_directories(root + "/bin");
-    fs::create_directories(root + "/mem");
-    fs::create_directories(root + "/tmp");
-    fs::copy_file("/bin/busybox", root + "/bin/busybox");
-    fs::create_symlink("busybox", root + "/bin/sh");
-    fs::copy_file(test::sim_bin("headroom-standin-static"), root + "/bin/headroom-standin");
-    const test::RunResult r = test::run(
-        {"/bin/sh", "-c", "tar -C '" + root + "' -c . | docker import - " + kImage});
-    fs::remove_all(root);
-    ASSERT_EQ(r.exit_code, 0) << "docker import: " << r.err;
+    const test::RunResult r = test::run({HEADROOM_SOURCE_DIR "/tests/docker/make-image.sh",
+                                         test::sim_bin("headroom-standin-static"), kImage});
+    ASSERT_EQ(r.exit_code, 0) << "tests/docker/make-image.sh: " << r.err;
   }
 
   std::string name(const std::string& suffix) {
