@@ -15,7 +15,21 @@ extern char** environ;
 
 namespace headroom {
 
-Result<CommandOutput> run_command(const std::vector<std::string>& argv, Duration timeout) {
+std::vector<std::string> merged_environment(const std::vector<std::string>& extra) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string kv = *e;
+    const std::string key = kv.substr(0, kv.find('='));
+    bool overridden = false;
+    for (const std::string& x : extra) overridden |= x.substr(0, x.find('=')) == key;
+    if (!overridden) env.push_back(kv);
+  }
+  env.insert(env.end(), extra.begin(), extra.end());
+  return env;
+}
+
+Result<CommandOutput> run_command(const std::vector<std::string>& argv, Duration timeout,
+                                  const std::vector<std::string>& env) {
   if (argv.empty()) return make_error("empty command");
   int out_pipe[2], err_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0) return Error{std::strerror(errno), errno};
@@ -39,8 +53,12 @@ Result<CommandOutput> run_command(const std::vector<std::string>& argv, Duration
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  const std::vector<std::string> full_env = merged_environment(env);
+  std::vector<char*> envp;
+  for (const std::string& e : full_env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
   pid_t pid = 0;
-  const int rc = ::posix_spawnp(&pid, args[0], &fa, &attr, args.data(), environ);
+  const int rc = ::posix_spawnp(&pid, args[0], &fa, &attr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&fa);
   posix_spawnattr_destroy(&attr);
   ::close(out_pipe[1]);

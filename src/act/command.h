@@ -16,6 +16,11 @@ struct CommandOutput {
 };
 
 // An error only when it could not be started at all ("systemctl: No such file or directory").
-Result<CommandOutput> run_command(const std::vector<std::string>& argv, Duration timeout);
+// `env` ("K=V") is added to (or replaces in) this process's environment.
+Result<CommandOutput> run_command(const std::vector<std::string>& argv, Duration timeout,
+                                  const std::vector<std::string>& env = {});
+
+// This process's environment with `extra` ("K=V") added or replacing.
+std::vector<std::string> merged_environment(const std::vector<std::string>& extra);
 
 }  // namespace headroom

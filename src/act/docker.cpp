@@ -64,9 +64,10 @@ size_t append(char* data, size_t size, size_t n, void* out) {
 
 std::string escape(const std::string& s) {
   std::string out;
-  for (unsigned char c : s) {
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
     if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
+      out += ch;
     } else {
       out += fmt::format("%{:02X}", c);
     }

@@ -42,19 +42,6 @@ int free_tcp_port() {
   return ntohs(a.sin_port);
 }
 
-std::vector<std::string> merged_environment(const std::vector<std::string>& extra) {
-  std::vector<std::string> env;
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string kv = *e;
-    const std::string key = kv.substr(0, kv.find('='));
-    bool overridden = false;
-    for (const std::string& x : extra)
-      overridden |= x.substr(0, x.find('=')) == key;
-    if (!overridden) env.push_back(kv);
-  }
-  env.insert(env.end(), extra.begin(), extra.end());
-  return env;
-}
 
 [[noreturn]] void exec_argv(const std::vector<std::string>& argv,
                             const std::vector<std::string>& env) {

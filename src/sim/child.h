@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "act/command.h"
+
 namespace headroom {
 
 struct ChildOptions {
@@ -53,8 +55,6 @@ class Child {
 // A TCP port on 127.0.0.1 that was free a moment ago, for a server about to be started.
 int free_tcp_port();
 
-// This process's environment with `extra` ("K=V") added or replacing.
-std::vector<std::string> merged_environment(const std::vector<std::string>& extra);
 // execve(argv[0]) with `env`, falling back to a PATH search; _exit(127) when both fail.
 [[noreturn]] void exec_argv(const std::vector<std::string>& argv,
                             const std::vector<std::string>& env);

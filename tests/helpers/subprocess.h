@@ -12,10 +12,8 @@
 namespace headroom::test {
 
 struct RunResult {
-  int exit_code = -1;  // -1 when killed by a signal
-  int signal = 0;
+  int exit_code = -1;  // -1 when killed by a signal or the timeout
   std::string out, err;
-  double seconds = 0;
 };
 
 // Runs argv to completion (killed after `timeout`), with `env` ("K=V") added to the environment.

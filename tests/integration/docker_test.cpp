@@ -17,6 +17,7 @@
 #include "act/http_probe.h"
 #include "core/url.h"
 #include "core/size.h"
+#include "helpers/events.h"
 #include "helpers/subprocess.h"
 #include "integration/pool_fixture.h"
 
@@ -27,38 +28,14 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 using test::Child;
+using test::http_get;
 
 constexpr const char* kImage = "headroom-standin:test";
 
-std::string http_get(int port, const std::string& path) {
-  auto t = resolve_probe(*parse_http_url("http://127.0.0.1:" + std::to_string(port) + path), "GET", "");
-  std::string resp;
-  probe_blocking(*t, std::chrono::seconds(2), &resp);
-  return resp;
-}
-
-std::vector<json> read_events(const std::string& path) {
-  std::vector<json> out;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto j = json::parse(line, nullptr, false);
-    if (!j.is_discarded()) out.push_back(j);
-  }
-  return out;
-}
-
+// The nth event named `event` (test::wait_nth), with the Docker tests' longer default.
 json wait_event(const std::string& path, const std::string& event, int nth = 1,
                 std::chrono::seconds timeout = std::chrono::seconds(40)) {
-  const auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    int seen = 0;
-    for (const json& e : read_events(path)) {
-      if (e.value("event", "") == event && ++seen == nth) return e;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return json();
+  return test::wait_nth(path, event, nth, timeout);
 }
 
 class DockerTest : public ::testing::Test {

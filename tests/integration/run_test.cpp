@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "core/size.h"
+#include "helpers/events.h"
 #include "helpers/subprocess.h"
 #include "probe/processes.h"
 #include "sim/pool.h"
@@ -29,52 +30,9 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 using test::Child;
-
-// GET http://127.0.0.1:port/path; returns the body (with the status line), "" on failure.
-std::string http_get(int port, const std::string& path) {
-  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  timeval tv{2, 0};
-  ::setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string out;
-  if (::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
-    const std::string req = "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-    (void)!::write(s, req.data(), req.size());
-    char buf[8192];
-    ssize_t n;
-    while ((n = ::read(s, buf, sizeof buf)) > 0)
-      out.append(buf, static_cast<size_t>(n));
-  }
-  ::close(s);
-  return out;
-}
-
-std::vector<json> read_events(const std::string& path) {
-  std::vector<json> out;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto j = json::parse(line, nullptr, false);
-    if (!j.is_discarded()) out.push_back(j);
-  }
-  return out;
-}
-
-// Polls the event file until `pred` holds for some event; returns it (null on timeout).
-json wait_event(const std::string& path, const std::function<bool(const json&)>& pred,
-                std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
-  const auto deadline = Clock::now() + timeout;
-  while (Clock::now() < deadline) {
-    for (const json& e : read_events(path)) {
-      if (pred(e)) return e;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return json();
-}
+using test::http_get;
+using test::read_events;
+using test::wait_event;
 
 auto is(const std::string& event, int attempt = 0) {
   return [event, attempt](const json& e) {

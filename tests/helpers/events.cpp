@@ -1,0 +1,57 @@
+#include "helpers/events.h"
+
+#include <fstream>
+#include <thread>
+
+#include "act/http_probe.h"
+#include "core/url.h"
+
+namespace headroom::test {
+
+std::string http_get(int port, const std::string& path) {
+  auto url = parse_http_url("http://127.0.0.1:" + std::to_string(port) + path);
+  if (!url) return {};
+  auto t = resolve_probe(*url, "GET", "");
+  if (!t) return {};
+  std::string resp;
+  probe_blocking(*t, std::chrono::seconds(2), &resp);
+  return resp;
+}
+
+std::vector<nlohmann::json> read_events(const std::string& path) {
+  std::vector<nlohmann::json> out;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_discarded()) out.push_back(j);
+  }
+  return out;
+}
+
+nlohmann::json wait_event(const std::string& path,
+                          const std::function<bool(const nlohmann::json&)>& pred,
+                          std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    for (const nlohmann::json& e : read_events(path)) {
+      if (pred(e)) return e;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return nlohmann::json();
+}
+
+nlohmann::json wait_nth(const std::string& path, const std::string& event, int nth,
+                        std::chrono::milliseconds timeout) {
+  int seen = 0;
+  return wait_event(
+      path,
+      [&](const nlohmann::json& e) {
+        if (e.value("event", "") != event) return false;
+        return ++seen == nth;
+      },
+      timeout);
+}
+
+}  // namespace headroom::test
