@@ -119,6 +119,7 @@ void HttpProbe::on_ready() {
     return finish(false, std::strerror(errno));
   }
   in_.append(buf, static_cast<size_t>(n));
+  if (want_body_ && n > 0 && in_.size() < 16384) return;  // read to the end of the answer
   const size_t eol = in_.find("\r\n");
   if (eol == std::string::npos && n > 0 && in_.size() < 4096)
     return;  // the status line is not in yet

@@ -44,14 +44,15 @@ nlohmann::json wait_event(const std::string& path,
 
 nlohmann::json wait_nth(const std::string& path, const std::string& event, int nth,
                         std::chrono::milliseconds timeout) {
-  int seen = 0;
-  return wait_event(
-      path,
-      [&](const nlohmann::json& e) {
-        if (e.value("event", "") != event) return false;
-        return ++seen == nth;
-      },
-      timeout);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int seen = 0;  // counted afresh on every read of the file
+    for (const nlohmann::json& e : read_events(path)) {
+      if (e.value("event", "") == event && ++seen == nth) return e;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return nlohmann::json();
 }
 
 }  // namespace headroom::test
