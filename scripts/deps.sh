@@ -10,6 +10,7 @@ what=${1:-build}
 build_pkgs=(
   cmake make g++ pkg-config
   libcli11-dev libfmt-dev nlohmann-json3-dev
+  libyaml-cpp-dev libtomlplusplus-dev   # lint: compose files, .headroom.toml
   libcurl4-openssl-dev            # curl.h; libcurl itself is loaded at run time for Docker
 )
 test_pkgs=(

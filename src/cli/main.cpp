@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <string_view>
 #include <vector>
 
 #include "cli/common.h"
@@ -32,6 +33,17 @@ int main(int argc, char** argv) {
   commands.push_back(add_run_command(app, globals));
   commands.push_back(add_restart_command(app, globals));
   commands.push_back(add_why_command(app, globals));
+  // `headroom lint FILE… -- docker run …`: what follows -- is a command line to lint, not files.
+  std::vector<std::string> lint_command;
+  commands.push_back(add_lint_command(app, globals, &lint_command));
+  if (argc > 1 && std::string_view(argv[1]) == "lint") {
+    for (int i = 2; i < argc; ++i) {
+      if (std::string_view(argv[i]) != "--") continue;
+      lint_command.assign(argv + i + 1, argv + argc);
+      argc = i;
+      break;
+    }
+  }
 
   // CLI11 reports an unknown command as "A subcommand is required"; say what was wrong.
   if (argc > 1 && argv[1][0] != '-') {

@@ -1,0 +1,543 @@
+#include "lint/document.h"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+
+#include "core/docker_cli.h"
+#include "core/text.h"
+#include "lint/shell_words.h"
+#include "lint/source_map.h"
+
+namespace headroom::lint {
+namespace {
+
+std::string_view basename(std::string_view p) {
+  const size_t slash = p.rfind('/');
+  return slash == std::string_view::npos ? p : p.substr(slash + 1);
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    c = ascii_lower(c);
+  return out;
+}
+
+// NAME=value where NAME is a shell identifier.
+std::optional<size_t> assignment_eq(std::string_view w) {
+  const size_t eq = w.find('=');
+  if (eq == 0 || eq == std::string_view::npos) return std::nullopt;
+  for (size_t i = 0; i < eq; ++i) {
+    const char c = w[i];
+    const bool ok =
+        c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (i > 0 && is_digit(c));
+    if (!ok) return std::nullopt;
+  }
+  return eq;
+}
+
+void assign(Env& env, const Word& w) {
+  if (auto eq = assignment_eq(w.text)) {
+    env[w.text.substr(0, *eq)] = EnvVar{w.text.substr(*eq + 1), w.span};
+  }
+}
+
+std::vector<std::string> texts(const std::vector<Word>& words, size_t from = 0) {
+  std::vector<std::string> out;
+  for (size_t i = from; i < words.size(); ++i)
+    out.push_back(words[i].text);
+  return out;
+}
+
+Span cover(const std::vector<Word>& words, size_t from, size_t to) {
+  if (from >= words.size()) return {};
+  to = std::min(to, words.size() - 1);
+  return Span{words[from].span.begin, words[to].span.end};
+}
+
+bool is_python(std::string_view prog) {
+  const std::string_view b = basename(prog);
+  return b == "python" || b.rfind("python3", 0) == 0;
+}
+
+class Builder {
+ public:
+  explicit Builder(Document& doc) : doc_(doc) {}
+
+  // One simple command with its words; `env` is what it inherits. Strips the wrappers
+  // (assignments, sudo, exec, env, nohup…), then looks for docker run, a server, or a shell -c.
+  void command(std::vector<Word> words, Env env, uint32_t stmt_line, const std::string& exec_key,
+               int depth = 0) {
+    size_t i = 0;
+    while (i < words.size()) {
+      const std::string_view w = words[i].text;
+      const std::string_view b = basename(w);
+      if (assignment_eq(w)) {
+        assign(env, words[i]);
+        ++i;
+      } else if (b == "sudo") {
+        ++i;
+        while (i < words.size() && words[i].text.size() > 1 && words[i].text[0] == '-') {
+          const bool takes = words[i].text == "-u" || words[i].text == "-g";
+          i += takes ? 2 : 1;
+        }
+      } else if (b == "env") {
+        ++i;
+        while (i < words.size() && words[i].text.size() > 1 && words[i].text[0] == '-')
+          ++i;
+      } else if (b == "exec" || b == "nohup" || b == "time" || b == "command") {
+        ++i;
+      } else if (w.rfind("Exec", 0) == 0 && w.find('=') != std::string_view::npos &&
+                 doc_.kind == Kind::shell) {
+        // An `ExecStart=docker run …` line pasted into a script or a snippet.
+        std::string rest(w.substr(w.find('=') + 1));
+        rest.erase(0, std::min(rest.find_first_not_of("-@:+!|"), rest.size()));
+        if (rest.empty()) {
+          ++i;
+        } else {
+          words[i].text = rest;
+        }
+        if (rest.empty()) continue;
+        break;
+      } else {
+        break;
+      }
+    }
+    words.erase(words.begin(), words.begin() + static_cast<long>(i));
+    if (words.empty()) return;
+    const std::vector<std::string> argv = texts(words);
+    if (is_docker_run(argv)) return docker(words, argv, stmt_line, exec_key, depth);
+    if (auto s = find_server(argv)) {
+      server(words, *s, std::move(env), stmt_line, false);
+      return;
+    }
+    // headroom run [options] -- CMD…: lint the command it supervises.
+    if (basename(argv[0]) == "headroom" && argv.size() > 2 && argv[1] == "run") {
+      auto dd = std::find(argv.begin(), argv.end(), "--");
+      if (dd != argv.end()) {
+        const auto at = static_cast<long>(dd - argv.begin()) + 1;
+        command(std::vector<Word>(words.begin() + at, words.end()), std::move(env), stmt_line,
+                exec_key, depth);
+      }
+      return;
+    }
+    shell_c(words, env, stmt_line, exec_key, depth);
+  }
+
+  std::optional<InputError> error;
+  bool strict_docker = false;  // argv mode: a broken docker line is an input error
+
+ private:
+  // bash -c "python3 -m sglang.launch_server …": the string's commands, each word placed at the
+  // string (its inner columns are not tracked).
+  void shell_c(const std::vector<Word>& words, const Env& env, uint32_t stmt_line,
+               const std::string& exec_key, int depth) {
+    const std::string_view prog = basename(words[0].text);
+    if (depth > 2 || (prog != "bash" && prog != "sh" && prog != "dash" && prog != "zsh")) return;
+    for (size_t i = 1; i + 1 < words.size(); ++i) {
+      const std::string& f = words[i].text;
+      if (f.size() < 2 || f[0] != '-' || f.find('c') == std::string::npos || f[1] == '-') continue;
+      const Word& script = words[i + 1];
+      SplitResult split = split_commands(script.text, Syntax::shell);
+      if (split.error) return;
+      for (RawCommand& rc : split.commands) {
+        std::vector<Word> inner;
+        for (RawWord& rw : rc.words)
+          inner.push_back(Word{std::move(rw.text), script.span});
+        command(std::move(inner), env, stmt_line, exec_key, depth + 1);
+      }
+      return;
+    }
+  }
+
+  void docker(const std::vector<Word>& words, const std::vector<std::string>& argv,
+              uint32_t stmt_line, const std::string& exec_key, int depth) {
+    auto parsed = parse_docker_run(argv);
+    if (!parsed) {
+      if (strict_docker && !error) error = InputError{words[0].span.begin, parsed.error().message};
+      return;
+    }
+    const DockerRunLine& run = *parsed;
+    Container c;
+    c.span = cover(words, 0, run.image_index);
+    c.stmt_line = stmt_line;
+    c.image = run.image;
+    c.exec_key = exec_key;
+    auto setting = [&](std::string_view name, bool boolean) -> std::optional<Setting> {
+      const DockerFlag* f = run.find(name);
+      if (f == nullptr || (boolean && !run.enabled(name))) return std::nullopt;
+      const bool split_value = f->takes_value && f->spelled.find('=') == std::string::npos &&
+                               f->spelled.size() > 2 && f->spelled[1] == '-';
+      return Setting{f->value, cover(words, f->index, f->index + (split_value ? 1 : 0))};
+    };
+    c.rm = setting("--rm", true);
+    c.detach = setting("--detach", true);
+    c.restart = setting("--restart", false);
+    c.ipc = setting("--ipc", false);
+    c.shm_size = setting("--shm-size", false);
+    c.name = setting("--name", false);
+    for (const DockerUnknownFlag& u : run.unknown) {
+      c.misplaced.push_back(Word{u.spelled, words[u.index].span});
+    }
+    Env env;
+    for (const DockerFlag& f : run.flags) {
+      if (f.name != "--env") continue;
+      const Span sp = words[f.index].span;
+      if (auto eq = assignment_eq(f.value)) {
+        env[f.value.substr(0, *eq)] = EnvVar{f.value.substr(*eq + 1), sp};
+      } else if (!f.value.empty()) {
+        env[f.value] = EnvVar{std::nullopt, sp};
+      }
+    }
+    std::vector<Word> cmd(words.begin() + static_cast<long>(run.image_index) + 1, words.end());
+    container_command(c, std::move(cmd), std::move(env), stmt_line, depth);
+    doc_.containers.push_back(std::move(c));
+  }
+
+ public:
+  // The container's command: a server line, a vLLM image's arguments, or bash -c "…".
+  void container_command(Container& c, std::vector<Word> cmd, Env env, uint32_t stmt_line,
+                         int depth) {
+    const std::string image = lower(c.image);
+    const std::vector<std::string> argv = texts(cmd);
+    std::optional<ServerStart> s = find_server(argv);
+    if (!s && !cmd.empty() && depth <= 2) {
+      const std::string_view prog = basename(argv[0]);
+      if (prog == "bash" || prog == "sh") {
+        const size_t before = doc_.servers.size();
+        shell_c(cmd, env, stmt_line, "", depth + 1);
+        for (size_t k = before; k < doc_.servers.size(); ++k) {
+          doc_.servers[k].env = env;  // the container's environment, not the host's
+          doc_.servers[k].in_container = true;
+          c.server_index = k;
+        }
+      }
+    }
+    if (!s && !c.server_index && image.find("vllm") != std::string::npos &&
+        (cmd.empty() || argv[0].rfind("-", 0) == 0)) {
+      s = ServerStart{Engine::vllm, 0};  // vllm/vllm-openai: the entrypoint is `vllm serve`
+    }
+    if (s) {
+      if (cmd.empty()) cmd.push_back(Word{c.image, c.span});
+      server(cmd, *s, std::move(env), stmt_line, true);
+      c.server_index = doc_.servers.size() - 1;
+    }
+    c.server = c.server_index.has_value() || image.find("sglang") != std::string::npos ||
+               image.find("vllm") != std::string::npos;
+  }
+
+  void server(const std::vector<Word>& words, ServerStart s, Env env, uint32_t stmt_line,
+              bool in_container) {
+    ServerCall call;
+    call.engine = s.engine;
+    call.args.assign(words.begin() + static_cast<long>(std::min(s.first_arg, words.size())),
+                     words.end());
+    call.span = cover(words, 0, s.first_arg > 0 ? s.first_arg - 1 : 0);
+    call.stmt_line = stmt_line;
+    call.env = std::move(env);
+    call.in_container = in_container;
+    doc_.servers.push_back(std::move(call));
+  }
+
+ private:
+  Document& doc_;
+};
+
+// ---- the four readers
+
+std::optional<InputError> read_shell(Document& doc, std::string_view text) {
+  SplitResult split = split_commands(text, Syntax::shell);
+  const SourceMap map = SourceMap::of_text(text);
+  if (split.error) return InputError{map.at(split.error->offset), split.error->message};
+  Builder b(doc);
+  Env exported;
+  for (RawCommand& rc : split.commands) {
+    std::vector<Word> words;
+    words.reserve(rc.words.size());
+    for (RawWord& w : rc.words)
+      words.push_back(Word{std::move(w.text), map.span(w.begin, w.end)});
+    if (words[0].text == "export" || words[0].text == "declare") {
+      for (size_t i = 1; i < words.size(); ++i)
+        assign(exported, words[i]);
+      continue;
+    }
+    const uint32_t stmt = words[0].span.begin.line;
+    b.command(std::move(words), exported, stmt, "");
+  }
+  return std::nullopt;
+}
+
+std::optional<InputError> read_unit(Document& doc, std::string_view text) {
+  UnitParse parsed = parse_unit(text);
+  if (parsed.error) return parsed.error;
+  doc.unit = std::move(parsed.unit);
+  Env env;
+  for (const UnitEntry* e : doc.unit->all("Service", "Environment")) {
+    ExecParse words = parse_exec(*e);
+    if (words.error) return words.error;
+    for (const ExecCommand& c : words.commands) {
+      for (size_t i = 0; i < c.argv.size(); ++i)
+        assign(env, Word{c.argv[i], c.spans[i]});
+    }
+  }
+  Builder b(doc);
+  for (const char* key : {"ExecCondition", "ExecStartPre", "ExecStart", "ExecStartPost",
+                          "ExecReload", "ExecStop", "ExecStopPost"}) {
+    for (const UnitEntry* e : doc.unit->all("Service", key)) {
+      ExecParse parsed_exec = parse_exec(*e);
+      if (parsed_exec.error) return parsed_exec.error;
+      for (ExecCommand& c : parsed_exec.commands) {
+        if (std::string_view(key) == "ExecStart") {
+          std::vector<Word> words;
+          for (size_t i = 0; i < c.argv.size(); ++i)
+            words.push_back(Word{c.argv[i], c.spans[i]});
+          b.command(std::move(words), env, e->line, key);
+        }
+        doc.execs.push_back(UnitExec{key, e->line, std::move(c)});
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+Span node_span(const YAML::Node& n) {
+  const YAML::Mark m = n.Mark();
+  if (m.line < 0) return {};
+  const Pos begin{static_cast<uint32_t>(m.line) + 1, static_cast<uint32_t>(m.column) + 1};
+  const size_t len = n.IsScalar() ? std::max<size_t>(n.Scalar().size(), 1) : 1;
+  return Span{begin, Pos{begin.line, begin.col + static_cast<uint32_t>(len) - 1}};
+}
+
+std::optional<Setting> scalar(const YAML::Node& n) {
+  if (!n || !n.IsScalar()) return std::nullopt;
+  return Setting{n.Scalar(), node_span(n)};
+}
+
+// A compose command/entrypoint: a string (split like a shell line) or a list.
+std::optional<InputError> compose_words(const YAML::Node& n, std::vector<Word>& out) {
+  if (!n || n.IsNull()) return std::nullopt;
+  if (n.IsSequence()) {
+    for (const YAML::Node& item : n) {
+      if (!item.IsScalar()) return InputError{node_span(item).begin, "expected a string"};
+      out.push_back(Word{item.Scalar(), node_span(item)});
+    }
+    return std::nullopt;
+  }
+  if (!n.IsScalar()) return InputError{node_span(n).begin, "expected a string or a list"};
+  SplitResult split = split_commands(n.Scalar(), Syntax::shell);
+  if (split.error) return InputError{node_span(n).begin, split.error->message};
+  for (RawCommand& rc : split.commands) {
+    for (RawWord& w : rc.words)
+      out.push_back(Word{std::move(w.text), node_span(n)});
+  }
+  return std::nullopt;
+}
+
+std::optional<InputError> read_compose(Document& doc, std::string_view text) {
+  try {
+    const YAML::Node root = YAML::Load(std::string(text));
+    if (!root.IsMap()) return InputError{Pos{1, 1}, "a compose file is a mapping with services:"};
+    const YAML::Node services = root["services"];
+    if (!services) return std::nullopt;  // e.g. only networks/volumes
+    if (!services.IsMap())
+      return InputError{node_span(services).begin, "services: is not a mapping"};
+    Builder b(doc);
+    for (const auto& kv : services) {
+      const YAML::Node& svc = kv.second;
+      const std::string name = kv.first.as<std::string>();
+      if (!svc.IsMap()) {
+        return InputError{node_span(kv.first).begin,
+                          fmt::format("service \"{}\" is not a mapping", name)};
+      }
+      Container c;
+      c.compose = true;
+      c.span = node_span(kv.first);
+      c.stmt_line = c.span.begin.line;
+      if (auto image = scalar(svc["image"])) c.image = image->value;
+      c.restart = scalar(svc["restart"]);
+      c.ipc = scalar(svc["ipc"]);
+      c.shm_size = scalar(svc["shm_size"]);
+      c.name = scalar(svc["container_name"]);
+      Env env;
+      const YAML::Node environment = svc["environment"];
+      if (environment && environment.IsMap()) {
+        for (const auto& e : environment) {
+          std::optional<std::string> v;
+          if (e.second && !e.second.IsNull() && e.second.IsScalar()) v = e.second.Scalar();
+          env[e.first.as<std::string>()] = EnvVar{v, node_span(e.first)};
+        }
+      } else if (environment && environment.IsSequence()) {
+        for (const YAML::Node& e : environment) {
+          if (!e.IsScalar()) continue;
+          const std::string& s = e.Scalar();
+          if (auto eq = assignment_eq(s)) {
+            env[s.substr(0, *eq)] = EnvVar{s.substr(*eq + 1), node_span(e)};
+          } else {
+            env[s] = EnvVar{std::nullopt, node_span(e)};
+          }
+        }
+      }
+      std::vector<Word> cmd;
+      if (auto err = compose_words(svc["entrypoint"], cmd)) return err;
+      if (auto err = compose_words(svc["command"], cmd)) return err;
+      b.container_command(c, std::move(cmd), std::move(env), c.stmt_line, 0);
+      doc.containers.push_back(std::move(c));
+    }
+  } catch (const YAML::Exception& e) {
+    const Pos at = e.mark.line >= 0 ? Pos{static_cast<uint32_t>(e.mark.line) + 1,
+                                          static_cast<uint32_t>(e.mark.column) + 1}
+                                    : Pos{1, 1};
+    return InputError{at, e.msg.empty() ? std::string("not valid YAML") : e.msg};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view kind_name(Kind k) {
+  switch (k) {
+    case Kind::unit:
+      return "unit";
+    case Kind::shell:
+      return "shell";
+    case Kind::compose:
+      return "compose";
+    case Kind::command:
+      return "command";
+  }
+  return "shell";
+}
+
+std::optional<Kind> parse_kind(std::string_view s) {
+  for (Kind k : {Kind::unit, Kind::shell, Kind::compose, Kind::command}) {
+    if (s == kind_name(k)) return k;
+  }
+  return std::nullopt;
+}
+
+std::optional<Kind> kind_by_name(std::string_view path) {
+  const std::string_view name = basename(path);
+  const std::string_view dir = path.substr(0, path.size() - name.size());
+  for (std::string_view ext : {".service", ".socket", ".timer", ".target", ".mount", ".path"}) {
+    if (ends_with(name, ext)) return Kind::unit;
+  }
+  if (ends_with(name, ".conf") && (ends_with(dir, ".d/") || ends_with(dir, ".d")))
+    return Kind::unit;
+  if ((name.rfind("docker-compose", 0) == 0 || name.rfind("compose", 0) == 0) &&
+      (ends_with(name, ".yml") || ends_with(name, ".yaml"))) {
+    return Kind::compose;
+  }
+  if (ends_with(name, ".sh") || ends_with(name, ".bash")) return Kind::shell;
+  return std::nullopt;
+}
+
+Kind detect_kind(std::string_view path, std::string_view text) {
+  if (auto k = kind_by_name(path)) return *k;
+  const std::string_view name = basename(path);
+  // By content: the first line that is not blank or a comment.
+  LineReader lines(text);
+  std::string_view line;
+  while (lines.next(line)) {
+    const std::string_view t = trim(line);
+    if (t.empty() || t.front() == '#' || t.front() == ';') continue;
+    if (t.front() == '[' && t.back() == ']') return Kind::unit;
+    break;
+  }
+  if (ends_with(name, ".yml") || ends_with(name, ".yaml")) return Kind::compose;
+  lines = LineReader(text);
+  while (lines.next(line)) {
+    if (line.rfind("services:", 0) == 0) return Kind::compose;
+  }
+  return Kind::shell;
+}
+
+std::string_view engine_name(Engine e) {
+  return e == Engine::sglang ? "SGLang" : "vLLM";
+}
+
+std::optional<ServerCall::Arg> ServerCall::arg(std::string_view flag) const {
+  std::optional<Arg> out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i].text;
+    if (a == flag) {
+      const bool value = i + 1 < args.size() && args[i + 1].text.rfind("--", 0) != 0;
+      out = Arg{value ? args[i + 1].text : "", value,
+                Span{args[i].span.begin, (value ? args[i + 1] : args[i]).span.end}};
+    } else if (a.size() > flag.size() && a.compare(0, flag.size(), flag) == 0 &&
+               a[flag.size()] == '=') {
+      out = Arg{a.substr(flag.size() + 1), true, args[i].span};
+    }
+  }
+  return out;
+}
+
+std::optional<ServerStart> find_server(const std::vector<std::string>& argv) {
+  if (argv.empty()) return std::nullopt;
+  const std::string_view prog = basename(argv[0]);
+  if (argv.size() >= 2 && argv[1] == "serve") {
+    if (prog == "sglang") return ServerStart{Engine::sglang, 2};
+    if (prog == "vllm") return ServerStart{Engine::vllm, 2};
+  }
+  // python3 -m sglang.launch_server, also behind uv run / conda run and python's own flags.
+  for (size_t i = 0; i + 1 < argv.size(); ++i) {
+    if (argv[i] != "-m" || (i > 0 && !is_python(argv[i - 1]) && argv[i - 1].rfind("-", 0) != 0)) {
+      continue;
+    }
+    const std::string& mod = argv[i + 1];
+    if (mod == "sglang.launch_server") return ServerStart{Engine::sglang, i + 2};
+    if (mod == "vllm.entrypoints.openai.api_server") return ServerStart{Engine::vllm, i + 2};
+  }
+  return std::nullopt;
+}
+
+Built build_document(std::string file, std::string_view text, Kind kind) {
+  Built out;
+  out.doc.file = std::move(file);
+  out.doc.kind = kind;
+  // Binary input is not a unit, a script or YAML: say where it turns binary.
+  const size_t nul = text.find('\0');
+  if (nul != std::string_view::npos) {
+    out.error = InputError{SourceMap::of_text(text.substr(0, nul)).at(nul),
+                           "binary data (a NUL byte): not a text file"};
+    return out;
+  }
+  switch (kind) {
+    case Kind::unit:
+      out.error = read_unit(out.doc, text);
+      break;
+    case Kind::compose:
+      out.error = read_compose(out.doc, text);
+      break;
+    case Kind::shell:
+    case Kind::command:
+      out.error = read_shell(out.doc, text);
+      break;
+  }
+  return out;
+}
+
+Built build_from_argv(const std::vector<std::string>& argv) {
+  Built out;
+  out.doc.file = "<command line>";
+  out.doc.kind = Kind::command;
+  std::vector<Word> words;
+  uint32_t col = 1;
+  for (const std::string& a : argv) {
+    const auto len = static_cast<uint32_t>(std::max<size_t>(a.size(), 1));
+    words.push_back(Word{a, Span{Pos{1, col}, Pos{1, col + len - 1}}});
+    col += len + 1;
+  }
+  Builder b(out.doc);
+  b.strict_docker = true;
+  b.command(std::move(words), {}, 1, "");
+  out.error = b.error;
+  return out;
+}
+
+}  // namespace headroom::lint

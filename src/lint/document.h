@@ -1,0 +1,112 @@
+// What the rules look at: one linted file (or command line) read into containers, server
+// command lines and, for units, the unit's keys and Exec commands. Built by the readers of the
+// four kinds of input (unit, shell, compose, command) so every rule is written once, whatever
+// the file the landmine sits in.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lint/finding.h"
+#include "lint/unit_file.h"
+
+namespace headroom::lint {
+
+enum class Kind { unit, shell, compose, command };
+std::string_view kind_name(Kind k);
+std::optional<Kind> parse_kind(std::string_view s);
+// By name first (*.service, *.conf in a *.d directory, docker-compose*.yml, compose*.yaml, *.sh),
+// then by content ([Unit]/[Service] headers, a top-level `services:`); shell otherwise.
+Kind detect_kind(std::string_view path, std::string_view text);
+// The name alone (what a directory walk picks up); nullopt when only the content can tell.
+std::optional<Kind> kind_by_name(std::string_view path);
+
+enum class Engine { sglang, vllm };
+std::string_view engine_name(Engine e);  // "SGLang", "vLLM"
+
+struct Word {
+  std::string text;
+  Span span;
+};
+
+struct EnvVar {
+  std::optional<std::string> value;  // nullopt: passed through from outside (docker -e NAME)
+  Span span;
+};
+using Env = std::map<std::string, EnvVar, std::less<>>;
+
+// An SGLang or vLLM server command line.
+struct ServerCall {
+  Engine engine = Engine::sglang;
+  std::vector<Word> args;  // the server's flags and their values
+  Span span;               // the program word(s)
+  uint32_t stmt_line = 0;
+  Env env;  // what the server process sees (for a container: its -e / environment:)
+  bool in_container = false;
+
+  struct Arg {
+    std::string value;  // "" for a flag given without a value
+    bool has_value = false;
+    Span span;  // the flag (and its value)
+  };
+  // The last occurrence of --flag (or --flag=value); a value is the next word unless it is a flag.
+  std::optional<Arg> arg(std::string_view flag) const;
+};
+
+struct Setting {
+  std::string value;
+  Span span;
+};
+
+// A container: a `docker run` line or a compose service.
+struct Container {
+  Span span;  // the `docker run` words, or the service's key
+  uint32_t stmt_line = 0;
+  bool compose = false;
+  std::string image;
+  bool server = false;  // its image or its command is SGLang / vLLM
+  std::optional<Setting> rm, restart, ipc, shm_size, name, detach;
+  std::vector<Word> misplaced;         // flags before the image that docker does not know
+  std::optional<size_t> server_index;  // its command, in Document::servers
+  std::string exec_key;                // the unit key that runs it ("ExecStart"), empty elsewhere
+};
+
+// One command of a unit's Exec*= keys.
+struct UnitExec {
+  std::string key;  // "ExecStartPre"
+  uint32_t line = 0;
+  ExecCommand cmd;
+};
+
+struct Document {
+  std::string file;
+  Kind kind = Kind::shell;
+  std::vector<Container> containers;
+  std::vector<ServerCall> servers;
+  std::optional<UnitFile> unit;
+  std::vector<UnitExec> execs;
+};
+
+struct Built {
+  Document doc;
+  std::optional<InputError> error;
+};
+
+Built build_document(std::string file, std::string_view text, Kind kind);
+// `headroom lint -- docker run …`: one command given as argv (file "<command line>").
+Built build_from_argv(const std::vector<std::string>& argv);
+
+// The server on a command line: `python3 -m sglang.launch_server …`, `sglang serve …`,
+// `vllm serve …`, `python -m vllm.entrypoints.openai.api_server …`. Returns the engine and the
+// index of its first argument.
+struct ServerStart {
+  Engine engine;
+  size_t first_arg;
+};
+std::optional<ServerStart> find_server(const std::vector<std::string>& argv);
+
+}  // namespace headroom::lint

@@ -1,0 +1,329 @@
+// HR201-HR208: systemd units running inference servers (FIELD.md section 4).
+#include <fmt/format.h>
+
+#include <array>
+#include <filesystem>
+#include <system_error>
+
+#include "core/duration.h"
+#include "core/text.h"
+#include "lint/rules.h"
+
+namespace headroom::lint {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string_view basename(std::string_view p) {
+  const size_t slash = p.rfind('/');
+  return slash == std::string_view::npos ? p : p.substr(slash + 1);
+}
+
+// systemd's unit search path for the system manager (systemd.unit(5)).
+constexpr auto kUnitDirs = std::to_array<std::string_view>(
+    {"etc/systemd/system", "run/systemd/system", "usr/local/lib/systemd/system",
+     "usr/lib/systemd/system", "lib/systemd/system"});
+
+// Units systemd provides itself (systemd.special(7)): present wherever systemd runs.
+constexpr auto kSpecial =
+    std::to_array<std::string_view>({"basic.target",         "default.target",
+                                     "multi-user.target",    "graphical.target",
+                                     "network.target",       "network-online.target",
+                                     "network-pre.target",   "local-fs.target",
+                                     "local-fs-pre.target",  "remote-fs.target",
+                                     "remote-fs-pre.target", "sysinit.target",
+                                     "sockets.target",       "timers.target",
+                                     "paths.target",         "shutdown.target",
+                                     "time-sync.target",     "time-set.target",
+                                     "nss-lookup.target",    "nss-user-lookup.target",
+                                     "getty.target",         "rescue.target",
+                                     "emergency.target",     "swap.target",
+                                     "umount.target",        "final.target",
+                                     "slices.target",        "system.slice",
+                                     "user.slice",           "-.slice",
+                                     "machine.slice"});
+
+class UnitLookup {
+ public:
+  UnitLookup(const std::string& root, const std::string& file) {
+    for (std::string_view d : kUnitDirs) {
+      std::error_code ec;
+      const fs::path p = fs::path(root) / d;
+      if (fs::is_directory(p, ec)) dirs_.push_back(p);
+    }
+    searchable_ = !dirs_.empty();
+    const fs::path here = fs::path(file).parent_path();
+    std::error_code ec;
+    if (!file.empty() && fs::is_directory(here.empty() ? "." : here, ec)) {
+      dirs_.push_back(here.empty() ? "." : here);
+    }
+  }
+  bool searchable() const { return searchable_; }
+  bool exists(std::string name) const {
+    for (std::string_view s : kSpecial) {
+      if (name == s) return true;
+    }
+    // foo@bar.service comes from the template foo@.service.
+    const size_t at = name.find('@');
+    const size_t dot = name.rfind('.');
+    std::string templ;
+    if (at != std::string::npos && dot != std::string::npos && dot > at + 1) {
+      templ = name.substr(0, at + 1) + name.substr(dot);
+    }
+    for (const fs::path& d : dirs_) {
+      std::error_code ec;
+      if (fs::exists(d / name, ec)) return true;
+      if (!templ.empty() && fs::exists(d / templ, ec)) return true;
+    }
+    return false;
+  }
+
+ private:
+  std::vector<fs::path> dirs_;
+  bool searchable_ = false;
+};
+
+// A systemd time span ("30", "30s", "5min 20s", "infinity"); 0 means "no limit" where systemd
+// says so, which the callers handle.
+std::optional<Duration> timespan(const UnitEntry* e) {
+  if (e == nullptr) return std::nullopt;
+  auto d = parse_duration(e->value);
+  if (!d) return std::nullopt;
+  return *d;
+}
+
+bool is_docker(const ExecCommand& c, std::initializer_list<std::string_view> subcommands) {
+  if (c.argv.empty() || basename(c.argv[0]) != "docker") return false;
+  for (size_t i = 1; i < c.argv.size() && i < 3; ++i) {
+    for (std::string_view s : subcommands) {
+      if (c.argv[i] == s) return true;
+    }
+  }
+  return false;
+}
+
+// The memory wait of an ExecStartPre= command: `headroom wait` (its --timeout, the seed form's
+// second number, or its 300 s default) or the seed's *wait-memory*.sh TARGET TIMEOUT.
+std::optional<Duration> memory_wait(const ExecCommand& c) {
+  const auto& a = c.argv;
+  size_t i = 0;
+  while (i < a.size() && (basename(a[i]) == "sudo" || basename(a[i]) == "env"))
+    ++i;
+  if (i >= a.size()) return std::nullopt;
+  const std::string_view prog = basename(a[i]);
+  if (prog == "headroom" && i + 1 < a.size() && a[i + 1] == "wait") {
+    std::vector<std::string_view> positional;
+    for (size_t k = i + 2; k < a.size(); ++k) {
+      if (a[k] == "--timeout" && k + 1 < a.size()) {
+        auto d = parse_duration(a[k + 1]);
+        return d ? std::optional<Duration>(*d) : std::nullopt;
+      }
+      if (a[k].rfind("--timeout=", 0) == 0) {
+        auto d = parse_duration(a[k].substr(10));
+        return d ? std::optional<Duration>(*d) : std::nullopt;
+      }
+      if (a[k].rfind("-", 0) != 0) positional.push_back(a[k]);
+    }
+    if (positional.size() >= 2) {
+      auto d = parse_duration(positional[1]);
+      if (d) return *d;
+    }
+    return std::chrono::seconds(300);  // headroom wait's default --timeout
+  }
+  if (prog.find("wait-memory") != std::string_view::npos ||
+      prog.find("wait_memory") != std::string_view::npos) {
+    if (i + 2 < a.size()) {
+      auto d = parse_duration(a[i + 2]);
+      if (d) return *d;
+    }
+  }
+  return std::nullopt;
+}
+
+bool is_headroom_run(const ExecCommand& c) {
+  for (size_t i = 0; i + 1 < c.argv.size() && i < 3; ++i) {
+    if (basename(c.argv[i]) == "headroom" && c.argv[i + 1] == "run") return true;
+  }
+  return false;
+}
+
+std::string seconds_text(Duration d) {
+  return format_duration(d);
+}
+
+}  // namespace
+
+void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
+  if (!doc.unit) return;
+  const UnitFile& u = *doc.unit;
+
+  // HR201: ordering and requirement on units that are not there.
+  const UnitLookup lookup(opt.unit_root, doc.file);
+  for (const char* key : {"After", "Wants", "Requires", "BindsTo"}) {
+    for (const UnitEntry* e : u.all("Unit", key)) {
+      size_t pos = 0;
+      std::string_view rest = e->value;
+      while (!rest.empty()) {
+        const size_t start = rest.find_first_not_of(" \t");
+        if (start == std::string_view::npos) break;
+        const size_t end = std::min(rest.find_first_of(" \t", start), rest.size());
+        const std::string name(rest.substr(start, end - start));
+        const size_t at = pos + start;
+        pos += end;
+        rest.remove_prefix(end);
+        if (name.find('%') != std::string::npos || name.find('$') != std::string::npos) continue;
+        const bool gpu_reset = name == "nvidia-gpu-reset.target";
+        if (lookup.exists(name) || (!lookup.searchable() && !gpu_reset)) continue;
+        const Span span = e->value_map.span(at, at + name.size());
+        sink.add("HR201", Severity::warning, span, e->line,
+                 gpu_reset ? fmt::format("{}={}: this target ships with NVIDIA's mig-parted, not "
+                                         "with DGX Spark's OS; systemd ignores a unit that does "
+                                         "not exist without a word, so nothing is ordered",
+                                         key, name)
+                           : fmt::format("{}={}: no such unit in the unit search path under {}; "
+                                         "systemd ignores it without a word",
+                                         key, name, opt.unit_root),
+                 gpu_reset ? "remove it; to wait for memory use ExecStartPre=headroom wait … "
+                             "(or ExecStart=headroom run …)"
+                           : fmt::format("check the name, or remove {} from {}=", name, key));
+      }
+    }
+  }
+
+  const UnitEntry* restart = u.last("Service", "Restart");
+  const bool restarting = restart != nullptr && restart->value != "no";
+  bool gate = false;
+  Duration waits{0};
+  bool has_wait = false;
+  for (const UnitExec& x : doc.execs) {
+    if (x.key == "ExecStartPre") {
+      if (auto w = memory_wait(x.cmd)) {
+        gate = true;
+        has_wait = true;
+        waits = (*w == kForever || waits == kForever) ? kForever : waits + *w;
+      }
+    }
+    if (x.key == "ExecStart" && is_headroom_run(x.cmd)) gate = true;
+  }
+
+  // HR202: restarting fast with nothing waiting for memory.
+  if (restarting && !gate) {
+    const UnitEntry* sec = u.last("Service", "RestartSec");
+    const Duration delay = timespan(sec).value_or(std::chrono::milliseconds(100));
+    if (delay < std::chrono::seconds(60)) {
+      const UnitEntry* at = sec != nullptr ? sec : restart;
+      sink.add("HR202", Severity::warning, sec != nullptr ? sec->value_span() : restart->key_span,
+               at->line,
+               fmt::format("Restart={} with RestartSec={}{} and no memory gate: the next start "
+                           "comes before the old instance's memory is back (seconds to minutes "
+                           "on unified memory) and is OOM-killed",
+                           restart->value, sec != nullptr ? sec->value : "100ms",
+                           sec != nullptr ? "" : " (the default)"),
+               "add ExecStartPre=headroom wait --free SIZE --gone cgroup:… , or run the server "
+               "as ExecStart=headroom run … -- CMD");
+    }
+  }
+
+  // HR203: start limits.
+  for (const char* key : {"StartLimitIntervalSec"}) {
+    if (const UnitEntry* e = u.last("Service", key)) {
+      sink.add("HR203", Severity::error, e->key_span, e->line,
+               fmt::format("{}= under [Service]: systemd ignores it there (\"Unknown key name "
+                           "'{}' in section 'Service', ignoring\"); the defaults (5 starts in 10 "
+                           "s) stay in force",
+                           key, key),
+               fmt::format("move {}= to [Unit]", key));
+    }
+  }
+  if (restarting) {
+    const bool limits =
+        u.last("Unit", "StartLimitBurst") || u.last("Unit", "StartLimitIntervalSec") ||
+        u.last("Unit", "StartLimitInterval") || u.last("Service", "StartLimitBurst") ||
+        u.last("Service", "StartLimitInterval");
+    if (!limits) {
+      sink.add("HR203", Severity::warning, restart->key_span, restart->line,
+               fmt::format("Restart={} without StartLimitBurst=/StartLimitIntervalSec= in [Unit]: "
+                           "the defaults (5 starts within 10 s) never trip when each try takes "
+                           "longer, so a failing server restarts forever and leaks memory",
+                           restart->value),
+               "add StartLimitIntervalSec=600 and StartLimitBurst=3 to [Unit]");
+    }
+  }
+
+  // HR204: the wait outlives the start timeout.
+  if (has_wait) {
+    const UnitEntry* t = u.last("Service", "TimeoutStartSec");
+    if (t == nullptr) t = u.last("Service", "TimeoutSec");
+    Duration limit = std::chrono::seconds(90);
+    if (t != nullptr) {
+      auto d = timespan(t);
+      limit = !d ? kForever : (*d == Duration::zero() ? kForever : *d);
+    }
+    if (limit != kForever && waits > limit) {
+      const UnitExec* first = nullptr;
+      for (const UnitExec& x : doc.execs) {
+        if (x.key == "ExecStartPre" && memory_wait(x.cmd) && first == nullptr) first = &x;
+      }
+      const Span span = t != nullptr ? t->value_span() : first->cmd.spans.front();
+      sink.add("HR204", Severity::error, span, t != nullptr ? t->line : first->line,
+               fmt::format("{}={} is shorter than the memory wait in ExecStartPre= ({}): systemd "
+                           "kills the wait and fails the start while it is still waiting",
+                           t != nullptr ? t->key : "TimeoutStartSec",
+                           t != nullptr ? t->value : "90s (the default)", seconds_text(waits)),
+               fmt::format("set TimeoutStartSec= above the wait (e.g. {}s) or shorten the wait",
+                           std::chrono::duration_cast<std::chrono::seconds>(waits).count() + 60));
+    }
+  }
+
+  // HR205-HR208: docker run as the unit's ExecStart.
+  const UnitEntry* type = u.last("Service", "Type");
+  const std::string type_value = type != nullptr ? type->value : "simple";
+  bool stops = false;
+  for (const UnitExec& x : doc.execs) {
+    if (x.key == "ExecStop" && is_docker(x.cmd, {"stop", "kill", "rm"})) stops = true;
+  }
+  for (const Container& c : doc.containers) {
+    if (c.exec_key != "ExecStart") continue;
+    if (c.detach && (type_value == "simple" || type_value == "exec")) {
+      sink.add("HR205", Severity::error, c.detach->span, c.stmt_line,
+               fmt::format("docker run -d under Type={}: docker returns as soon as the container "
+                           "is created, the unit counts as exited, and the container runs with "
+                           "no one supervising it",
+                           type_value),
+               "drop -d (docker run stays in the foreground), or supervise with headroom run");
+    }
+    if (!stops) {
+      sink.add(
+          "HR206", Severity::warning, c.span, c.stmt_line,
+          "ExecStart= runs docker run but no ExecStop= stops the container: when systemd "
+          "stops the unit it kills the docker client, and the container keeps running and "
+          "holding its memory",
+          fmt::format("add ExecStop=/usr/bin/docker stop {}", c.name ? c.name->value : "NAME"));
+    }
+    if (c.name && !c.rm) {
+      bool removed = false;
+      for (const UnitExec& x : doc.execs) {
+        if (x.key != "ExecStartPre" || !is_docker(x.cmd, {"rm"})) continue;
+        for (const std::string& a : x.cmd.argv)
+          removed |= a == c.name->value;
+      }
+      if (!removed) {
+        sink.add("HR207", Severity::error, c.name->span, c.stmt_line,
+                 fmt::format("docker run --name {} without --rm and without ExecStartPre=-docker "
+                             "rm -f {}: the stopped container keeps the name, and every restart "
+                             "fails (\"Conflict. The container name \"/{}\" is already in use\")",
+                             c.name->value, c.name->value, c.name->value),
+                 fmt::format("add --rm, or ExecStartPre=-/usr/bin/docker rm -f {}", c.name->value));
+      }
+    }
+    if (restarting && c.restart && c.restart->value != "no") {
+      sink.add("HR208", Severity::warning, c.restart->span, c.stmt_line,
+               fmt::format("docker --restart {} inside a unit with Restart={}: Docker and systemd "
+                           "both restart the server, and fight over it",
+                           c.restart->value, restart->value),
+               "drop --restart; let the unit (or headroom run) restart it");
+    }
+  }
+}
+
+}  // namespace headroom::lint
