@@ -1,0 +1,389 @@
+// Every rule: realistic lines that fire it, and near misses that must not.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "lint/lint.h"
+
+namespace headroom::lint {
+namespace {
+
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+CheckOptions fixture() {
+  CheckOptions o;
+  o.unit_root = HEADROOM_FIXTURES "/lint/unit-root";
+  return o;
+}
+
+FileReport lint(std::string_view text, Kind kind, CheckOptions opt = fixture()) {
+  FileReport r = lint_text("/nonexistent/t", text, kind, opt, Config{});
+  EXPECT_FALSE(r.error) << r.error->message;
+  return r;
+}
+
+std::vector<std::string> codes(std::string_view text, Kind kind = Kind::shell,
+                               CheckOptions opt = fixture()) {
+  std::vector<std::string> out;
+  for (const Finding& f : lint(text, kind, opt).findings) out.push_back(f.code);
+  return out;
+}
+
+const Finding* find(const FileReport& r, std::string_view code) {
+  for (const Finding& f : r.findings) {
+    if (f.code == code) return &f;
+  }
+  return nullptr;
+}
+
+CheckOptions discrete() {
+  CheckOptions o = fixture();
+  o.unified = false;
+  return o;
+}
+
+// A server line that is clean on its own, to vary one thing at a time.
+const std::string kSglang =
+    "python3 -m sglang.launch_server --model-path /m --mem-fraction-static 0.75 --port 30000";
+const std::string kDocker = "docker run --rm --name s --gpus all --ipc=host lmsysorg/sglang:spark ";
+
+// A unit that is clean, with one part replaced.
+std::string unit(const std::string& service, const std::string& unit_extra = "") {
+  return "[Unit]\nDescription=x\nAfter=network-online.target docker.service\n"
+         "StartLimitIntervalSec=600\nStartLimitBurst=3\n" +
+         unit_extra + "\n[Service]\n" + service + "\n[Install]\nWantedBy=multi-user.target\n";
+}
+const std::string kUnitDocker =
+    "ExecStart=/usr/bin/docker run --rm --name s --gpus all --ipc=host img " + kSglang +
+    "\nExecStop=/usr/bin/docker stop s\n";
+
+TEST(Rules, CleanLinesAreClean) {
+  EXPECT_THAT(codes(kDocker + kSglang), IsEmpty());
+  EXPECT_THAT(codes(kSglang), IsEmpty());
+  EXPECT_THAT(codes(unit(kUnitDocker), Kind::unit), IsEmpty());
+}
+
+TEST(Rules, HR101RmWithRestart) {
+  const FileReport r = lint("docker run --rm --restart=always nginx", Kind::shell);
+  ASSERT_THAT(r.findings, testing::SizeIs(1));
+  EXPECT_EQ(r.findings[0].code, "HR101");
+  EXPECT_EQ(r.findings[0].severity, Severity::error);
+  EXPECT_EQ(r.findings[0].span.begin, (Pos{1, 17}));
+  EXPECT_THAT(codes("docker run --rm --restart no nginx"), IsEmpty());
+  EXPECT_THAT(codes("docker run --restart always nginx"), IsEmpty());
+  EXPECT_THAT(codes("docker run --rm=false --restart always nginx"), IsEmpty());
+}
+
+TEST(Rules, HR102FlagsBeforeTheImage) {
+  const FileReport r = lint(
+      "docker run --rm --name s --ipc=host \\\n  --attention-backend triton lmsysorg/sglang:spark "
+      "python3 -m sglang.launch_server --mem-fraction-static 0.7",
+      Kind::shell);
+  const Finding* f = find(r, "HR102");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->span.begin, (Pos{2, 3}));
+  EXPECT_NE(f->message.find("--attention-backend"), std::string::npos);
+  // Docker's own flags, in all their spellings, and server flags after the image are fine.
+  EXPECT_THAT(codes("docker run -it --rm --init -e A=1 --shm-size=8g -p8000:8000 --name s "
+                    "lmsysorg/sglang:spark " + kSglang + " --attention-backend triton"),
+              IsEmpty());
+}
+
+TEST(Rules, HR103RestartPolicyOnAServer) {
+  EXPECT_THAT(codes("docker run -d --restart unless-stopped --name s --ipc=host "
+                    "lmsysorg/sglang:spark " + kSglang),
+              ElementsAre("HR103"));
+  EXPECT_THAT(codes("services:\n  llm:\n    image: vllm/vllm-openai\n    restart: always\n"
+                    "    ipc: host\n    command: [\"--gpu-memory-utilization\", \"0.7\"]\n",
+                    Kind::compose),
+              ElementsAre("HR103"));
+  EXPECT_THAT(codes("docker run -d --restart always --name web nginx"), IsEmpty());
+  EXPECT_THAT(codes("docker run -d --restart no --name s --ipc=host lmsysorg/sglang:spark " +
+                    kSglang),
+              IsEmpty());
+  EXPECT_THAT(codes("services:\n  llm:\n    image: vllm/vllm-openai\n    restart: \"no\"\n"
+                    "    ipc: host\n    command: [\"--gpu-memory-utilization\", \"0.7\"]\n",
+                    Kind::compose),
+              IsEmpty());
+}
+
+TEST(Rules, HR104NoSharedMemory) {
+  EXPECT_THAT(codes("docker run --rm --name s lmsysorg/sglang:spark " + kSglang),
+              ElementsAre("HR104"));
+  EXPECT_THAT(codes("docker run --rm --name s --ipc host lmsysorg/sglang:spark " + kSglang),
+              IsEmpty());
+  EXPECT_THAT(codes("docker run --rm --name s --shm-size 16g lmsysorg/sglang:spark " + kSglang),
+              IsEmpty());
+  EXPECT_THAT(codes("docker run --rm --name s --ipc=private lmsysorg/sglang:spark " + kSglang),
+              ElementsAre("HR104"));
+  EXPECT_THAT(codes("docker run --rm --name web nginx"), IsEmpty());  // not a server
+}
+
+TEST(Rules, HR105NoName) {
+  const FileReport r = lint("docker run --rm --ipc=host lmsysorg/sglang:spark " + kSglang,
+                            Kind::shell);
+  ASSERT_NE(find(r, "HR105"), nullptr);
+  EXPECT_EQ(find(r, "HR105")->severity, Severity::info);
+  EXPECT_THAT(codes(kDocker + kSglang), IsEmpty());
+  // Compose names its containers itself.
+  EXPECT_THAT(codes("services:\n  s:\n    image: lmsysorg/sglang:spark\n    ipc: host\n"
+                    "    command: " + kSglang + "\n",
+                    Kind::compose),
+              IsEmpty());
+}
+
+TEST(Rules, HR201UnitsThatDoNotExist) {
+  const FileReport r =
+      lint(unit(kUnitDocker, "After=nvidia-gpu-reset.target models.mount\nWants=nope.service"),
+           Kind::unit);
+  std::vector<std::string> msgs;
+  for (const Finding& f : r.findings) {
+    ASSERT_EQ(f.code, "HR201");
+    msgs.push_back(f.message);
+  }
+  ASSERT_EQ(msgs.size(), 2u);
+  EXPECT_NE(msgs[0].find("mig-parted"), std::string::npos);
+  EXPECT_NE(msgs[1].find("nope.service"), std::string::npos);
+  EXPECT_EQ(r.findings[0].span.begin, (Pos{6, 7}));
+  // Templates, specifiers and systemd's own targets exist.
+  EXPECT_THAT(codes(unit(kUnitDocker, "After=getty@tty1.service %i.mount time-sync.target"),
+                    Kind::unit),
+              IsEmpty());
+  // Where no unit search path exists under the root, only the known-absent target is named.
+  CheckOptions bare = fixture();
+  bare.unit_root = "/nonexistent";
+  EXPECT_THAT(codes(unit(kUnitDocker, "After=nvidia-gpu-reset.target foo.service"), Kind::unit,
+                    bare),
+              ElementsAre("HR201"));
+}
+
+TEST(Rules, HR202FastRestartWithoutAGate) {
+  const std::string restart = "Restart=always\nRestartSec=30\n";
+  EXPECT_THAT(codes(unit(kUnitDocker + restart), Kind::unit), ElementsAre("HR202"));
+  EXPECT_THAT(codes(unit(kUnitDocker + "Restart=on-failure\n"), Kind::unit),
+              ElementsAre("HR202"));  // the default 100 ms
+  EXPECT_THAT(codes(unit(kUnitDocker + "Restart=always\nRestartSec=2min\n"), Kind::unit),
+              IsEmpty());
+  EXPECT_THAT(codes(unit("ExecStartPre=/usr/local/bin/headroom wait --free 70G --timeout 60s\n" +
+                         kUnitDocker + restart),
+                    Kind::unit),
+              IsEmpty());
+  EXPECT_THAT(codes(unit("ExecStart=/usr/local/bin/headroom run --free 70G -- " + kSglang + "\n" +
+                         restart),
+                    Kind::unit),
+              IsEmpty());
+  EXPECT_THAT(codes(unit(kUnitDocker + "Restart=no\nRestartSec=1\n"), Kind::unit), IsEmpty());
+}
+
+TEST(Rules, HR203StartLimits) {
+  const std::string body = kUnitDocker + "Restart=always\nRestartSec=90\n";
+  const std::string no_limits =
+      "[Unit]\nDescription=x\n[Service]\n" + body + "[Install]\nWantedBy=multi-user.target\n";
+  const FileReport r = lint(no_limits, Kind::unit);
+  ASSERT_THAT(r.findings, testing::SizeIs(1));
+  EXPECT_EQ(r.findings[0].code, "HR203");
+  EXPECT_EQ(r.findings[0].severity, Severity::warning);
+  const FileReport in_service =
+      lint("[Unit]\nDescription=x\nStartLimitBurst=3\n[Service]\nStartLimitIntervalSec=600\n" + body,
+           Kind::unit);
+  ASSERT_NE(find(in_service, "HR203"), nullptr);
+  EXPECT_EQ(find(in_service, "HR203")->severity, Severity::error);
+  EXPECT_EQ(find(in_service, "HR203")->span.begin, (Pos{5, 1}));
+  EXPECT_THAT(codes(unit(body), Kind::unit), IsEmpty());
+  EXPECT_THAT(codes("[Unit]\nDescription=x\n[Service]\n" + kUnitDocker, Kind::unit),
+              IsEmpty());  // no Restart=
+}
+
+TEST(Rules, HR204StartTimeoutShorterThanTheWait) {
+  const std::string wait = "ExecStartPre=/usr/local/bin/headroom wait --free 70G --timeout 300s\n";
+  EXPECT_THAT(codes(unit(wait + kUnitDocker), Kind::unit), ElementsAre("HR204"));
+  EXPECT_THAT(codes(unit("ExecStartPre=/usr/local/bin/headroom wait 70 300\n" + kUnitDocker),
+                    Kind::unit),
+              ElementsAre("HR204"));
+  EXPECT_THAT(codes(unit("ExecStartPre=/opt/sglang-wait-memory.sh 70 300\n" + kUnitDocker),
+                    Kind::unit),
+              ElementsAre("HR204"));
+  EXPECT_THAT(codes(unit(wait + kUnitDocker + "TimeoutStartSec=2min\n"), Kind::unit),
+              ElementsAre("HR204"));
+  EXPECT_THAT(codes(unit(wait + kUnitDocker + "TimeoutStartSec=400\n"), Kind::unit), IsEmpty());
+  EXPECT_THAT(codes(unit(wait + kUnitDocker + "TimeoutStartSec=infinity\n"), Kind::unit),
+              IsEmpty());
+  EXPECT_THAT(codes(unit(wait + kUnitDocker + "TimeoutSec=0\n"), Kind::unit), IsEmpty());
+  EXPECT_THAT(codes(unit("ExecStartPre=/usr/local/bin/headroom wait --free 70G --timeout 60s\n" +
+                         kUnitDocker),
+                    Kind::unit),
+              IsEmpty());
+}
+
+TEST(Rules, HR205DetachedUnderTypeSimple) {
+  const std::string detached =
+      "ExecStart=/usr/bin/docker run -d --rm --name s --ipc=host img " + kSglang +
+      "\nExecStop=/usr/bin/docker stop s\n";
+  EXPECT_THAT(codes(unit(detached), Kind::unit), ElementsAre("HR205"));
+  EXPECT_THAT(codes(unit("Type=exec\n" + detached), Kind::unit), ElementsAre("HR205"));
+  EXPECT_THAT(codes(unit("Type=forking\n" + detached), Kind::unit), IsEmpty());
+  EXPECT_THAT(codes(unit(kUnitDocker), Kind::unit), IsEmpty());
+}
+
+TEST(Rules, HR206NoExecStop) {
+  const std::string run =
+      "ExecStart=/usr/bin/docker run --rm --name s --ipc=host img " + kSglang + "\n";
+  const FileReport r = lint(unit(run), Kind::unit);
+  ASSERT_THAT(r.findings, testing::SizeIs(1));
+  EXPECT_EQ(r.findings[0].code, "HR206");
+  EXPECT_EQ(r.findings[0].fix, "add ExecStop=/usr/bin/docker stop s");
+  EXPECT_THAT(codes(unit(run + "ExecStop=/usr/bin/docker kill s\n"), Kind::unit), IsEmpty());
+  EXPECT_THAT(codes(unit(run + "ExecStop=/usr/bin/docker container stop s\n"), Kind::unit),
+              IsEmpty());
+}
+
+TEST(Rules, HR207NameConflictOnRestart) {
+  const std::string named = "ExecStart=/usr/bin/docker run --name s --ipc=host img " + kSglang +
+                            "\nExecStop=/usr/bin/docker stop s\n";
+  EXPECT_THAT(codes(unit(named), Kind::unit), ElementsAre("HR207"));
+  EXPECT_THAT(codes(unit("ExecStartPre=-/usr/bin/docker rm -f s\n" + named), Kind::unit),
+              IsEmpty());
+  EXPECT_THAT(codes(unit(kUnitDocker), Kind::unit), IsEmpty());  // --rm
+  EXPECT_THAT(codes(unit("ExecStartPre=-/usr/bin/docker rm -f other\n" + named), Kind::unit),
+              ElementsAre("HR207"));
+}
+
+TEST(Rules, HR208TwoSupervisors) {
+  const std::string both = "ExecStartPre=/usr/local/bin/headroom wait --free 70G --timeout 60s\n"
+                           "ExecStart=/usr/bin/docker run --restart on-failure --name s "
+                           "--ipc=host img " + kSglang +
+                           "\nExecStartPre=-/usr/bin/docker rm -f s\n"
+                           "ExecStop=/usr/bin/docker stop s\nRestart=on-failure\n";
+  const auto c = codes(unit(both), Kind::unit);
+  EXPECT_THAT(c, Contains("HR208"));
+  EXPECT_THAT(c, Contains("HR103"));
+  std::string no_restart = both;
+  no_restart.replace(no_restart.find("Restart=on-failure"), 18, "Restart=no");
+  EXPECT_THAT(codes(unit(no_restart), Kind::unit), Not(Contains("HR208")));
+}
+
+TEST(Rules, HR301TopkAboveOneUnderSpecV2) {
+  const std::string spec = " --speculative-algorithm EAGLE --speculative-eagle-topk 4";
+  const FileReport on = lint(kDocker.substr(0, 11) + "-e SGLANG_ENABLE_SPEC_V2=True " +
+                                 kDocker.substr(11) + kSglang + spec,
+                             Kind::shell);
+  ASSERT_NE(find(on, "HR301"), nullptr);
+  EXPECT_EQ(find(on, "HR301")->severity, Severity::error);
+  const FileReport unset = lint(kDocker + kSglang + spec, Kind::shell);
+  ASSERT_NE(find(unset, "HR301"), nullptr);
+  EXPECT_EQ(find(unset, "HR301")->severity, Severity::warning);
+  // Exported in a script, for a server run directly.
+  const FileReport exported = lint("export SGLANG_ENABLE_SPEC_V2=1\n" + kSglang + spec, Kind::shell);
+  EXPECT_EQ(find(exported, "HR301")->severity, Severity::error);
+  EXPECT_THAT(codes("SGLANG_ENABLE_SPEC_V2=0 " + kSglang + spec), IsEmpty());
+  EXPECT_THAT(codes("SGLANG_ENABLE_SPEC_V2=False " + kSglang + spec), IsEmpty());
+  EXPECT_THAT(codes(kSglang + " --speculative-algorithm EAGLE --speculative-eagle-topk 1"),
+              IsEmpty());
+}
+
+TEST(Rules, HR302MemFractionAboveEightyPercent) {
+  const FileReport r = lint(kDocker + "python3 -m sglang.launch_server --mem-fraction-static 0.88",
+                            Kind::shell);
+  ASSERT_NE(find(r, "HR302"), nullptr);
+  EXPECT_EQ(find(r, "HR302")->span.begin.col, kDocker.size() + 33);  // 1-based, after "python3 -m sglang.launch_server "
+  EXPECT_THAT(codes("python3 -m sglang.launch_server --mem-fraction-static=0.81"),
+              ElementsAre("HR302"));
+  EXPECT_THAT(codes("python3 -m sglang.launch_server --mem-fraction-static 0.80"), IsEmpty());
+  EXPECT_THAT(codes("python3 -m sglang.launch_server --mem-fraction-static 0.9", Kind::shell,
+                    discrete()),
+              IsEmpty());
+}
+
+TEST(Rules, HR303FlashInferOutsideTheBudget) {
+  EXPECT_THAT(codes(kSglang + " --attention-backend flashinfer"), ElementsAre("HR303"));
+  EXPECT_THAT(codes(kSglang + " --decode-attention-backend flashinfer"), ElementsAre("HR303"));
+  EXPECT_THAT(codes(kSglang + " --moe-runner-backend flashinfer_cutlass"), ElementsAre("HR303"));
+  EXPECT_THAT(codes(kSglang + " --moe-runner-backend flashinfer_cutlass "
+                              "--disable-flashinfer-autotune"),
+              IsEmpty());
+  EXPECT_THAT(codes(kSglang + " --attention-backend triton"), IsEmpty());
+  EXPECT_THAT(codes(kSglang + " --attention-backend flashinfer", Kind::shell, discrete()),
+              IsEmpty());
+}
+
+TEST(Rules, HR304DraftTokensOverridden) {
+  const std::string eagle = kSglang + " --speculative-algorithm EAGLE --speculative-eagle-topk 1 "
+                                      "--speculative-num-steps 3";
+  const FileReport r = lint(eagle + " --speculative-num-draft-tokens 16", Kind::shell);
+  ASSERT_NE(find(r, "HR304"), nullptr);
+  EXPECT_EQ(find(r, "HR304")->fix, "write --speculative-num-draft-tokens 4");
+  EXPECT_THAT(codes(eagle + " --speculative-num-draft-tokens 4"), IsEmpty());
+  EXPECT_THAT(codes(kSglang + " --speculative-eagle-topk 4 --speculative-num-steps 3 "
+                              "--speculative-num-draft-tokens 16 --disable-flashinfer-autotune",
+                    Kind::shell, discrete()),
+              Not(Contains("HR304")));
+}
+
+TEST(Rules, HR305MoeRunnerBackend) {
+  EXPECT_THAT(codes(kSglang + " --moe-runner-backend flashinfer", Kind::shell, discrete()),
+              ElementsAre("HR305"));
+  EXPECT_THAT(codes(kSglang + " --moe-runner-backend flashinfer_cutlass --quantization fp8",
+                    Kind::shell, discrete()),
+              ElementsAre("HR305"));
+  EXPECT_THAT(codes(kSglang + " --moe-runner-backend flashinfer_cutlass --quantization "
+                              "modelopt_fp4",
+                    Kind::shell, discrete()),
+              IsEmpty());
+  EXPECT_THAT(codes(kSglang + " --moe-runner-backend triton --quantization fp8", Kind::shell,
+                    discrete()),
+              IsEmpty());
+}
+
+TEST(Rules, HR306NoMemFractionOnUnifiedMemory) {
+  EXPECT_THAT(codes("sglang serve --model-path /m"), ElementsAre("HR306"));
+  EXPECT_THAT(codes("sglang serve --model-path /m", Kind::shell, discrete()), IsEmpty());
+  EXPECT_THAT(codes("sglang serve --model-path /m --mem-fraction-static 0.7"), IsEmpty());
+}
+
+TEST(Rules, HR351GpuMemoryUtilization) {
+  EXPECT_THAT(codes("vllm serve m --gpu-memory-utilization 0.9"), ElementsAre("HR351"));
+  EXPECT_THAT(codes("vllm serve m --gpu_memory_utilization=0.95"), ElementsAre("HR351"));
+  EXPECT_THAT(codes("vllm serve m"), ElementsAre("HR351"));
+  EXPECT_THAT(codes("python3 -m vllm.entrypoints.openai.api_server --model m"),
+              ElementsAre("HR351"));
+  EXPECT_THAT(codes("vllm serve m --gpu-memory-utilization 0.8"), IsEmpty());
+  EXPECT_THAT(codes("vllm serve m", Kind::shell, discrete()), IsEmpty());
+  // The vllm/vllm-openai image's entrypoint is `vllm serve`: its arguments are vLLM's.
+  EXPECT_THAT(codes("docker run --rm --name v --ipc=host vllm/vllm-openai --model m "
+                    "--gpu-memory-utilization 0.92"),
+              ElementsAre("HR351"));
+}
+
+TEST(Rules, HR352FlashInferAutotune) {
+  EXPECT_THAT(codes("vllm serve m --gpu-memory-utilization 0.7 --enable-flashinfer-autotune"),
+              ElementsAre("HR352"));
+  EXPECT_THAT(codes("vllm serve m --gpu-memory-utilization 0.7 --no-enable-flashinfer-autotune"),
+              IsEmpty());
+}
+
+TEST(Rules, ServersInsideShellC) {
+  EXPECT_THAT(codes("docker run --rm --name s --ipc=host lmsysorg/sglang:spark bash -c "
+                    "\"pip install x && python3 -m sglang.launch_server --mem-fraction-static "
+                    "0.9\""),
+              ElementsAre("HR302"));
+}
+
+TEST(Rules, EveryRuleHasItsOwnIdAndADocPage) {
+  std::vector<std::string> ids;
+  for (const RuleInfo& r : all_rules()) {
+    ids.emplace_back(r.code);
+    EXPECT_TRUE(std::ifstream(std::string(HEADROOM_SOURCE_DIR) + "/" + rule_doc(r.code)).good())
+        << rule_doc(r.code) << " is missing";
+  }
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(std::adjacent_find(ids.begin(), ids.end()), ids.end());
+  EXPECT_EQ(ids.size(), 21u);
+}
+
+}  // namespace
+}  // namespace headroom::lint

@@ -1,0 +1,66 @@
+#include "lint/unit_file.h"
+
+#include <gtest/gtest.h>
+
+namespace headroom::lint {
+namespace {
+
+TEST(UnitFile, SectionsKeysAndContinuations) {
+  const UnitParse p = parse_unit(
+      "# comment\n[Unit]\nAfter=a.service \\\n  b.target\n\n[Service]\n; another\n"
+      "ExecStart=/usr/bin/docker run \\\n# skipped inside a continuation\n    --rm img\n"
+      "Environment=A=1\nEnvironment=\nEnvironment=B=2\n");
+  ASSERT_FALSE(p.error) << p.error->message;
+  const UnitFile& u = p.unit;
+  ASSERT_NE(u.last("Unit", "After"), nullptr);
+  EXPECT_EQ(u.last("Unit", "After")->value, "a.service  b.target");
+  const UnitEntry* exec = u.last("Service", "ExecStart");
+  ASSERT_NE(exec, nullptr);
+  EXPECT_EQ(exec->line, 8u);
+  EXPECT_EQ(exec->value, "/usr/bin/docker run  --rm img");
+  // "--rm" is on line 10, column 5.
+  const size_t rm = exec->value.find("--rm");
+  EXPECT_EQ(exec->value_map.at(rm), (Pos{10, 5}));
+  // An empty assignment resets a list.
+  const auto env = u.all("Service", "Environment");
+  ASSERT_EQ(env.size(), 1u);
+  EXPECT_EQ(env[0]->value, "B=2");
+  EXPECT_TRUE(u.has_section("Unit"));
+  EXPECT_FALSE(u.has_section("Install"));
+}
+
+TEST(UnitFile, ErrorsNameTheLineAndColumn) {
+  auto err = [](std::string_view text) { return parse_unit(text).error.value(); };
+  EXPECT_EQ(err("After=x\n").pos, (Pos{1, 1}));
+  EXPECT_EQ(err("After=x\n").message, "After= stands before any [Section] header");
+  const InputError e = err("[Unit]\n  garbage here\n");
+  EXPECT_EQ(e.pos, (Pos{2, 3}));
+  EXPECT_NE(e.message.find("expected Key=Value"), std::string::npos);
+  EXPECT_EQ(err("[Unit\n").message, "a section header must be written [Name]");
+  EXPECT_EQ(err("[Unit]\n=x\n").message, "a key is missing before '='");
+}
+
+TEST(UnitFile, ExecPrefixesAndWords) {
+  const UnitParse p = parse_unit("[Service]\nExecStartPre=-/usr/bin/docker rm -f \"my box\"\n");
+  ASSERT_FALSE(p.error);
+  const ExecParse e = parse_exec(*p.unit.last("Service", "ExecStartPre"));
+  ASSERT_FALSE(e.error);
+  ASSERT_EQ(e.commands.size(), 1u);
+  const ExecCommand& c = e.commands[0];
+  EXPECT_EQ(c.prefixes, "-");
+  EXPECT_TRUE(c.ignore_failure());
+  EXPECT_EQ(c.argv, (std::vector<std::string>{"/usr/bin/docker", "rm", "-f", "my box"}));
+  EXPECT_EQ(c.spans[0].begin, (Pos{2, 15}));
+  EXPECT_EQ(c.spans[3].begin, (Pos{2, 37}));
+}
+
+TEST(UnitFile, AnUnterminatedQuoteInExecIsAnError) {
+  const UnitParse p = parse_unit("[Service]\nExecStart=/bin/x \"a b\n");
+  const ExecParse e = parse_exec(*p.unit.last("Service", "ExecStart"));
+  ASSERT_TRUE(e.error);
+  EXPECT_EQ(e.error->pos, (Pos{2, 18}));
+  EXPECT_EQ(e.error->message, "ExecStart= unterminated double quote");
+}
+
+}  // namespace
+}  // namespace headroom::lint
