@@ -25,8 +25,11 @@ class NvmlTest : public ::testing::Test {
     std::remove(procs_file_.c_str());
   }
   void TearDown() override {
-    ::unsetenv("HEADROOM_NVML_LIBRARY");
-    ::unsetenv("FAKE_NVML_PROCS_FILE");
+    // All of them: the binary's later tests start headroom, which inherits this environment.
+    for (const char* v : {"HEADROOM_NVML_LIBRARY", "FAKE_NVML_PROCS_FILE", "FAKE_NVML_MEMORY",
+                          "FAKE_NVML_INIT", "FAKE_NVML_DEVICES"}) {
+      ::unsetenv(v);
+    }
     std::remove(procs_file_.c_str());
   }
   void write_procs(const std::string& text) { std::ofstream(procs_file_) << text; }
