@@ -22,6 +22,7 @@ test_pkgs=(
   gnuplot-nox                     # the restart benchmark's plot
   docker.io busybox-static        # a real Docker engine and the test image's userland
   curl                            # tests/docker/dockerd.sh pings the engine
+  python3-jsonschema              # validates lint's SARIF output against the 2.1.0 schema
 )
 
 pkgs=("${build_pkgs[@]}")

@@ -311,7 +311,8 @@ Command add_lint_command(CLI::App& parent, const Globals&, std::vector<std::stri
   cmd->add_option("--failure-threshold", o->threshold,
                   "Lowest severity that makes the exit code 1: info (default), warning, error, "
                   "or none");
-  cmd->add_option("--ignore", o->ignore, "Rule ids never to report (repeat, or HR105,HR303)");
+  cmd->add_option("--ignore", o->ignore, "Rule ids never to report (repeat, or HR105,HR303)")
+      ->allow_extra_args(false);
   cmd->add_option("--unit-root", o->unit_root,
                   "Look units up (HR201) in the unit search path under DIR (default /)")
       ->type_name("DIR");

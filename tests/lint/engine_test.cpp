@@ -32,7 +32,8 @@ std::vector<std::string> example(const std::string& rel) {
   FileReport r = lint_text(rel, text, detect_kind(rel, text), opt, Config{});
   EXPECT_FALSE(r.error) << r.error->message;
   std::vector<std::string> out;
-  for (const Finding& f : r.findings) out.push_back(f.code + "@" + std::to_string(f.span.begin.line));
+  for (const Finding& f : r.findings)
+    out.push_back(f.code + "@" + std::to_string(f.span.begin.line));
   return out;
 }
 
@@ -66,7 +67,8 @@ TEST(Examples, PlaybookComposeAndUnits) {
 std::vector<std::string> codes(std::string_view text, const Config& config = {}) {
   FileReport r = lint_text("t.sh", text, Kind::shell, CheckOptions{}, config);
   std::vector<std::string> out;
-  for (const Finding& f : r.findings) out.push_back(f.code);
+  for (const Finding& f : r.findings)
+    out.push_back(f.code);
   return out;
 }
 
@@ -93,8 +95,9 @@ TEST(Pragmas, TheLineBeforeAStatementCoversAllOfItsLines) {
 TEST(Pragmas, UnitsUseSemicolonCommentsToo) {
   CheckOptions opt;
   opt.unit_root = "/nonexistent";
-  const std::string unit = "[Unit]\nDescription=x\n; headroom: ignore=HR201 not on this box\n"
-                           "After=nvidia-gpu-reset.target\n";
+  const std::string unit =
+      "[Unit]\nDescription=x\n; headroom: ignore=HR201 not on this box\n"
+      "After=nvidia-gpu-reset.target\n";
   EXPECT_THAT(lint_text("u.service", unit, Kind::unit, opt, Config{}).findings, IsEmpty());
 }
 
@@ -114,8 +117,9 @@ TEST(Config, ParsesEveryKey) {
 }
 
 TEST(Config, SeverityOverridesAndIgnoresApply) {
-  const ConfigLoad c = parse_config("c", "ignore = [\"HR105\"]\n[severity]\nHR104 = \"off\"\n"
-                                         "HR303 = \"error\"\n");
+  const ConfigLoad c = parse_config("c",
+                                    "ignore = [\"HR105\"]\n[severity]\nHR104 = \"off\"\n"
+                                    "HR303 = \"error\"\n");
   ASSERT_FALSE(c.error);
   FileReport r = lint_text("t.sh",
                            "docker run --rm lmsysorg/sglang:spark python3 -m "
@@ -172,8 +176,8 @@ TEST(Inputs, ACommandLine) {
 }
 
 std::vector<FileReport> sample() {
-  return {lint_text("a <&> \"b\".sh", "docker run --rm --restart always --name s img",
-                    Kind::shell, CheckOptions{}, Config{})};
+  return {lint_text("a <&> \"b\".sh", "docker run --rm --restart always --name s img", Kind::shell,
+                    CheckOptions{}, Config{})};
 }
 
 TEST(Formats, JsonHasEveryField) {

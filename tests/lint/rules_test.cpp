@@ -30,7 +30,8 @@ FileReport lint(std::string_view text, Kind kind, CheckOptions opt = fixture()) 
 std::vector<std::string> codes(std::string_view text, Kind kind = Kind::shell,
                                CheckOptions opt = fixture()) {
   std::vector<std::string> out;
-  for (const Finding& f : lint(text, kind, opt).findings) out.push_back(f.code);
+  for (const Finding& f : lint(text, kind, opt).findings)
+    out.push_back(f.code);
   return out;
 }
 
@@ -90,22 +91,24 @@ TEST(Rules, HR102FlagsBeforeTheImage) {
   EXPECT_NE(f->message.find("--attention-backend"), std::string::npos);
   // Docker's own flags, in all their spellings, and server flags after the image are fine.
   EXPECT_THAT(codes("docker run -it --rm --init -e A=1 --shm-size=8g -p8000:8000 --name s "
-                    "lmsysorg/sglang:spark " + kSglang + " --attention-backend triton"),
+                    "lmsysorg/sglang:spark " +
+                    kSglang + " --attention-backend triton"),
               IsEmpty());
 }
 
 TEST(Rules, HR103RestartPolicyOnAServer) {
   EXPECT_THAT(codes("docker run -d --restart unless-stopped --name s --ipc=host "
-                    "lmsysorg/sglang:spark " + kSglang),
+                    "lmsysorg/sglang:spark " +
+                    kSglang),
               ElementsAre("HR103"));
   EXPECT_THAT(codes("services:\n  llm:\n    image: vllm/vllm-openai\n    restart: always\n"
                     "    ipc: host\n    command: [\"--gpu-memory-utilization\", \"0.7\"]\n",
                     Kind::compose),
               ElementsAre("HR103"));
   EXPECT_THAT(codes("docker run -d --restart always --name web nginx"), IsEmpty());
-  EXPECT_THAT(codes("docker run -d --restart no --name s --ipc=host lmsysorg/sglang:spark " +
-                    kSglang),
-              IsEmpty());
+  EXPECT_THAT(
+      codes("docker run -d --restart no --name s --ipc=host lmsysorg/sglang:spark " + kSglang),
+      IsEmpty());
   EXPECT_THAT(codes("services:\n  llm:\n    image: vllm/vllm-openai\n    restart: \"no\"\n"
                     "    ipc: host\n    command: [\"--gpu-memory-utilization\", \"0.7\"]\n",
                     Kind::compose),
@@ -125,14 +128,15 @@ TEST(Rules, HR104NoSharedMemory) {
 }
 
 TEST(Rules, HR105NoName) {
-  const FileReport r = lint("docker run --rm --ipc=host lmsysorg/sglang:spark " + kSglang,
-                            Kind::shell);
+  const FileReport r =
+      lint("docker run --rm --ipc=host lmsysorg/sglang:spark " + kSglang, Kind::shell);
   ASSERT_NE(find(r, "HR105"), nullptr);
   EXPECT_EQ(find(r, "HR105")->severity, Severity::info);
   EXPECT_THAT(codes(kDocker + kSglang), IsEmpty());
   // Compose names its containers itself.
   EXPECT_THAT(codes("services:\n  s:\n    image: lmsysorg/sglang:spark\n    ipc: host\n"
-                    "    command: " + kSglang + "\n",
+                    "    command: " +
+                        kSglang + "\n",
                     Kind::compose),
               IsEmpty());
 }
@@ -151,15 +155,15 @@ TEST(Rules, HR201UnitsThatDoNotExist) {
   EXPECT_NE(msgs[1].find("nope.service"), std::string::npos);
   EXPECT_EQ(r.findings[0].span.begin, (Pos{6, 7}));
   // Templates, specifiers and systemd's own targets exist.
-  EXPECT_THAT(codes(unit(kUnitDocker, "After=getty@tty1.service %i.mount time-sync.target"),
-                    Kind::unit),
-              IsEmpty());
+  EXPECT_THAT(
+      codes(unit(kUnitDocker, "After=getty@tty1.service %i.mount time-sync.target"), Kind::unit),
+      IsEmpty());
   // Where no unit search path exists under the root, only the known-absent target is named.
   CheckOptions bare = fixture();
   bare.unit_root = "/nonexistent";
-  EXPECT_THAT(codes(unit(kUnitDocker, "After=nvidia-gpu-reset.target foo.service"), Kind::unit,
-                    bare),
-              ElementsAre("HR201"));
+  EXPECT_THAT(
+      codes(unit(kUnitDocker, "After=nvidia-gpu-reset.target foo.service"), Kind::unit, bare),
+      ElementsAre("HR201"));
 }
 
 TEST(Rules, HR202FastRestartWithoutAGate) {
@@ -173,10 +177,10 @@ TEST(Rules, HR202FastRestartWithoutAGate) {
                          kUnitDocker + restart),
                     Kind::unit),
               IsEmpty());
-  EXPECT_THAT(codes(unit("ExecStart=/usr/local/bin/headroom run --free 70G -- " + kSglang + "\n" +
-                         restart),
-                    Kind::unit),
-              IsEmpty());
+  EXPECT_THAT(
+      codes(unit("ExecStart=/usr/local/bin/headroom run --free 70G -- " + kSglang + "\n" + restart),
+            Kind::unit),
+      IsEmpty());
   EXPECT_THAT(codes(unit(kUnitDocker + "Restart=no\nRestartSec=1\n"), Kind::unit), IsEmpty());
 }
 
@@ -188,9 +192,9 @@ TEST(Rules, HR203StartLimits) {
   ASSERT_THAT(r.findings, testing::SizeIs(1));
   EXPECT_EQ(r.findings[0].code, "HR203");
   EXPECT_EQ(r.findings[0].severity, Severity::warning);
-  const FileReport in_service =
-      lint("[Unit]\nDescription=x\nStartLimitBurst=3\n[Service]\nStartLimitIntervalSec=600\n" + body,
-           Kind::unit);
+  const FileReport in_service = lint(
+      "[Unit]\nDescription=x\nStartLimitBurst=3\n[Service]\nStartLimitIntervalSec=600\n" + body,
+      Kind::unit);
   ASSERT_NE(find(in_service, "HR203"), nullptr);
   EXPECT_EQ(find(in_service, "HR203")->severity, Severity::error);
   EXPECT_EQ(find(in_service, "HR203")->span.begin, (Pos{5, 1}));
@@ -202,12 +206,12 @@ TEST(Rules, HR203StartLimits) {
 TEST(Rules, HR204StartTimeoutShorterThanTheWait) {
   const std::string wait = "ExecStartPre=/usr/local/bin/headroom wait --free 70G --timeout 300s\n";
   EXPECT_THAT(codes(unit(wait + kUnitDocker), Kind::unit), ElementsAre("HR204"));
-  EXPECT_THAT(codes(unit("ExecStartPre=/usr/local/bin/headroom wait 70 300\n" + kUnitDocker),
-                    Kind::unit),
-              ElementsAre("HR204"));
-  EXPECT_THAT(codes(unit("ExecStartPre=/opt/sglang-wait-memory.sh 70 300\n" + kUnitDocker),
-                    Kind::unit),
-              ElementsAre("HR204"));
+  EXPECT_THAT(
+      codes(unit("ExecStartPre=/usr/local/bin/headroom wait 70 300\n" + kUnitDocker), Kind::unit),
+      ElementsAre("HR204"));
+  EXPECT_THAT(
+      codes(unit("ExecStartPre=/opt/sglang-wait-memory.sh 70 300\n" + kUnitDocker), Kind::unit),
+      ElementsAre("HR204"));
   EXPECT_THAT(codes(unit(wait + kUnitDocker + "TimeoutStartSec=2min\n"), Kind::unit),
               ElementsAre("HR204"));
   EXPECT_THAT(codes(unit(wait + kUnitDocker + "TimeoutStartSec=400\n"), Kind::unit), IsEmpty());
@@ -221,9 +225,8 @@ TEST(Rules, HR204StartTimeoutShorterThanTheWait) {
 }
 
 TEST(Rules, HR205DetachedUnderTypeSimple) {
-  const std::string detached =
-      "ExecStart=/usr/bin/docker run -d --rm --name s --ipc=host img " + kSglang +
-      "\nExecStop=/usr/bin/docker stop s\n";
+  const std::string detached = "ExecStart=/usr/bin/docker run -d --rm --name s --ipc=host img " +
+                               kSglang + "\nExecStop=/usr/bin/docker stop s\n";
   EXPECT_THAT(codes(unit(detached), Kind::unit), ElementsAre("HR205"));
   EXPECT_THAT(codes(unit("Type=exec\n" + detached), Kind::unit), ElementsAre("HR205"));
   EXPECT_THAT(codes(unit("Type=forking\n" + detached), Kind::unit), IsEmpty());
@@ -254,11 +257,13 @@ TEST(Rules, HR207NameConflictOnRestart) {
 }
 
 TEST(Rules, HR208TwoSupervisors) {
-  const std::string both = "ExecStartPre=/usr/local/bin/headroom wait --free 70G --timeout 60s\n"
-                           "ExecStart=/usr/bin/docker run --restart on-failure --name s "
-                           "--ipc=host img " + kSglang +
-                           "\nExecStartPre=-/usr/bin/docker rm -f s\n"
-                           "ExecStop=/usr/bin/docker stop s\nRestart=on-failure\n";
+  const std::string both =
+      "ExecStartPre=/usr/local/bin/headroom wait --free 70G --timeout 60s\n"
+      "ExecStart=/usr/bin/docker run --restart on-failure --name s "
+      "--ipc=host img " +
+      kSglang +
+      "\nExecStartPre=-/usr/bin/docker rm -f s\n"
+      "ExecStop=/usr/bin/docker stop s\nRestart=on-failure\n";
   const auto c = codes(unit(both), Kind::unit);
   EXPECT_THAT(c, Contains("HR208"));
   EXPECT_THAT(c, Contains("HR103"));
@@ -278,7 +283,8 @@ TEST(Rules, HR301TopkAboveOneUnderSpecV2) {
   ASSERT_NE(find(unset, "HR301"), nullptr);
   EXPECT_EQ(find(unset, "HR301")->severity, Severity::warning);
   // Exported in a script, for a server run directly.
-  const FileReport exported = lint("export SGLANG_ENABLE_SPEC_V2=1\n" + kSglang + spec, Kind::shell);
+  const FileReport exported =
+      lint("export SGLANG_ENABLE_SPEC_V2=1\n" + kSglang + spec, Kind::shell);
   EXPECT_EQ(find(exported, "HR301")->severity, Severity::error);
   EXPECT_THAT(codes("SGLANG_ENABLE_SPEC_V2=0 " + kSglang + spec), IsEmpty());
   EXPECT_THAT(codes("SGLANG_ENABLE_SPEC_V2=False " + kSglang + spec), IsEmpty());
@@ -287,16 +293,17 @@ TEST(Rules, HR301TopkAboveOneUnderSpecV2) {
 }
 
 TEST(Rules, HR302MemFractionAboveEightyPercent) {
-  const FileReport r = lint(kDocker + "python3 -m sglang.launch_server --mem-fraction-static 0.88",
-                            Kind::shell);
+  const FileReport r =
+      lint(kDocker + "python3 -m sglang.launch_server --mem-fraction-static 0.88", Kind::shell);
   ASSERT_NE(find(r, "HR302"), nullptr);
-  EXPECT_EQ(find(r, "HR302")->span.begin.col, kDocker.size() + 33);  // 1-based, after "python3 -m sglang.launch_server "
+  EXPECT_EQ(find(r, "HR302")->span.begin.col,
+            kDocker.size() + 33);  // 1-based, after "python3 -m sglang.launch_server "
   EXPECT_THAT(codes("python3 -m sglang.launch_server --mem-fraction-static=0.81"),
               ElementsAre("HR302"));
   EXPECT_THAT(codes("python3 -m sglang.launch_server --mem-fraction-static 0.80"), IsEmpty());
-  EXPECT_THAT(codes("python3 -m sglang.launch_server --mem-fraction-static 0.9", Kind::shell,
-                    discrete()),
-              IsEmpty());
+  EXPECT_THAT(
+      codes("python3 -m sglang.launch_server --mem-fraction-static 0.9", Kind::shell, discrete()),
+      IsEmpty());
 }
 
 TEST(Rules, HR303FlashInferOutsideTheBudget) {
@@ -312,8 +319,9 @@ TEST(Rules, HR303FlashInferOutsideTheBudget) {
 }
 
 TEST(Rules, HR304DraftTokensOverridden) {
-  const std::string eagle = kSglang + " --speculative-algorithm EAGLE --speculative-eagle-topk 1 "
-                                      "--speculative-num-steps 3";
+  const std::string eagle = kSglang +
+                            " --speculative-algorithm EAGLE --speculative-eagle-topk 1 "
+                            "--speculative-num-steps 3";
   const FileReport r = lint(eagle + " --speculative-num-draft-tokens 16", Kind::shell);
   ASSERT_NE(find(r, "HR304"), nullptr);
   EXPECT_EQ(find(r, "HR304")->fix, "write --speculative-num-draft-tokens 4");
@@ -334,9 +342,9 @@ TEST(Rules, HR305MoeRunnerBackend) {
                               "modelopt_fp4",
                     Kind::shell, discrete()),
               IsEmpty());
-  EXPECT_THAT(codes(kSglang + " --moe-runner-backend triton --quantization fp8", Kind::shell,
-                    discrete()),
-              IsEmpty());
+  EXPECT_THAT(
+      codes(kSglang + " --moe-runner-backend triton --quantization fp8", Kind::shell, discrete()),
+      IsEmpty());
 }
 
 TEST(Rules, HR306NoMemFractionOnUnifiedMemory) {

@@ -11,7 +11,8 @@ std::vector<std::vector<std::string>> words(std::string_view text, Syntax s = Sy
   std::vector<std::vector<std::string>> out;
   for (const RawCommand& c : r.commands) {
     out.emplace_back();
-    for (const RawWord& w : c.words) out.back().push_back(w.text);
+    for (const RawWord& w : c.words)
+      out.back().push_back(w.text);
   }
   return out;
 }

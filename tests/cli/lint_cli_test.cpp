@@ -1,0 +1,200 @@
+// `headroom lint` as a user runs it: files, directories, stdin, a command line after --,
+// configuration files, broken input, exit codes, and SARIF valid against the 2.1.0 schema.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "helpers/subprocess.h"
+
+namespace headroom {
+namespace {
+
+namespace fs = std::filesystem;
+using test::run;
+using test::RunResult;
+
+RunResult lint(std::vector<std::string> args, const std::vector<std::string>& env = {}) {
+  args.insert(args.begin(), {test::headroom_bin(), "lint"});
+  return run(args, env, std::chrono::seconds(60));
+}
+
+std::string examples(const std::string& rel) {
+  return std::string(HEADROOM_SOURCE_DIR) + "/examples/" + rel;
+}
+
+// A fresh directory under the scratch area.
+std::string fresh_dir(const std::string& name) {
+  const std::string d = test::scratch_dir() + "/lint-" + name;
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+void write(const std::string& path, const std::string& text) {
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+TEST(LintCli, ExitCodesFollowTheFindings) {
+  EXPECT_EQ(lint({examples("units/sglang-headroom.service")}).exit_code, 0);
+  const RunResult r = lint({"--unit-root", "/nonexistent", examples("seed/sglang.service")});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.out.find("sglang.service:5:44: warning HR201:"), std::string::npos) << r.out;
+  EXPECT_TRUE(r.err.empty()) << r.err;
+  // Only an info finding: fails at the default threshold, not at warning.
+  const std::string info =
+      "docker run --rm --ipc=host lmsysorg/sglang:spark python3 -m "
+      "sglang.launch_server --mem-fraction-static 0.7";
+  const std::string dir = fresh_dir("threshold");
+  write(dir + "/run.sh", info);
+  EXPECT_EQ(lint({dir + "/run.sh"}).exit_code, 1);
+  EXPECT_EQ(lint({"--failure-threshold", "warning", dir + "/run.sh"}).exit_code, 0);
+  EXPECT_EQ(lint({"--failure-threshold", "none", examples("seed/1-rm-with-restart.sh")}).exit_code,
+            0);
+  EXPECT_EQ(lint({"--ignore", "HR105", dir + "/run.sh"}).exit_code, 0);
+}
+
+TEST(LintCli, ACommandLineAfterTheDashes) {
+  const RunResult r = lint({"--format", "gcc", "--", "docker", "run", "--rm", "--restart", "always",
+                            "--name", "s", "nginx"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out.rfind("<command line>:1:17: error: --rm with --restart always", 0), 0u) << r.out;
+  const RunResult bad = lint({"--", "docker", "run", "--rm"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("<command line>:1:1: error: docker run: no image given"),
+            std::string::npos)
+      << bad.err;
+}
+
+TEST(LintCli, StdinAndKind) {
+  const std::string dir = fresh_dir("stdin");
+  write(dir + "/unit",
+        "[Service]\nExecStart=/usr/bin/docker run -d --rm --name s img\n"
+        "ExecStop=/usr/bin/docker stop s\n");
+  const RunResult r =
+      run({"/bin/sh", "-c", test::headroom_bin() + " lint --format json - < " + dir + "/unit"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_EQ(j[0]["file"], "<stdin>");
+  EXPECT_EQ(j[0]["code"], "HR205");
+  // Forced to shell, the same text has no unit rules to break.
+  const RunResult shell =
+      run({"/bin/sh", "-c", test::headroom_bin() + " lint --kind shell - < " + dir + "/unit"});
+  EXPECT_EQ(shell.exit_code, 0) << shell.out;
+}
+
+TEST(LintCli, DirectoriesAreWalkedForWhatTheirNamesSay) {
+  const RunResult r = lint({"--format", "json", "--unit-root", "/nonexistent",
+                            std::string(HEADROOM_SOURCE_DIR) + "/examples"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  std::set<std::string> files;
+  for (const auto& f : nlohmann::json::parse(r.out)) {
+    files.insert(fs::path(f["file"].get<std::string>()).filename());
+  }
+  EXPECT_TRUE(files.count("sglang.service"));
+  EXPECT_TRUE(files.count("docker-compose.yml"));
+  EXPECT_TRUE(files.count("5-working.sh"));
+  EXPECT_FALSE(files.count("README.md"));
+}
+
+TEST(LintCli, ConfigIsFoundUpwardThenInXdg) {
+  const std::string dir = fresh_dir("config");
+  const std::string line =
+      "docker run --rm --restart always --name s --ipc=host lmsysorg/sglang:spark python3 -m "
+      "sglang.launch_server --mem-fraction-static 0.7\n";
+  write(dir + "/project/deploy/run.sh", line);
+  write(dir + "/project/.headroom.toml", "ignore = [\"HR103\"]\n[severity]\nHR101 = \"off\"\n");
+  EXPECT_EQ(lint({dir + "/project/deploy/run.sh"}).exit_code, 0);
+  // Outside the project, the user's configuration applies.
+  write(dir + "/elsewhere/run.sh", line);
+  write(dir + "/xdg/headroom/headroom.toml", "failure-threshold = \"none\"\n");
+  const RunResult xdg = lint({dir + "/elsewhere/run.sh"}, {"XDG_CONFIG_HOME=" + dir + "/xdg"});
+  EXPECT_EQ(xdg.exit_code, 0);
+  EXPECT_NE(xdg.out.find("HR101"), std::string::npos);
+  // --config wins; a broken one is an input error with its line.
+  write(dir + "/bad.toml", "ignore = [\"HR103\"]\ntarget = \"gpu\"\n");
+  const RunResult bad = lint({"--config", dir + "/bad.toml", dir + "/elsewhere/run.sh"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("bad.toml:2:10: error: target must be"), std::string::npos) << bad.err;
+}
+
+TEST(LintCli, BrokenInputExitsTwoWithALocation) {
+  const std::string dir = fresh_dir("broken");
+  std::string garbage(4096, '\0');
+  for (size_t i = 0; i < garbage.size(); ++i)
+    garbage[i] = static_cast<char>((i * 7919 + 13) % 256);
+  write(dir + "/garbage.service", "[Unit]\n" + garbage);
+  const RunResult g = lint({dir + "/garbage.service"});
+  EXPECT_EQ(g.exit_code, 2);
+  EXPECT_NE(g.err.find("garbage.service:2:"), std::string::npos) << g.err;
+  EXPECT_NE(g.err.find("binary data"), std::string::npos) << g.err;
+
+  // 10 MB on one line, then an unterminated quote: found, placed, and fast.
+  write(dir + "/long.sh", "docker run --name s " + std::string(10u << 20, 'x') + " 'img\n");
+  const RunResult l = lint({dir + "/long.sh"});
+  EXPECT_EQ(l.exit_code, 2);
+  EXPECT_NE(l.err.find("long.sh:1:10485782: error: unterminated single quote"), std::string::npos)
+      << l.err.substr(0, 200);
+  write(dir + "/long.service", "[Service]\n" + std::string(10u << 20, 'y') + "\n");
+  const RunResult lu = lint({dir + "/long.service"});
+  EXPECT_EQ(lu.exit_code, 2);
+  EXPECT_NE(lu.err.find("long.service:2:1: error: expected Key=Value"), std::string::npos);
+
+  write(dir + "/quote.service", "[Service]\nExecStart=/usr/bin/docker run \"--name s img\n");
+  const RunResult q = lint({dir + "/quote.service"});
+  EXPECT_EQ(q.exit_code, 2);
+  EXPECT_NE(q.err.find("quote.service:2:31: error: ExecStart= unterminated double quote"),
+            std::string::npos)
+      << q.err;
+  write(dir + "/compose.yml", "services:\n  a:\n    image: [x\n");
+  EXPECT_EQ(lint({dir + "/compose.yml"}).exit_code, 2);
+  const RunResult missing = lint({dir + "/nope.sh"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("nope.sh: error: cannot read:"), std::string::npos) << missing.err;
+  // The good files still get their findings when another one is broken.
+  const RunResult mixed = lint({dir + "/quote.service", examples("seed/2-mem-fraction.sh")});
+  EXPECT_EQ(mixed.exit_code, 2);
+  EXPECT_NE(mixed.out.find("HR302"), std::string::npos);
+}
+
+TEST(LintCli, UsageErrors) {
+  EXPECT_EQ(lint({}).exit_code, 2);
+  EXPECT_EQ(lint({"--format", "xml", "-"}).exit_code, 2);
+  EXPECT_EQ(lint({"--kind", "yaml", "-"}).exit_code, 2);
+  EXPECT_EQ(lint({"--ignore", "HR1", "-"}).exit_code, 2);
+  const RunResult rules = lint({"--list-rules"});
+  EXPECT_EQ(rules.exit_code, 0);
+  EXPECT_NE(rules.out.find("HR101  error    docker --rm together"), std::string::npos) << rules.out;
+}
+
+TEST(LintCli, SarifIsValidAgainstTheSchema) {
+  const std::string dir = fresh_dir("sarif");
+  write(dir + "/bad.sh", "docker run 'unterminated\n");
+  const RunResult r = lint({"--format", "sarif", "--unit-root", "/nonexistent",
+                            std::string(HEADROOM_SOURCE_DIR) + "/examples", dir + "/bad.sh"});
+  EXPECT_EQ(r.exit_code, 2);
+  write(dir + "/out.sarif", r.out);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_GE(j["runs"][0]["results"].size(), 20u);
+  const RunResult v =
+      run({"/usr/bin/python3",
+           std::string(HEADROOM_SOURCE_DIR) + "/tests/helpers/validate_json_schema.py",
+           test::fixtures_dir() + "/lint/sarif-schema-2.1.0.json", dir + "/out.sarif"});
+  ASSERT_NE(v.err.find("No module named"), 0u);
+  EXPECT_EQ(v.exit_code, 0) << "SARIF not valid (python3-jsonschema: scripts/deps.sh test):\n"
+                            << v.out << v.err;
+  // The validator does reject what is not SARIF.
+  write(dir + "/not.sarif", "{\"version\": \"2.1.0\", \"runs\": [{\"results\": []}]}");
+  const RunResult n =
+      run({"/usr/bin/python3",
+           std::string(HEADROOM_SOURCE_DIR) + "/tests/helpers/validate_json_schema.py",
+           test::fixtures_dir() + "/lint/sarif-schema-2.1.0.json", dir + "/not.sarif"});
+  EXPECT_EQ(n.exit_code, 1) << n.out << n.err;
+}
+
+}  // namespace
+}  // namespace headroom
