@@ -87,7 +87,12 @@ class Splitter {
       }
       start_word();
       word_.quoted = true;
-      if (i_ + 1 < t_.size()) word_.text += t_[i_ + 1];
+      if (i_ + 1 >= t_.size()) {  // a backslash at the very end stands for itself
+        word_.text += '\\';
+        ++i_;
+        return;
+      }
+      word_.text += t_[i_ + 1];
       i_ += 2;
       return;
     }

@@ -73,6 +73,13 @@ TEST(ShellWords, SystemdSyntaxUnescapesAndSplitsOnALoneSemicolon) {
   EXPECT_EQ(split_commands("a \"b", Syntax::systemd).error->offset, 2u);
 }
 
+TEST(ShellWords, ABackslashAtTheEndStaysInsideTheInput) {  // found by fuzz_lint_shell
+  SplitResult r = split_commands("a b\\", Syntax::shell);
+  ASSERT_EQ(r.commands.at(0).words.size(), 2u);
+  EXPECT_EQ(r.commands[0].words[1].text, "b\\");
+  EXPECT_EQ(r.commands[0].words[1].end, 4u);
+}
+
 TEST(ShellWords, ALongLineIsLinear) {
   std::string text = "docker run " + std::string(10u << 20, 'a') + " img";
   SplitResult r = split_commands(text, Syntax::shell);
