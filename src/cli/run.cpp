@@ -16,6 +16,7 @@
 #include "core/signals.h"
 #include "core/size.h"
 #include "core/supervisor.h"
+#include "lint/lint.h"
 
 namespace headroom {
 namespace {
@@ -42,6 +43,7 @@ struct RunOptions {
   std::string metrics;
   std::string events;
   std::string name;
+  bool no_lint = false;
   std::vector<std::string> command;
 };
 
@@ -269,12 +271,13 @@ int run_run(const RunOptions& o, const Globals& g) {
   if (o.gate.drop_caches) {
     if (Status st = drop_caches_allowed(); !st) return console.fail(st.error().message);
   }
-  const std::string name =
-      !o.name.empty()                   ? o.name
-      : !parsed->host.container.empty() ? parsed->host.container
-                                        : std::filesystem::path(o.command.front()).filename().string();
+  const std::string name = !o.name.empty() ? o.name
+                           : !parsed->host.container.empty()
+                               ? parsed->host.container
+                               : std::filesystem::path(o.command.front()).filename().string();
   std::string command;
-  for (const std::string& a : parsed->host.argv) command += (command.empty() ? "" : " ") + a;
+  for (const std::string& a : parsed->host.argv)
+    command += (command.empty() ? "" : " ") + a;
 
   auto host = RunHost::open(parsed->host);
   if (!host) return console.fail(host.error().message);
@@ -292,6 +295,16 @@ int run_run(const RunOptions& o, const Globals& g) {
         fmt::format("added --name {} to the docker run line: the container needs a stable name to "
                     "be stopped, inspected and cleaned up by",
                     parsed->added_name));
+  }
+  // The landmines of the command itself (lint's engine): said once, never fatal.
+  if (!o.no_lint) {
+    const lint::FileReport report = lint::lint_argv(parsed->host.argv, lint::CheckOptions{}, {});
+    for (const lint::Finding& f : report.findings) {
+      if (f.severity == lint::Severity::info) continue;
+      console.warn(fmt::format("{}{}: {} (fix: {}; see {}; --no-lint to silence)", f.code,
+                               f.severity == lint::Severity::error ? " (error)" : "", f.message,
+                               f.fix, lint::rule_doc(f.code)));
+    }
   }
   // `headroom restart headroom:NAME` finds this supervisor here.
   Registration reg{static_cast<int>(::getpid()), name, log.is_open() ? log.path() : "",
@@ -407,6 +420,9 @@ Command add_run_command(CLI::App& parent, const Globals& globals) {
                   "/var/lib/headroom/NAME.events.jsonl as root, else $XDG_STATE_HOME/headroom/); "
                   "`headroom why` reads it")
       ->type_name("FILE");
+  cmd->add_flag("--no-lint", o->no_lint,
+                "Do not warn about the command's landmines (`headroom lint`'s rules, checked once "
+                "at start; they never stop the run)");
   cmd->add_option("--name", o->name,
                   "Name for events, `headroom why` and `headroom restart headroom:NAME` (default: "
                   "the container's name, else the command's). For a docker run line without "

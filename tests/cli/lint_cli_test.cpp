@@ -171,6 +171,24 @@ TEST(LintCli, UsageErrors) {
   EXPECT_NE(rules.out.find("HR101  error    docker --rm together"), std::string::npos) << rules.out;
 }
 
+TEST(LintCli, RunWarnsAboutItsCommandOnce) {
+  const std::string dir = fresh_dir("run");
+  const std::vector<std::string> run_args = {
+      test::headroom_bin(), "run", "--free", "1M", "--settle", "0", "--restart", "no", "--events",
+      dir + "/events.json"};
+  std::vector<std::string> cmd = run_args;
+  cmd.insert(cmd.end(), {"--", "/bin/sh", "-c",
+                         "exit 0; python3 -m sglang.launch_server --mem-fraction-static 0.9"});
+  const RunResult r = run(cmd);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("headroom: warning: HR302: --mem-fraction-static 0.9"), std::string::npos)
+      << r.err;
+  cmd.insert(cmd.begin() + 2, "--no-lint");
+  const RunResult quiet = run(cmd);
+  EXPECT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_EQ(quiet.err.find("HR302"), std::string::npos) << quiet.err;
+}
+
 TEST(LintCli, SarifIsValidAgainstTheSchema) {
   const std::string dir = fresh_dir("sarif");
   write(dir + "/bad.sh", "docker run 'unterminated\n");
