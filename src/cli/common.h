@@ -30,6 +30,8 @@ Command add_wait_command(CLI::App& parent, const Globals& globals);
 Command add_run_command(CLI::App& parent, const Globals& globals);
 Command add_why_command(CLI::App& parent, const Globals& globals);
 Command add_restart_command(CLI::App& parent, const Globals& globals);
+Command add_plan_command(CLI::App& parent, const Globals& globals);
+Command add_cache_command(CLI::App& parent, const Globals& globals);
 // `command` receives what follows `--` on the command line (main splits it off).
 Command add_lint_command(CLI::App& parent, const Globals& globals,
                          std::vector<std::string>* command);

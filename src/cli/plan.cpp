@@ -1,0 +1,327 @@
+// headroom plan --model PATH: will it fit, with the engine's own arithmetic (src/plan), and the
+// flags to use. Exit 0 fits, 1 does not fit or leaves too little headroom, 2 bad input.
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "cli/common.h"
+#include "cli/console.h"
+#include "core/sample.h"
+#include "core/size.h"
+#include "plan/planner.h"
+#include "probe/memory_source.h"
+#include "probe/pagecache.h"
+
+namespace headroom {
+namespace {
+
+using namespace headroom::plan;
+
+// DGX Spark / GB10 (FIELD.md section 1): CUDA sees 121.69 GiB in all; on a fresh boot with caches
+// dropped its free memory caps near 101-102 GiB; about 2 GiB is carved out for the display.
+constexpr double kGb10TotalGiB = 121.69;
+constexpr double kGb10PracticalGiB = 101.5;
+
+// The rest of the machine: the OS, Docker, sshd and monitoring take 2-4 GiB on DGX OS; the
+// remainder is page cache for the server's own files and the tools around it.
+constexpr uint64_t kDefaultOsReserve = 8 * kGiB;
+
+struct PlanOptions {
+  std::string model;
+  std::string draft_model;
+  std::string engine = "sglang";
+  uint64_t context_length = 0;
+  std::string kv_cache_dtype = "auto";
+  uint64_t tp = 1;
+  uint64_t page_size = 0;
+  std::optional<double> mem_fraction_static;
+  std::optional<double> gpu_memory_utilization;
+  std::string pool;
+  std::string cgroup = "self";
+  std::string machine;
+  std::string os_reserve;
+  bool json = false;
+};
+
+std::string gib(uint64_t b) {
+  return fmt::format("{:.2f} GiB", static_cast<double>(b) / kGiB);
+}
+
+std::string thousands(uint64_t v) {
+  std::string s = std::to_string(v);
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3)
+    s.insert(static_cast<size_t>(i), ",");
+  return s;
+}
+
+std::string kv_formula(const Architecture& a, const Plan& p, uint64_t tp) {
+  const std::string b = p.kv_dtype_bytes == std::floor(p.kv_dtype_bytes)
+                            ? fmt::format("{}", static_cast<int>(p.kv_dtype_bytes))
+                            : fmt::format("{:.4f}", p.kv_dtype_bytes);
+  if (a.mla) {
+    return fmt::format("({} + {}) x {} layers x {} bytes (MLA)", a.kv_lora_rank, a.qk_rope_head_dim,
+                       a.layers, b);
+  }
+  return fmt::format("{} KV heads{} x ({} + {}) x {} layers x {} bytes",
+                     std::max<uint64_t>(1, a.kv_heads / tp), tp > 1 ? " per rank" : "", a.head_dim,
+                     a.v_head_dim, a.layers, b);
+}
+
+int run_plan(const PlanOptions& o, const Globals& g) {
+  Console console;
+  const auto engine = parse_engine(o.engine);
+  if (!engine) return console.fail("--engine must be sglang, vllm or llamacpp");
+  if (o.mem_fraction_static && o.gpu_memory_utilization) {
+    return console.fail("give --mem-fraction-static (SGLang) or --gpu-memory-utilization (vLLM)");
+  }
+  std::optional<double> fraction =
+      o.mem_fraction_static ? o.mem_fraction_static : o.gpu_memory_utilization;
+  if (fraction && (*fraction <= 0 || *fraction > 1))
+    return console.fail("a fraction is between 0 and 1");
+  if (o.gpu_memory_utilization && *engine != Engine::vllm) {
+    return console.fail("--gpu-memory-utilization is vLLM's flag (use --engine vllm)");
+  }
+  if (o.mem_fraction_static && *engine != Engine::sglang) {
+    return console.fail("--mem-fraction-static is SGLang's flag (use --engine sglang)");
+  }
+  auto model = load_model(o.model);
+  if (!model) return console.fail(model.error().message);
+  PlanInput in;
+  in.engine = *engine;
+  in.context_length = o.context_length;
+  in.kv_cache_dtype = o.kv_cache_dtype;
+  in.tp = o.tp;
+  in.page_size = o.page_size;
+  in.fraction = fraction;
+  if (!o.draft_model.empty()) {
+    auto draft = load_model(o.draft_model);
+    if (!draft) return console.fail(draft.error().message);
+    in.draft = std::move(*draft);
+  }
+
+  // The pool.
+  std::string pool_label;
+  if (!o.machine.empty()) {
+    if (o.machine != "gb10") return console.fail("--machine: the preset known is gb10 (DGX Spark)");
+    in.pool_total = static_cast<uint64_t>(kGb10TotalGiB * kGiB);
+    in.pool_available = static_cast<uint64_t>(kGb10PracticalGiB * kGiB);
+    pool_label =
+        "--machine gb10: CUDA's 121.69 GiB total, free capped near 101.5 GiB on a fresh "
+        "boot (2 GiB display carve-out already outside)";
+  } else if (!o.pool.empty()) {
+    auto size = parse_size(o.pool, BareNumber::kReject);
+    if (!size) return console.fail("--pool: " + size.error().message);
+    in.pool_total = in.pool_available = *size;
+    pool_label = "--pool";
+  } else {
+    auto src = SystemMemorySource::open(g.fs_root(), o.cgroup);
+    if (!src) return console.fail(src.error().message);
+    Sample s;
+    if (Status st = (*src)->read(s); !st) return console.fail(st.error().message);
+    const PoolView pool = pool_view(s);
+    in.pool_total = pool.total;
+    in.pool_available = pool.available;
+    pool_label = pool.limited_by_cgroup ? "this machine's cgroup pool, available now"
+                                        : "this machine: MemTotal, MemAvailable now";
+  }
+  in.os_reserve = kDefaultOsReserve;
+  if (!o.os_reserve.empty()) {
+    auto size = parse_size(o.os_reserve, BareNumber::kReject);
+    if (!size) return console.fail("--os-reserve: " + size.error().message);
+    in.os_reserve = *size;
+  }
+  auto plan = make_plan(*model, in);
+  if (!plan) return console.fail(plan.error().message);
+  const Plan& p = *plan;
+  const Architecture& a = model->arch;
+
+  // Page cache held by the model's files now.
+  uint64_t cached = 0;
+  uint64_t file_bytes = 0;
+  if (auto res = residency_of(model->files)) {
+    for (const Residency& r : *res) {
+      cached += r.resident_bytes();
+      file_bytes += r.size;
+    }
+  }
+  const std::string flag_value = *engine == Engine::llamacpp ? std::to_string(p.context_length)
+                                                             : fmt::format("{:.2f}", p.fraction);
+  const std::string wait_flag = fmt::format("{}G", p.wait_free_bytes / kGiB);
+
+  if (o.json) {
+    nlohmann::ordered_json outside = nlohmann::ordered_json::array();
+    for (const Amount& x : p.outside) {
+      outside.push_back({{"label", x.label}, {"bytes", x.bytes}, {"source", x.source}});
+    }
+    nlohmann::ordered_json j = {
+        {"model",
+         {{"path", model->path},
+          {"format", model->format},
+          {"architecture", a.name},
+          {"model_type", a.model_type},
+          {"layers", a.layers},
+          {"attention_heads", a.heads},
+          {"kv_heads", a.kv_heads},
+          {"head_dim", a.head_dim},
+          {"v_head_dim", a.v_head_dim},
+          {"mla", a.mla},
+          {"kv_lora_rank", a.kv_lora_rank},
+          {"qk_rope_head_dim", a.qk_rope_head_dim},
+          {"experts", a.experts},
+          {"experts_per_token", a.experts_per_token},
+          {"sliding_window", a.sliding_window},
+          {"sliding_layers", a.sliding_layers},
+          {"max_context", a.max_context},
+          {"weight_bytes", model->weight_bytes},
+          {"weights_by_dtype", model->weights_by_dtype},
+          {"files", model->files.size()}}},
+        {"engine", engine_name(*engine)},
+        {"tp", o.tp},
+        {"context_length", p.context_length},
+        {"kv_cache_dtype", o.kv_cache_dtype},
+        {"kv_dtype_bytes", p.kv_dtype_bytes},
+        {"pool",
+         {{"total_bytes", p.pool_total},
+          {"available_bytes", p.pool_available},
+          {"source", pool_label}}},
+        {"os_reserve_bytes", p.os_reserve},
+        {"fraction", p.fraction},
+        {"fraction_is_default", p.fraction_is_default},
+        {"kv_bytes_per_token", p.kv_bytes_per_token},
+        {"kv_pool_bytes", p.kv_pool_bytes},
+        {"kv_tokens", p.kv_tokens},
+        {"max_requests", p.max_requests},
+        {"weights_per_rank_bytes", p.weights},
+        {"draft_weight_bytes", p.draft_weights},
+        {"outside_budget", outside},
+        {"server_bytes", p.server_bytes},
+        {"left_bytes", p.left_bytes},
+        {"verdict", verdict_name(p.verdict)},
+        {"reason", p.reason},
+        {"shortfall_bytes", p.shortfall},
+        {"max_safe_fraction", p.max_safe_fraction},
+        {"max_safe_context", p.max_safe_context},
+        {"engine_flag", p.engine_flag + " " + flag_value},
+        {"wait_free_bytes", p.wait_free_bytes},
+        {"wait_flag", "--free " + wait_flag},
+        {"page_cache", {{"model_file_bytes", file_bytes}, {"cached_bytes", cached}}},
+        {"notes", p.notes}};
+    console.line(j.dump());
+    return p.verdict == Verdict::fits ? 0 : 1;
+  }
+
+  auto row = [&](std::string_view k, const std::string& v) {
+    console.line(fmt::format("{:<13}{}", k, v));
+  };
+  std::string dtypes;
+  for (const auto& [d, b] : model->weights_by_dtype) {
+    dtypes += fmt::format("{}{} {}", dtypes.empty() ? "" : ", ", d, gib(b));
+  }
+  row("model",
+      fmt::format(
+          "{} ({}, {} file{}): {}{}, {} layers, {} heads, {} KV heads x {}{}", model->path,
+          model->format, model->files.size(), model->files.size() == 1 ? "" : "s",
+          a.name.empty() ? a.model_type : a.name,
+          a.experts > 0 ? fmt::format(" ({} experts, {} active)", a.experts, a.experts_per_token)
+                        : "",
+          a.layers, a.heads, a.kv_heads, a.head_dim,
+          a.mla ? fmt::format(", MLA rank {} + rope {}", a.kv_lora_rank, a.qk_rope_head_dim) : ""));
+  row("weights", fmt::format("{} ({}){}", gib(model->weight_bytes), dtypes,
+                             o.tp > 1 ? fmt::format(", {} per rank", gib(p.weights)) : ""));
+  if (in.draft)
+    row("draft", fmt::format("{}, {} layers", gib(p.draft_weights), in.draft->arch.layers));
+  row("engine",
+      fmt::format("{}, tp {}, context {} tokens, KV cache {} ({} bytes)", engine_name(*engine),
+                  o.tp, thousands(p.context_length), o.kv_cache_dtype, p.kv_dtype_bytes));
+  row("pool", fmt::format("{} total, {} available before the start ({})", gib(p.pool_total),
+                          gib(p.pool_available), pool_label));
+  row("KV / token",
+      fmt::format("{} bytes = {}", thousands(p.kv_bytes_per_token), kv_formula(a, p, o.tp)));
+  if (*engine != Engine::llamacpp) {
+    row(*engine == Engine::sglang ? "fraction" : "utilization",
+        fmt::format("{:.2f}{}", p.fraction,
+                    p.fraction_is_default ? " (unset: " + p.fraction_note + ")" : " (given)"));
+    row("KV pool",
+        *engine == Engine::sglang
+            ? fmt::format("{} = {} x {:.2f} - {} weights", gib(p.kv_pool_bytes),
+                          gib(p.pool_available), p.fraction, gib(p.weights + p.draft_weights))
+            : fmt::format("{} = ceil({} x {:.2f}) - weights - estimates", gib(p.kv_pool_bytes),
+                          gib(p.pool_total), p.fraction));
+    row("KV tokens", fmt::format("{}: {} request{} at the full context", thousands(p.kv_tokens),
+                                 p.max_requests, p.max_requests == 1 ? "" : "s"));
+  } else {
+    row("KV cache",
+        fmt::format("{} for {} tokens", gib(p.kv_pool_bytes), thousands(p.context_length)));
+  }
+  for (const Amount& x : p.outside)
+    row("outside", fmt::format("{} {} ({})", gib(x.bytes), x.label, x.source));
+  row("server", fmt::format("{} in all", gib(p.server_bytes)));
+  row("left", fmt::format("{} for the OS and page cache (reserve {})", gib(p.left_bytes),
+                          gib(p.os_reserve)));
+  row("verdict",
+      fmt::format("{}: {}{}", verdict_name(p.verdict), p.reason,
+                  p.shortfall > 0 ? fmt::format(" (short by {})", gib(p.shortfall)) : ""));
+  if (*engine == Engine::llamacpp) {
+    row("safe max", p.max_safe_context > 0 ? fmt::format("-c {} leaves the {} reserve",
+                                                         p.max_safe_context, gib(p.os_reserve))
+                                           : "no context length leaves the reserve");
+  } else {
+    row("safe max", p.max_safe_fraction > 0
+                        ? fmt::format("{} {:.2f} leaves the {} reserve", p.engine_flag,
+                                      p.max_safe_fraction, gib(p.os_reserve))
+                        : "no fraction leaves the reserve");
+  }
+  row("use",
+      fmt::format("{} {}; gate: headroom wait --free {}", p.engine_flag, flag_value, wait_flag));
+  if (file_bytes > 0) {
+    row("page cache",
+        fmt::format("{} of the model's {} cached now{}", gib(cached), gib(file_bytes),
+                    cached > 0 ? fmt::format("; CUDA on unified memory does not count it as free: "
+                                             "`headroom cache --evict {}` before the start",
+                                             model->path)
+                               : ""));
+  }
+  for (const std::string& n : p.notes)
+    row("note", n);
+  return p.verdict == Verdict::fits ? 0 : 1;
+}
+
+}  // namespace
+
+Command add_plan_command(CLI::App& parent, const Globals& globals) {
+  auto o = std::make_shared<PlanOptions>();
+  CLI::App* cmd = parent.add_subcommand(
+      "plan",
+      "Will the model fit? The engine's own arithmetic (weights measured from the safetensors "
+      "headers or the GGUF tensor table, KV per token from the architecture), the allocations "
+      "outside its budget as labelled estimates, a verdict and the flags to use. Exit 0 fits, 1 "
+      "does not fit or leaves too little headroom, 2 bad input.");
+  cmd->add_option("--model", o->model,
+                  "A Hugging Face model directory (config.json, *.safetensors) or a .gguf file")
+      ->required();
+  cmd->add_option("--draft-model", o->draft_model, "An EAGLE or standalone draft model, likewise");
+  cmd->add_option("--engine", o->engine, "sglang (default), vllm or llamacpp");
+  cmd->add_option("--context-length", o->context_length,
+                  "Tokens one request may use (default: the model's maximum)");
+  cmd->add_option("--kv-cache-dtype", o->kv_cache_dtype,
+                  "auto (default: the model's dtype; f16 for llama.cpp), fp8_e4m3, fp8_e5m2, bf16, "
+                  "fp16, or llama.cpp's q8_0, q4_0…");
+  cmd->add_option("--tp", o->tp, "Tensor parallel size (default 1: one GB10)");
+  cmd->add_option("--page-size", o->page_size,
+                  "KV page size in tokens (default: SGLang 1, vLLM 16)");
+  cmd->add_option("--mem-fraction-static", o->mem_fraction_static,
+                  "SGLang's fraction (default: SGLang's own default for the pool, shown as such)");
+  cmd->add_option("--gpu-memory-utilization", o->gpu_memory_utilization,
+                  "vLLM's utilization (default 0.9, vLLM's)");
+  cmd->add_option("--pool", o->pool, "The memory the GPU sees, e.g. 121G (default: this machine)");
+  cmd->add_option("--cgroup", o->cgroup, "The memory cgroup that bounds the pool (default self)");
+  cmd->add_option("--machine", o->machine,
+                  "A preset: gb10 (DGX Spark: 121.69 GiB seen by CUDA, ~101.5 GiB practical cap)");
+  cmd->add_option("--os-reserve", o->os_reserve,
+                  "What the rest of the machine needs (default 8G: the OS, Docker, sshd take 2-4 "
+                  "GiB on DGX OS; the rest is page cache for the server's files and tools)");
+  cmd->add_flag("--json", o->json, "One JSON object with every number");
+  return Command{cmd, [o, &globals] { return run_plan(*o, globals); }};
+}
+
+}  // namespace headroom

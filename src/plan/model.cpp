@@ -1,0 +1,285 @@
+#include "plan/model.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "plan/gguf.h"
+#include "plan/safetensors.h"
+
+namespace headroom::plan {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+Result<std::string> read_text(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return make_error(fmt::format("{}: cannot be read", path));
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+// A field as a positive integer; `required` errors name the file and the field.
+struct Fields {
+  const std::string& path;
+  const json& j;
+
+  bool has(const char* key) const { return j.contains(key) && !j[key].is_null(); }
+  Result<uint64_t> count(const char* key, bool required, uint64_t fallback = 0) const {
+    if (!has(key)) {
+      if (required) return make_error(fmt::format("{}: {} is missing", path, key));
+      return fallback;
+    }
+    const json& v = j[key];
+    if (!v.is_number_integer() || v.get<int64_t>() < 0) {
+      return make_error(fmt::format("{}: {} must be a non-negative integer, not {}", path, key,
+                                    v.dump().substr(0, 40)));
+    }
+    return v.get<uint64_t>();
+  }
+};
+
+// What the engines compute in for dtype "auto": bf16/fp16 as declared; float32 checkpoints
+// (Gemma 2) run in half precision (SGLang's and vLLM's "auto": FP16 for FP32 models).
+uint64_t dtype_bytes(std::string_view) {
+  return 2;
+}
+
+Result<Architecture> from_gguf(const GgufFile& g, const std::string& path) {
+  Architecture a;
+  const auto arch = g.string("general.architecture");
+  if (!arch) return make_error(fmt::format("{}: general.architecture is missing", path));
+  a.name = *arch;
+  a.model_type = *arch;
+  auto get = [&](const std::string& key) { return g.integer(*arch + "." + key); };
+  auto need = [&](const std::string& key) -> Result<uint64_t> {
+    auto v = get(key);
+    if (!v || *v <= 0) {
+      return make_error(fmt::format("{}: {}.{} is missing or not positive", path, *arch, key));
+    }
+    return static_cast<uint64_t>(*v);
+  };
+  auto layers = need("block_count");
+  if (!layers) return layers.error();
+  auto heads = need("attention.head_count");
+  if (!heads) return heads.error();
+  auto hidden = need("embedding_length");
+  if (!hidden) return hidden.error();
+  a.layers = *layers;
+  a.heads = *heads;
+  a.hidden = *hidden;
+  // head_count_kv is a number, or one per layer (then the largest bounds the cache).
+  a.kv_heads = a.heads;
+  auto it = g.metadata.find(*arch + ".attention.head_count_kv");
+  if (it != g.metadata.end()) {
+    if (auto* arr = std::get_if<GgufArray>(&it->second); arr && !arr->ints.empty()) {
+      a.kv_heads = static_cast<uint64_t>(*std::max_element(arr->ints.begin(), arr->ints.end()));
+    } else if (auto v = get("attention.head_count_kv"); v && *v > 0) {
+      a.kv_heads = static_cast<uint64_t>(*v);
+    }
+  }
+  a.head_dim = static_cast<uint64_t>(
+      get("attention.key_length").value_or(static_cast<int64_t>(a.hidden / a.heads)));
+  a.v_head_dim = static_cast<uint64_t>(
+      get("attention.value_length").value_or(static_cast<int64_t>(a.head_dim)));
+  if (auto r = get("attention.kv_lora_rank"); r && *r > 0) {
+    a.mla = true;
+    a.kv_lora_rank = static_cast<uint64_t>(*r);
+    a.qk_rope_head_dim = static_cast<uint64_t>(get("rope.dimension_count").value_or(64));
+  }
+  a.experts = static_cast<uint64_t>(get("expert_count").value_or(0));
+  a.experts_per_token = static_cast<uint64_t>(get("expert_used_count").value_or(0));
+  a.max_context = static_cast<uint64_t>(get("context_length").value_or(0));
+  if (auto w = get("attention.sliding_window"); w && *w > 0) {
+    a.sliding_window = static_cast<uint64_t>(*w);
+    a.sliding_layers = a.layers;  // refined by the pattern where the format gives one
+  }
+  a.dtype = "float16";
+  a.dtype_bytes = 2;
+  return a;
+}
+
+Result<Model> load_gguf(const std::string& path) {
+  auto g = read_gguf(path);
+  if (!g) return g.error();
+  Model m;
+  m.path = path;
+  m.format = "gguf";
+  auto a = from_gguf(*g, path);
+  if (!a) return a.error();
+  m.arch = std::move(*a);
+  m.weights_by_dtype = g->bytes_by_type;
+  m.weight_bytes = g->total_bytes;
+  m.files = {path};
+  return m;
+}
+
+}  // namespace
+
+Result<Architecture> parse_config(const std::string& path, std::string_view text) {
+  json root;
+  try {
+    root = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return make_error(fmt::format("{}: not valid JSON at byte {}", path, e.byte));
+  }
+  if (!root.is_object()) return make_error(fmt::format("{}: not a JSON object", path));
+  // Multimodal models (Mistral 3, Gemma 3, Llama 4…) keep the language model in text_config.
+  json j = root;
+  if (root.contains("text_config") && root["text_config"].is_object()) {
+    for (const auto& [k, v] : root["text_config"].items())
+      j[k] = v;
+  }
+  const Fields f{path, j};
+  Architecture a;
+  if (root.contains("architectures") && root["architectures"].is_array() &&
+      !root["architectures"].empty() && root["architectures"][0].is_string()) {
+    a.name = root["architectures"][0].get<std::string>();
+  }
+  if (j.contains("model_type") && j["model_type"].is_string()) {
+    a.model_type = j["model_type"].get<std::string>();
+  }
+  auto layers = f.count("num_hidden_layers", true);
+  if (!layers) return layers.error();
+  if (*layers == 0) return make_error(fmt::format("{}: num_hidden_layers is 0", path));
+  auto heads = f.count("num_attention_heads", true);
+  if (!heads) return heads.error();
+  if (*heads == 0) return make_error(fmt::format("{}: num_attention_heads is 0", path));
+  auto hidden = f.count("hidden_size", !f.has("head_dim"));
+  if (!hidden) return hidden.error();
+  a.layers = *layers;
+  a.heads = *heads;
+  a.hidden = *hidden;
+  auto kv = f.count("num_key_value_heads", false, a.heads);
+  if (!kv) return kv.error();
+  a.kv_heads = *kv == 0 ? a.heads : *kv;
+  auto hd = f.count("head_dim", false, a.hidden / a.heads);
+  if (!hd) return hd.error();
+  a.head_dim = *hd;
+  if (a.head_dim == 0) return make_error(fmt::format("{}: head_dim is 0", path));
+  a.v_head_dim = a.head_dim;
+  if (f.has("kv_lora_rank")) {
+    auto rank = f.count("kv_lora_rank", true);
+    if (!rank) return rank.error();
+    auto rope = f.count("qk_rope_head_dim", true);
+    if (!rope) return rope.error();
+    a.mla = *rank > 0;
+    a.kv_lora_rank = *rank;
+    a.qk_rope_head_dim = *rope;
+    auto v = f.count("v_head_dim", false, a.head_dim);
+    if (!v) return v.error();
+    a.v_head_dim = *v;
+  }
+  for (const char* key : {"num_local_experts", "num_experts", "n_routed_experts"}) {
+    if (auto e = f.count(key, false); e && *e > 0) a.experts = *e;
+  }
+  if (auto e = f.count("num_experts_per_tok", false); e) a.experts_per_token = *e;
+  if (auto c = f.count("max_position_embeddings", false); c) a.max_context = *c;
+  if (auto v = f.count("vocab_size", false); v) a.vocab = *v;
+  if (j.contains("torch_dtype") && j["torch_dtype"].is_string()) {
+    a.dtype = j["torch_dtype"].get<std::string>();
+  } else if (j.contains("dtype") && j["dtype"].is_string()) {
+    a.dtype = j["dtype"].get<std::string>();
+  } else {
+    a.dtype = "bfloat16";
+  }
+  a.dtype_bytes = dtype_bytes(a.dtype);
+
+  // Sliding-window layers: layer_types where given, else the model family's pattern.
+  const bool use_window = !j.contains("use_sliding_window") || j["use_sliding_window"] == true;
+  if (f.has("sliding_window") && j["sliding_window"].is_number_integer() && use_window) {
+    a.sliding_window = j["sliding_window"].get<uint64_t>();
+    if (j.contains("layer_types") && j["layer_types"].is_array()) {
+      for (const auto& t : j["layer_types"])
+        a.sliding_layers += t == "sliding_attention" ? 1 : 0;
+    } else if (a.model_type == "gemma2") {
+      a.sliding_layers = (a.layers + 1) / 2;  // every other layer, starting with the first
+    } else if (a.model_type.rfind("gemma3", 0) == 0) {
+      const uint64_t pattern = j.value("sliding_window_pattern", 6);
+      a.sliding_layers = a.layers - (pattern > 0 ? a.layers / pattern : 0);
+    } else if (a.model_type == "qwen2" || a.model_type == "qwen3" || a.model_type == "qwen2_moe" ||
+               a.model_type == "qwen3_moe") {
+      a.sliding_window = 0;  // declared, but off unless use_sliding_window is true
+    } else {
+      a.sliding_layers = a.layers;  // Mistral 7B v0.1 style: every layer
+    }
+    if (a.sliding_window == 0) a.sliding_layers = 0;
+  }
+  return a;
+}
+
+Result<Model> load_model(const std::string& path) {
+  std::error_code ec;
+  if (!fs::is_directory(path, ec)) {
+    if (!fs::exists(path, ec))
+      return make_error(fmt::format("{}: no such file or directory", path));
+    return load_gguf(path);
+  }
+  const std::string config = (fs::path(path) / "config.json").string();
+  auto text = read_text(config);
+  if (!text) return text.error();
+  auto arch = parse_config(config, *text);
+  if (!arch) return arch.error();
+  Model m;
+  m.path = path;
+  m.format = "safetensors";
+  m.arch = std::move(*arch);
+
+  std::vector<std::string> shards;
+  const std::string index = (fs::path(path) / "model.safetensors.index.json").string();
+  if (fs::exists(index, ec)) {
+    auto itext = read_text(index);
+    if (!itext) return itext.error();
+    json j;
+    try {
+      j = json::parse(*itext);
+    } catch (const json::parse_error& e) {
+      return make_error(fmt::format("{}: not valid JSON at byte {}", index, e.byte));
+    }
+    if (!j.is_object() || !j.contains("weight_map") || !j["weight_map"].is_object()) {
+      return make_error(fmt::format("{}: weight_map is missing", index));
+    }
+    std::set<std::string> unique;
+    for (const auto& [tensor, file] : j["weight_map"].items()) {
+      if (!file.is_string())
+        return make_error(fmt::format("{}: weight_map[\"{}\"] is not a file name", index, tensor));
+      const std::string name = file.get<std::string>();
+      if (name.find('/') != std::string::npos || name == "..") {
+        return make_error(
+            fmt::format("{}: weight_map names \"{}\", outside the directory", index, name));
+      }
+      unique.insert(name);
+    }
+    for (const std::string& s : unique)
+      shards.push_back((fs::path(path) / s).string());
+  } else {
+    for (const auto& e : fs::directory_iterator(path, ec)) {
+      if (e.path().extension() == ".safetensors") shards.push_back(e.path().string());
+    }
+    std::sort(shards.begin(), shards.end());
+  }
+  if (shards.empty()) {
+    return make_error(
+        fmt::format("{}: no *.safetensors files (and no "
+                    "model.safetensors.index.json)",
+                    path));
+  }
+  for (const std::string& s : shards) {
+    auto h = read_safetensors(s);
+    if (!h) return h.error();
+    for (const auto& [dtype, bytes] : h->bytes_by_dtype)
+      m.weights_by_dtype[dtype] += bytes;
+    m.weight_bytes += h->total_bytes;
+    m.files.push_back(s);
+  }
+  return m;
+}
+
+}  // namespace headroom::plan

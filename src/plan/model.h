@@ -1,0 +1,55 @@
+// A model as the planner needs it: the architecture (from config.json, its text_config for
+// multimodal models, or GGUF metadata) and the exact weight bytes by dtype (from the safetensors
+// headers or the GGUF tensor table, never the data).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace headroom::plan {
+
+struct Architecture {
+  std::string name;        // "LlamaForCausalLM", or GGUF's general.architecture
+  std::string model_type;  // "llama", "qwen3_moe", "deepseek_v3", "gemma3_text"
+  uint64_t layers = 0;
+  uint64_t hidden = 0;
+  uint64_t heads = 0;
+  uint64_t kv_heads = 0;
+  uint64_t head_dim = 0;    // of K
+  uint64_t v_head_dim = 0;  // of V
+  // Multi-head latent attention (DeepSeek V2/V3): one compressed KV of rank + rope dims.
+  bool mla = false;
+  uint64_t kv_lora_rank = 0;
+  uint64_t qk_rope_head_dim = 0;
+  uint64_t experts = 0;
+  uint64_t experts_per_token = 0;
+  uint64_t sliding_window = 0;  // tokens; 0 when none
+  uint64_t sliding_layers = 0;  // layers that use it
+  uint64_t max_context = 0;
+  uint64_t vocab = 0;
+  uint64_t dtype_bytes = 2;  // of the weights' declared dtype (torch_dtype), for KV "auto"
+  std::string dtype;         // "bfloat16"
+};
+
+struct Model {
+  std::string path;
+  std::string format;  // "safetensors" or "gguf"
+  Architecture arch;
+  std::map<std::string, uint64_t> weights_by_dtype;
+  uint64_t weight_bytes = 0;
+  std::vector<std::string> files;  // the weight files, for page-cache residency
+};
+
+// config.json's text (`path` names it in errors: "…/config.json: num_hidden_layers is 0").
+Result<Architecture> parse_config(const std::string& path, std::string_view text);
+
+// A Hugging Face directory (config.json + *.safetensors, sharded with
+// model.safetensors.index.json) or a .gguf file.
+Result<Model> load_model(const std::string& path);
+
+}  // namespace headroom::plan

@@ -1,0 +1,284 @@
+#include "plan/planner.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/size.h"
+
+namespace headroom::plan {
+namespace {
+
+// Estimates outside the engines' budgets, each stated where it is used.
+constexpr uint64_t kCudaContext = 512 * kMiB;   // CUDA context + cuBLAS workspaces, per process
+constexpr uint64_t kActivations = 2 * kGiB;     // activations and CUDA graphs at default batch
+constexpr uint64_t kLlamaCompute = 512 * kMiB;  // llama.cpp's compute buffers at default batch
+
+bool is_qwen(const Architecture& a) {
+  return a.model_type.rfind("qwen2", 0) == 0 || a.model_type.rfind("qwen3", 0) == 0;
+}
+
+double round_down(double v, double step) {
+  return std::floor(v / step + 1e-9) * step;
+}
+
+uint64_t round_up_gib(uint64_t b) {
+  return (b + kGiB - 1) / kGiB * kGiB;
+}
+
+}  // namespace
+
+std::optional<Engine> parse_engine(std::string_view s) {
+  if (s == "sglang") return Engine::sglang;
+  if (s == "vllm") return Engine::vllm;
+  if (s == "llamacpp" || s == "llama.cpp") return Engine::llamacpp;
+  return std::nullopt;
+}
+
+std::string_view engine_name(Engine e) {
+  switch (e) {
+    case Engine::sglang:
+      return "sglang";
+    case Engine::vllm:
+      return "vllm";
+    case Engine::llamacpp:
+      return "llamacpp";
+  }
+  return "sglang";
+}
+
+std::string_view verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::fits:
+      return "fits";
+    case Verdict::tight:
+      return "fits, too little headroom";
+    case Verdict::no_fit:
+      return "does not fit";
+  }
+  return "fits";
+}
+
+Result<double> kv_dtype_bytes(std::string_view d, const Architecture& a, Engine e) {
+  if (d == "auto" || d.empty())
+    return e == Engine::llamacpp ? 2.0 : static_cast<double>(a.dtype_bytes);
+  if (d == "fp8" || d == "fp8_e4m3" || d == "fp8_e5m2" || d == "fp8_e4m3fn") return 1.0;
+  if (d == "bf16" || d == "bfloat16" || d == "fp16" || d == "float16" || d == "f16") return 2.0;
+  if (d == "fp32" || d == "float32" || d == "f32") return 4.0;
+  // llama.cpp's quantized caches: blocks of 32 values.
+  if (d == "q8_0") return 34.0 / 32;
+  if (d == "q4_0") return 18.0 / 32;
+  if (d == "q4_1") return 20.0 / 32;
+  if (d == "q5_0") return 22.0 / 32;
+  if (d == "q5_1") return 24.0 / 32;
+  return make_error(
+      fmt::format("--kv-cache-dtype {}: not one of auto, fp8_e4m3, fp8_e5m2, bf16, "
+                  "fp16, fp32, q8_0, q4_0, q4_1, q5_0, q5_1",
+                  d));
+}
+
+uint64_t kv_bytes_per_token(const Architecture& a, Engine e, double b, uint64_t tp,
+                            uint64_t draft_layers) {
+  double per_layer = 0;
+  if (a.mla) {
+    per_layer = static_cast<double>(a.kv_lora_rank + a.qk_rope_head_dim) * b;
+  } else {
+    const uint64_t heads = std::max<uint64_t>(1, a.kv_heads / std::max<uint64_t>(1, tp));
+    per_layer = static_cast<double>(heads * (a.head_dim + a.v_head_dim)) * b;
+  }
+  double layers = static_cast<double>(a.layers);
+  if (e == Engine::sglang && draft_layers > 0) layers += static_cast<double>(draft_layers);
+  return static_cast<uint64_t>(std::llround(per_layer * layers));
+}
+
+double sglang_default_fraction(uint64_t total, uint64_t tp, bool eagle) {
+  // reserved = 512 + max(chunked_prefill_size, 2048) * 1.5 + cuda_graph_max_bs * 2
+  //            + tp * pp / 8 * 1024 MiB; at least 10 GiB above 60 GiB; + 2 GiB for EAGLE.
+  // chunked_prefill_size 8192 and cuda_graph_max_bs 256: SGLang's defaults for large GPUs.
+  double reserved_mib = 512 + 8192 * 1.5 + 256 * 2 + static_cast<double>(tp) / 8 * 1024;
+  const double total_mib = static_cast<double>(total) / kMiB;
+  if (total_mib > 60 * 1024) reserved_mib = std::max(reserved_mib, 10.0 * 1024);
+  if (eagle) reserved_mib += 2 * 1024;
+  return std::clamp((total_mib - reserved_mib) / total_mib, 0.0, 1.0);
+}
+
+Result<Plan> make_plan(const Model& model, const PlanInput& in) {
+  const Architecture& a = model.arch;
+  Plan p;
+  p.engine = in.engine;
+  p.pool_total = in.pool_total;
+  p.pool_available = in.pool_available;
+  p.os_reserve = in.os_reserve;
+  const uint64_t tp = std::max<uint64_t>(1, in.tp);
+  p.context_length = in.context_length > 0 ? in.context_length
+                     : a.max_context > 0   ? a.max_context
+                                           : 8192;
+  auto kvb = kv_dtype_bytes(in.kv_cache_dtype, a, in.engine);
+  if (!kvb) return kvb.error();
+  p.kv_dtype_bytes = *kvb;
+  const uint64_t draft_layers = in.draft ? in.draft->arch.layers : 0;
+  p.kv_bytes_per_token = kv_bytes_per_token(a, in.engine, *kvb, tp, draft_layers);
+  p.weights = model.weight_bytes / tp;
+  p.draft_weights = in.draft ? in.draft->weight_bytes / tp : 0;
+  const uint64_t weights = p.weights + p.draft_weights;
+  const auto pre = static_cast<double>(in.pool_available);
+  const auto total = static_cast<double>(in.pool_total);
+
+  uint64_t outside = 0;
+  auto add_outside = [&](std::string label, uint64_t bytes, std::string source) {
+    outside += bytes;
+    p.outside.push_back(Amount{std::move(label), bytes, std::move(source)});
+  };
+
+  if (in.engine == Engine::sglang) {
+    p.fraction_is_default = !in.fraction;
+    p.fraction =
+        in.fraction.value_or(sglang_default_fraction(in.pool_total, tp, in.draft.has_value()));
+    if (p.fraction_is_default) {
+      p.fraction_note =
+          "SGLang's default for this pool (its reserve formula), too high for "
+          "unified memory";
+    }
+    const double page = static_cast<double>(in.page_size > 0 ? in.page_size : 1);
+    const double kv = pre * p.fraction - static_cast<double>(weights);
+    p.kv_pool_signed = static_cast<int64_t>(kv);
+    p.kv_pool_bytes = kv > 0 ? static_cast<uint64_t>(kv) : 0;
+    p.kv_tokens =
+        p.kv_bytes_per_token > 0
+            ? static_cast<uint64_t>(round_down(
+                  std::floor(kv > 0 ? kv / static_cast<double>(p.kv_bytes_per_token) : 0), page))
+            : 0;
+    add_outside(is_qwen(a) ? "FlashInfer workspace (512 MiB for Qwen2/3)" : "FlashInfer workspace",
+                is_qwen(a) ? 512 * kMiB : 384 * kMiB,
+                "SGLANG_FLASHINFER_WORKSPACE_SIZE default, outside the fraction");
+    add_outside("CUDA context", kCudaContext, "estimate");
+    add_outside("activations and CUDA graphs", kActivations,
+                "estimate at default batch sizes, taken from the 1 - fraction share");
+    p.server_bytes = static_cast<uint64_t>(pre * p.fraction) + outside;
+    p.engine_flag = "--mem-fraction-static";
+  } else if (in.engine == Engine::vllm) {
+    p.fraction_is_default = !in.fraction;
+    p.fraction = in.fraction.value_or(0.9);
+    if (p.fraction_is_default) p.fraction_note = "vLLM's default 0.9 (0.92 in recent versions)";
+    const double requested = std::ceil(total * p.fraction);
+    add_outside("CUDA context", kCudaContext, "estimate, inside the utilization budget");
+    add_outside("activations and CUDA graphs", kActivations,
+                "estimate of the profiled peak, inside the budget");
+    const double kv = requested - static_cast<double>(weights) - static_cast<double>(outside);
+    const double block = static_cast<double>(in.page_size > 0 ? in.page_size : 16);
+    p.kv_pool_signed = static_cast<int64_t>(kv);
+    p.kv_pool_bytes = kv > 0 ? static_cast<uint64_t>(kv) : 0;
+    p.kv_tokens = p.kv_bytes_per_token > 0 && kv > 0
+                      ? static_cast<uint64_t>(round_down(
+                            std::floor(kv / static_cast<double>(p.kv_bytes_per_token)), block))
+                      : 0;
+    p.server_bytes = static_cast<uint64_t>(requested);
+    outside = 0;  // inside the budget for vLLM
+    p.engine_flag = "--gpu-memory-utilization";
+    if (requested > pre) {
+      p.verdict = Verdict::no_fit;
+      p.shortfall = static_cast<uint64_t>(requested - pre);
+      p.reason = fmt::format(
+          "vLLM refuses to start: \"Free memory on device ({}) on startup is "
+          "less than desired GPU memory utilization ({:.2f}, {})\"",
+          format_bytes(in.pool_available), p.fraction,
+          format_bytes(static_cast<uint64_t>(requested)));
+    }
+  } else {
+    // llama.cpp: the cache for the whole context, SWA layers capped at the window.
+    const uint64_t full_layers = a.layers - std::min(a.layers, a.sliding_layers);
+    const double per_layer_token =
+        static_cast<double>(a.kv_heads * (a.head_dim + a.v_head_dim)) * *kvb;
+    const auto ctx = static_cast<double>(p.context_length);
+    const double swa_ctx =
+        a.sliding_window > 0 ? std::min(ctx, static_cast<double>(a.sliding_window)) : ctx;
+    const double kv = per_layer_token * (ctx * static_cast<double>(full_layers) +
+                                         swa_ctx * static_cast<double>(a.sliding_layers));
+    p.kv_pool_signed = static_cast<int64_t>(kv);
+    p.kv_pool_bytes = static_cast<uint64_t>(kv);
+    p.kv_tokens = p.context_length;
+    add_outside("compute buffers", kLlamaCompute, "estimate at the default batch size");
+    add_outside("CUDA context", kCudaContext, "estimate");
+    p.server_bytes = weights + p.kv_pool_bytes + outside;
+    p.engine_flag = "-c";
+    // The longest context that leaves the reserve (full layers dominate; SWA ones capped).
+    const double budget =
+        total - static_cast<double>(in.os_reserve) - static_cast<double>(weights + outside);
+    const double per_token =
+        per_layer_token *
+        static_cast<double>(full_layers + (a.sliding_window > 0 ? 0 : a.sliding_layers));
+    const double swa_fixed = a.sliding_window > 0
+                                 ? per_layer_token * static_cast<double>(a.sliding_layers) *
+                                       static_cast<double>(a.sliding_window)
+                                 : 0;
+    if (budget > swa_fixed && per_token > 0) {
+      p.max_safe_context = static_cast<uint64_t>(round_down((budget - swa_fixed) / per_token, 256));
+    }
+  }
+
+  p.max_requests = p.context_length > 0 ? p.kv_tokens / p.context_length : 0;
+  if (in.engine == Engine::llamacpp) p.max_requests = 1;
+  p.left_bytes = in.pool_total > p.server_bytes ? in.pool_total - p.server_bytes : 0;
+
+  // The highest fraction that leaves the OS reserve (rounded down to 0.01).
+  if (in.engine == Engine::sglang && pre > 0) {
+    const double f =
+        (total - static_cast<double>(in.os_reserve) - static_cast<double>(outside)) / pre;
+    p.max_safe_fraction = std::clamp(round_down(f, 0.01), 0.0, 0.95);
+  } else if (in.engine == Engine::vllm && total > 0) {
+    p.max_safe_fraction = std::clamp(
+        round_down((std::min(total - static_cast<double>(in.os_reserve), pre)) / total, 0.01), 0.0,
+        0.95);
+  }
+
+  // The verdict.
+  if (p.verdict != Verdict::no_fit) {
+    if (in.engine == Engine::sglang && p.kv_pool_signed <= 0) {
+      p.verdict = Verdict::no_fit;
+      p.shortfall =
+          static_cast<uint64_t>(-p.kv_pool_signed) + p.context_length * p.kv_bytes_per_token;
+      p.reason =
+          "SGLang stops at start: \"Not enough memory. Please try to increase "
+          "--mem-fraction-static.\" (the weights take all of the fraction)";
+    } else if (p.server_bytes > in.pool_available) {
+      p.verdict = Verdict::no_fit;
+      p.shortfall = p.server_bytes - in.pool_available;
+      p.reason = fmt::format("the server needs {} but {} is available",
+                             format_bytes(p.server_bytes), format_bytes(in.pool_available));
+    } else if (in.engine != Engine::llamacpp && p.kv_tokens < p.context_length) {
+      p.verdict = Verdict::no_fit;
+      p.shortfall = (p.context_length - p.kv_tokens) * p.kv_bytes_per_token;
+      p.reason = fmt::format("the KV cache holds {} tokens, fewer than one request's context of {}",
+                             p.kv_tokens, p.context_length);
+    } else if (p.left_bytes < in.os_reserve) {
+      p.verdict = Verdict::tight;
+      p.shortfall = in.os_reserve - p.left_bytes;
+      p.reason = fmt::format("it leaves {} for the OS and page cache, under the {} reserve",
+                             format_bytes(p.left_bytes), format_bytes(in.os_reserve));
+    } else {
+      p.reason = fmt::format("{} left for the OS and page cache (reserve {})",
+                             format_bytes(p.left_bytes), format_bytes(in.os_reserve));
+    }
+  }
+  // What the unit's gate should wait for: the server's whole take, rounded up to a GiB.
+  p.wait_free_bytes = round_up_gib(p.server_bytes);
+  if (a.sliding_layers > 0 && in.engine != Engine::llamacpp) {
+    p.notes.push_back(
+        fmt::format("{} of {} layers use a {}-token sliding window; {} sizes the "
+                    "cache as if all were full attention (an upper bound)",
+                    a.sliding_layers, a.layers, a.sliding_window,
+                    in.engine == Engine::sglang ? "SGLang (without its hybrid SWA "
+                                                  "pool)"
+                                                : "this plan"));
+  }
+  if (a.experts > 0) {
+    p.notes.push_back(
+        fmt::format("mixture of experts: {} experts, {} per token; all are loaded "
+                    "(the weights above)",
+                    a.experts, a.experts_per_token));
+  }
+  return p;
+}
+
+}  // namespace headroom::plan

@@ -1,0 +1,96 @@
+// The planner's arithmetic: the engine's own sizing (FIELD.md section 2) applied to a model and
+// a pool, plus the allocations outside the engine's budget as labelled estimates. Pure: no I/O.
+//
+// SGLang: kv = avail_after_load - pre * (1 - mem_fraction_static), where pre is the memory free
+//   before loading and avail_after_load = pre - weights, so kv = pre * fraction - weights;
+//   tokens = kv / cell_size, rounded down to the page size. cell_size per token:
+//     MHA: max(1, kv_heads / tp) * (head_dim + v_head_dim) * layers * kv_dtype_bytes
+//     MLA: (kv_lora_rank + qk_rope_head_dim) * layers * kv_dtype_bytes
+//     EAGLE draft: cell_size * (1 + draft_layers / layers)
+// vLLM: requested = ceil(total * gpu_memory_utilization) must be free at start; the KV cache is
+//   what is left of it after the weights and the profiled peak; per layer and token
+//   2 * kv_heads * head_size * dtype_bytes (MLA: 1 * 576 * dtype_bytes), in blocks of 16.
+// llama.cpp: n_ctx * layers * kv_heads * head_dim * 2 * type_size, SWA layers capped at the
+//   window.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "plan/model.h"
+
+namespace headroom::plan {
+
+enum class Engine { sglang, vllm, llamacpp };
+std::optional<Engine> parse_engine(std::string_view s);
+std::string_view engine_name(Engine e);
+
+struct PlanInput {
+  Engine engine = Engine::sglang;
+  uint64_t context_length = 0;  // tokens one request may use; 0: the model's maximum
+  std::string kv_cache_dtype = "auto";
+  uint64_t tp = 1;
+  uint64_t page_size = 0;          // 0: the engine's default (SGLang 1, vLLM 16)
+  std::optional<double> fraction;  // --mem-fraction-static / --gpu-memory-utilization
+  uint64_t pool_total = 0;         // what the engine sees as the GPU's total
+  uint64_t pool_available = 0;     // what is free before the server loads ("pre")
+  uint64_t os_reserve = 0;         // what the rest of the machine needs
+  std::optional<Model> draft;      // EAGLE / standalone draft model
+};
+
+// One amount in the plan, with where it comes from.
+struct Amount {
+  std::string label;
+  uint64_t bytes = 0;
+  std::string source;  // "measured", "SGLang's formula", "estimate: …"
+};
+
+enum class Verdict { fits, tight, no_fit };
+std::string_view verdict_name(Verdict v);  // "fits", "fits, too little headroom", "does not fit"
+
+struct Plan {
+  Engine engine = Engine::sglang;
+  uint64_t context_length = 0;
+  double fraction = 0;  // the engine's fraction used (0 for llama.cpp)
+  bool fraction_is_default = false;
+  std::string fraction_note;
+  double kv_dtype_bytes = 2;
+  uint64_t kv_bytes_per_token = 0;  // per rank, all layers (what one token of cache costs)
+  uint64_t kv_pool_bytes = 0;       // may be 0 when it does not fit
+  int64_t kv_pool_signed = 0;       // the engine's arithmetic before clamping (negative: short)
+  uint64_t kv_tokens = 0;
+  uint64_t max_requests = 0;  // at the full context length
+  uint64_t weights = 0;       // per rank
+  uint64_t draft_weights = 0;
+  std::vector<Amount> outside;  // allocations outside the engine's budget (estimates)
+  uint64_t server_bytes = 0;    // what the server will take in all
+  uint64_t left_bytes = 0;      // left for the OS and page cache: pool_total - server
+  uint64_t pool_total = 0;
+  uint64_t pool_available = 0;
+  uint64_t os_reserve = 0;
+  Verdict verdict = Verdict::fits;
+  std::string reason;
+  uint64_t shortfall = 0;
+  double max_safe_fraction = 0;   // the highest that leaves os_reserve (0: none does)
+  uint64_t max_safe_context = 0;  // llama.cpp: the longest context that leaves os_reserve
+  std::string engine_flag;        // "--mem-fraction-static 0.75"
+  uint64_t wait_free_bytes = 0;   // headroom wait --free … for the unit
+  std::vector<std::string> notes;
+};
+
+// Bytes per element of the KV cache for `dtype` ("auto" = the model's dtype).
+Result<double> kv_dtype_bytes(std::string_view dtype, const Architecture& a, Engine e);
+
+// KV bytes one token costs, per rank, as the engine computes it.
+uint64_t kv_bytes_per_token(const Architecture& a, Engine e, double dtype_bytes, uint64_t tp,
+                            uint64_t draft_layers);
+
+// SGLang's default mem_fraction_static for a GPU of `total` bytes (FIELD.md section 2).
+double sglang_default_fraction(uint64_t total, uint64_t tp, bool eagle);
+
+Result<Plan> make_plan(const Model& model, const PlanInput& in);
+
+}  // namespace headroom::plan
