@@ -204,7 +204,7 @@ Result<Plan> make_plan(const Model& model, const PlanInput& in) {
     p.engine_flag = "-c";
     // The longest context that leaves the reserve (full layers dominate; SWA ones capped).
     const double budget =
-        total - static_cast<double>(in.os_reserve) - static_cast<double>(weights + outside);
+        pre - static_cast<double>(in.os_reserve) - static_cast<double>(weights + outside);
     const double per_token =
         per_layer_token *
         static_cast<double>(full_layers + (a.sliding_window > 0 ? 0 : a.sliding_layers));
@@ -219,17 +219,17 @@ Result<Plan> make_plan(const Model& model, const PlanInput& in) {
 
   p.max_requests = p.context_length > 0 ? p.kv_tokens / p.context_length : 0;
   if (in.engine == Engine::llamacpp) p.max_requests = 1;
-  p.left_bytes = in.pool_total > p.server_bytes ? in.pool_total - p.server_bytes : 0;
+  // What stays available once the server runs: the OS's growth, page cache and bursts live
+  // there. (On GB10 "available" is already what CUDA can have: the OS's own use is outside it.)
+  p.left_bytes = in.pool_available > p.server_bytes ? in.pool_available - p.server_bytes : 0;
 
-  // The highest fraction that leaves the OS reserve (rounded down to 0.01).
+  // The highest fraction that leaves the OS reserve available (rounded down to 0.01).
   if (in.engine == Engine::sglang && pre > 0) {
-    const double f =
-        (total - static_cast<double>(in.os_reserve) - static_cast<double>(outside)) / pre;
+    const double f = (pre - static_cast<double>(in.os_reserve) - static_cast<double>(outside)) / pre;
     p.max_safe_fraction = std::clamp(round_down(f, 0.01), 0.0, 0.95);
   } else if (in.engine == Engine::vllm && total > 0) {
-    p.max_safe_fraction = std::clamp(
-        round_down((std::min(total - static_cast<double>(in.os_reserve), pre)) / total, 0.01), 0.0,
-        0.95);
+    p.max_safe_fraction =
+        std::clamp(round_down((pre - static_cast<double>(in.os_reserve)) / total, 0.01), 0.0, 0.95);
   }
 
   // The verdict.
@@ -254,10 +254,10 @@ Result<Plan> make_plan(const Model& model, const PlanInput& in) {
     } else if (p.left_bytes < in.os_reserve) {
       p.verdict = Verdict::tight;
       p.shortfall = in.os_reserve - p.left_bytes;
-      p.reason = fmt::format("it leaves {} for the OS and page cache, under the {} reserve",
+      p.reason = fmt::format("it leaves {} available, under the {} reserve",
                              format_bytes(p.left_bytes), format_bytes(in.os_reserve));
     } else {
-      p.reason = fmt::format("{} left for the OS and page cache (reserve {})",
+      p.reason = fmt::format("{} stays available (reserve {})",
                              format_bytes(p.left_bytes), format_bytes(in.os_reserve));
     }
   }

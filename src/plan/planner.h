@@ -67,7 +67,7 @@ struct Plan {
   uint64_t draft_weights = 0;
   std::vector<Amount> outside;  // allocations outside the engine's budget (estimates)
   uint64_t server_bytes = 0;    // what the server will take in all
-  uint64_t left_bytes = 0;      // left for the OS and page cache: pool_total - server
+  uint64_t left_bytes = 0;      // still available once the server runs
   uint64_t pool_total = 0;
   uint64_t pool_available = 0;
   uint64_t os_reserve = 0;

@@ -250,15 +250,11 @@ TEST(PlanSglang, TokensFollowSglangsFormula) {
   for (const Amount& a : p->outside)
     outside += a.bytes;
   EXPECT_EQ(p->server_bytes, 75 * kGiB + outside);
-  EXPECT_EQ(p->left_bytes, 120 * kGiB - p->server_bytes);
-  // Highest fraction leaving 8 GiB: (120 - 8 GiB - outside) / 100 GiB, rounded down.
-  // (120 - 8 GiB - outside) / 100 GiB is above 1 here: capped at 0.95.
-  EXPECT_DOUBLE_EQ(p->max_safe_fraction, 0.95);
-  in.pool_total = 100 * kGiB;
+  EXPECT_EQ(p->left_bytes, 100 * kGiB - p->server_bytes);
+  // Highest fraction leaving 8 GiB available: (100 - 8 GiB - outside) / 100 GiB, rounded down.
   EXPECT_DOUBLE_EQ(
-      make_plan(m, in)->max_safe_fraction,
+      p->max_safe_fraction,
       std::floor((92.0 * kGiB - static_cast<double>(outside)) / (100.0 * kGiB) * 100) / 100);
-  in.pool_total = 120 * kGiB;
   EXPECT_EQ(p->wait_free_bytes % kGiB, 0u);
   EXPECT_GE(p->wait_free_bytes, p->server_bytes);
   // A page size rounds the tokens down to whole pages.
@@ -288,10 +284,10 @@ TEST(PlanSglang, VerdictsAndTheDefaultFraction) {
   in.fraction = 0.99;  // 100.5 GiB + the estimates: more than the 101.5 GiB available
   EXPECT_EQ(make_plan(m, in)->verdict, Verdict::no_fit);
   in.fraction = 0.75;
-  in.os_reserve = 45 * kGiB;  // 0.75 leaves about 42.7 GiB
+  in.os_reserve = 30 * kGiB;  // 0.75 leaves about 22.5 of the 101.5 GiB available
   auto tight = make_plan(m, in);
   EXPECT_EQ(tight->verdict, Verdict::tight);
-  EXPECT_EQ(tight->shortfall, 45 * kGiB - tight->left_bytes);
+  EXPECT_EQ(tight->shortfall, 30 * kGiB - tight->left_bytes);
 }
 
 TEST(PlanVllm, RequestedMustBeFree) {
