@@ -107,5 +107,32 @@ TEST_F(VmtouchAgreement, ResidencyBeforeAndAfterEviction) {
   EXPECT_EQ(headroom_pages().first, 0u);
 }
 
+// headroom cache FILE agrees with vmtouch on the same file, before and after its own --evict.
+TEST_F(VmtouchAgreement, CacheCommandBeforeAndAfterEviction) {
+  ASSERT_EQ(run({"vmtouch", "-e", file_}).exit_code, 0);
+  read_first(40u << 20);
+  const auto theirs = vmtouch_pages();
+  const test::RunResult c = run({test::headroom_bin(), "cache", "--json", file_});
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  const auto j = nlohmann::json::parse(c.out);
+  EXPECT_EQ(j["files"][0]["resident_pages"].get<uint64_t>(), theirs.first);
+  EXPECT_EQ(j["files"][0]["pages"].get<uint64_t>(), theirs.second);
+  EXPECT_EQ(j["total"]["resident_pages"].get<uint64_t>(), theirs.first);
+
+  const test::RunResult e = run({test::headroom_bin(), "cache", "--evict", "--json", file_});
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  const auto ej = nlohmann::json::parse(e.out);
+  const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  EXPECT_EQ(ej["released_bytes"].get<uint64_t>(), theirs.first * page);
+  EXPECT_EQ(ej["total"]["resident_bytes_after"].get<uint64_t>(), 0u);
+  EXPECT_EQ(vmtouch_pages().first, 0u);
+  // And vmtouch's own eviction is seen by headroom cache.
+  read_first(8u << 20);
+  ASSERT_EQ(run({"vmtouch", "-e", file_}).exit_code, 0);
+  const auto after =
+      nlohmann::json::parse(run({test::headroom_bin(), "cache", "--json", file_}).out);
+  EXPECT_EQ(after["total"]["resident_pages"].get<uint64_t>(), 0u);
+}
+
 }  // namespace
 }  // namespace headroom
