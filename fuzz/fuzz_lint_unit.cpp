@@ -7,7 +7,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace headroom::lint;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   const UnitParse p = parse_unit(text);
-  for (const UnitEntry& e : p.unit.entries) (void)parse_exec(e);
+  for (const UnitEntry& e : p.unit.entries)
+    (void)parse_exec(e);
   fuzz_lint(data, size, Kind::unit);
   return 0;
 }

@@ -194,7 +194,7 @@ Result<Architecture> parse_config(const std::string& path, std::string_view text
 
   // Sliding-window layers: layer_types where given, else the model family's pattern.
   const bool use_window = !j.contains("use_sliding_window") || j["use_sliding_window"] == true;
-  if (f.has("sliding_window") && j["sliding_window"].is_number_integer() && use_window) {
+  if (f.has("sliding_window") && j["sliding_window"].is_number_unsigned() && use_window) {
     a.sliding_window = j["sliding_window"].get<uint64_t>();
     if (j.contains("layer_types") && j["layer_types"].is_array()) {
       for (const auto& t : j["layer_types"])
@@ -202,7 +202,8 @@ Result<Architecture> parse_config(const std::string& path, std::string_view text
     } else if (a.model_type == "gemma2") {
       a.sliding_layers = (a.layers + 1) / 2;  // every other layer, starting with the first
     } else if (a.model_type.rfind("gemma3", 0) == 0) {
-      const uint64_t pattern = j.value("sliding_window_pattern", 6);
+      const auto& pj = j.contains("sliding_window_pattern") ? j["sliding_window_pattern"] : json(6);
+      const uint64_t pattern = pj.is_number_unsigned() ? pj.get<uint64_t>() : 6;
       a.sliding_layers = a.layers - (pattern > 0 ? a.layers / pattern : 0);
     } else if (a.model_type == "qwen2" || a.model_type == "qwen3" || a.model_type == "qwen2_moe" ||
                a.model_type == "qwen3_moe") {

@@ -225,7 +225,8 @@ Result<Plan> make_plan(const Model& model, const PlanInput& in) {
 
   // The highest fraction that leaves the OS reserve available (rounded down to 0.01).
   if (in.engine == Engine::sglang && pre > 0) {
-    const double f = (pre - static_cast<double>(in.os_reserve) - static_cast<double>(outside)) / pre;
+    const double f =
+        (pre - static_cast<double>(in.os_reserve) - static_cast<double>(outside)) / pre;
     p.max_safe_fraction = std::clamp(round_down(f, 0.01), 0.0, 0.95);
   } else if (in.engine == Engine::vllm && total > 0) {
     p.max_safe_fraction =
@@ -257,8 +258,8 @@ Result<Plan> make_plan(const Model& model, const PlanInput& in) {
       p.reason = fmt::format("it leaves {} available, under the {} reserve",
                              format_bytes(p.left_bytes), format_bytes(in.os_reserve));
     } else {
-      p.reason = fmt::format("{} stays available (reserve {})",
-                             format_bytes(p.left_bytes), format_bytes(in.os_reserve));
+      p.reason = fmt::format("{} stays available (reserve {})", format_bytes(p.left_bytes),
+                             format_bytes(in.os_reserve));
     }
   }
   // What the unit's gate should wait for: the server's whole take, rounded up to a GiB.

@@ -56,7 +56,9 @@ Result<SafetensorsHeader> parse_safetensors(std::string_view head, uint64_t file
   if (!j.is_object()) return make_error("header is not a JSON object");
   const uint64_t data_size = file_size - 8 - n;
   SafetensorsHeader out;
-  for (const auto& [name, t] : j.items()) {
+  for (const auto& item : j.items()) {
+    const std::string& name = item.key();
+    const nlohmann::json& t = item.value();
     if (name == "__metadata__") continue;
     auto bad = [&](std::string_view what) {
       return make_error(fmt::format("tensor \"{}\": {}", name, what));

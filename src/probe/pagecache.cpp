@@ -4,11 +4,14 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -36,6 +39,36 @@ class Fd {
 };
 
 using InodeKey = std::pair<dev_t, ino_t>;
+
+// cachestat(2) (Linux 6.5; DGX OS and Jetson's current kernels have it): the page cache's own
+// count of a file's cached pages, walking only what is cached. mincore() looks every page up,
+// which costs ~3 ms per GiB of a mostly uncached checkpoint (bench/plan: 0.45 s for 141 GB).
+// The same syscall number on x86_64 and aarch64 (the generic table).
+constexpr long kSysCachestat = 451;
+struct CachestatRange {
+  uint64_t off;
+  uint64_t len;  // 0: to the end of the file
+};
+struct Cachestat {
+  uint64_t nr_cache, nr_dirty, nr_writeback, nr_evicted, nr_recently_evicted;
+};
+
+std::optional<uint64_t> cachestat_pages(int fd) {
+  // ENOSYS once: an older kernel, use mincore(). HEADROOM_PAGECACHE=mincore forces that path
+  // (bench/plan measures both).
+  static bool unavailable = [] {
+    const char* v = std::getenv("HEADROOM_PAGECACHE");
+    return v != nullptr && std::string_view(v) == "mincore";
+  }();
+  if (unavailable) return std::nullopt;
+  CachestatRange range{0, 0};
+  Cachestat cs{};
+  if (::syscall(kSysCachestat, fd, &range, &cs, 0) != 0) {
+    if (errno == ENOSYS) unavailable = true;
+    return std::nullopt;
+  }
+  return cs.nr_cache;
+}
 
 Status walk(const std::string& path, std::set<InodeKey>& seen, std::vector<Residency>& out) {
   struct stat st {};
@@ -66,7 +99,7 @@ Status walk(const std::string& path, std::set<InodeKey>& seen, std::vector<Resid
 
 }  // namespace
 
-Result<Residency> file_residency(const std::string& path) {
+Result<Residency> file_residency(const std::string& path, bool force_mincore) {
   int raw = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOATIME);
   if (raw < 0 && errno == EPERM) raw = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);  // not owner
   if (raw < 0) return sys_error(path, errno);
@@ -81,6 +114,10 @@ Result<Residency> file_residency(const std::string& path) {
   r.page_size = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
   r.pages = (r.size + r.page_size - 1) / r.page_size;
 
+  if (auto cached = force_mincore ? std::nullopt : cachestat_pages(fd.get())) {
+    r.resident_pages = std::min(*cached, r.pages);
+    return r;
+  }
   std::vector<unsigned char> vec;
   for (uint64_t off = 0; off < r.size; off += kWindow) {
     const size_t len = static_cast<size_t>(std::min(kWindow, r.size - off));

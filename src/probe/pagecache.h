@@ -26,7 +26,9 @@ struct Residency {
 
 // One regular file. Maps it in windows of 1 GiB, so a 90 GB checkpoint costs no address space
 // beyond that and no reads: mincore() only looks at the page tables of the cache.
-Result<Residency> file_residency(const std::string& path);
+// Uses cachestat(2) where the kernel has it (6.5+: it walks only what is cached), mincore()
+// otherwise; `force_mincore` for the tests that check the two agree.
+Result<Residency> file_residency(const std::string& path, bool force_mincore = false);
 
 // Files and directories (recursively, following symlinks as the Hugging Face cache uses them,
 // each inode counted once). Errors name the path.

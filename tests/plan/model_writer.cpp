@@ -74,12 +74,13 @@ void write_hf_model(const std::string& dir, const std::string& config_path,
   nlohmann::ordered_json index;
   index["metadata"] = {{"total_size", 0}};
   uint64_t total = 0;
-  const size_t per =
-      (tensors.size() + static_cast<size_t>(shards) - 1) / static_cast<size_t>(shards);
+  // Shard s holds tensors [s*n/shards, (s+1)*n/shards): every shard gets some when n >= shards.
+  const size_t n = tensors.size();
+  const auto count = static_cast<size_t>(shards);
   for (int s = 0; s < shards; ++s) {
-    const size_t from = static_cast<size_t>(s) * per;
-    if (from >= tensors.size()) break;
-    const size_t to = std::min(tensors.size(), from + per);
+    const size_t from = static_cast<size_t>(s) * n / count;
+    const size_t to = (static_cast<size_t>(s) + 1) * n / count;
+    if (from >= to) continue;
     std::vector<TensorSpec> part(tensors.begin() + static_cast<long>(from),
                                  tensors.begin() + static_cast<long>(to));
     const std::string name = shards == 1 ? "model.safetensors"

@@ -65,6 +65,17 @@ TEST_F(PageCacheTest, CountsResidentPagesOfAFile) {
   EXPECT_LE(after->resident_bytes(), 24u << 20);
 }
 
+TEST_F(PageCacheTest, CachestatAndMincoreAgree) {
+  const std::string f = write_file("shard.safetensors", 32);
+  read_range(f, 4u << 20, 6u << 20);
+  auto fast = file_residency(f);  // cachestat(2) where the kernel has it
+  auto slow = file_residency(f, /*force_mincore=*/true);
+  ASSERT_TRUE(fast.ok() && slow.ok());
+  EXPECT_GT(slow->resident_pages, 0u);
+  EXPECT_EQ(fast->resident_pages, slow->resident_pages);
+  EXPECT_EQ(fast->pages, slow->pages);
+}
+
 TEST_F(PageCacheTest, EvictionReleasesAndReportsIt) {
   const std::string f = write_file("a.bin", 8);
   read_range(f, 0, 8u << 20);

@@ -1,0 +1,27 @@
+// libFuzzer target: the safetensors header and GGUF readers (untrusted files: lengths, counts
+// and offsets all checked). The first byte picks the reader; the rest is the file.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "plan/gguf.h"
+#include "plan/model.h"
+#include "plan/safetensors.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace headroom::plan;
+  if (size < 1) return 0;
+  const std::string_view file(reinterpret_cast<const char*>(data) + 1, size - 1);
+  switch (data[0] % 3) {
+    case 0:
+      (void)parse_safetensors(file, file.size());
+      break;
+    case 1:
+      (void)parse_gguf(file, file.size());
+      break;
+    default:
+      (void)parse_config("config.json", file);
+      break;
+  }
+  return 0;
+}
