@@ -126,14 +126,7 @@ TEST(PlanCli, VllmAndLlamaCppTables) {
   const RunResult ok = hr({"plan", "--model", d + "/llama", "--engine", "vllm", "--machine", "gb10",
                            "--context-length", "32768", "--gpu-memory-utilization", "0.7"});
   EXPECT_EQ(ok.exit_code, 0) << ok.out;
-  test::write_gguf(
-      d + "/m.gguf",
-      {test::gguf_str("general.architecture", "llama"), test::gguf_u32("llama.block_count", 32),
-       test::gguf_u32("llama.embedding_length", 4096),
-       test::gguf_u32("llama.attention.head_count", 32),
-       test::gguf_u32("llama.attention.head_count_kv", 8),
-       test::gguf_u32("llama.context_length", 131072)},
-      {{"w", "Q4_K", {4096, 4096 * 64}}});
+  test::write_gguf(d + "/m.gguf", test::llama8b_gguf_kv(), {{"w", "Q4_K", {4096, 4096 * 64}}});
   const RunResult l = hr({"plan", "--model", d + "/m.gguf", "--engine", "llamacpp", "--pool", "64G",
                           "--context-length", "32768", "--json"});
   EXPECT_EQ(l.exit_code, 0) << l.err;

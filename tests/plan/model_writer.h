@@ -50,6 +50,13 @@ inline GgufKv gguf_strs(std::string key, std::string prefix, uint64_t count) {
   return GgufKv{std::move(key), GgufKv::str_array, 0, std::move(prefix), count};
 }
 
+// The metadata of a Llama-3.1-8B-shaped GGUF: 32 blocks of 4096, 32 heads, 8 KV heads.
+inline std::vector<GgufKv> llama8b_gguf_kv() {
+  return {gguf_str("general.architecture", "llama"),    gguf_u32("llama.block_count", 32),
+          gguf_u32("llama.embedding_length", 4096),     gguf_u32("llama.attention.head_count", 32),
+          gguf_u32("llama.attention.head_count_kv", 8), gguf_u32("llama.context_length", 131072)};
+}
+
 // A GGUF v3 file with these key/values and tensors (GGUF type names); the data is a hole.
 void write_gguf(const std::string& path, const std::vector<GgufKv>& kv,
                 const std::vector<TensorSpec>& tensors);

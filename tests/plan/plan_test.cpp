@@ -150,17 +150,15 @@ TEST(PlanSafetensors, BrokenHeadersAreErrors) {
 
 TEST(PlanGguf, TablesAreReadWithoutTheData) {
   const std::string d = scratch("gguf");
-  test::write_gguf(
-      d + "/m.gguf",
-      {test::gguf_str("general.architecture", "llama"), test::gguf_u32("llama.block_count", 32),
-       test::gguf_u32("llama.embedding_length", 4096),
-       test::gguf_u32("llama.attention.head_count", 32),
-       test::gguf_u32("llama.attention.head_count_kv", 8),
-       test::gguf_u32("llama.context_length", 131072),
-       test::gguf_strs("tokenizer.ggml.tokens", "tok", 128256)},
-      {{"token_embd.weight", "Q4_K", {4096, 128256}},
-       {"blk.0.attn_q.weight", "Q6_K", {4096, 4096}},
-       {"output_norm.weight", "F32", {4096}}});
+  test::write_gguf(d + "/m.gguf",
+                   [] {
+                     auto kv = test::llama8b_gguf_kv();
+                     kv.push_back(test::gguf_strs("tokenizer.ggml.tokens", "tok", 128256));
+                     return kv;
+                   }(),
+                   {{"token_embd.weight", "Q4_K", {4096, 128256}},
+                    {"blk.0.attn_q.weight", "Q6_K", {4096, 4096}},
+                    {"output_norm.weight", "F32", {4096}}});
   auto g = read_gguf(d + "/m.gguf");
   ASSERT_TRUE(g.ok()) << g.error().message;
   EXPECT_EQ(g->version, 3u);
@@ -314,13 +312,7 @@ TEST(PlanVllm, RequestedMustBeFree) {
 
 TEST(PlanLlamaCpp, CacheForTheWholeContext) {
   const std::string d = scratch("gguf-plan");
-  test::write_gguf(
-      d + "/g.gguf",
-      {test::gguf_str("general.architecture", "llama"), test::gguf_u32("llama.block_count", 32),
-       test::gguf_u32("llama.embedding_length", 4096),
-       test::gguf_u32("llama.attention.head_count", 32),
-       test::gguf_u32("llama.attention.head_count_kv", 8)},
-      {{"w", "Q4_K", {4096, 4096 * 64}}});
+  test::write_gguf(d + "/g.gguf", test::llama8b_gguf_kv(), {{"w", "Q4_K", {4096, 4096 * 64}}});
   auto m = load_model(d + "/g.gguf");
   ASSERT_TRUE(m.ok()) << m.error().message;
   PlanInput in;
