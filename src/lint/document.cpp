@@ -113,18 +113,20 @@ class Builder {
     if (words.empty()) return;
     const std::vector<std::string> argv = texts(words);
     if (is_docker_run(argv)) return docker(words, argv, stmt_line, exec_key, depth);
-    if (auto s = find_server(argv)) {
-      server(words, *s, std::move(env), stmt_line, false);
-      return;
-    }
-    // headroom run [options] -- CMD…: lint the command it supervises.
+    // headroom run [options] -- CMD…: lint the command it supervises. It is headroom's child,
+    // not the unit's: headroom stops and removes the container itself, so the unit rules about
+    // ExecStart= running docker (HR205-HR208) do not apply to it.
     if (basename(argv[0]) == "headroom" && argv.size() > 2 && argv[1] == "run") {
       auto dd = std::find(argv.begin(), argv.end(), "--");
       if (dd != argv.end()) {
         const auto at = static_cast<long>(dd - argv.begin()) + 1;
-        command(std::vector<Word>(words.begin() + at, words.end()), std::move(env), stmt_line,
-                exec_key, depth);
+        command(std::vector<Word>(words.begin() + at, words.end()), std::move(env), stmt_line, "",
+                depth);
       }
+      return;
+    }
+    if (auto s = find_server(argv)) {
+      server(words, *s, std::move(env), stmt_line, false);
       return;
     }
     shell_c(words, env, stmt_line, exec_key, depth);

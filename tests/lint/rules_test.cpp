@@ -256,6 +256,21 @@ TEST(Rules, HR207NameConflictOnRestart) {
               ElementsAre("HR207"));
 }
 
+TEST(Rules, ADockerLineUnderHeadroomRunIsHeadroomsToStop) {
+  // No ExecStop=, no --rm, a --name: headroom run stops and removes the container itself.
+  const std::string under_run =
+      "Type=notify\nExecStart=/usr/local/bin/headroom run --free 70G -- "
+      "/usr/bin/docker run --name s --ipc=host img " +
+      kSglang + "\n";
+  EXPECT_THAT(codes(unit(under_run), Kind::unit), IsEmpty());
+  // The container's own landmines are still found.
+  EXPECT_THAT(codes(unit("ExecStart=/usr/local/bin/headroom run --free 70G -- /usr/bin/docker "
+                         "run --rm --restart always --name s --ipc=host img " +
+                         kSglang + "\n"),
+                    Kind::unit),
+              testing::UnorderedElementsAre("HR101", "HR103"));
+}
+
 TEST(Rules, HR208TwoSupervisors) {
   const std::string both =
       "ExecStartPre=/usr/local/bin/headroom wait --free 70G --timeout 60s\n"
