@@ -23,6 +23,7 @@ test_pkgs=(
   docker.io busybox-static        # a real Docker engine and the test image's userland
   curl                            # tests/docker/dockerd.sh pings the engine
   python3-jsonschema              # validates lint's SARIF output against the 2.1.0 schema
+  systemd                         # systemd-analyze verify on the units headroom unit writes
 )
 
 pkgs=("${build_pkgs[@]}")

@@ -32,6 +32,7 @@ Command add_why_command(CLI::App& parent, const Globals& globals);
 Command add_restart_command(CLI::App& parent, const Globals& globals);
 Command add_plan_command(CLI::App& parent, const Globals& globals);
 Command add_cache_command(CLI::App& parent, const Globals& globals);
+Command add_unit_command(CLI::App& parent, const Globals& globals);
 // `command` receives what follows `--` on the command line (main splits it off).
 Command add_lint_command(CLI::App& parent, const Globals& globals,
                          std::vector<std::string>* command);

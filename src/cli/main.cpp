@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   commands.push_back(add_lint_command(app, globals, &lint_command));
   commands.push_back(add_plan_command(app, globals));
   commands.push_back(add_cache_command(app, globals));
+  commands.push_back(add_unit_command(app, globals));
   if (argc > 1 && std::string_view(argv[1]) == "lint") {
     for (int i = 2; i < argc; ++i) {
       if (std::string_view(argv[i]) != "--") continue;

@@ -12,6 +12,7 @@
 #include "cli/common.h"
 #include "cli/console.h"
 #include "cli/gate_flags.h"
+#include "cli/run_options.h"
 #include "core/docker_cli.h"
 #include "core/signals.h"
 #include "core/size.h"
@@ -22,30 +23,6 @@ namespace headroom {
 namespace {
 
 // SGLang's /generate with one new token; vLLM users pass --probe-body for /v1/completions.
-constexpr const char* kDefaultProbeBody =
-    R"({"text":"ping","sampling_params":{"max_new_tokens":1,"temperature":0}})";
-
-struct RunOptions {
-  GateFlags gate;
-  std::string restart = "on-failure";
-  int burst = 3;
-  std::string within = "10m";
-  std::string restart_delay = "0";
-  std::string stop_signal = "TERM";
-  std::string stop_timeout = "30s";
-  std::string health;
-  std::string startup_timeout = "30m";
-  std::string health_interval = "10s";
-  std::string health_timeout = "5s";
-  int health_failures = 3;
-  std::string probe_post;
-  std::string probe_body = kDefaultProbeBody;
-  std::string metrics;
-  std::string events;
-  std::string name;
-  bool no_lint = false;
-  std::vector<std::string> command;
-};
 
 std::string iso_now() {
   timeval tv{};
@@ -359,77 +336,7 @@ Command add_run_command(CLI::App& parent, const Globals& globals) {
       "Supervise a server: memory gate before every start, readiness and liveness probes, start "
       "limits, graceful stop, a verdict for every death, sd_notify, metrics, JSON events. Exits "
       "with the server's status when it gives up or is stopped.");
-  add_gate_flags(cmd, o->gate);
-  cmd->add_option("--restart", o->restart,
-                  "When to restart: no, on-failure (default: deaths, wedges, failed starts) or "
-                  "always (clean exits too)")
-      ->type_name("POLICY");
-  cmd->add_option("--burst", o->burst,
-                  "Give up at this many failures within --within (default 3, the seed's "
-                  "StartLimitBurst)")
-      ->type_name("N");
-  cmd->add_option("--within", o->within,
-                  "The start-limit window (default 10m, the seed's StartLimitIntervalSec=600)")
-      ->type_name("DURATION")
-      ->check(duration_validator());
-  cmd->add_option("--restart-delay", o->restart_delay,
-                  "A floor between a death and the next start (default 0: the memory gate "
-                  "decides, not a fixed RestartSec)")
-      ->type_name("DURATION")
-      ->check(duration_validator());
-  cmd->add_option("--stop-signal", o->stop_signal,
-                  "Signal for a graceful stop, to the server's whole process group (default TERM)")
-      ->type_name("SIGNAL");
-  cmd->add_option("--stop-timeout", o->stop_timeout,
-                  "Then SIGKILL to every process of the server after this long (default 30s)")
-      ->type_name("DURATION")
-      ->check(duration_validator());
-  cmd->add_option("--health", o->health,
-                  "Readiness and liveness: GET URL, 200 = healthy (SGLang and vLLM refuse "
-                  "connections while loading). Without it, started counts as ready")
-      ->type_name("URL");
-  cmd->add_option("--startup-timeout", o->startup_timeout,
-                  "Not healthy this long after the start: restart it (default 30m: 90 GB models "
-                  "load for minutes)")
-      ->type_name("DURATION")
-      ->check(duration_validator());
-  cmd->add_option("--health-interval", o->health_interval,
-                  "Probe every DURATION once ready (default 10s; every 250ms while loading)")
-      ->type_name("DURATION")
-      ->check(duration_validator());
-  cmd->add_option("--health-timeout", o->health_timeout,
-                  "A probe that takes longer fails (default 5s)")
-      ->type_name("DURATION")
-      ->check(duration_validator());
-  cmd->add_option("--health-failures", o->health_failures,
-                  "This many failed probes in a row mean wedged: restart (default 3)")
-      ->type_name("N");
-  cmd->add_option("--probe-post", o->probe_post,
-                  "Also POST --probe-body to URL after each good --health (a one-token "
-                  "generation: /health can answer 200 on a wedged engine)")
-      ->type_name("URL");
-  cmd->add_option("--probe-body", o->probe_body,
-                  "JSON for --probe-post (default: SGLang's /generate, one new token)")
-      ->type_name("JSON");
-  cmd->add_option("--metrics", o->metrics,
-                  "Serve Prometheus metrics at ADDR:PORT/metrics (e.g. 127.0.0.1:9464; a bare port "
-                  "listens on loopback). Default: off")
-      ->type_name("ADDR:PORT");
-  cmd->add_option("--events", o->events,
-                  "Append one JSON object per event to FILE (default "
-                  "/var/lib/headroom/NAME.events.jsonl as root, else $XDG_STATE_HOME/headroom/); "
-                  "`headroom why` reads it")
-      ->type_name("FILE");
-  cmd->add_flag("--no-lint", o->no_lint,
-                "Do not warn about the command's landmines (`headroom lint`'s rules, checked once "
-                "at start; they never stop the run)");
-  cmd->add_option("--name", o->name,
-                  "Name for events, `headroom why` and `headroom restart headroom:NAME` (default: "
-                  "the container's name, else the command's). For a docker run line without "
-                  "--name, also the container's name")
-      ->type_name("NAME");
-  cmd->add_option("command", o->command, "The server's command line, after --")
-      ->type_name("CMD ARGS...");
+  add_run_flags(cmd, *o);
   return Command{cmd, [o, &globals] { return run_run(*o, globals); }};
 }
 

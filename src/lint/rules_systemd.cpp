@@ -228,8 +228,8 @@ void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
   for (const char* key : {"StartLimitIntervalSec"}) {
     if (const UnitEntry* e = u.last("Service", key)) {
       sink.add("HR203", Severity::error, e->key_span, e->line,
-               fmt::format("{}= under [Service]: systemd ignores it there (\"Unknown key name "
-                           "'{}' in section 'Service', ignoring\"); the defaults (5 starts in 10 "
+               fmt::format("{}= under [Service]: systemd ignores it there (\"Unknown key "
+                           "'{}' in section [Service], ignoring.\"); the defaults (5 starts in 10 "
                            "s) stay in force",
                            key, key),
                fmt::format("move {}= to [Unit]", key));

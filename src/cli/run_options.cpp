@@ -1,0 +1,81 @@
+#include "cli/run_options.h"
+
+#include "cli/common.h"
+
+namespace headroom {
+
+void add_run_flags(CLI::App* cmd, RunOptions& o) {
+  add_gate_flags(cmd, o.gate);
+  cmd->add_option("--restart", o.restart,
+                  "When to restart: no, on-failure (default: deaths, wedges, failed starts) or "
+                  "always (clean exits too)")
+      ->type_name("POLICY");
+  cmd->add_option("--burst", o.burst,
+                  "Give up at this many failures within --within (default 3, the seed's "
+                  "StartLimitBurst)")
+      ->type_name("N");
+  cmd->add_option("--within", o.within,
+                  "The start-limit window (default 10m, the seed's StartLimitIntervalSec=600)")
+      ->type_name("DURATION")
+      ->check(duration_validator());
+  cmd->add_option("--restart-delay", o.restart_delay,
+                  "A floor between a death and the next start (default 0: the memory gate "
+                  "decides, not a fixed RestartSec)")
+      ->type_name("DURATION")
+      ->check(duration_validator());
+  cmd->add_option("--stop-signal", o.stop_signal,
+                  "Signal for a graceful stop, to the server's whole process group (default TERM)")
+      ->type_name("SIGNAL");
+  cmd->add_option("--stop-timeout", o.stop_timeout,
+                  "Then SIGKILL to every process of the server after this long (default 30s)")
+      ->type_name("DURATION")
+      ->check(duration_validator());
+  cmd->add_option("--health", o.health,
+                  "Readiness and liveness: GET URL, 200 = healthy (SGLang and vLLM refuse "
+                  "connections while loading). Without it, started counts as ready")
+      ->type_name("URL");
+  cmd->add_option("--startup-timeout", o.startup_timeout,
+                  "Not healthy this long after the start: restart it (default 30m: 90 GB models "
+                  "load for minutes)")
+      ->type_name("DURATION")
+      ->check(duration_validator());
+  cmd->add_option("--health-interval", o.health_interval,
+                  "Probe every DURATION once ready (default 10s; every 250ms while loading)")
+      ->type_name("DURATION")
+      ->check(duration_validator());
+  cmd->add_option("--health-timeout", o.health_timeout,
+                  "A probe that takes longer fails (default 5s)")
+      ->type_name("DURATION")
+      ->check(duration_validator());
+  cmd->add_option("--health-failures", o.health_failures,
+                  "This many failed probes in a row mean wedged: restart (default 3)")
+      ->type_name("N");
+  cmd->add_option("--probe-post", o.probe_post,
+                  "Also POST --probe-body to URL after each good --health (a one-token "
+                  "generation: /health can answer 200 on a wedged engine)")
+      ->type_name("URL");
+  cmd->add_option("--probe-body", o.probe_body,
+                  "JSON for --probe-post (default: SGLang's /generate, one new token)")
+      ->type_name("JSON");
+  cmd->add_option("--metrics", o.metrics,
+                  "Serve Prometheus metrics at ADDR:PORT/metrics (e.g. 127.0.0.1:9464; a bare port "
+                  "listens on loopback). Default: off")
+      ->type_name("ADDR:PORT");
+  cmd->add_option("--events", o.events,
+                  "Append one JSON object per event to FILE (default "
+                  "/var/lib/headroom/NAME.events.jsonl as root, else $XDG_STATE_HOME/headroom/); "
+                  "`headroom why` reads it")
+      ->type_name("FILE");
+  cmd->add_flag("--no-lint", o.no_lint,
+                "Do not warn about the command's landmines (`headroom lint`'s rules, checked once "
+                "at start; they never stop the run)");
+  cmd->add_option("--name", o.name,
+                  "Name for events, `headroom why` and `headroom restart headroom:NAME` (default: "
+                  "the container's name, else the command's). For a docker run line without "
+                  "--name, also the container's name")
+      ->type_name("NAME");
+  cmd->add_option("command", o.command, "The server's command line, after --")
+      ->type_name("CMD ARGS...");
+}
+
+}  // namespace headroom

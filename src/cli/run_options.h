@@ -1,0 +1,42 @@
+// `headroom run`'s options, shared with `headroom unit`, which writes a unit that runs
+// `headroom run` with the same flags: one definition of each flag, its default and its reason.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+#include "cli/gate_flags.h"
+
+namespace headroom {
+
+inline constexpr const char* kDefaultProbeBody =
+    R"({"text":"ping","sampling_params":{"max_new_tokens":1,"temperature":0}})";
+
+struct RunOptions {
+  GateFlags gate;
+  std::string restart = "on-failure";
+  int burst = 3;
+  std::string within = "10m";
+  std::string restart_delay = "0";
+  std::string stop_signal = "TERM";
+  std::string stop_timeout = "30s";
+  std::string health;
+  std::string startup_timeout = "30m";
+  std::string health_interval = "10s";
+  std::string health_timeout = "5s";
+  int health_failures = 3;
+  std::string probe_post;
+  std::string probe_body = kDefaultProbeBody;
+  std::string metrics;
+  std::string events;
+  std::string name;
+  bool no_lint = false;
+  std::vector<std::string> command;
+};
+
+// Adds every `run` flag (the gate's too) to `cmd`, stored in `o`.
+void add_run_flags(CLI::App* cmd, RunOptions& o);
+
+}  // namespace headroom

@@ -1,0 +1,331 @@
+// headroom unit --name NAME [run's options] -- CMD…: a systemd unit that runs the server under
+// `headroom run` (Type=notify, start limits in [Unit], timeouts from the gate and the startup
+// timeout), or with --plain the seed's style (ExecStartPre=headroom wait, systemd restarts).
+// Printed, or with --install written to /etc/systemd/system/NAME.service and daemon-reload'ed.
+// Every argument is quoted for systemd's command-line syntax (systemd.service(5)) and its
+// specifiers and variables escaped (% -> %%, $ -> $$), and the unit is linted before it is given.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "act/command.h"
+#include "cli/common.h"
+#include "cli/console.h"
+#include "cli/run_options.h"
+#include "core/docker_cli.h"
+#include "core/duration.h"
+#include "headroom_version.h"
+#include "lint/lint.h"
+
+namespace headroom {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct UnitOptions {
+  RunOptions run;
+  bool install = false;
+  bool plain = false;
+  std::string description;
+  std::string binary;  // the headroom to run; default: this one
+  std::string unit_dir = "/etc/systemd/system";
+  std::vector<std::string> passthrough;  // run's flags as given, filled after parsing
+};
+
+// One argument in systemd's syntax: bare when it is plainly safe, else double-quoted with C
+// escapes; % and $ doubled in both cases (specifiers and variables are expanded in Exec lines).
+std::string systemd_quote(std::string_view a) {
+  bool bare = !a.empty();
+  for (char c : a) {
+    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      std::string_view("_@%+=:,./-$").find(c) != std::string_view::npos;
+    bare &= safe;
+  }
+  std::string out;
+  if (!bare) out += '"';
+  for (char c : a) {
+    switch (c) {
+      case '%':
+        out += "%%";
+        break;
+      case '$':
+        out += "$$";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  if (!bare) out += '"';
+  return out;
+}
+
+// An Exec line: the words, continued over lines of at most ~100 columns.
+std::string exec_line(std::string_view key, const std::vector<std::string>& argv) {
+  std::string out = std::string(key) + "=";
+  size_t col = out.size();
+  for (size_t i = 0; i < argv.size(); ++i) {
+    const std::string w = systemd_quote(argv[i]);
+    if (i > 0 && col + 1 + w.size() > 98) {
+      out += " \\\n    ";
+      col = 4;
+    } else if (i > 0) {
+      out += ' ';
+      ++col;
+    }
+    out += w;
+    col += w.size();
+  }
+  return out + "\n";
+}
+
+// argv[0] as an absolute path (systemd wants one), looked up in PATH.
+std::string absolute_program(const std::string& p) {
+  if (p.find('/') != std::string::npos) return fs::absolute(p).string();
+  const char* path = std::getenv("PATH");
+  std::string_view rest = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+  while (!rest.empty()) {
+    const size_t colon = std::min(rest.find(':'), rest.size());
+    const fs::path candidate = fs::path(rest.substr(0, colon)) / p;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+    rest.remove_prefix(std::min(colon + 1, rest.size()));
+  }
+  return p;
+}
+
+std::string self_binary() {
+  std::error_code ec;
+  const fs::path p = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("/usr/local/bin/headroom") : p.string();
+}
+
+// "35min" style for systemd, from a duration (whole seconds, rounded up).
+std::string systemd_span(Duration d) {
+  if (d == kForever) return "infinity";
+  const auto s = std::chrono::ceil<std::chrono::seconds>(d).count();
+  return fmt::format("{}s", s);
+}
+
+Result<Duration> parse_or(const std::string& text, const char* flag) {
+  auto d = parse_duration(text);
+  if (!d) return make_error(fmt::format("{}: {}", flag, d.error().message));
+  return d;
+}
+
+Duration add(Duration a, Duration b) {
+  return a == kForever || b == kForever ? kForever : a + b;
+}
+
+int run_unit(UnitOptions& o) {
+  Console console;
+  RunOptions& r = o.run;
+  if (r.name.empty()) return console.fail("--name is required: it names the unit (NAME.service)");
+  if (r.name.find('/') != std::string::npos || r.name.find_first_of(" \t\n") != std::string::npos) {
+    return console.fail("--name: a unit name has no slashes or spaces");
+  }
+  if (r.command.empty()) return console.fail("give the server's command after --");
+  std::vector<std::string> cmd = r.command;
+  cmd[0] = absolute_program(cmd[0]);
+
+  // A docker run line: its container name, and what the unit must do about it.
+  std::string container;
+  if (is_docker_run(cmd)) {
+    auto line = parse_docker_run(cmd);
+    if (!line) return console.fail(line.error().message);
+    if (line->enabled("--detach")) {
+      return console.fail(
+          "the docker run line has -d: a unit must keep docker run in the "
+          "foreground (drop -d)");
+    }
+    if (const DockerFlag* n = line->find("--name")) {
+      container = n->value;
+    } else {
+      // A stable name to stop and clean up by: the unit's.
+      container = r.name;
+      cmd.insert(cmd.begin() + static_cast<long>(line->run_index) + 1, {"--name", container});
+    }
+  }
+  auto gate_timeout = parse_or(r.gate.timeout, "--timeout");
+  if (!gate_timeout) return console.fail(gate_timeout.error().message);
+  auto startup = parse_or(r.startup_timeout, "--startup-timeout");
+  if (!startup) return console.fail(startup.error().message);
+  auto stop = parse_or(r.stop_timeout, "--stop-timeout");
+  if (!stop) return console.fail(stop.error().message);
+  const std::string headroom = o.binary.empty() ? self_binary() : fs::absolute(o.binary).string();
+  const std::string docker = container.empty() ? "" : cmd[0];
+
+  std::string u = fmt::format("# Written by headroom {} (headroom unit{}).\n", HEADROOM_VERSION,
+                              o.plain ? " --plain" : "");
+  u += "[Unit]\n";
+  u += fmt::format("Description={}\n",
+                   o.description.empty()
+                       ? fmt::format("{}, {}", r.name,
+                                     o.plain ? "gated by headroom wait" : "supervised by headroom")
+                       : o.description);
+  u += "After=network-online.target";
+  if (!container.empty()) u += " docker.service";
+  u += "\nWants=network-online.target\n";
+  if (!container.empty()) u += "Requires=docker.service\n";
+  if (o.plain) {
+    u += "# systemd restarts the server: at most 3 failures in 10 minutes, then it stays down.\n";
+    u += "StartLimitIntervalSec=600\nStartLimitBurst=3\n";
+  } else {
+    u += "# headroom restarts the server within its own limit (--burst/--within); these bound\n"
+         "# restarts of headroom itself.\n";
+    u += "StartLimitIntervalSec=1h\nStartLimitBurst=3\n";
+  }
+  u += "\n[Service]\n";
+  if (o.plain) {
+    // The gate as ExecStartPre=: only the gate's own flags.
+    std::vector<std::string> wait = {headroom, "wait"};
+    for (size_t i = 0; i < o.passthrough.size(); ++i) {
+      static const std::vector<std::string> gate_flags = {
+          "--free",         "--settle", "--timeout",     "--interval", "--cgroup",
+          "--max-pressure", "--evict",  "--drop-caches", "--no-gpu"};
+      const std::string& f = o.passthrough[i];
+      if (std::find(gate_flags.begin(), gate_flags.end(), f) == gate_flags.end()) continue;
+      wait.push_back(f);
+      if (f != "--drop-caches" && f != "--no-gpu" && i + 1 < o.passthrough.size()) {
+        wait.push_back(o.passthrough[++i]);
+      }
+    }
+    u += "Type=exec\n";
+    if (!container.empty()) u += exec_line("ExecStartPre", {"-" + docker, "rm", "-f", container});
+    u += exec_line("ExecStartPre", wait);
+    u += exec_line("ExecStart", cmd);
+    if (!container.empty()) {
+      u += exec_line(
+          "ExecStop",
+          {docker, "stop", "-t",
+           std::to_string(std::chrono::ceil<std::chrono::seconds>(*stop).count()), container});
+    }
+    u += "Restart=on-failure\n# The gate waits for memory; this only spaces out the tries.\n"
+         "RestartSec=10\n";
+    u += fmt::format("# The memory wait plus a margin for the start itself.\nTimeoutStartSec={}\n",
+                     systemd_span(add(*gate_timeout, std::chrono::seconds(120))));
+  } else {
+    std::vector<std::string> run = {headroom, "run", "--name", r.name};
+    run.insert(run.end(), o.passthrough.begin(), o.passthrough.end());
+    run.push_back("--");
+    run.insert(run.end(), cmd.begin(), cmd.end());
+    u += "Type=notify\nNotifyAccess=main\n";
+    if (!container.empty()) {
+      u += "# A container left over by an earlier run (headroom SIGKILLed, host crash).\n";
+      u += exec_line("ExecStartPre", {"-" + docker, "rm", "-f", container});
+    }
+    u += exec_line("ExecStart", run);
+    if (!container.empty()) {
+      u += "# headroom stops the container on SIGTERM; if headroom was killed, remove it here.\n";
+      u += exec_line("ExecStopPost", {"-" + docker, "rm", "-f", container});
+    }
+    u += "Restart=on-failure\nRestartSec=10\n";
+    u += fmt::format(
+        "# The gate's timeout plus the startup timeout (headroom also extends it while "
+        "it makes progress).\nTimeoutStartSec={}\n",
+        systemd_span(add(add(*gate_timeout, *startup), std::chrono::seconds(60))));
+    u += fmt::format("# The stop timeout plus a margin.\nTimeoutStopSec={}\nKillMode=mixed\n",
+                     systemd_span(add(*stop, std::chrono::seconds(15))));
+  }
+  u += "\n[Install]\nWantedBy=multi-user.target\n";
+
+  // What headroom lint says about it (its own engine): a generated unit must be clean.
+  lint::CheckOptions lo;
+  lo.unit_root = "/nonexistent";  // the unit names only units systemd ships
+  const lint::FileReport report = lint::lint_text(r.name + ".service", u, lint::Kind::unit, lo, {});
+  if (report.error)
+    return console.fail("internal: the generated unit does not parse: " + report.error->message);
+  for (const lint::Finding& f : report.findings) {
+    console.warn(fmt::format("{}: {} (fix: {})", f.code, f.message, f.fix));
+  }
+
+  if (!o.install) {
+    std::fputs(u.c_str(), stdout);
+    return 0;
+  }
+  const fs::path path = fs::path(o.unit_dir) / (r.name + ".service");
+  {
+    const fs::path tmp = path.string() + ".tmp";
+    std::ofstream f(tmp);
+    if (!(f << u) || !f.flush()) {
+      return console.fail(fmt::format("{}: cannot write (run as root?)", tmp.string()));
+    }
+    f.close();
+    std::error_code ec;
+    fs::rename(tmp, path, ec);
+    if (ec) return console.fail(fmt::format("{}: {}", path.string(), ec.message()));
+  }
+  console.note(fmt::format("headroom: wrote {}", path.string()));
+  if (fs::exists("/run/systemd/system")) {  // systemd is PID 1 (sd_booted())
+    auto rc = run_command({"systemctl", "daemon-reload"}, std::chrono::seconds(60));
+    if (!rc || rc->exit_code != 0) return console.fail("systemctl daemon-reload failed");
+    console.note(
+        fmt::format("headroom: systemctl daemon-reload done; start it with: systemctl "
+                    "enable --now {}",
+                    r.name));
+  } else {
+    console.note("headroom: systemd is not running here: no daemon-reload");
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command add_unit_command(CLI::App& parent, const Globals&) {
+  auto o = std::make_shared<UnitOptions>();
+  CLI::App* cmd = parent.add_subcommand(
+      "unit",
+      "Write a systemd unit that runs the server under `headroom run` (or, with --plain, behind "
+      "`ExecStartPre=headroom wait`): correct types, timeouts, start limits and quoting; linted "
+      "before it is printed. Usage: headroom unit --name NAME [run's options] -- CMD…");
+  add_run_flags(cmd, o->run);
+  cmd->add_flag("--install", o->install,
+                "Write /etc/systemd/system/NAME.service (see --unit-dir) and run systemctl "
+                "daemon-reload where systemd runs; default: print the unit");
+  cmd->add_flag("--plain", o->plain,
+                "The seed's style: ExecStartPre=headroom wait with the gate flags, the command as "
+                "ExecStart=, systemd owning restarts");
+  cmd->add_option("--description", o->description, "Description= (default: NAME and how it runs)");
+  cmd->add_option("--binary", o->binary, "The headroom binary the unit runs (default: this one)")
+      ->type_name("PATH");
+  cmd->add_option("--unit-dir", o->unit_dir, "Where --install writes (default /etc/systemd/system)")
+      ->type_name("DIR");
+  return Command{cmd, [o, cmd] {
+                   // run's flags exactly as given, for `headroom run` in the unit.
+                   static const std::vector<std::string> own = {
+                       "--install",  "--plain", "--description", "--binary",
+                       "--unit-dir", "--name",  "--help"};
+                   for (const CLI::Option* opt : cmd->get_options()) {
+                     if (opt->get_lnames().empty() || opt->count() == 0) continue;
+                     const std::string name = "--" + opt->get_lnames()[0];
+                     if (std::find(own.begin(), own.end(), name) != own.end()) continue;
+                     if (opt->get_type_size() == 0) {
+                       o->passthrough.push_back(name);
+                       continue;
+                     }
+                     for (const std::string& v : opt->results()) {
+                       o->passthrough.push_back(name);
+                       o->passthrough.push_back(v);
+                     }
+                   }
+                   return run_unit(*o);
+                 }};
+}
+
+}  // namespace headroom
