@@ -26,6 +26,18 @@ Result<std::string> read_text(const std::string& path) {
   return ss.str();
 }
 
+// JSON from an untrusted file: syntax errors with their byte, and the library's other refusals
+// (a number too large for a double: "1E999999") as errors too, never an exception.
+Result<json> parse_json(const std::string& path, std::string_view text) {
+  try {
+    return json::parse(text);
+  } catch (const json::parse_error& e) {
+    return make_error(fmt::format("{}: not valid JSON at byte {}", path, e.byte));
+  } catch (const json::exception& e) {
+    return make_error(fmt::format("{}: not valid JSON ({})", path, e.what()));
+  }
+}
+
 // A field as a positive integer; `required` errors name the file and the field.
 struct Fields {
   const std::string& path;
@@ -124,12 +136,9 @@ Result<Model> load_gguf(const std::string& path) {
 }  // namespace
 
 Result<Architecture> parse_config(const std::string& path, std::string_view text) {
-  json root;
-  try {
-    root = json::parse(text);
-  } catch (const json::parse_error& e) {
-    return make_error(fmt::format("{}: not valid JSON at byte {}", path, e.byte));
-  }
+  auto parsed = parse_json(path, text);
+  if (!parsed) return parsed.error();
+  json root = std::move(*parsed);
   if (!root.is_object()) return make_error(fmt::format("{}: not a JSON object", path));
   // Multimodal models (Mistral 3, Gemma 3, Llama 4…) keep the language model in text_config.
   json j = root;
@@ -238,12 +247,9 @@ Result<Model> load_model(const std::string& path) {
   if (fs::exists(index, ec)) {
     auto itext = read_text(index);
     if (!itext) return itext.error();
-    json j;
-    try {
-      j = json::parse(*itext);
-    } catch (const json::parse_error& e) {
-      return make_error(fmt::format("{}: not valid JSON at byte {}", index, e.byte));
-    }
+    auto parsed = parse_json(index, *itext);
+    if (!parsed) return parsed.error();
+    json j = std::move(*parsed);
     if (!j.is_object() || !j.contains("weight_map") || !j["weight_map"].is_object()) {
       return make_error(fmt::format("{}: weight_map is missing", index));
     }

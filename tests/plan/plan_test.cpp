@@ -98,6 +98,9 @@ TEST(PlanConfig, BadConfigsNameTheFileAndTheField) {
             "m/config.json: num_hidden_layers must be a non-negative integer, not \"32\"");
   EXPECT_EQ(err("{\"num_hidden_layers\": 3,"), "m/config.json: not valid JSON at byte 25");
   EXPECT_EQ(err("[1]"), "m/config.json: not a JSON object");
+  // A number no double holds is refused, not thrown (found by fuzz_model_headers).
+  EXPECT_EQ(err(R"({"num_hidden_layers": 5E999999})").rfind("m/config.json: not valid JSON (", 0),
+            0u);
   EXPECT_EQ(err(R"({"num_hidden_layers": 2, "num_attention_heads": 0, "hidden_size": 64})"),
             "m/config.json: num_attention_heads is 0");
 }
