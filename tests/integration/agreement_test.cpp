@@ -1,7 +1,9 @@
 // headroom agrees with the tools operators already trust: free(1) and vmtouch.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+
 #include <unistd.h>
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -92,9 +94,14 @@ class VmtouchAgreement : public ::testing::Test {
 TEST_F(VmtouchAgreement, ResidencyBeforeAndAfterEviction) {
   ASSERT_EQ(run({"vmtouch", "-e", file_}).exit_code, 0);
   read_first(24u << 20);
+  // Two tools reading a live page cache at two moments (reclaim or late readahead may move a
+  // few pages between them): headroom's count must lie between vmtouch's before and after.
   const auto theirs = vmtouch_pages();
   const auto ours = headroom_pages();
-  EXPECT_EQ(ours, theirs) << "pages resident/total";
+  const auto theirs_after = vmtouch_pages();
+  EXPECT_EQ(ours.second, theirs.second) << "pages in the file";
+  EXPECT_GE(ours.first, std::min(theirs.first, theirs_after.first));
+  EXPECT_LE(ours.first, std::max(theirs.first, theirs_after.first));
   EXPECT_GE(ours.first, (24u << 20) / static_cast<uint64_t>(::sysconf(_SC_PAGESIZE)));
 
   // Evict through headroom wait --evict, then both must see nothing resident.
@@ -113,17 +120,21 @@ TEST_F(VmtouchAgreement, CacheCommandBeforeAndAfterEviction) {
   read_first(40u << 20);
   const auto theirs = vmtouch_pages();
   const test::RunResult c = run({test::headroom_bin(), "cache", "--json", file_});
+  const auto theirs_after = vmtouch_pages();
   ASSERT_EQ(c.exit_code, 0) << c.err;
   const auto j = nlohmann::json::parse(c.out);
-  EXPECT_EQ(j["files"][0]["resident_pages"].get<uint64_t>(), theirs.first);
+  const auto ours = j["files"][0]["resident_pages"].get<uint64_t>();
+  EXPECT_GE(ours, std::min(theirs.first, theirs_after.first));  // see above: a live cache
+  EXPECT_LE(ours, std::max(theirs.first, theirs_after.first));
   EXPECT_EQ(j["files"][0]["pages"].get<uint64_t>(), theirs.second);
-  EXPECT_EQ(j["total"]["resident_pages"].get<uint64_t>(), theirs.first);
+  EXPECT_EQ(j["total"]["resident_pages"].get<uint64_t>(), ours);
 
   const test::RunResult e = run({test::headroom_bin(), "cache", "--evict", "--json", file_});
   ASSERT_EQ(e.exit_code, 0) << e.err;
   const auto ej = nlohmann::json::parse(e.out);
   const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
-  EXPECT_EQ(ej["released_bytes"].get<uint64_t>(), theirs.first * page);
+  EXPECT_GE(ej["released_bytes"].get<uint64_t>(),
+            std::min(theirs.first, theirs_after.first) * page);
   EXPECT_EQ(ej["total"]["resident_bytes_after"].get<uint64_t>(), 0u);
   EXPECT_EQ(vmtouch_pages().first, 0u);
   // And vmtouch's own eviction is seen by headroom cache.
