@@ -98,7 +98,7 @@ std::vector<Input> expand(const std::vector<std::string>& args, std::vector<std:
           found.push_back(it->path().string());
         }
       }
-      if (ec) errors.push_back(fmt::format("{}: {}", a, ec.message()));
+      if (ec) errors.push_back(fmt::format("{}: error: {}", a, ec.message()));
       std::sort(found.begin(), found.end());
       for (std::string& f : found)
         out.push_back(Input{f, f});
@@ -226,7 +226,7 @@ int run_lint(const LintOptions& o) {
   bool failed = false;
   bool broken = !walk_errors.empty();
   for (const std::string& e : walk_errors)
-    console.note(fmt::format("{}: error: {}", e, ""));
+    console.note(e);
 
   auto options_for = [&](const Config& c) {
     CheckOptions opt;

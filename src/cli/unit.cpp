@@ -9,6 +9,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <utility>
 
 #include "act/command.h"
 #include "cli/common.h"
@@ -31,7 +33,8 @@ struct UnitOptions {
   std::string description;
   std::string binary;  // the headroom to run; default: this one
   std::string unit_dir = "/etc/systemd/system";
-  std::vector<std::string> passthrough;  // run's flags as given, filled after parsing
+  // run's flags as given, filled after parsing: the flag, and its value unless it is a switch.
+  std::vector<std::pair<std::string, std::optional<std::string>>> passthrough;
 };
 
 // One argument in systemd's syntax: bare when it is plainly safe, else double-quoted with C
@@ -193,18 +196,15 @@ int run_unit(UnitOptions& o) {
   }
   u += "\n[Service]\n";
   if (o.plain) {
-    // The gate as ExecStartPre=: only the gate's own flags.
+    // The gate as ExecStartPre=: only the gate's flags, told apart by their one definition.
     std::vector<std::string> wait = {headroom, "wait"};
-    for (size_t i = 0; i < o.passthrough.size(); ++i) {
-      static const std::vector<std::string> gate_flags = {
-          "--free",         "--settle", "--timeout",     "--interval", "--cgroup",
-          "--max-pressure", "--evict",  "--drop-caches", "--no-gpu"};
-      const std::string& f = o.passthrough[i];
-      if (std::find(gate_flags.begin(), gate_flags.end(), f) == gate_flags.end()) continue;
-      wait.push_back(f);
-      if (f != "--drop-caches" && f != "--no-gpu" && i + 1 < o.passthrough.size()) {
-        wait.push_back(o.passthrough[++i]);
-      }
+    CLI::App gate_only;
+    GateFlags unused;
+    add_gate_flags(&gate_only, unused);
+    for (const auto& [flag, value] : o.passthrough) {
+      if (gate_only.get_option_no_throw(flag) == nullptr) continue;
+      wait.push_back(flag);
+      if (value) wait.push_back(*value);
     }
     u += "Type=exec\n";
     if (!container.empty()) u += exec_line("ExecStartPre", {"-" + docker, "rm", "-f", container});
@@ -222,7 +222,10 @@ int run_unit(UnitOptions& o) {
                      systemd_span(add(*gate_timeout, std::chrono::seconds(120))));
   } else {
     std::vector<std::string> run = {headroom, "run", "--name", r.name};
-    run.insert(run.end(), o.passthrough.begin(), o.passthrough.end());
+    for (const auto& [flag, value] : o.passthrough) {
+      run.push_back(flag);
+      if (value) run.push_back(*value);
+    }
     run.push_back("--");
     run.insert(run.end(), cmd.begin(), cmd.end());
     u += "Type=notify\nNotifyAccess=main\n";
@@ -316,12 +319,11 @@ Command add_unit_command(CLI::App& parent, const Globals&) {
                      const std::string name = "--" + opt->get_lnames()[0];
                      if (std::find(own.begin(), own.end(), name) != own.end()) continue;
                      if (opt->get_type_size() == 0) {
-                       o->passthrough.push_back(name);
+                       o->passthrough.emplace_back(name, std::nullopt);
                        continue;
                      }
                      for (const std::string& v : opt->results()) {
-                       o->passthrough.push_back(name);
-                       o->passthrough.push_back(v);
+                       o->passthrough.emplace_back(name, v);
                      }
                    }
                    return run_unit(*o);

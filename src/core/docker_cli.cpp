@@ -4,6 +4,8 @@
 
 #include <array>
 
+#include "core/text.h"
+
 namespace headroom {
 namespace {
 
@@ -165,21 +167,16 @@ const FlagSpec* find_short(const std::array<FlagSpec, N>& table, char c) {
   return nullptr;
 }
 
-std::string_view basename(std::string_view path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
 // Index of "run" in `docker [global options] run` / `docker [global options] container run`.
 std::optional<size_t> run_index(const std::vector<std::string>& argv) {
-  if (argv.empty() || basename(argv[0]) != "docker") return std::nullopt;
+  if (argv.empty() || path_basename(argv[0]) != "docker") return std::nullopt;
   size_t i = 1;
   while (i < argv.size() && !argv[i].empty() && argv[i][0] == '-') {
     const std::string& a = argv[i];
     const size_t eq = a.find('=');
     const FlagSpec* g = a.rfind("--", 0) == 0 ? find_long(kGlobalFlags, a.substr(0, eq))
-                        : a.size() == 2     ? find_short(kGlobalFlags, a[1])
-                                            : nullptr;
+                        : a.size() == 2       ? find_short(kGlobalFlags, a[1])
+                                              : nullptr;
     i += (g != nullptr && g->takes_value && eq == std::string::npos) ? 2 : 1;
   }
   if (i < argv.size() && argv[i] == "run") return i;
@@ -201,7 +198,9 @@ std::optional<std::string> docker_run_flag(std::string_view spelled, bool* takes
   return std::string(canonical(f->name));
 }
 
-bool is_docker_run(const std::vector<std::string>& argv) { return run_index(argv).has_value(); }
+bool is_docker_run(const std::vector<std::string>& argv) {
+  return run_index(argv).has_value();
+}
 
 const DockerFlag* DockerRunLine::find(std::string_view name) const {
   const DockerFlag* out = nullptr;

@@ -34,6 +34,12 @@ constexpr bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+// The last component of a path ("/usr/bin/docker" -> "docker").
+constexpr std::string_view path_basename(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
 // A whole string of decimal digits as an unsigned 64-bit value; nullopt on anything else,
 // overflow included.
 std::optional<uint64_t> parse_u64(std::string_view s);

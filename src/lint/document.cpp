@@ -13,15 +13,6 @@
 namespace headroom::lint {
 namespace {
 
-std::string_view basename(std::string_view p) {
-  const size_t slash = p.rfind('/');
-  return slash == std::string_view::npos ? p : p.substr(slash + 1);
-}
-
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out)
@@ -62,13 +53,16 @@ Span cover(const std::vector<Word>& words, size_t from, size_t to) {
 }
 
 bool is_python(std::string_view prog) {
-  const std::string_view b = basename(prog);
+  const std::string_view b = path_basename(prog);
   return b == "python" || b.rfind("python3", 0) == 0;
 }
 
 class Builder {
  public:
   explicit Builder(Document& doc) : doc_(doc) {}
+
+  std::optional<InputError> error;
+  bool strict_docker = false;  // argv mode: a broken docker line is an input error
 
   // One simple command with its words; `env` is what it inherits. Strips the wrappers
   // (assignments, sudo, exec, env, nohup…), then looks for docker run, a server, or a shell -c.
@@ -77,7 +71,7 @@ class Builder {
     size_t i = 0;
     while (i < words.size()) {
       const std::string_view w = words[i].text;
-      const std::string_view b = basename(w);
+      const std::string_view b = path_basename(w);
       if (assignment_eq(w)) {
         assign(env, words[i]);
         ++i;
@@ -116,7 +110,7 @@ class Builder {
     // headroom run [options] -- CMD…: lint the command it supervises. It is headroom's child,
     // not the unit's: headroom stops and removes the container itself, so the unit rules about
     // ExecStart= running docker (HR205-HR208) do not apply to it.
-    if (basename(argv[0]) == "headroom" && argv.size() > 2 && argv[1] == "run") {
+    if (path_basename(argv[0]) == "headroom" && argv.size() > 2 && argv[1] == "run") {
       auto dd = std::find(argv.begin(), argv.end(), "--");
       if (dd != argv.end()) {
         const auto at = static_cast<long>(dd - argv.begin()) + 1;
@@ -132,15 +126,56 @@ class Builder {
     shell_c(words, env, stmt_line, exec_key, depth);
   }
 
-  std::optional<InputError> error;
-  bool strict_docker = false;  // argv mode: a broken docker line is an input error
+  // The container's command: a server line, a vLLM image's arguments, or bash -c "…".
+  void container_command(Container& c, std::vector<Word> cmd, Env env, uint32_t stmt_line,
+                         int depth) {
+    const std::string image = lower(c.image);
+    const std::vector<std::string> argv = texts(cmd);
+    std::optional<ServerStart> s = find_server(argv);
+    if (!s && !cmd.empty() && depth <= 2) {
+      const std::string_view prog = path_basename(argv[0]);
+      if (prog == "bash" || prog == "sh") {
+        const size_t before = doc_.servers.size();
+        shell_c(cmd, env, stmt_line, "", depth + 1);
+        for (size_t k = before; k < doc_.servers.size(); ++k) {
+          doc_.servers[k].env = env;  // the container's environment, not the host's
+          doc_.servers[k].in_container = true;
+          c.server_index = k;
+        }
+      }
+    }
+    if (!s && !c.server_index && image.find("vllm") != std::string::npos &&
+        (cmd.empty() || argv[0].rfind("-", 0) == 0)) {
+      s = ServerStart{Engine::vllm, 0};  // vllm/vllm-openai: the entrypoint is `vllm serve`
+    }
+    if (s) {
+      if (cmd.empty()) cmd.push_back(Word{c.image, c.span});
+      server(cmd, *s, std::move(env), stmt_line, true);
+      c.server_index = doc_.servers.size() - 1;
+    }
+    c.server = c.server_index.has_value() || image.find("sglang") != std::string::npos ||
+               image.find("vllm") != std::string::npos;
+  }
+
+  void server(const std::vector<Word>& words, ServerStart s, Env env, uint32_t stmt_line,
+              bool in_container) {
+    ServerCall call;
+    call.engine = s.engine;
+    call.args.assign(words.begin() + static_cast<long>(std::min(s.first_arg, words.size())),
+                     words.end());
+    call.span = cover(words, 0, s.first_arg > 0 ? s.first_arg - 1 : 0);
+    call.stmt_line = stmt_line;
+    call.env = std::move(env);
+    call.in_container = in_container;
+    doc_.servers.push_back(std::move(call));
+  }
 
  private:
   // bash -c "python3 -m sglang.launch_server …": the string's commands, each word placed at the
   // string (its inner columns are not tracked).
   void shell_c(const std::vector<Word>& words, const Env& env, uint32_t stmt_line,
                const std::string& exec_key, int depth) {
-    const std::string_view prog = basename(words[0].text);
+    const std::string_view prog = path_basename(words[0].text);
     if (depth > 2 || (prog != "bash" && prog != "sh" && prog != "dash" && prog != "zsh")) return;
     for (size_t i = 1; i + 1 < words.size(); ++i) {
       const std::string& f = words[i].text;
@@ -202,52 +237,6 @@ class Builder {
     doc_.containers.push_back(std::move(c));
   }
 
- public:
-  // The container's command: a server line, a vLLM image's arguments, or bash -c "…".
-  void container_command(Container& c, std::vector<Word> cmd, Env env, uint32_t stmt_line,
-                         int depth) {
-    const std::string image = lower(c.image);
-    const std::vector<std::string> argv = texts(cmd);
-    std::optional<ServerStart> s = find_server(argv);
-    if (!s && !cmd.empty() && depth <= 2) {
-      const std::string_view prog = basename(argv[0]);
-      if (prog == "bash" || prog == "sh") {
-        const size_t before = doc_.servers.size();
-        shell_c(cmd, env, stmt_line, "", depth + 1);
-        for (size_t k = before; k < doc_.servers.size(); ++k) {
-          doc_.servers[k].env = env;  // the container's environment, not the host's
-          doc_.servers[k].in_container = true;
-          c.server_index = k;
-        }
-      }
-    }
-    if (!s && !c.server_index && image.find("vllm") != std::string::npos &&
-        (cmd.empty() || argv[0].rfind("-", 0) == 0)) {
-      s = ServerStart{Engine::vllm, 0};  // vllm/vllm-openai: the entrypoint is `vllm serve`
-    }
-    if (s) {
-      if (cmd.empty()) cmd.push_back(Word{c.image, c.span});
-      server(cmd, *s, std::move(env), stmt_line, true);
-      c.server_index = doc_.servers.size() - 1;
-    }
-    c.server = c.server_index.has_value() || image.find("sglang") != std::string::npos ||
-               image.find("vllm") != std::string::npos;
-  }
-
-  void server(const std::vector<Word>& words, ServerStart s, Env env, uint32_t stmt_line,
-              bool in_container) {
-    ServerCall call;
-    call.engine = s.engine;
-    call.args.assign(words.begin() + static_cast<long>(std::min(s.first_arg, words.size())),
-                     words.end());
-    call.span = cover(words, 0, s.first_arg > 0 ? s.first_arg - 1 : 0);
-    call.stmt_line = stmt_line;
-    call.env = std::move(env);
-    call.in_container = in_container;
-    doc_.servers.push_back(std::move(call));
-  }
-
- private:
   Document& doc_;
 };
 
@@ -424,24 +413,23 @@ std::optional<Kind> parse_kind(std::string_view s) {
 }
 
 std::optional<Kind> kind_by_name(std::string_view path) {
-  const std::string_view name = basename(path);
+  const std::string_view name = path_basename(path);
   const std::string_view dir = path.substr(0, path.size() - name.size());
   for (std::string_view ext : {".service", ".socket", ".timer", ".target", ".mount", ".path"}) {
-    if (ends_with(name, ext)) return Kind::unit;
+    if (name.ends_with(ext)) return Kind::unit;
   }
-  if (ends_with(name, ".conf") && (ends_with(dir, ".d/") || ends_with(dir, ".d")))
-    return Kind::unit;
+  if (name.ends_with(".conf") && (dir.ends_with(".d/") || dir.ends_with(".d"))) return Kind::unit;
   if ((name.rfind("docker-compose", 0) == 0 || name.rfind("compose", 0) == 0) &&
-      (ends_with(name, ".yml") || ends_with(name, ".yaml"))) {
+      (name.ends_with(".yml") || name.ends_with(".yaml"))) {
     return Kind::compose;
   }
-  if (ends_with(name, ".sh") || ends_with(name, ".bash")) return Kind::shell;
+  if (name.ends_with(".sh") || name.ends_with(".bash")) return Kind::shell;
   return std::nullopt;
 }
 
 Kind detect_kind(std::string_view path, std::string_view text) {
   if (auto k = kind_by_name(path)) return *k;
-  const std::string_view name = basename(path);
+  const std::string_view name = path_basename(path);
   // By content: the first line that is not blank or a comment.
   LineReader lines(text);
   std::string_view line;
@@ -451,7 +439,7 @@ Kind detect_kind(std::string_view path, std::string_view text) {
     if (t.front() == '[' && t.back() == ']') return Kind::unit;
     break;
   }
-  if (ends_with(name, ".yml") || ends_with(name, ".yaml")) return Kind::compose;
+  if (name.ends_with(".yml") || name.ends_with(".yaml")) return Kind::compose;
   lines = LineReader(text);
   while (lines.next(line)) {
     if (line.rfind("services:", 0) == 0) return Kind::compose;
@@ -461,6 +449,10 @@ Kind detect_kind(std::string_view path, std::string_view text) {
 
 std::string_view engine_name(Engine e) {
   return e == Engine::sglang ? "SGLang" : "vLLM";
+}
+
+std::optional<double> ServerCall::Arg::number() const {
+  return has_value ? parse_decimal(value) : std::nullopt;
 }
 
 std::optional<ServerCall::Arg> ServerCall::arg(std::string_view flag) const {
@@ -481,7 +473,7 @@ std::optional<ServerCall::Arg> ServerCall::arg(std::string_view flag) const {
 
 std::optional<ServerStart> find_server(const std::vector<std::string>& argv) {
   if (argv.empty()) return std::nullopt;
-  const std::string_view prog = basename(argv[0]);
+  const std::string_view prog = path_basename(argv[0]);
   if (argv.size() >= 2 && argv[1] == "serve") {
     if (prog == "sglang") return ServerStart{Engine::sglang, 2};
     if (prog == "vllm") return ServerStart{Engine::vllm, 2};

@@ -52,6 +52,9 @@ struct ServerCall {
     std::string value;  // "" for a flag given without a value
     bool has_value = false;
     Span span;  // the flag (and its value)
+
+    // The value as a plain decimal ("0.88", "4"); nullopt for anything else.
+    std::optional<double> number() const;
   };
   // The last occurrence of --flag (or --flag=value); a value is the next word unless it is a flag.
   std::optional<Arg> arg(std::string_view flag) const;

@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <charconv>
 
 #include "core/text.h"
 #include "lint/rules.h"
@@ -11,12 +10,7 @@ namespace headroom::lint {
 namespace {
 
 std::optional<double> number(const std::optional<ServerCall::Arg>& a) {
-  if (!a || !a->has_value) return std::nullopt;
-  double v = 0;
-  const char* end = a->value.data() + a->value.size();
-  auto [p, ec] = std::from_chars(a->value.data(), end, v);
-  if (ec != std::errc() || p != end) return std::nullopt;
-  return v;
+  return a ? a->number() : std::nullopt;
 }
 
 // sglang's get_bool_env_var: "true" or "1", any case.

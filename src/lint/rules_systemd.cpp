@@ -14,11 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string_view basename(std::string_view p) {
-  const size_t slash = p.rfind('/');
-  return slash == std::string_view::npos ? p : p.substr(slash + 1);
-}
-
 // systemd's unit search path for the system manager (systemd.unit(5)).
 constexpr auto kUnitDirs = std::to_array<std::string_view>(
     {"etc/systemd/system", "run/systemd/system", "usr/local/lib/systemd/system",
@@ -93,7 +88,7 @@ std::optional<Duration> timespan(const UnitEntry* e) {
 }
 
 bool is_docker(const ExecCommand& c, std::initializer_list<std::string_view> subcommands) {
-  if (c.argv.empty() || basename(c.argv[0]) != "docker") return false;
+  if (c.argv.empty() || path_basename(c.argv[0]) != "docker") return false;
   for (size_t i = 1; i < c.argv.size() && i < 3; ++i) {
     for (std::string_view s : subcommands) {
       if (c.argv[i] == s) return true;
@@ -107,10 +102,10 @@ bool is_docker(const ExecCommand& c, std::initializer_list<std::string_view> sub
 std::optional<Duration> memory_wait(const ExecCommand& c) {
   const auto& a = c.argv;
   size_t i = 0;
-  while (i < a.size() && (basename(a[i]) == "sudo" || basename(a[i]) == "env"))
+  while (i < a.size() && (path_basename(a[i]) == "sudo" || path_basename(a[i]) == "env"))
     ++i;
   if (i >= a.size()) return std::nullopt;
-  const std::string_view prog = basename(a[i]);
+  const std::string_view prog = path_basename(a[i]);
   if (prog == "headroom" && i + 1 < a.size() && a[i + 1] == "wait") {
     std::vector<std::string_view> positional;
     for (size_t k = i + 2; k < a.size(); ++k) {
@@ -142,7 +137,7 @@ std::optional<Duration> memory_wait(const ExecCommand& c) {
 
 bool is_headroom_run(const ExecCommand& c) {
   for (size_t i = 0; i + 1 < c.argv.size() && i < 3; ++i) {
-    if (basename(c.argv[i]) == "headroom" && c.argv[i + 1] == "run") return true;
+    if (path_basename(c.argv[i]) == "headroom" && c.argv[i + 1] == "run") return true;
   }
   return false;
 }

@@ -1,8 +1,6 @@
 // HR351-HR352: vLLM server flags on unified memory (FIELD.md section 2).
 #include <fmt/format.h>
 
-#include <charconv>
-
 #include "lint/rules.h"
 
 namespace headroom::lint {
@@ -31,10 +29,7 @@ void check_vllm(const Document& doc, const CheckOptions& opt, Sink& sink) {
                "fails, or the host runs out",
                "add --gpu-memory-utilization 0.75 (users of GB10 run 0.75-0.85)");
     } else {
-      double v = 0;
-      const char* end = util->value.data() + util->value.size();
-      auto [p, ec] = std::from_chars(util->value.data(), end, v);
-      if (ec == std::errc() && p == end && v > 0.85) {
+      if (const auto v = util->number(); v && *v > 0.85) {
         sink.add("HR351", Severity::warning, util->span, s.stmt_line,
                  fmt::format("--gpu-memory-utilization {} on unified memory: vLLM asks for that "
                              "share of the whole pool, which the OS and page cache share",
