@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/common.h"
+#include "cli/config_file.h"
 #include "cli/console.h"
 #include "headroom_version.h"
 
@@ -39,6 +40,20 @@ int main(int argc, char** argv) {
   commands.push_back(add_plan_command(app, globals));
   commands.push_back(add_cache_command(app, globals));
   commands.push_back(add_unit_command(app, globals));
+  // `run --config FILE` / `unit --config FILE`: the file's options become flags (one parser).
+  std::vector<std::string> expanded;
+  std::vector<char*> expanded_argv;
+  if (argc > 1 && (std::string_view(argv[1]) == "run" || std::string_view(argv[1]) == "unit")) {
+    auto args = expand_config(std::vector<std::string>(argv + 2, argv + argc));
+    if (!args) return Console().fail(args.error().message, 2);
+    expanded = std::move(*args);
+    expanded_argv = {argv[0], argv[1]};
+    for (std::string& a : expanded)
+      expanded_argv.push_back(a.data());
+    argc = static_cast<int>(expanded_argv.size());
+    expanded_argv.push_back(nullptr);
+    argv = expanded_argv.data();
+  }
   if (argc > 1 && std::string_view(argv[1]) == "lint") {
     for (int i = 2; i < argc; ++i) {
       if (std::string_view(argv[i]) != "--") continue;

@@ -74,6 +74,12 @@ void add_run_flags(CLI::App* cmd, RunOptions& o) {
                   "the container's name, else the command's). For a docker run line without "
                   "--name, also the container's name")
       ->type_name("NAME");
+  cmd->add_option("--config", o.config,
+                  "Read these options from a TOML file: each key a long option without its dashes "
+                  "(free = \"70G\", no-lint = true), command = [\"docker\", \"run\", ...]; "
+                  "options on the command line win. The template unit headroom@.service reads "
+                  "/etc/headroom/NAME.toml")
+      ->type_name("FILE");
   cmd->add_option("command", o.command, "The server's command line, after --")
       ->type_name("CMD ARGS...");
 }

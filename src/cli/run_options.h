@@ -33,6 +33,7 @@ struct RunOptions {
   std::string events;
   std::string name;
   bool no_lint = false;
+  std::string config;  // read by expand_config (cli/config_file.h) before parsing
   std::vector<std::string> command;
 };
 

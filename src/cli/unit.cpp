@@ -30,6 +30,7 @@ struct UnitOptions {
   RunOptions run;
   bool install = false;
   bool plain = false;
+  bool template_unit = false;
   std::string description;
   std::string binary;  // the headroom to run; default: this one
   std::string unit_dir = "/etc/systemd/system";
@@ -136,9 +137,101 @@ Duration add(Duration a, Duration b) {
   return a == kForever || b == kForever ? kForever : a + b;
 }
 
+// Lints a generated unit with lint's own engine: a unit headroom writes must be clean.
+Status lint_generated(const std::string& file_name, const std::string& unit, Console& console) {
+  lint::CheckOptions lo;
+  lo.unit_root = "/nonexistent";  // the unit names only units systemd ships
+  const lint::FileReport report = lint::lint_text(file_name, unit, lint::Kind::unit, lo, {});
+  if (report.error) {
+    return make_error("internal: the generated unit does not parse: " + report.error->message);
+  }
+  for (const lint::Finding& f : report.findings) {
+    console.warn(fmt::format("{}: {} (fix: {})", f.code, f.message, f.fix));
+  }
+  return {};
+}
+
+// Prints the unit, or writes it to DIR/FILE and daemon-reloads where systemd runs.
+int give_unit(const UnitOptions& o, const std::string& file_name, const std::string& unit,
+              const std::string& start_hint, Console& console) {
+  if (!o.install) {
+    std::fputs(unit.c_str(), stdout);
+    return 0;
+  }
+  const fs::path path = fs::path(o.unit_dir) / file_name;
+  {
+    const fs::path tmp = path.string() + ".tmp";
+    std::ofstream f(tmp);
+    if (!(f << unit) || !f.flush()) {
+      return console.fail(fmt::format("{}: cannot write (run as root?)", tmp.string()));
+    }
+    f.close();
+    std::error_code ec;
+    fs::rename(tmp, path, ec);
+    if (ec) return console.fail(fmt::format("{}: {}", path.string(), ec.message()));
+  }
+  console.note(fmt::format("headroom: wrote {}", path.string()));
+  if (fs::exists("/run/systemd/system")) {  // systemd is PID 1 (sd_booted())
+    auto rc = run_command({"systemctl", "daemon-reload"}, std::chrono::seconds(60));
+    if (!rc || rc->exit_code != 0) return console.fail("systemctl daemon-reload failed");
+    console.note(
+        fmt::format("headroom: systemctl daemon-reload done; start it with: {}", start_hint));
+  } else {
+    console.note("headroom: systemd is not running here: no daemon-reload");
+  }
+  return 0;
+}
+
+// headroom@.service: one server per instance, its options in /etc/headroom/INSTANCE.toml. The
+// timeouts are the defaults' (headroom extends the start timeout while it makes progress, and its
+// own --stop-timeout acts before systemd's).
+std::string template_unit(const std::string& headroom) {
+  const RunOptions defaults;
+  const Duration start = *parse_duration(defaults.gate.timeout) +
+                         *parse_duration(defaults.startup_timeout) + std::chrono::seconds(60);
+  std::string u =
+      fmt::format("# Written by headroom {} (headroom unit --template).\n", HEADROOM_VERSION);
+  u += "# One server per instance: /etc/headroom/NAME.toml holds `headroom run`'s options for it\n"
+       "# (each key a long option without its dashes, command = [\"docker\", \"run\", ...]);\n"
+       "# then: systemctl enable --now headroom@NAME. See man headroom-run and\n"
+       "# /usr/share/doc/headroom/examples/headroom/.\n";
+  u += "[Unit]\nDescription=%i, supervised by headroom\nDocumentation=man:headroom-run(1)\n";
+  u += "# docker.service only orders: a plain process does not pull Docker in.\n";
+  u += "After=network-online.target docker.service\nWants=network-online.target\n";
+  u += "# headroom restarts the server within its own limit (burst/within); these bound\n"
+       "# restarts of headroom itself.\n";
+  u += "StartLimitIntervalSec=1h\nStartLimitBurst=3\n";
+  u += "\n[Service]\nType=notify\nNotifyAccess=main\n";
+  // Specifiers stay specifiers here: the path is quoted by hand, not through systemd_quote.
+  u += fmt::format("ExecStart={} run --config /etc/headroom/%i.toml --name %i\n",
+                   systemd_quote(headroom));
+  u += "Restart=on-failure\nRestartSec=10\n";
+  u += fmt::format(
+      "# The default gate timeout plus the default startup timeout; headroom extends it while it\n"
+      "# waits for memory or the server loads.\nTimeoutStartSec={}\n",
+      systemd_span(start));
+  u += "# headroom's own stop timeout (default 30s) acts first; this is the backstop.\n"
+       "TimeoutStopSec=5min\nKillMode=mixed\n";
+  u += "\n[Install]\nWantedBy=multi-user.target\n";
+  return u;
+}
+
 int run_unit(UnitOptions& o) {
   Console console;
   RunOptions& r = o.run;
+  const std::string headroom = o.binary.empty() ? self_binary() : fs::absolute(o.binary).string();
+  if (o.template_unit) {
+    if (!r.name.empty() || !r.command.empty() || !o.passthrough.empty() || o.plain) {
+      return console.fail(
+          "--template takes no name, command or run options: each instance reads them from "
+          "/etc/headroom/NAME.toml");
+    }
+    const std::string u = template_unit(headroom);
+    if (Status st = lint_generated("headroom@.service", u, console); !st) {
+      return console.fail(st.error().message);
+    }
+    return give_unit(o, "headroom@.service", u, "systemctl enable --now headroom@NAME", console);
+  }
   if (r.name.empty()) return console.fail("--name is required: it names the unit (NAME.service)");
   if (r.name.find('/') != std::string::npos || r.name.find_first_of(" \t\n") != std::string::npos) {
     return console.fail("--name: a unit name has no slashes or spaces");
@@ -171,7 +264,6 @@ int run_unit(UnitOptions& o) {
   if (!startup) return console.fail(startup.error().message);
   auto stop = parse_or(r.stop_timeout, "--stop-timeout");
   if (!stop) return console.fail(stop.error().message);
-  const std::string headroom = o.binary.empty() ? self_binary() : fs::absolute(o.binary).string();
   const std::string docker = container.empty() ? "" : cmd[0];
 
   std::string u = fmt::format("# Written by headroom {} (headroom unit{}).\n", HEADROOM_VERSION,
@@ -248,44 +340,10 @@ int run_unit(UnitOptions& o) {
   }
   u += "\n[Install]\nWantedBy=multi-user.target\n";
 
-  // What headroom lint says about it (its own engine): a generated unit must be clean.
-  lint::CheckOptions lo;
-  lo.unit_root = "/nonexistent";  // the unit names only units systemd ships
-  const lint::FileReport report = lint::lint_text(r.name + ".service", u, lint::Kind::unit, lo, {});
-  if (report.error)
-    return console.fail("internal: the generated unit does not parse: " + report.error->message);
-  for (const lint::Finding& f : report.findings) {
-    console.warn(fmt::format("{}: {} (fix: {})", f.code, f.message, f.fix));
+  if (Status st = lint_generated(r.name + ".service", u, console); !st) {
+    return console.fail(st.error().message);
   }
-
-  if (!o.install) {
-    std::fputs(u.c_str(), stdout);
-    return 0;
-  }
-  const fs::path path = fs::path(o.unit_dir) / (r.name + ".service");
-  {
-    const fs::path tmp = path.string() + ".tmp";
-    std::ofstream f(tmp);
-    if (!(f << u) || !f.flush()) {
-      return console.fail(fmt::format("{}: cannot write (run as root?)", tmp.string()));
-    }
-    f.close();
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) return console.fail(fmt::format("{}: {}", path.string(), ec.message()));
-  }
-  console.note(fmt::format("headroom: wrote {}", path.string()));
-  if (fs::exists("/run/systemd/system")) {  // systemd is PID 1 (sd_booted())
-    auto rc = run_command({"systemctl", "daemon-reload"}, std::chrono::seconds(60));
-    if (!rc || rc->exit_code != 0) return console.fail("systemctl daemon-reload failed");
-    console.note(
-        fmt::format("headroom: systemctl daemon-reload done; start it with: systemctl "
-                    "enable --now {}",
-                    r.name));
-  } else {
-    console.note("headroom: systemd is not running here: no daemon-reload");
-  }
-  return 0;
+  return give_unit(o, r.name + ".service", u, "systemctl enable --now " + r.name, console);
 }
 
 }  // namespace
@@ -304,6 +362,9 @@ Command add_unit_command(CLI::App& parent, const Globals&) {
   cmd->add_flag("--plain", o->plain,
                 "The seed's style: ExecStartPre=headroom wait with the gate flags, the command as "
                 "ExecStart=, systemd owning restarts");
+  cmd->add_flag("--template", o->template_unit,
+                "Write the template unit headroom@.service instead: instance NAME runs `headroom "
+                "run --config /etc/headroom/NAME.toml` (no name, command or run options here)");
   cmd->add_option("--description", o->description, "Description= (default: NAME and how it runs)");
   cmd->add_option("--binary", o->binary, "The headroom binary the unit runs (default: this one)")
       ->type_name("PATH");
@@ -312,13 +373,13 @@ Command add_unit_command(CLI::App& parent, const Globals&) {
   return Command{cmd, [o, cmd] {
                    // run's flags exactly as given, for `headroom run` in the unit.
                    static const std::vector<std::string> own = {
-                       "--install",  "--plain", "--description", "--binary",
-                       "--unit-dir", "--name",  "--help"};
+                       "--install", "--plain",    "--template", "--description",
+                       "--binary",  "--unit-dir", "--name",     "--help"};
                    for (const CLI::Option* opt : cmd->get_options()) {
                      if (opt->get_lnames().empty() || opt->count() == 0) continue;
                      const std::string name = "--" + opt->get_lnames()[0];
                      if (std::find(own.begin(), own.end(), name) != own.end()) continue;
-                     if (opt->get_type_size() == 0) {
+                     if (opt->get_expected_min() == 0) {  // a switch
                        o->passthrough.emplace_back(name, std::nullopt);
                        continue;
                      }

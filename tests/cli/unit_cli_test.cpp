@@ -207,5 +207,131 @@ TEST(UnitCli, InstallAndBadInput) {
   EXPECT_EQ(unit({"--name", "x", "--", "docker", "run", "-d", "img"}).exit_code, 2);  // -d
 }
 
+TEST(UnitCli, SwitchesPassThroughAsSwitches) {
+  const RunResult r = unit({"--name", "sw", "--no-lint", "--drop-caches", "--evict", "/a",
+                            "--evict", "/b c", "--", "sleep", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto argv = exec_argv(r.out, "ExecStart");
+  auto dd = std::find(argv.begin(), argv.end(), "--");
+  ASSERT_NE(dd, argv.end());
+  const std::vector<std::string> flags(argv.begin() + 4, dd);
+  EXPECT_EQ(flags, (std::vector<std::string>{"--evict", "/a", "--evict", "/b c", "--drop-caches",
+                                             "--no-lint"}));
+  ASSERT_EQ(argv.end() - dd, 3);  // a switch took no word of the command
+  EXPECT_EQ(fs::path(*(dd + 1)).filename(), "sleep");
+}
+
+// The template unit: verified as an instance (systemd loads headroom@.service for
+// headroom@sglang.service), lint-clean, its ExecStart= keeping the specifiers systemd expands.
+TEST(UnitCli, TheTemplateUnit) {
+  const std::string d = fresh("template");
+  const std::string bin = fs::canonical(test::headroom_bin()).string();
+  const RunResult r = unit({"--template", "--binary", bin});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(
+      exec_argv(r.out, "ExecStart"),
+      (std::vector<std::string>{bin, "run", "--config", "/etc/headroom/%i.toml", "--name", "%i"}));
+  EXPECT_NE(r.out.find("Type=notify\nNotifyAccess=main\n"), std::string::npos);
+  EXPECT_NE(r.out.find("TimeoutStartSec=2160s\n"), std::string::npos);  // 300 s + 30 min + 60 s
+  EXPECT_LT(r.out.find("StartLimitBurst="), r.out.find("[Service]"));
+  std::ofstream(d + "/headroom@.service") << r.out;
+  const RunResult v =
+      run({"systemd-analyze", "verify", "--man=no", d + "/headroom@sglang.service"});
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  EXPECT_EQ(v.err.find("Unknown key"), std::string::npos) << v.err;
+  const RunResult l =
+      run({test::headroom_bin(), "lint", "--unit-root", "/nonexistent", d + "/headroom@.service"});
+  EXPECT_EQ(l.exit_code, 0) << l.out << l.err;
+
+  const RunResult i = unit({"--template", "--install", "--unit-dir", d + "/etc", "--binary", bin});
+  EXPECT_NE(i.exit_code, 0);  // no such directory: an error, not a crash
+  fs::create_directories(d + "/etc");
+  ASSERT_EQ(unit({"--template", "--install", "--unit-dir", d + "/etc", "--binary", bin}).exit_code,
+            0);
+  EXPECT_TRUE(fs::exists(d + "/etc/headroom@.service"));
+  EXPECT_EQ(unit({"--template", "--name", "x"}).exit_code, 2);
+  EXPECT_EQ(unit({"--template", "--free", "2G"}).exit_code, 2);
+  EXPECT_EQ(unit({"--template", "--", "sleep", "1"}).exit_code, 2);
+}
+
+// --config: run's options in TOML (what each instance of the template reads). The shipped example
+// for the seed's server gives a clean unit; the command line wins over the file.
+TEST(UnitCli, OptionsFromATomlFile) {
+  const std::string example = std::string(HEADROOM_SOURCE_DIR) + "/examples/headroom/sglang.toml";
+  const RunResult r = unit({"--name", "sglang", "--config", example, "--timeout", "10m"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");  // the example's command has no landmines
+  const auto argv = exec_argv(r.out, "ExecStart");
+  auto dd = std::find(argv.begin(), argv.end(), "--");
+  ASSERT_NE(dd, argv.end());
+  const std::vector<std::string> flags(argv.begin() + 4, dd);
+  auto value = [&](const std::string& f) {
+    auto it = std::find(flags.begin(), flags.end(), f);
+    return it != flags.end() && it + 1 != flags.end() ? *(it + 1) : std::string("(absent)");
+  };
+  EXPECT_EQ(value("--free"), "79G");
+  EXPECT_EQ(value("--timeout"), "10m");  // the command line's, not the file's 300s
+  EXPECT_EQ(std::count(flags.begin(), flags.end(), "--timeout"), 1);
+  EXPECT_EQ(value("--burst"), "3");  // an integer in TOML
+  EXPECT_EQ(value("--metrics"), "127.0.0.1:9464");
+  EXPECT_EQ(std::find(flags.begin(), flags.end(), "--config"), flags.end());
+  EXPECT_EQ(*(dd + 1), "/usr/bin/docker");
+  EXPECT_EQ(*(argv.end() - 1), "30000");
+  EXPECT_NE(r.out.find("TimeoutStartSec=2460s"), std::string::npos);  // 10 min + 30 min + 60 s
+
+  // Bad files: exit 2, the file, line and column, and what is wrong.
+  const std::string d = fresh("config");
+  auto bad = [&](const std::string& name, const std::string& text) {
+    const std::string path = d + "/" + name + ".toml";
+    std::ofstream(path) << text;
+    return run({test::headroom_bin(), "run", "--config", path}, {}, std::chrono::seconds(10));
+  };
+  struct Case {
+    std::string text, where, what;
+  };
+  const std::vector<Case> cases = {
+      {"free = \"70\"\n", ":1:1:", "has no unit"},
+      {"# x\nfrea = \"70G\"\n", ":2:1:", "unknown key \"frea\""},
+      {"free = \n", ":1:8:", "expected value"},
+      {"burst = \"x\"\n", ":1:1:", "--burst"},
+      {"no-lint = 1\n", ":1:1:", "true or false"},
+      {"command = \"sleep 1\"\n", ":1:1:", "list of strings"},
+      {"evict = [1, {a = 1}]\n", ":1:1:", "a list of strings"},
+      {"timeout = [\"1s\"]\n", ":1:1:", "one value"},
+      {"config = \"/etc/other.toml\"\n", ":1:1:", "unknown key"},
+      {"[run]\nfree = \"7G\"\n", ":1:2:", "unknown key \"run\""},
+      {"\x01\xff\n", ":1:1:", ""},
+  };
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const RunResult b = bad("bad" + std::to_string(i), cases[i].text);
+    EXPECT_EQ(b.exit_code, 2) << cases[i].text << b.err;
+    EXPECT_NE(b.err.find("bad" + std::to_string(i) + ".toml" + cases[i].where), std::string::npos)
+        << cases[i].text << b.err;
+    EXPECT_NE(b.err.find(cases[i].what), std::string::npos) << cases[i].text << b.err;
+  }
+  const RunResult missing = run({test::headroom_bin(), "run", "--config", d + "/none.toml"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("none.toml: cannot read"), std::string::npos) << missing.err;
+}
+
+// headroom run itself takes the file: its command and options reach the supervisor.
+TEST(UnitCli, RunTakesItsOptionsFromATomlFile) {
+  const std::string d = fresh("config-run");
+  const std::string path = d + "/exits.toml";
+  std::ofstream(path) << "restart = \"no\"\nsettle = \"0s\"\nno_lint = true\n"
+                         "events = \""
+                      << d << "/events.jsonl\"\ncommand = [\"/bin/sh\", \"-c\", \"exit 3\"]\n";
+  const RunResult r = run({test::headroom_bin(), "run", "--no-gpu", "--config", path}, {},
+                          std::chrono::seconds(30));
+  EXPECT_EQ(r.exit_code, 3) << r.err;  // the server's status, as run exits when it gives up
+  EXPECT_TRUE(fs::exists(d + "/events.jsonl")) << r.err;
+  // The command line's command wins over the file's.
+  const RunResult c = run(
+      {test::headroom_bin(), "run", "--no-gpu", "--config", path, "--", "/bin/sh", "-c", "exit 4"},
+      {}, std::chrono::seconds(30));
+  EXPECT_EQ(c.exit_code, 4) << c.err;
+}
+
 }  // namespace
 }  // namespace headroom

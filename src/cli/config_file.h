@@ -1,0 +1,22 @@
+// `--config FILE` for `headroom run` (and `headroom unit`, which passes run's options on): run's
+// options in TOML, one key a long flag without its dashes (`free = "70G"`, `no-lint = true`,
+// `evict = ["/models/x"]`, `command = ["docker", "run", …]`). The template unit headroom@.service
+// runs `headroom run --config /etc/headroom/%i.toml`. Flags on the command line win over the file.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace headroom {
+
+// `args` are the subcommand's words (after "run"/"unit"). Where they hold --config FILE (before a
+// `--`), returns them with the file's options put in as flags and --config FILE taken out; else
+// returns them unchanged. Errors name the file, line and column: a TOML error, an unknown key, a
+// value of the wrong type or one the flag refuses.
+Result<std::vector<std::string>> expand_config(std::vector<std::string> args);
+
+}  // namespace headroom
