@@ -6,40 +6,18 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/app.h"
 #include "cli/common.h"
 #include "cli/config_file.h"
 #include "cli/console.h"
-#include "headroom_version.h"
 
 int main(int argc, char** argv) {
   using namespace headroom;
-  CLI::App app{
-      "headroom: start and restart LLM inference servers safely on unified-memory GPU machines "
-      "(DGX Spark / GB10, Jetson, Grace Hopper, Strix Halo).\n"
-      "Exit codes: 0 ok, 1 condition not met (timeout, short of memory), 2 usage or input error.",
-      "headroom"};
-  app.set_version_flag("--version", "headroom " HEADROOM_VERSION);
-  app.require_subcommand(1);
-  app.fallthrough();  // global options are accepted after the subcommand too
+  const std::unique_ptr<Cli> cli = make_cli();
+  CLI::App& app = cli->app;
+  const std::vector<Command>& commands = cli->commands;
+  std::vector<std::string>& lint_command = cli->lint_command;
 
-  Globals globals;
-  app.add_option("--root", globals.root,
-                 "Read /proc and /sys under DIR instead of / (for fixture trees and tests; "
-                 "default /)")
-      ->type_name("DIR");
-
-  std::vector<Command> commands;
-  commands.push_back(add_status_command(app, globals));
-  commands.push_back(add_wait_command(app, globals));
-  commands.push_back(add_run_command(app, globals));
-  commands.push_back(add_restart_command(app, globals));
-  commands.push_back(add_why_command(app, globals));
-  // `headroom lint FILE… -- docker run …`: what follows -- is a command line to lint, not files.
-  std::vector<std::string> lint_command;
-  commands.push_back(add_lint_command(app, globals, &lint_command));
-  commands.push_back(add_plan_command(app, globals));
-  commands.push_back(add_cache_command(app, globals));
-  commands.push_back(add_unit_command(app, globals));
   // `run --config FILE` / `unit --config FILE`: the file's options become flags (one parser).
   std::vector<std::string> expanded;
   std::vector<char*> expanded_argv;
