@@ -26,8 +26,9 @@ MetricsServer::~MetricsServer() {
     ::close(c.fd);
 }
 
-Status MetricsServer::listen(const ListenAddress& a, Render render) {
+Status MetricsServer::listen(const ListenAddress& a, Render render, Ready ready) {
   render_ = std::move(render);
+  ready_ = std::move(ready);
   sockaddr_storage ss{};
   socklen_t len = 0;
   const std::string host = a.host == "localhost" ? "127.0.0.1" : a.host;
@@ -74,12 +75,29 @@ void MetricsServer::add_polls(std::vector<pollfd>& fds) const {
 }
 
 void MetricsServer::answer(Conn& c) {
-  const bool metrics = c.in.rfind("GET /metrics ", 0) == 0 || c.in.rfind("GET / ", 0) == 0;
-  const std::string body = metrics ? render_() : "not found: try /metrics\n";
+  auto is = [&](std::string_view path) {
+    return c.in.rfind(fmt::format("GET {} ", path), 0) == 0 ||
+           c.in.rfind(fmt::format("HEAD {} ", path), 0) == 0;
+  };
+  std::string status = "200 OK";
+  std::string type = "text/plain";
+  std::string body;
+  if (is("/metrics") || is("/")) {
+    type = "text/plain; version=0.0.4; charset=utf-8";
+    body = render_();
+  } else if (is("/ready") && ready_) {
+    const Readiness r = ready_();
+    if (!r.ready) status = "503 Service Unavailable";
+    body = fmt::format("{}: {}\n", r.ready ? "ready" : "not ready", r.status);
+  } else if (is("/live")) {
+    body = fmt::format("live: {}\n", ready_ ? ready_().status : "supervising");
+  } else {
+    status = "404 Not Found";
+    body = "not found: try /metrics, /ready or /live\n";
+  }
   c.out = fmt::format(
       "HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
-      metrics ? "200 OK" : "404 Not Found",
-      metrics ? "text/plain; version=0.0.4; charset=utf-8" : "text/plain", body.size(), body);
+      status, type, body.size(), c.in.rfind("HEAD ", 0) == 0 ? std::string() : body);
 }
 
 void MetricsServer::handle(const std::vector<pollfd>& fds, Instant now) {

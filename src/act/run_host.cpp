@@ -8,9 +8,9 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <ctime>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 
 #include "act/evict.h"
 #include "core/diagnosis.h"
@@ -66,13 +66,17 @@ Result<std::unique_ptr<RunHost>> RunHost::open(RunHostOptions o) {
   }
   if (opt.metrics) {
     RunHost* self = h.get();
-    if (Status st = h->metrics_.listen(*opt.metrics,
-                                       [self] {
-                                         Sample s;
-                                         std::optional<PoolView> pool;
-                                         if (self->mem_->read(s)) pool = pool_view(s);
-                                         return self->stats_.render(pool);
-                                       });
+    if (Status st = h->metrics_.listen(
+            *opt.metrics,
+            [self] {
+              Sample s;
+              std::optional<PoolView> pool;
+              if (self->mem_->read(s)) pool = pool_view(s);
+              return self->stats_.render(pool);
+            },
+            [self] {
+              return MetricsServer::Readiness{self->phase_ == Phase::kServing, self->status_};
+            });
         !st) {
       return st.error();
     }
@@ -232,7 +236,8 @@ void RunHost::remember_descendants() {
   auto table = scan_processes(Root());
   if (!table) return;
   std::vector<int> pids;
-  for (const ProcStat& p : descendants_of(*table, ::getpid())) pids.push_back(p.pid);
+  for (const ProcStat& p : descendants_of(*table, ::getpid()))
+    pids.push_back(p.pid);
   remember_pids(pids);
 }
 
@@ -356,7 +361,8 @@ void RunHost::collect(Evidence& e) {
     // Docker's own view survives --rm in its events; State.OOMKilled while the container exists.
     const auto until = static_cast<int64_t>(std::time(nullptr)) + 1;
     if (auto evs = docker_->events(o_.container, started_unix_ - 1, until); evs) {
-      for (const DockerEvent& ev : *evs) e.container_oom_killed |= ev.action == "oom";
+      for (const DockerEvent& ev : *evs)
+        e.container_oom_killed |= ev.action == "oom";
     }
     if (auto f = docker_->inspect(o_.container); f && f->exists) {
       e.container_oom_killed |= f->state.oom_killed;
@@ -386,8 +392,8 @@ void RunHost::prepare() {
     auto f = docker_->inspect(o_.container);
     if (f && f->exists) {
       if (on_note) {
-        on_note(fmt::format("removing a stale container named {} ({})", o_.container,
-                            f->state.status));
+        on_note(
+            fmt::format("removing a stale container named {} ({})", o_.container, f->state.status));
       }
       const auto secs = std::chrono::duration_cast<std::chrono::seconds>(o_.stop_timeout).count();
       if (f->state.running) (void)docker_->stop(o_.container, static_cast<int>(secs));
@@ -423,6 +429,7 @@ void RunHost::prepare() {
 
 void RunHost::phase(Phase p, const std::string& status) {
   phase_ = p;
+  status_ = status;
   stats_.on_phase(p);
   notify_.status(status);
   if (on_phase) on_phase(p, status);

@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "act/docker.h"
 #include "act/http_probe.h"
 #include "act/metrics_server.h"
 #include "act/notify.h"
-#include "act/docker.h"
 #include "act/process.h"
 #include "core/metrics.h"
 #include "core/supervisor.h"
@@ -112,6 +112,7 @@ class RunHost : public SupervisorHost {
   bool container_pid_known_ = false;
 
   Phase phase_ = Phase::kWaiting;
+  std::string status_ = "waiting for memory";  // the last phase's words, for /ready and /live
   bool ready_sent_ = false;
   Instant next_watchdog_{}, next_extend_{};
 };

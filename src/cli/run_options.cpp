@@ -59,7 +59,8 @@ void add_run_flags(CLI::App* cmd, RunOptions& o) {
       ->type_name("JSON");
   cmd->add_option("--metrics", o.metrics,
                   "Serve Prometheus metrics at ADDR:PORT/metrics (e.g. 127.0.0.1:9464; a bare port "
-                  "listens on loopback). Default: off")
+                  "listens on loopback), with /ready (200 once the server is healthy, else 503) "
+                  "and /live for Kubernetes probes. Default: off")
       ->type_name("ADDR:PORT");
   cmd->add_option("--events", o.events,
                   "Append one JSON object per event to FILE (default "

@@ -212,6 +212,40 @@ TEST_F(RunWorld, AWedgedServerIsRestartedAndMetricsShowIt) {
   EXPECT_NE(m.find("headroom_memory_total_bytes 1073741824"), std::string::npos) << m;
   EXPECT_NE(m.find("headroom_gate_wait_seconds_count 2"), std::string::npos) << m;
   EXPECT_NE(http_get(metrics, "/nope").find("404"), std::string::npos);
+  EXPECT_NE(http_get(metrics, "/live").find("200 OK"), std::string::npos);  // wedged or not
+}
+
+// /ready for a Kubernetes readiness or startup probe: 503 while the server loads, 200 once its
+// health check passes; /live answers 200 all along (headroom restarts a wedged server itself).
+TEST(Run, ReadyAnswers503WhileTheServerLoadsThen200) {
+  const int metrics = free_tcp_port();
+  const int port = free_tcp_port();
+  test::Child headroom({test::headroom_bin(), "run", "--no-gpu", "--no-lint", "--settle", "0",
+                        "--health", "http://127.0.0.1:" + std::to_string(port) + "/health",
+                        "--metrics", std::to_string(metrics), "--events", "/dev/null", "--",
+                        test::sim_bin("headroom-standin"), "--port", std::to_string(port), "--load",
+                        "2"});
+  std::string early;
+  ASSERT_TRUE(wait_until(
+      [&] {
+        early = http_get(metrics, "/ready");
+        return !early.empty();
+      },
+      std::chrono::seconds(10)));
+  EXPECT_NE(early.find("503 Service Unavailable"), std::string::npos) << early;
+  EXPECT_NE(early.find("not ready: "), std::string::npos) << early;
+  EXPECT_NE(http_get(metrics, "/live").find("200 OK"), std::string::npos);
+  std::string later;
+  EXPECT_TRUE(wait_until(
+      [&] {
+        later = http_get(metrics, "/ready");
+        return later.find("200 OK") != std::string::npos;
+      },
+      std::chrono::seconds(20)))
+      << later;
+  EXPECT_NE(later.find("ready: serving"), std::string::npos) << later;
+  headroom.kill(SIGTERM);
+  EXPECT_NE(headroom.wait(std::chrono::seconds(20)), -1);
 }
 
 TEST(Run, ACrashLoopStopsAtTheStartLimitWithTheServersStatus) {
