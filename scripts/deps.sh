@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# scripts/deps.sh [build|test|all]: installs the Debian packages headroom needs, idempotently.
+# scripts/deps.sh [build|test|all|cross]: installs the Debian packages headroom needs, idempotently.
 #   build: compiler, CMake and the libraries the binary links;
-#   test:  build + what the tests, fuzzers and benchmarks use (clang/libFuzzer, vmtouch, free).
+#   test:  build + what the tests, fuzzers and benchmarks use (clang/libFuzzer, vmtouch, free);
+#   cross: build + the arm64 cross toolchain, qemu and the arm64 -dev packages.
 # Packages already installed are skipped without touching apt; apt-get update runs only when an
 # install fails for want of package lists (a fresh machine).
 set -euo pipefail
@@ -26,12 +27,26 @@ test_pkgs=(
   systemd                         # systemd-analyze verify on the units headroom unit writes
 )
 
+# cross: the arm64 cross build (scripts/cross-arm64). libyaml-cpp-dev:arm64 is not here: it cannot
+# be installed beside the amd64 one; scripts/cross-arm64 unpacks it into its build tree.
+cross_pkgs=(
+  g++-aarch64-linux-gnu qemu-user-static file
+  libc6:arm64 libstdc++6:arm64
+  libfmt-dev:arm64 libcurl4-openssl-dev:arm64 libgtest-dev:arm64 libgmock-dev:arm64
+)
+
 pkgs=("${build_pkgs[@]}")
 case $what in
   build) ;;
   test|all) pkgs+=("${test_pkgs[@]}") ;;
-  *) echo "usage: $0 [build|test|all]" >&2; exit 2 ;;
+  cross) pkgs+=("${cross_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|test|all|cross]" >&2; exit 2 ;;
 esac
+if [[ $what == cross ]] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  [[ $(id -u) -eq 0 ]] || { echo "scripts/deps.sh: run as root to add the arm64 architecture" >&2; exit 2; }
+  dpkg --add-architecture arm64
+  apt-get update >/dev/null
+fi
 
 missing=()
 for p in "${pkgs[@]}"; do
