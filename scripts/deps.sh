@@ -25,6 +25,8 @@ test_pkgs=(
   curl                            # tests/docker/dockerd.sh pings the engine
   python3-jsonschema              # validates lint's SARIF output against the 2.1.0 schema
   systemd                         # systemd-analyze verify on the units headroom unit writes
+  groff-base zsh fish             # the man pages render without warnings; the completions load
+  dpkg-dev                        # dpkg-shlibdeps: the .deb's dependencies (CPack)
 )
 
 # cross: the arm64 cross build (scripts/cross-arm64). libyaml-cpp-dev:arm64 is not here: it cannot
@@ -48,19 +50,37 @@ if [[ $what == cross ]] && ! dpkg --print-foreign-architectures | grep -qx arm64
   apt-get update >/dev/null
 fi
 
+# The Kubernetes manifests' validator (tests/k8s): Node.js and the kubernetes-models package from
+# the npm registry, pinned by tests/k8s/package-lock.json. Node.js comes with this machine kind;
+# Debian's nodejs and npm where it does not.
+k8s_validator() {
+  [[ -d tests/k8s/node_modules/kubernetes-models ]] && return 0
+  if ! command -v npm >/dev/null; then
+    [[ $(id -u) -eq 0 ]] || { echo "scripts/deps.sh: npm is missing; run as root to install it" >&2; exit 2; }
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm >/dev/null ||
+      { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm >/dev/null; }
+  fi
+  echo "installing the Kubernetes schema validator (npm ci in tests/k8s)" >&2
+  (cd tests/k8s && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
+cd "$(dirname "$0")/.."
+
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
-
-if [[ $(id -u) -ne 0 ]]; then
-  echo "scripts/deps.sh: missing packages: ${missing[*]}; run as root (or with sudo) to install them" >&2
-  exit 2
+if [[ ${#missing[@]} -gt 0 ]]; then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "scripts/deps.sh: missing packages: ${missing[*]}; run as root (or with sudo) to install them" >&2
+    exit 2
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  echo "installing: ${missing[*]}" >&2
+  if ! apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; then
+    apt-get update >/dev/null
+    apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null
+  fi
 fi
-export DEBIAN_FRONTEND=noninteractive
-echo "installing: ${missing[*]}" >&2
-if ! apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; then
-  apt-get update >/dev/null
-  apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null
+if [[ $what == test || $what == all ]]; then
+  k8s_validator
 fi

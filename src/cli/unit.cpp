@@ -29,6 +29,7 @@ namespace fs = std::filesystem;
 struct UnitOptions {
   RunOptions run;
   bool install = false;
+  bool enable = false;
   bool plain = false;
   bool template_unit = false;
   std::string description;
@@ -154,7 +155,7 @@ Status lint_generated(const std::string& file_name, const std::string& unit, Con
 // Prints the unit, or writes it to DIR/FILE and daemon-reloads where systemd runs.
 int give_unit(const UnitOptions& o, const std::string& file_name, const std::string& unit,
               const std::string& start_hint, Console& console) {
-  if (!o.install) {
+  if (!o.install && !o.enable) {
     std::fputs(unit.c_str(), stdout);
     return 0;
   }
@@ -171,13 +172,27 @@ int give_unit(const UnitOptions& o, const std::string& file_name, const std::str
     if (ec) return console.fail(fmt::format("{}: {}", path.string(), ec.message()));
   }
   console.note(fmt::format("headroom: wrote {}", path.string()));
-  if (fs::exists("/run/systemd/system")) {  // systemd is PID 1 (sd_booted())
-    auto rc = run_command({"systemctl", "daemon-reload"}, std::chrono::seconds(60));
-    if (!rc || rc->exit_code != 0) return console.fail("systemctl daemon-reload failed");
+  if (!fs::exists("/run/systemd/system")) {  // systemd is not PID 1 (sd_booted())
+    if (o.enable)
+      return console.fail("systemd is not running here: the unit is written, not started", 1);
+    console.note("headroom: systemd is not running here: no daemon-reload");
+    return 0;
+  }
+  auto rc = run_command({"systemctl", "daemon-reload"}, std::chrono::seconds(60));
+  if (!rc || rc->exit_code != 0) return console.fail("systemctl daemon-reload failed", 1);
+  if (!o.enable) {
     console.note(
         fmt::format("headroom: systemctl daemon-reload done; start it with: {}", start_hint));
-  } else {
-    console.note("headroom: systemd is not running here: no daemon-reload");
+    return 0;
+  }
+  // Type=notify: this returns once headroom has reported READY=1 (the server healthy), or fails.
+  console.note(
+      fmt::format("headroom: systemctl enable --now {} (waits until it is ready)", file_name));
+  rc = run_command({"systemctl", "enable", "--now", file_name}, std::chrono::hours(24));
+  if (!rc || rc->exit_code != 0) {
+    return console.fail(fmt::format("systemctl enable --now {} failed: see systemctl status {}",
+                                    file_name, file_name),
+                        1);
   }
   return 0;
 }
@@ -221,7 +236,7 @@ int run_unit(UnitOptions& o) {
   RunOptions& r = o.run;
   const std::string headroom = o.binary.empty() ? self_binary() : fs::absolute(o.binary).string();
   if (o.template_unit) {
-    if (!r.name.empty() || !r.command.empty() || !o.passthrough.empty() || o.plain) {
+    if (!r.name.empty() || !r.command.empty() || !o.passthrough.empty() || o.plain || o.enable) {
       return console.fail(
           "--template takes no name, command or run options: each instance reads them from "
           "/etc/headroom/NAME.toml");
@@ -359,6 +374,9 @@ Command add_unit_command(CLI::App& parent, const Globals&) {
   cmd->add_flag("--install", o->install,
                 "Write /etc/systemd/system/NAME.service (see --unit-dir) and run systemctl "
                 "daemon-reload where systemd runs; default: print the unit");
+  cmd->add_flag("--enable", o->enable,
+                "--install, then systemctl enable --now NAME.service: from a command line to a "
+                "running, supervised service (returns once the server is ready)");
   cmd->add_flag("--plain", o->plain,
                 "The seed's style: ExecStartPre=headroom wait with the gate flags, the command as "
                 "ExecStart=, systemd owning restarts");
@@ -373,8 +391,8 @@ Command add_unit_command(CLI::App& parent, const Globals&) {
   return Command{cmd, [o, cmd] {
                    // run's flags exactly as given, for `headroom run` in the unit.
                    static const std::vector<std::string> own = {
-                       "--install", "--plain",    "--template", "--description",
-                       "--binary",  "--unit-dir", "--name",     "--help"};
+                       "--install", "--enable",   "--plain", "--template", "--description",
+                       "--binary",  "--unit-dir", "--name",  "--help"};
                    for (const CLI::Option* opt : cmd->get_options()) {
                      if (opt->get_lnames().empty() || opt->count() == 0) continue;
                      const std::string name = "--" + opt->get_lnames()[0];

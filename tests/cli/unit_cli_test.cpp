@@ -205,6 +205,14 @@ TEST(UnitCli, InstallAndBadInput) {
   EXPECT_EQ(unit({"--name", "a/b", "--", "sleep", "1"}).exit_code, 2);  // not a unit name
   EXPECT_EQ(unit({"--name", "x"}).exit_code, 2);                        // no command
   EXPECT_EQ(unit({"--name", "x", "--", "docker", "run", "-d", "img"}).exit_code, 2);  // -d
+  // --enable writes the unit, then needs systemd (not PID 1 on CI machines): exit 1, saying so.
+  if (!fs::exists("/run/systemd/system")) {
+    const RunResult e =
+        unit({"--name", "en", "--enable", "--unit-dir", d, "--", "sleep", "1"});
+    EXPECT_EQ(e.exit_code, 1) << e.err;
+    EXPECT_TRUE(fs::exists(d + "/en.service"));
+    EXPECT_NE(e.err.find("systemd is not running here"), std::string::npos) << e.err;
+  }
 }
 
 TEST(UnitCli, SwitchesPassThroughAsSwitches) {
@@ -253,6 +261,7 @@ TEST(UnitCli, TheTemplateUnit) {
   EXPECT_EQ(unit({"--template", "--name", "x"}).exit_code, 2);
   EXPECT_EQ(unit({"--template", "--free", "2G"}).exit_code, 2);
   EXPECT_EQ(unit({"--template", "--", "sleep", "1"}).exit_code, 2);
+  EXPECT_EQ(unit({"--template", "--enable"}).exit_code, 2);  // enable which instance?
 }
 
 // --config: run's options in TOML (what each instance of the template reads). The shipped example
