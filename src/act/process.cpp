@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include <fmt/format.h>
+
 #include "probe/processes.h"
 
 namespace headroom {
@@ -85,8 +87,13 @@ Result<ProcessTree> ProcessTree::create(const Root& root) {
     t.oom_score_adj_ = *adj;
     write_text("/proc/self/oom_score_adj", "-999\n");  // needs CAP_SYS_RESOURCE; fine without
   }
+  // A kernel or emulator without it (qemu-user before 8.0 answers EINVAL) still gets a supervisor:
+  // the server's own group is followed; only workers it orphans go untracked.
   if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
-    return sys_error("prctl(PR_SET_CHILD_SUBREAPER)", errno);
+    t.warning_ = fmt::format(
+        "prctl(PR_SET_CHILD_SUBREAPER): {}: workers the server orphans are not followed (the "
+        "memory gate still decides when it starts again)",
+        std::strerror(errno));
   }
   return t;
 }
@@ -95,7 +102,8 @@ ProcessTree::ProcessTree(ProcessTree&& o) noexcept
     : root_(std::move(o.root_)),
       pgid_(o.pgid_),
       oom_score_adj_(std::move(o.oom_score_adj_)),
-      guardian_fd_(o.guardian_fd_) {
+      guardian_fd_(o.guardian_fd_),
+      warning_(std::move(o.warning_)) {
   o.guardian_fd_ = -1;
 }
 
@@ -106,6 +114,7 @@ ProcessTree& ProcessTree::operator=(ProcessTree&& o) noexcept {
     pgid_ = o.pgid_;
     oom_score_adj_ = std::move(o.oom_score_adj_);
     guardian_fd_ = o.guardian_fd_;
+    warning_ = std::move(o.warning_);
     o.guardian_fd_ = -1;
   }
   return *this;

@@ -36,6 +36,8 @@ class ProcessTree {
   Result<pid_t> spawn(const std::vector<std::string>& argv);
 
   pid_t group() const { return pgid_; }
+  // Non-empty when part of the tree's tracking is unavailable here (said once at start).
+  const std::string& warning() const { return warning_; }
   void signal_group(int sig) const;
   // SIGKILL to the group and to every process below headroom (workers reparented to it too).
   void kill_all() const;
@@ -50,6 +52,7 @@ class ProcessTree {
   pid_t pgid_ = 0;
   std::string oom_score_adj_;  // headroom's original, restored in the child
   int guardian_fd_ = -1;       // write end; closing it (or dying) releases the guardian
+  std::string warning_;
 };
 
 }  // namespace headroom

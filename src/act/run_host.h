@@ -85,6 +85,11 @@ class RunHost : public SupervisorHost {
 
   RunHostOptions o_;
   std::optional<ProcessTree> tree_;
+
+ public:
+  const std::string& tree_warning() const { return tree_->warning(); }
+
+ private:
   std::unique_ptr<SystemMemorySource> mem_;
   std::unique_ptr<KmsgReader> kmsg_;
   std::unique_ptr<Nvml> nvml_;

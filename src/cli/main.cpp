@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
     bool known = false;
     for (const Command& c : commands) {
       known |= c.app->get_name() == argv[1];
+      if (c.app->get_group().empty()) continue;  // hidden (man)
       names += (names.empty() ? "" : ", ") + c.app->get_name();
     }
     if (!known) {

@@ -310,6 +310,7 @@ int run_run(const RunOptions& o, const Globals& g) {
     log.append(event_json(name, e));
   };
   (*host)->on_note = say;
+  if (const std::string& w = (*host)->tree_warning(); !w.empty()) console.warn(w);
 
   const RunConfig& cfg = parsed->config;
   std::string gate_text = cfg.gate.target ? "memory >= " + cfg.gate.target->str()

@@ -144,7 +144,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{{"status", "--watch", "1ms"}, "between 100ms and a day"},
         BadInput{{"status", "--bogus"}, "--bogus"},
         BadInput{{"frobnicate"},
-                 "unknown command \"frobnicate\" (commands: status, wait, run, restart, why, lint, plan, cache, unit;"}));
+                 "unknown command \"frobnicate\" (commands: status, wait, run, restart, why, lint, plan, cache, unit, completion;"}));
 
 INSTANTIATE_TEST_SUITE_P(
     Roots, CliBadInput,
