@@ -82,7 +82,20 @@ Result<std::vector<std::string>> expand_config(std::vector<std::string> args) {
   if (!in || !(text << in.rdbuf())) {
     return make_error(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
   }
-  toml::parse_result parsed = toml::parse(text.view(), path);
+  auto from_file = config_flags(path, text.view(), {given.begin(), given.end()}, command_given);
+  if (!from_file) return from_file.error();
+  // The file's flags first, then the command line's; the file's command after a `--` at the end.
+  args.insert(args.begin(), from_file->flags.begin(), from_file->flags.end());
+  if (!from_file->command.empty()) {
+    args.push_back("--");
+    args.insert(args.end(), from_file->command.begin(), from_file->command.end());
+  }
+  return args;
+}
+
+Result<ConfigFlags> config_flags(const std::string& path, std::string_view text,
+                                 const std::vector<std::string>& given, bool command_given) {
+  toml::parse_result parsed = toml::parse(text, path);
   if (!parsed) {
     return make_error(
         fmt::format("{}: {}", where(path, parsed.error().source()), parsed.error().description()));
@@ -124,7 +137,8 @@ Result<std::vector<std::string>> expand_config(std::vector<std::string> args) {
           "dashes, and command = [...]",
           at, key.str()));
     }
-    if (given.count("--" + name) != 0) continue;  // the command line wins
+    if (std::find(given.begin(), given.end(), "--" + name) != given.end())
+      continue;  // the command line wins
     std::vector<std::string> words;
     if (opt->get_expected_min() == 0) {  // a switch (how CLI11 itself tells them)
       const auto* b = node.as_boolean();
@@ -150,12 +164,7 @@ Result<std::vector<std::string>> expand_config(std::vector<std::string> args) {
     if (auto why = refused(words)) return make_error(fmt::format("{}: {}", at, *why));
     from_file.insert(from_file.end(), words.begin(), words.end());
   }
-  args.insert(args.begin(), from_file.begin(), from_file.end());
-  if (!command.empty()) {
-    args.push_back("--");
-    args.insert(args.end(), command.begin(), command.end());
-  }
-  return args;
+  return ConfigFlags{std::move(from_file), std::move(command)};
 }
 
 }  // namespace headroom

@@ -19,4 +19,14 @@ namespace headroom {
 // value of the wrong type or one the flag refuses.
 Result<std::vector<std::string>> expand_config(std::vector<std::string> args);
 
+// The file's part: `text` read from `path` (named in errors) into flags, and its command where
+// `command_given` is false. `given` holds the flags the command line sets itself (they win, so
+// they are left out). Fuzzed (fuzz/fuzz_run_config.cpp).
+struct ConfigFlags {
+  std::vector<std::string> flags;
+  std::vector<std::string> command;
+};
+Result<ConfigFlags> config_flags(const std::string& path, std::string_view text,
+                                 const std::vector<std::string>& given, bool command_given);
+
 }  // namespace headroom

@@ -1,0 +1,18 @@
+// `headroom run --config FILE`: TOML into run's flags, each value checked against the flag's own
+// definition (cli/config_file). Any input: an error value or flags, never a crash.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "cli/config_file.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto r = headroom::config_flags("fuzz.toml", text, {"--timeout"}, size % 2 == 0);
+  if (r) {
+    for (const std::string& f : r->flags) {
+      if (f == "--timeout" || f == "--config") __builtin_trap();  // the command line's / refused
+    }
+  }
+  return 0;
+}
