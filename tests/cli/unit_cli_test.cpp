@@ -2,6 +2,7 @@
 // systemd needed) and `headroom lint` clean, and their ExecStart= gives back the same argv under
 // systemd's quoting rules, for awkward arguments too.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -207,8 +208,7 @@ TEST(UnitCli, InstallAndBadInput) {
   EXPECT_EQ(unit({"--name", "x", "--", "docker", "run", "-d", "img"}).exit_code, 2);  // -d
   // --enable writes the unit, then needs systemd (not PID 1 on CI machines): exit 1, saying so.
   if (!fs::exists("/run/systemd/system")) {
-    const RunResult e =
-        unit({"--name", "en", "--enable", "--unit-dir", d, "--", "sleep", "1"});
+    const RunResult e = unit({"--name", "en", "--enable", "--unit-dir", d, "--", "sleep", "1"});
     EXPECT_EQ(e.exit_code, 1) << e.err;
     EXPECT_TRUE(fs::exists(d + "/en.service"));
     EXPECT_NE(e.err.find("systemd is not running here"), std::string::npos) << e.err;
@@ -328,7 +328,9 @@ TEST(UnitCli, OptionsFromATomlFile) {
 TEST(UnitCli, RunTakesItsOptionsFromATomlFile) {
   const std::string d = fresh("config-run");
   const std::string path = d + "/exits.toml";
-  std::ofstream(path) << "restart = \"no\"\nsettle = \"0s\"\nno_lint = true\n"
+  // Its own name: a headroom run of another test may be supervising an "sh" right now.
+  std::ofstream(path) << "name = \"toml-run-" << ::getpid()
+                      << "\"\nrestart = \"no\"\nsettle = \"0s\"\nno_lint = true\n"
                          "events = \""
                       << d << "/events.jsonl\"\ncommand = [\"/bin/sh\", \"-c\", \"exit 3\"]\n";
   const RunResult r = run({test::headroom_bin(), "run", "--no-gpu", "--config", path}, {},
