@@ -173,9 +173,18 @@ TEST(LintCli, UsageErrors) {
 
 TEST(LintCli, RunWarnsAboutItsCommandOnce) {
   const std::string dir = fresh_dir("run");
-  const std::vector<std::string> run_args = {
-      test::headroom_bin(), "run", "--free", "1M", "--settle", "0", "--restart", "no", "--events",
-      dir + "/events.json"};
+  const std::vector<std::string> run_args = {test::headroom_bin(),
+                                             "run",
+                                             "--free",
+                                             "1M",
+                                             "--settle",
+                                             "0",
+                                             "--restart",
+                                             "no",
+                                             "--events",
+                                             dir + "/events.json",
+                                             "--name",
+                                             "lint-cli-run"};  // not "sh": another test may run one
   std::vector<std::string> cmd = run_args;
   cmd.insert(cmd.end(), {"--", "/bin/sh", "-c",
                          "exit 0; python3 -m sglang.launch_server --mem-fraction-static 0.9"});
