@@ -14,6 +14,7 @@
 #include <toml++/toml.h>
 
 #include "cli/run_options.h"
+#include "core/toml_guard.h"
 
 namespace headroom {
 namespace {
@@ -95,6 +96,9 @@ Result<std::vector<std::string>> expand_config(std::vector<std::string> args) {
 
 Result<ConfigFlags> config_flags(const std::string& path, std::string_view text,
                                  const std::vector<std::string>& given, bool command_given) {
+  if (auto bad = toml_guard(text)) {
+    return make_error(fmt::format("{}:{}:{}: {}", path, bad->line, bad->column, bad->message));
+  }
   toml::parse_result parsed = toml::parse(text, path);
   if (!parsed) {
     return make_error(

@@ -6,6 +6,7 @@
 #define TOML_HEADER_ONLY 1
 #include <toml++/toml.h>
 
+#include "core/toml_guard.h"
 #include "lint/rules.h"
 
 namespace headroom::lint {
@@ -27,6 +28,10 @@ std::optional<Threshold> parse_threshold(std::string_view s) {
 ConfigLoad parse_config(const std::string& path, std::string_view text) {
   ConfigLoad out;
   out.config.path = path;
+  if (auto bad = toml_guard(text)) {
+    out.error = InputError{Pos{bad->line, bad->column}, bad->message};
+    return out;
+  }
   toml::parse_result parsed = toml::parse(text, path);
   if (!parsed) {
     const toml::parse_error& e = parsed.error();
