@@ -23,6 +23,8 @@
 #include "lint/lint.h"
 
 namespace headroom {
+// A named namespace, so that its using-directive stays here in a unity build of src/cli.
+namespace lint_command {
 namespace {
 
 namespace fs = std::filesystem;
@@ -281,8 +283,10 @@ int run_lint(const LintOptions& o) {
 }
 
 }  // namespace
+}  // namespace lint_command
 
 Command add_lint_command(CLI::App& parent, const Globals&, std::vector<std::string>* command) {
+  using namespace lint_command;
   auto o = std::make_shared<LintOptions>();
   o->command = command;
   CLI::App* cmd = parent.add_subcommand(

@@ -13,6 +13,8 @@
 #include "probe/pagecache.h"
 
 namespace headroom {
+// A named namespace, so that its using-directive stays here in a unity build of src/cli.
+namespace plan_command {
 namespace {
 
 using namespace headroom::plan;
@@ -278,10 +280,11 @@ int run_plan(const PlanOptions& o, const Globals& g) {
   if (file_bytes > 0) {
     row("page cache",
         fmt::format("{} of the model's {} cached now{}", format_bytes(cached), gib(file_bytes),
-                    cached >= kGiB / 4 ? fmt::format("; CUDA on unified memory does not count it as free: "
-                                             "`headroom cache --evict {}` before the start",
-                                             model->path)
-                               : ""));
+                    cached >= kGiB / 4
+                        ? fmt::format("; CUDA on unified memory does not count it as free: "
+                                      "`headroom cache --evict {}` before the start",
+                                      model->path)
+                        : ""));
   }
   for (const std::string& n : p.notes)
     row("note", n);
@@ -289,8 +292,10 @@ int run_plan(const PlanOptions& o, const Globals& g) {
 }
 
 }  // namespace
+}  // namespace plan_command
 
 Command add_plan_command(CLI::App& parent, const Globals& globals) {
+  using namespace plan_command;
   auto o = std::make_shared<PlanOptions>();
   CLI::App* cmd = parent.add_subcommand(
       "plan",
