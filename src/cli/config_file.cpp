@@ -8,13 +8,10 @@
 #include <fstream>
 #include <set>
 #include <sstream>
-// Errors as values (toml::parse_result), as every parser here.
-#define TOML_EXCEPTIONS 0
-#define TOML_HEADER_ONLY 1
-#include <toml++/toml.h>
 
 #include "cli/run_options.h"
 #include "core/toml_guard.h"
+#include "core/tomlpp.h"
 
 namespace headroom {
 namespace {

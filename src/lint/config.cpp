@@ -1,12 +1,9 @@
 #include "lint/config.h"
 
 #include <fmt/format.h>
-// Errors as values (toml::parse_result), as every parser here.
-#define TOML_EXCEPTIONS 0
-#define TOML_HEADER_ONLY 1
-#include <toml++/toml.h>
 
 #include "core/toml_guard.h"
+#include "core/tomlpp.h"
 #include "lint/rules.h"
 
 namespace headroom::lint {
