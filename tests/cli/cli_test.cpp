@@ -14,8 +14,7 @@ using test::run;
 using test::RunResult;
 
 RunResult hr(std::vector<std::string> args, const std::vector<std::string>& env = {}) {
-  args.insert(args.begin(), test::headroom_bin());
-  return run(args, env, std::chrono::seconds(30));
+  return test::run_headroom(std::move(args), env, std::chrono::seconds(30));
 }
 
 std::string root(const std::string& name) {
@@ -144,7 +143,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{{"status", "--watch", "1ms"}, "between 100ms and a day"},
         BadInput{{"status", "--bogus"}, "--bogus"},
         BadInput{{"frobnicate"},
-                 "unknown command \"frobnicate\" (commands: status, wait, run, restart, why, lint, plan, cache, unit, completion;"}));
+                 "unknown command \"frobnicate\" (commands: status, wait, run, restart, why, lint, "
+                 "plan, cache, unit, completion;"}));
 
 INSTANTIATE_TEST_SUITE_P(
     Roots, CliBadInput,

@@ -20,8 +20,7 @@ using test::run;
 using test::RunResult;
 
 RunResult headroom(std::vector<std::string> args) {
-  args.insert(args.begin(), test::headroom_bin());
-  return run(args, {}, std::chrono::seconds(30));
+  return test::run_headroom(std::move(args), {}, std::chrono::seconds(30));
 }
 
 // The subcommands `headroom --help` lists.

@@ -19,8 +19,7 @@ using test::run;
 using test::RunResult;
 
 RunResult hr(std::vector<std::string> args) {
-  args.insert(args.begin(), test::headroom_bin());
-  return run(args, {}, std::chrono::seconds(60));
+  return test::run_headroom(std::move(args));
 }
 
 std::string fresh(const std::string& name) {

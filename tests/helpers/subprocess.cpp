@@ -4,6 +4,12 @@
 
 namespace headroom::test {
 
+RunResult run_headroom(std::vector<std::string> args, const std::vector<std::string>& env,
+                       std::chrono::milliseconds timeout) {
+  args.insert(args.begin(), headroom_bin());
+  return run(args, env, timeout);
+}
+
 RunResult run(const std::vector<std::string>& argv, const std::vector<std::string>& env,
               std::chrono::milliseconds timeout) {
   RunResult r;
@@ -19,10 +25,20 @@ RunResult run(const std::vector<std::string>& argv, const std::vector<std::strin
   return r;
 }
 
-std::string headroom_bin() { return HEADROOM_BIN; }
-std::string helper_bin(const std::string& name) { return std::string(HELPERS_DIR) + "/" + name; }
-std::string sim_bin(const std::string& name) { return std::string(SIM_DIR) + "/" + name; }
-std::string fixtures_dir() { return HEADROOM_FIXTURES; }
-std::string scratch_dir() { return HEADROOM_SCRATCH; }
+std::string headroom_bin() {
+  return HEADROOM_BIN;
+}
+std::string helper_bin(const std::string& name) {
+  return std::string(HELPERS_DIR) + "/" + name;
+}
+std::string sim_bin(const std::string& name) {
+  return std::string(SIM_DIR) + "/" + name;
+}
+std::string fixtures_dir() {
+  return HEADROOM_FIXTURES;
+}
+std::string scratch_dir() {
+  return HEADROOM_SCRATCH;
+}
 
 }  // namespace headroom::test

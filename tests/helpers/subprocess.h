@@ -20,6 +20,10 @@ struct RunResult {
 RunResult run(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
               std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
+// The headroom binary under test with `args`.
+RunResult run_headroom(std::vector<std::string> args, const std::vector<std::string>& env = {},
+                       std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
 // A child with pipes to its stdin and stdout, for helpers driven line by line.
 using Child = ::headroom::Child;
 
