@@ -68,11 +68,18 @@ TEST_F(PageCacheTest, CountsResidentPagesOfAFile) {
 TEST_F(PageCacheTest, CachestatAndMincoreAgree) {
   const std::string f = write_file("shard.safetensors", 32);
   read_range(f, 4u << 20, 6u << 20);
-  auto fast = file_residency(f);  // cachestat(2) where the kernel has it
+  // A live cache only shrinks while nobody reads (reclaim under the neighbours' pressure), so
+  // cachestat's count must lie between mincore's just before and just after; equal when quiet.
   auto slow = file_residency(f, /*force_mincore=*/true);
-  ASSERT_TRUE(fast.ok() && slow.ok());
+  auto fast = file_residency(f);  // cachestat(2) where the kernel has it
+  auto slow_after = file_residency(f, /*force_mincore=*/true);
+  ASSERT_TRUE(fast.ok() && slow.ok() && slow_after.ok());
   EXPECT_GT(slow->resident_pages, 0u);
-  EXPECT_EQ(fast->resident_pages, slow->resident_pages);
+  EXPECT_LE(fast->resident_pages, slow->resident_pages);
+  EXPECT_GE(fast->resident_pages, slow_after->resident_pages);
+  if (slow->resident_pages == slow_after->resident_pages) {
+    EXPECT_EQ(fast->resident_pages, slow->resident_pages);
+  }
   EXPECT_EQ(fast->pages, slow->pages);
 }
 
@@ -82,7 +89,8 @@ TEST_F(PageCacheTest, EvictionReleasesAndReportsIt) {
   auto ev = evict_files({f});
   ASSERT_TRUE(ev.ok()) << ev.error().message;
   ASSERT_EQ(ev->size(), 1u);
-  EXPECT_EQ((*ev)[0].before, 8u << 20);
+  EXPECT_GT((*ev)[0].before, 0u);
+  EXPECT_LE((*ev)[0].before, 8u << 20);  // all of it, less what reclaim may have taken already
   EXPECT_EQ((*ev)[0].after, 0u);
 }
 
