@@ -17,10 +17,6 @@
 namespace headroom {
 namespace {
 
-Error sys_error(const std::string& what, int err) {
-  return Error{what + ": " + std::strerror(err), err};
-}
-
 // One write(2), no allocation: safe between fork and exec.
 void write_text(const char* path, const std::string& text) {
   const int fd = ::open(path, O_WRONLY | O_CLOEXEC);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cassert>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <utility>
@@ -23,6 +24,11 @@ struct Error {
 
 inline Error make_error(std::string message) {
   return Error{std::move(message)};
+}
+
+// A failed system call on `what` (a path, or "fork"): "what: strerror(err)", errno kept.
+inline Error sys_error(const std::string& what, int err) {
+  return Error{what + ": " + std::strerror(err), err};
 }
 
 // A value or an Error (std::expected is C++23; this is the small subset we use).

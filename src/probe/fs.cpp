@@ -10,10 +10,6 @@
 namespace headroom {
 namespace {
 
-Error sys_error(const std::string& path, int err) {
-  return Error{path + ": " + std::strerror(err), err};
-}
-
 // Big enough for /proc/meminfo and cgroup v1 memory.stat on every kernel seen; grows if not.
 constexpr size_t kInitialBuffer = 8192;
 // A first read shorter than this is the whole file (see ProcFile::read).

@@ -20,10 +20,6 @@ namespace {
 
 constexpr uint64_t kWindow = 1ULL << 30;
 
-Error sys_error(const std::string& path, int err) {
-  return Error{path + ": " + std::strerror(err), err};
-}
-
 class Fd {
  public:
   explicit Fd(int fd) : fd_(fd) {}
