@@ -107,7 +107,7 @@ std::unique_ptr<Cli> make_cli() {
   c.push_back(add_run_command(app, g));
   c.push_back(add_restart_command(app, g));
   c.push_back(add_why_command(app, g));
-  c.push_back(add_lint_command(app, g, &cli->lint_command));
+  c.push_back(add_lint_command(app, g, &cli->globals.after_dashes));
   c.push_back(add_plan_command(app, g));
   c.push_back(add_cache_command(app, g));
   c.push_back(add_unit_command(app, g));
@@ -120,7 +120,7 @@ int headroom_main(int argc, char** argv) {
   const std::unique_ptr<Cli> cli = make_cli();
   CLI::App& app = cli->app;
   const std::vector<Command>& commands = cli->commands;
-  std::vector<std::string>& lint_command = cli->lint_command;
+  std::vector<std::string>& after_dashes = cli->globals.after_dashes;
 
   // `run --config FILE` / `unit --config FILE`: the file's options become flags (one parser).
   std::vector<std::string> expanded;
@@ -136,10 +136,12 @@ int headroom_main(int argc, char** argv) {
     expanded_argv.push_back(nullptr);
     argv = expanded_argv.data();
   }
-  if (argc > 1 && std::string_view(argv[1]) == "lint") {
+  // What follows `--` is a command line (the server's, or one to lint), taken word for word.
+  const std::string_view sub = argc > 1 ? argv[1] : "";
+  if (sub == "lint" || sub == "run" || sub == "unit") {
     for (int i = 2; i < argc; ++i) {
       if (std::string_view(argv[i]) != "--") continue;
-      lint_command.assign(argv + i + 1, argv + argc);
+      after_dashes.assign(argv + i + 1, argv + argc);
       argc = i;
       break;
     }

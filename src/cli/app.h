@@ -17,9 +17,6 @@ struct Cli {
   CLI::App app;
   Globals globals;
   std::vector<Command> commands;
-  // `headroom lint FILE… -- docker run …`: what follows -- is a command line to lint (main
-  // splits it off before CLI11 sees it).
-  std::vector<std::string> lint_command;
   Cli();
 };
 

@@ -16,6 +16,9 @@ namespace headroom {
 
 struct Globals {
   std::string root = "/";  // --root: read /proc and /sys under this directory (fixture trees)
+  // `run`, `unit` and `lint`: the words after `--`, verbatim. main splits them off before CLI11
+  // parses, which would read "[1,2,4]" as a list and split it (SGLang and vLLM take such words).
+  std::vector<std::string> after_dashes;
   Root fs_root() const { return Root(root == "/" ? std::string() : root); }
 };
 

@@ -41,9 +41,10 @@ int run_restart_cli(const RestartCliOptions& o, const Globals& g) {
   ro.gate = gs->config;
   ro.interval = gs->interval;
   ro.dry_run = o.dry_run;
-  for (auto [text, flag, out] : {std::tuple{&o.stop_timeout, "--stop-timeout", &ro.stop_timeout},
-                                 std::tuple{&o.gone_timeout, "--gone-timeout", &ro.gone_timeout},
-                                 std::tuple{&o.health_timeout, "--health-timeout", &ro.health_timeout}}) {
+  for (auto [text, flag, out] :
+       {std::tuple{&o.stop_timeout, "--stop-timeout", &ro.stop_timeout},
+        std::tuple{&o.gone_timeout, "--gone-timeout", &ro.gone_timeout},
+        std::tuple{&o.health_timeout, "--health-timeout", &ro.health_timeout}}) {
     auto d = parse_duration(*text);
     if (!d) return console.fail(d.error().in(flag).message);
     *out = *d;
@@ -95,7 +96,8 @@ int run_restart_cli(const RestartCliOptions& o, const Globals& g) {
 
   if (o.dry_run) {
     console.line(fmt::format("would restart {}:", target->describe()));
-    for (const std::string& step : restart_plan(*target, ro)) console.line("  " + step);
+    for (const std::string& step : restart_plan(*target, ro))
+      console.line("  " + step);
     return 0;
   }
 
@@ -120,8 +122,8 @@ int run_restart_cli(const RestartCliOptions& o, const Globals& g) {
   const Instant began = clock.now();
   nlohmann::ordered_json steps = nlohmann::ordered_json::array();
   const RestartReport report = run_restart(*target, **src, clock, ro, [&](const RestartStep& s) {
-    steps.push_back({{"step", s.name}, {"seconds", to_seconds(s.took)}, {"ok", s.ok},
-                     {"detail", s.detail}});
+    steps.push_back(
+        {{"step", s.name}, {"seconds", to_seconds(s.took)}, {"ok", s.ok}, {"detail", s.detail}});
     if (!o.json) {
       console.line(fmt::format("  {:<8} {:>7}  {}{}", s.name, format_duration(s.took),
                                s.ok ? "" : "FAILED: ", s.detail));
@@ -138,8 +140,8 @@ int run_restart_cli(const RestartCliOptions& o, const Globals& g) {
   } else if (report.ok) {
     console.line(fmt::format("restarted {} in {}", target->describe(), format_duration(took)));
   } else {
-    console.line(fmt::format("restart of {} failed after {}", target->describe(),
-                             format_duration(took)));
+    console.line(
+        fmt::format("restart of {} failed after {}", target->describe(), format_duration(took)));
   }
   return report.exit_code;
 }

@@ -338,7 +338,11 @@ Command add_run_command(CLI::App& parent, const Globals& globals) {
       "limits, graceful stop, a verdict for every death, sd_notify, metrics, JSON events. Exits "
       "with the server's status when it gives up or is stopped.");
   add_run_flags(cmd, *o);
-  return Command{cmd, [o, &globals] { return run_run(*o, globals); }};
+  return Command{cmd, [o, &globals] {
+                   o->command.insert(o->command.end(), globals.after_dashes.begin(),
+                                     globals.after_dashes.end());
+                   return run_run(*o, globals);
+                 }};
 }
 
 }  // namespace headroom

@@ -363,7 +363,7 @@ int run_unit(UnitOptions& o) {
 
 }  // namespace
 
-Command add_unit_command(CLI::App& parent, const Globals&) {
+Command add_unit_command(CLI::App& parent, const Globals& globals) {
   auto o = std::make_shared<UnitOptions>();
   CLI::App* cmd = parent.add_subcommand(
       "unit",
@@ -388,7 +388,9 @@ Command add_unit_command(CLI::App& parent, const Globals&) {
       ->type_name("PATH");
   cmd->add_option("--unit-dir", o->unit_dir, "Where --install writes (default /etc/systemd/system)")
       ->type_name("DIR");
-  return Command{cmd, [o, cmd] {
+  return Command{cmd, [o, cmd, &globals] {
+                   o->run.command.insert(o->run.command.end(), globals.after_dashes.begin(),
+                                         globals.after_dashes.end());
                    // run's flags exactly as given, for `headroom run` in the unit.
                    static const std::vector<std::string> own = {
                        "--install", "--enable",   "--plain", "--template", "--description",

@@ -184,6 +184,8 @@ TEST(UnitCli, AwkwardArgumentsRoundTrip) {
                                             "-dash",
                                             "%i",
                                             "",
+                                            "[1,2,4]",
+                                            "--",
                                             "ünïcödé"};
   std::vector<std::string> args = {"--name", "awkward", "--"};
   args.insert(args.end(), awkward.begin(), awkward.end());

@@ -262,6 +262,37 @@ TEST(Run, ACrashLoopStopsAtTheStartLimitWithTheServersStatus) {
       << r.err;
 }
 
+// The server gets its words exactly: "[1,2,4]" is one word (CLI11 would split a bracketed list),
+// and a second `--` is the server's.
+TEST(Run, TheServerGetsItsArgumentsWordForWord) {
+  const std::string out = test::scratch_dir() + "/words-" + std::to_string(::getpid()) + ".txt";
+  const std::vector<std::string> words = {"[1,2,4]",         "[x]", "a,b",   "--",
+                                          "{\"k\": [1, 2]}", "",    "--name"};
+  std::vector<std::string> argv = {test::headroom_bin(),
+                                   "run",
+                                   "--no-gpu",
+                                   "--no-lint",
+                                   "--settle",
+                                   "0",
+                                   "--restart",
+                                   "no",
+                                   "--name",
+                                   "words",
+                                   "--",
+                                   "/bin/sh",
+                                   "-c",
+                                   "printf '%s\\n' \"$@\" > " + out,
+                                   "sh"};
+  argv.insert(argv.end(), words.begin(), words.end());
+  const test::RunResult r = test::run(argv, {}, std::chrono::seconds(30));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(out);
+  std::vector<std::string> got;
+  for (std::string line; std::getline(in, line);)
+    got.push_back(line);
+  EXPECT_EQ(got, words);
+}
+
 TEST(Run, SigtermStopsTheWholeTreeEvenWorkersIgnoringIt) {
   const std::string events = test::scratch_dir() + "/stop-" + std::to_string(::getpid()) + ".jsonl";
   fs::remove(events);
