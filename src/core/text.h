@@ -75,4 +75,7 @@ class LineReader {
 // Splits off the next whitespace-separated word; returns an empty view at the end.
 std::string_view next_word(std::string_view& s);
 
+// Well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF).
+bool is_utf8(std::string_view s);
+
 }  // namespace headroom
