@@ -4,9 +4,8 @@
 // runs `headroom run --config /etc/headroom/%i.toml`. Flags on the command line win over the file.
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"

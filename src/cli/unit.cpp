@@ -15,6 +15,7 @@
 #include "act/command.h"
 #include "cli/common.h"
 #include "cli/console.h"
+#include "cli/kubernetes.h"
 #include "cli/run_options.h"
 #include "core/docker_cli.h"
 #include "core/duration.h"
@@ -32,6 +33,9 @@ struct UnitOptions {
   bool enable = false;
   bool plain = false;
   bool template_unit = false;
+  bool kubernetes = false;
+  std::string image;           // --kubernetes: the server's image
+  std::string headroom_image;  // --kubernetes: the image headroom is copied from
   std::string description;
   std::string binary;  // the headroom to run; default: this one
   std::string unit_dir = "/etc/systemd/system";
@@ -236,7 +240,8 @@ int run_unit(UnitOptions& o) {
   RunOptions& r = o.run;
   const std::string headroom = o.binary.empty() ? self_binary() : fs::absolute(o.binary).string();
   if (o.template_unit) {
-    if (!r.name.empty() || !r.command.empty() || !o.passthrough.empty() || o.plain || o.enable) {
+    if (!r.name.empty() || !r.command.empty() || !o.passthrough.empty() || o.plain || o.enable ||
+        o.kubernetes) {
       return console.fail(
           "--template takes no name, command or run options: each instance reads them from "
           "/etc/headroom/NAME.toml");
@@ -252,6 +257,23 @@ int run_unit(UnitOptions& o) {
     return console.fail("--name: a unit name has no slashes or spaces");
   }
   if (r.command.empty()) return console.fail("give the server's command after --");
+  if (o.kubernetes) {
+    if (o.install || o.enable || o.plain) {
+      return console.fail(
+          "--kubernetes prints manifests for `kubectl apply -f -`: no --install, --enable or "
+          "--plain");
+    }
+    KubernetesInput k{r.name, o.image, o.headroom_image, r, o.passthrough, r.command};
+    auto m = kubernetes_manifests(k);
+    if (!m) return console.fail(m.error().message);
+    for (const std::string& n : m->notes)
+      console.note("headroom: " + n);
+    std::fputs(m->yaml.c_str(), stdout);
+    return 0;
+  }
+  if (!o.image.empty() || !o.headroom_image.empty()) {
+    return console.fail("--image and --headroom-image go with --kubernetes");
+  }
   std::vector<std::string> cmd = r.command;
   cmd[0] = absolute_program(cmd[0]);
 
@@ -383,6 +405,18 @@ Command add_unit_command(CLI::App& parent, const Globals& globals) {
   cmd->add_flag("--template", o->template_unit,
                 "Write the template unit headroom@.service instead: instance NAME runs `headroom "
                 "run --config /etc/headroom/NAME.toml` (no name, command or run options here)");
+  cmd->add_flag("--kubernetes", o->kubernetes,
+                "Print Kubernetes manifests instead: a ConfigMap with run's options as TOML, a "
+                "Deployment (init container `headroom wait` on the node's memory, the server "
+                "under `headroom run`, probes on /ready and /live) and a Service; a docker run "
+                "line is translated");
+  cmd->add_option("--image", o->image,
+                  "--kubernetes: the server's container image (default: the docker line's)")
+      ->type_name("IMAGE");
+  cmd->add_option("--headroom-image", o->headroom_image,
+                  "--kubernetes: an image holding /usr/bin/headroom, copied into the pod (default "
+                  "headroom:" HEADROOM_VERSION "; examples/kubernetes/Containerfile)")
+      ->type_name("IMAGE");
   cmd->add_option("--description", o->description, "Description= (default: NAME and how it runs)");
   cmd->add_option("--binary", o->binary, "The headroom binary the unit runs (default: this one)")
       ->type_name("PATH");
@@ -393,8 +427,9 @@ Command add_unit_command(CLI::App& parent, const Globals& globals) {
                                          globals.after_dashes.end());
                    // run's flags exactly as given, for `headroom run` in the unit.
                    static const std::vector<std::string> own = {
-                       "--install", "--enable",   "--plain", "--template", "--description",
-                       "--binary",  "--unit-dir", "--name",  "--help"};
+                       "--install",     "--enable",     "--plain",    "--template",
+                       "--description", "--binary",     "--unit-dir", "--name",
+                       "--help",        "--kubernetes", "--image",    "--headroom-image"};
                    for (const CLI::Option* opt : cmd->get_options()) {
                      if (opt->get_lnames().empty() || opt->count() == 0) continue;
                      const std::string name = "--" + opt->get_lnames()[0];

@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 
+#include "cli/config_file.h"
 #include "core/duration.h"
 #include "helpers/subprocess.h"
 
@@ -82,9 +83,10 @@ int64_t seconds(const std::string& d) {
   return v ? std::chrono::duration_cast<std::chrono::seconds>(*v).count() : 0;
 }
 
-TEST(Kubernetes, TheFieldsHeadroomReliesOn) {
+// The checks, for the hand-written example and for what `headroom unit --kubernetes` writes.
+void check_fields_headroom_relies_on(const std::vector<YAML::Node>& docs) {
   std::map<std::string, YAML::Node> by_kind;
-  for (const YAML::Node& doc : YAML::LoadAllFromFile(kExample)) {
+  for (const YAML::Node& doc : docs) {
     by_kind[doc["kind"].as<std::string>()] = doc;
   }
   ASSERT_EQ(by_kind.count("Deployment"), 1u);
@@ -220,6 +222,296 @@ TEST(Kubernetes, TheFieldsHeadroomReliesOn) {
   EXPECT_GT(pod["terminationGracePeriodSeconds"].as<int64_t>(),
             seconds(toml_value("stop-timeout")));
 }
+
+TEST(Kubernetes, TheFieldsHeadroomReliesOn) {
+  check_fields_headroom_relies_on(YAML::LoadAllFromFile(kExample));
+}
+
+// ---- headroom unit --kubernetes ----
+
+namespace kube_unit {
+
+// headroom unit --kubernetes ARGS, as a user runs it; its stdout also in a file for the validator.
+struct Generated {
+  RunResult r;
+  std::string file;
+  std::vector<YAML::Node> docs;
+};
+
+Generated generate(const std::string& tag, const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {"unit", "--kubernetes"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  Generated g{test::run_headroom(argv), test::scratch_dir() + "/k8s-" + tag + ".yaml", {}};
+  std::ofstream(g.file) << g.r.out;
+  if (g.r.exit_code == 0) g.docs = YAML::LoadAll(g.r.out);
+  return g;
+}
+
+YAML::Node of_kind(const Generated& g, const std::string& kind) {
+  for (const YAML::Node& d : g.docs) {
+    if (d["kind"].as<std::string>() == kind) return d;
+  }
+  ADD_FAILURE() << "no " << kind << " in\n" << g.r.out;
+  return YAML::Node();
+}
+
+// The ConfigMap's TOML read back by headroom's own --config reader: the server's argv.
+std::vector<std::string> command_from_toml(const Generated& g, const std::string& name) {
+  const std::string toml = of_kind(g, "ConfigMap")["data"][name + ".toml"].as<std::string>();
+  auto flags = config_flags(name + ".toml", toml, {}, false);
+  EXPECT_TRUE(static_cast<bool>(flags)) << (flags ? "" : flags.error().message) << "\n" << toml;
+  return flags ? flags->command : std::vector<std::string>{};
+}
+
+const std::vector<std::string> kSeedDocker = {"docker",
+                                              "run",
+                                              "--rm",
+                                              "--name",
+                                              "sglang",
+                                              "--gpus",
+                                              "all",
+                                              "--ipc=host",
+                                              "-p",
+                                              "30000:30000",
+                                              "-v",
+                                              "/models:/models",
+                                              "-e",
+                                              "HF_HOME=/models/hf",
+                                              "--privileged",
+                                              "lmsysorg/sglang:spark",
+                                              "python3",
+                                              "-m",
+                                              "sglang.launch_server",
+                                              "--model-path",
+                                              "/models/mistral-small-4",
+                                              "--mem-fraction-static",
+                                              "0.75",
+                                              "--host",
+                                              "0.0.0.0",
+                                              "--port",
+                                              "30000"};
+
+TEST(KubernetesUnit, TheSeedsDockerLineBecomesManifestsThatValidate) {
+  need_validator();
+  std::vector<std::string> args = {"--name",
+                                   "sglang",
+                                   "--free",
+                                   "79G",
+                                   "--timeout",
+                                   "10m",
+                                   "--startup-timeout",
+                                   "30m",
+                                   "--stop-timeout",
+                                   "60s",
+                                   "--health",
+                                   "http://127.0.0.1:30000/health",
+                                   "--cgroup",
+                                   "/system.slice/sglang.service",
+                                   "--"};
+  args.insert(args.end(), kSeedDocker.begin(), kSeedDocker.end());
+  const Generated g = generate("seed", args);
+  ASSERT_EQ(g.r.exit_code, 0) << g.r.err;
+  const RunResult v = validate(g.file);
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  for (const std::string doc : {"(ConfigMap sglang-headroom): valid", "(Deployment sglang): valid",
+                                "(Service sglang): valid"}) {
+    EXPECT_NE(v.out.find(doc), std::string::npos) << v.out;
+  }
+  // The same checks as the hand-written example passes.
+  check_fields_headroom_relies_on(g.docs);
+
+  // The docker line translated: image, the command after it, -e, -v, -p, --gpus, --ipc=host.
+  const YAML::Node pod = of_kind(g, "Deployment")["spec"]["template"]["spec"];
+  const YAML::Node server = pod["containers"][0];
+  EXPECT_EQ(server["image"].as<std::string>(), "lmsysorg/sglang:spark");
+  EXPECT_EQ(command_from_toml(g, "sglang"),
+            std::vector<std::string>(kSeedDocker.begin() + 16, kSeedDocker.end()));
+  EXPECT_EQ(server["env"][0]["name"].as<std::string>(), "HF_HOME");
+  EXPECT_EQ(server["env"][0]["value"].as<std::string>(), "/models/hf");
+  EXPECT_EQ(server["ports"][0]["containerPort"].as<int>(), 30000);
+  EXPECT_EQ(server["resources"]["limits"]["nvidia.com/gpu"].as<int>(), 1);
+  EXPECT_TRUE(pod["hostIPC"].as<bool>());
+  bool models = false;
+  for (const auto& m : server["volumeMounts"]) {
+    if (m["mountPath"].as<std::string>() != "/models") continue;
+    for (const auto& vol : pod["volumes"]) {
+      if (vol["name"].as<std::string>() == m["name"].as<std::string>()) {
+        models = vol["hostPath"]["path"].as<std::string>() == "/models";
+      }
+    }
+  }
+  EXPECT_TRUE(models) << g.r.out;
+  const YAML::Node svc = of_kind(g, "Service");
+  EXPECT_EQ(svc["spec"]["ports"][0]["port"].as<int>(), 30000);
+  // The gate in the init container has the run's target and timeout.
+  bool gate = false;
+  for (const auto& c : pod["initContainers"]) {
+    if (c["name"].as<std::string>() != "wait-for-memory") continue;
+    const auto argv = strings(c["command"]);
+    gate = value_after(argv, "--free") == "79G" && value_after(argv, "--timeout") == "10m";
+  }
+  EXPECT_TRUE(gate) << g.r.out;
+  // What has no pod counterpart is said, on stderr and in the file, not dropped silently.
+  EXPECT_NE(g.r.err.find("not translated from the docker line"), std::string::npos) << g.r.err;
+  EXPECT_NE(g.r.err.find("--privileged"), std::string::npos) << g.r.err;
+  EXPECT_NE(g.r.out.find("# Note: not translated from the docker line"), std::string::npos);
+  // The host's cgroup means nothing in the pod: left out of the TOML, and said.
+  EXPECT_NE(g.r.err.find("--cgroup /system.slice/sglang.service left out"), std::string::npos);
+  EXPECT_EQ(of_kind(g, "ConfigMap")["data"]["sglang.toml"].as<std::string>().find("cgroup"),
+            std::string::npos);
+}
+
+// Every word survives YAML and TOML quoting: YAML 1.1's booleans and numbers, quotes, backslashes,
+// %, $, newlines, a comment sign, flow indicators, non-ASCII text.
+TEST(KubernetesUnit, ArgumentsSurviveTheQuotingExactly) {
+  need_validator();
+  const std::vector<std::string> words = {"/opt/server/bin/serve",
+                                          "a b",
+                                          "say \"hi\"",
+                                          "100%",
+                                          "$HOME",
+                                          "back\\slash",
+                                          "tab\there",
+                                          "line\nbreak",
+                                          "yes",
+                                          "no",
+                                          "on",
+                                          "off",
+                                          "null",
+                                          "~",
+                                          "0x1F",
+                                          "1e3",
+                                          "30000",
+                                          ": x",
+                                          "#not a comment",
+                                          "- dash",
+                                          "[x]",
+                                          "{y}",
+                                          "ünïcødé",
+                                          "",
+                                          "--flag=v",
+                                          "key:",
+                                          "'single'",
+                                          "\x7f",
+                                          "*alias",
+                                          "&anchor",
+                                          "!tag",
+                                          "|",
+                                          ">"};
+  const std::vector<std::string> env = {"-e", "A=yes",     "-e", "B=1e3",
+                                        "-e", "C=x: y #z", "-e", "D=\"q\"\\"};
+  std::vector<std::string> docker = {"docker", "run",          "--shm-size", "16g",
+                                     "-w",     "/work dir",    "-v",         "/data dir:/in pod:ro",
+                                     "-p",     "8000:8000/udp"};
+  docker.insert(docker.end(), env.begin(), env.end());
+  // Not translated, so it is named in a YAML comment: its newline must not end the comment.
+  docker.insert(docker.end(), {"--label", "x=1\nkind: Secret"});
+  docker.push_back("registry.example.com:5000/team/server:1.0");
+  docker.insert(docker.end(), words.begin(), words.end());
+  std::vector<std::string> args = {"--name", "odd-1",   "--free",  "70G",       "--evict",
+                                   "/m/a b", "--evict", "/m/100%", "--no-lint", "--"};
+  args.insert(args.end(), docker.begin(), docker.end());
+  const Generated g = generate("quoting", args);
+  ASSERT_EQ(g.r.exit_code, 0) << g.r.err;
+  const RunResult v = validate(g.file);
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err << g.r.out;
+  EXPECT_EQ(command_from_toml(g, "odd-1"), words);
+  const std::string toml = of_kind(g, "ConfigMap")["data"]["odd-1.toml"].as<std::string>();
+  auto flags = config_flags("odd-1.toml", toml, {}, false);
+  ASSERT_TRUE(static_cast<bool>(flags));
+  const std::vector<std::string> want_flags = {"--free",  "70G",     "--evict",  "/m/a b",
+                                               "--evict", "/m/100%", "--no-lint"};
+  for (size_t i = 0; i < want_flags.size(); ++i) {
+    EXPECT_NE(std::search(flags->flags.begin(), flags->flags.end(), want_flags.begin() + i,
+                          want_flags.begin() + i + 1),
+              flags->flags.end())
+        << want_flags[i];
+  }
+  const YAML::Node pod = of_kind(g, "Deployment")["spec"]["template"]["spec"];
+  const YAML::Node server = pod["containers"][0];
+  EXPECT_EQ(server["image"].as<std::string>(), "registry.example.com:5000/team/server:1.0");
+  EXPECT_EQ(server["workingDir"].as<std::string>(), "/work dir");
+  const std::vector<std::pair<std::string, std::string>> want_env = {
+      {"A", "yes"}, {"B", "1e3"}, {"C", "x: y #z"}, {"D", "\"q\"\\"}};
+  ASSERT_EQ(server["env"].size(), want_env.size());
+  for (size_t i = 0; i < want_env.size(); ++i) {
+    EXPECT_EQ(server["env"][i]["name"].as<std::string>(), want_env[i].first);
+    EXPECT_EQ(server["env"][i]["value"].as<std::string>(), want_env[i].second);
+  }
+  EXPECT_EQ(server["ports"][0]["protocol"].as<std::string>(), "UDP");
+  bool data = false, shm = false;
+  for (const auto& vol : pod["volumes"]) {
+    if (vol["hostPath"] && vol["hostPath"]["path"].as<std::string>() == "/data dir") data = true;
+    if (vol["name"].as<std::string>() == "shm") {
+      shm = vol["emptyDir"]["medium"].as<std::string>() == "Memory" &&
+            vol["emptyDir"]["sizeLimit"].as<std::string>() == "16Gi";
+    }
+  }
+  EXPECT_TRUE(data && shm) << g.r.out;
+  EXPECT_EQ(g.docs.size(), 3u) << "the label's newline made no new document";
+  EXPECT_NE(g.r.err.find("--label"), std::string::npos) << g.r.err;
+  // No --gpus on the docker line: no GPU asked for.
+  EXPECT_FALSE(server["resources"]) << g.r.out;
+}
+
+TEST(KubernetesUnit, APlainCommandWithoutATargetHasNoGateAndSaysSo) {
+  need_validator();
+  const Generated g = generate(
+      "plain", {"--name", "llama", "--image", "ghcr.io/ggml-org/llama.cpp:server", "--metrics",
+                "0.0.0.0:9100", "--", "/app/llama-server", "-m", "/models/q4.gguf"});
+  ASSERT_EQ(g.r.exit_code, 0) << g.r.err;
+  const RunResult v = validate(g.file);
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  EXPECT_NE(v.out.find("(Deployment llama): valid"), std::string::npos) << v.out;
+  EXPECT_EQ(v.out.find("Service"), std::string::npos) << "no server port known: no Service";
+  EXPECT_NE(g.r.err.find("no --free or --max-pressure"), std::string::npos) << g.r.err;
+  const YAML::Node pod = of_kind(g, "Deployment")["spec"]["template"]["spec"];
+  ASSERT_EQ(pod["initContainers"].size(), 1u);
+  EXPECT_EQ(pod["initContainers"][0]["name"].as<std::string>(), "install-headroom");
+  EXPECT_EQ(pod["containers"][0]["ports"][0]["containerPort"].as<int>(), 9100);
+  EXPECT_EQ(pod["containers"][0]["resources"]["limits"]["nvidia.com/gpu"].as<int>(), 1);
+  EXPECT_EQ(command_from_toml(g, "llama"),
+            (std::vector<std::string>{"/app/llama-server", "-m", "/models/q4.gguf"}));
+}
+
+TEST(KubernetesUnit, BadInputIsAClearError) {
+  const std::vector<std::string> plain = {"--", "/bin/server"};
+  struct Case {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {{"--name", "SGLang_1", "--image", "x"}, "lower-case letters"},
+      {{"--name", "s"}, "--image: give the server's container image"},
+      {{"--name", "s", "--image", "x", "--metrics", "127.0.0.1:9464"}, "loopback"},
+      {{"--name", "s", "--image", "x", "--metrics", "nope:x"}, "--metrics"},
+      {{"--name", "s", "--image", "x", "--install"}, "no --install"},
+      {{"--name", "s", "--", "docker", "run", "--rm", "img"}, "no command after its image img"},
+      {{"--name", "s", "--", "docker", "run", "--attention-backend", "x", "img", "serve"},
+       "docker does not know: --attention-backend"},
+      {{"--name", "s", "--image", "x", "--", "/bin/server", "\xff\xfe"}, "not UTF-8"},
+      {{"--name", "s", "--image", "x", "--health", "http://127.0.0.1:9464/health", "--metrics",
+        "0.0.0.0:9464"},
+       "also the server's port"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args = c.args;
+    if (std::find(args.begin(), args.end(), "--") == args.end()) {
+      args.insert(args.end(), plain.begin(), plain.end());
+    }
+    const Generated g = generate("bad", args);
+    EXPECT_EQ(g.r.exit_code, 2) << c.says << "\n" << g.r.err;
+    EXPECT_NE(g.r.err.find(c.says), std::string::npos) << g.r.err;
+    EXPECT_EQ(g.r.out, "") << c.says;
+  }
+  // --image belongs to --kubernetes.
+  const RunResult r =
+      test::run_headroom({"unit", "--name", "s", "--image", "x", "--", "/bin/true"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("go with --kubernetes"), std::string::npos) << r.err;
+}
+
+}  // namespace kube_unit
 
 }  // namespace
 }  // namespace headroom

@@ -1,0 +1,569 @@
+#include "cli/kubernetes.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+
+#include "core/docker_cli.h"
+#include "core/duration.h"
+#include "core/size.h"
+#include "core/text.h"
+#include "core/url.h"
+#include "headroom_version.h"
+
+namespace headroom {
+namespace kube {
+
+// The metrics address when --metrics is not given: the pod's own address (the kubelet's probes and
+// Prometheus come from outside the pod), the port examples/kubernetes uses.
+constexpr const char* kDefaultMetrics = "0.0.0.0:9464";
+// The kubelet's probe period, and the margin the startup probe gives above headroom's own
+// timeouts so that headroom, which says why, decides first (examples/kubernetes: 10 s x 270).
+constexpr int kProbePeriodSeconds = 10;
+constexpr auto kStartupMargin = std::chrono::minutes(5);
+// SIGTERM to headroom (PID 1), its --stop-timeout for the server, then this margin before the
+// kubelet's SIGKILL.
+constexpr auto kGraceMargin = std::chrono::seconds(30);
+
+bool is_label(std::string_view s) {  // RFC 1123 label: what a container name must be
+  if (s.empty() || s.size() > 63 || s.front() == '-' || s.back() == '-') return false;
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || is_digit(c) || c == '-'; });
+}
+
+// One YAML scalar: plain where it is plainly a string in every YAML version Kubernetes tools read
+// (go-yaml reads YAML 1.1: yes/no/on/off are booleans there), else double-quoted with escapes.
+std::string yaml_str(std::string_view s) {
+  static const std::set<std::string, std::less<>> kWords = {"y",   "n",    "yes",   "no",  "on",
+                                                            "off", "true", "false", "null"};
+  const auto safe = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) ||
+           std::string_view("_./:=,+-@").find(c) != std::string_view::npos;
+  };
+  const bool starts_ok =
+      !s.empty() && ((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '/' ||
+                     (s.size() > 1 && s[0] == '-' && s[1] == '-'));
+  std::string lower(s);
+  std::transform(lower.begin(), lower.end(), lower.begin(), ascii_lower);
+  if (starts_ok && std::all_of(s.begin(), s.end(), safe) && s.back() != ':' &&
+      !s.starts_with("---") && !kWords.contains(lower)) {
+    return std::string(s);
+  }
+  std::string out = "\"";
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u == 0x7f) {
+      out += fmt::format("\\x{:02x}", u);
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// A note as one comment line: control characters (a newline in a user's word) written as escapes.
+std::string one_line(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    out += u < 0x20 || u == 0x7f ? fmt::format("\\x{:02x}", u) : std::string(1, c);
+  }
+  return out;
+}
+
+// One TOML basic string (toml.io: ", \ and the control characters escaped).
+std::string toml_str(std::string_view s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u == 0x7f) {
+      out += fmt::format("\\u{:04x}", u);
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// A YAML list of strings at `indent`, one item a line.
+std::string yaml_list(const std::vector<std::string>& items, int indent) {
+  std::string out;
+  for (const std::string& i : items)
+    out += fmt::format("{:{}}- {}\n", "", indent, yaml_str(i));
+  return out;
+}
+
+std::string toml_array(const std::vector<std::string>& items, int indent) {
+  std::string out = "[\n";
+  for (const std::string& i : items)
+    out += fmt::format("{:{}}{},\n", "", indent + 2, toml_str(i));
+  return out + fmt::format("{:{}}]", "", indent);
+}
+
+// A Kubernetes quantity for a byte count: "16Gi", "512Mi", or bytes.
+std::string quantity(uint64_t bytes) {
+  if (bytes != 0 && bytes % kGiB == 0) return fmt::format("{}Gi", bytes / kGiB);
+  if (bytes != 0 && bytes % kMiB == 0) return fmt::format("{}Mi", bytes / kMiB);
+  return std::to_string(bytes);
+}
+
+struct Volume {
+  std::string name;
+  std::string host_path;
+  std::string mount_path;
+  bool read_only = false;
+};
+
+struct Port {
+  std::string name;
+  uint16_t port = 0;
+  std::string protocol = "TCP";
+};
+
+// What the server container becomes: from a plain command, or translated from a docker run line.
+struct Server {
+  std::string image;
+  std::vector<std::string> argv;
+  std::vector<std::pair<std::string, std::string>> env;
+  std::vector<Volume> volumes;
+  std::vector<Port> ports;
+  bool gpu = true;
+  std::optional<uint64_t> shm_bytes;
+  bool host_ipc = false;
+  bool host_network = false;
+  std::string workdir;
+  std::vector<std::string> untranslated;  // docker flags without a counterpart here
+};
+
+std::optional<uint16_t> port_number(std::string_view s) {
+  const auto v = parse_u64(s);
+  if (!v || *v == 0 || *v > 65535) return std::nullopt;
+  return static_cast<uint16_t>(*v);
+}
+
+// docker's sizes are binary whatever the spelling: 16g = 16gb = 16 GiB.
+Result<uint64_t> docker_size(std::string_view text) {
+  std::string t(text);
+  std::transform(t.begin(), t.end(), t.begin(), ascii_lower);
+  if (t.size() >= 2 && t.back() == 'b' &&
+      std::string_view("kmgt").find(t[t.size() - 2]) != std::string_view::npos) {
+    t.pop_back();
+  }
+  return parse_size(t, BareNumber::kBytes);
+}
+
+Status translate_docker(const DockerRunLine& line, Server& s) {
+  if (!line.unknown.empty()) {
+    return make_error(
+        fmt::format("the docker run line has a flag docker does not know: {} (docker "
+                    "would refuse it: `headroom lint` says more)",
+                    line.unknown.front().spelled));
+  }
+  s.image = line.image;
+  s.argv = line.command;
+  s.gpu = false;
+  // Flags that mean nothing in a pod (the pod is the container; headroom restarts it; its
+  // name is the pod's) are dropped without a word.
+  static const std::set<std::string, std::less<>> kMoot = {
+      "--name",    "--rm",   "--interactive", "--tty",          "--detach",     "--init",
+      "--restart", "--pull", "--sig-proxy",   "--stop-timeout", "--stop-signal"};
+  for (const DockerFlag& f : line.flags) {
+    const std::string& v = f.value;
+    if (kMoot.contains(f.name)) continue;
+    if (f.name == "--entrypoint") {
+      s.argv.insert(s.argv.begin(), v);
+    } else if (f.name == "--env" && v.find('=') != std::string::npos) {
+      s.env.emplace_back(v.substr(0, v.find('=')), v.substr(v.find('=') + 1));
+    } else if (f.name == "--volume" && v.starts_with("/")) {
+      // SRC:DST[:OPTS]; a host path becomes a hostPath volume (a named volume would be a PVC).
+      const size_t c1 = v.find(':');
+      const size_t c2 = c1 == std::string::npos ? c1 : v.find(':', c1 + 1);
+      if (c1 == std::string::npos) {
+        s.untranslated.push_back(f.spelled + " " + v);
+        continue;
+      }
+      Volume vol;
+      vol.host_path = v.substr(0, c1);
+      vol.mount_path = v.substr(c1 + 1, c2 == std::string::npos ? c2 : c2 - c1 - 1);
+      const std::string opts = c2 == std::string::npos ? "" : v.substr(c2 + 1);
+      vol.read_only =
+          opts == "ro" || opts.starts_with("ro,") || opts.find(",ro") != std::string::npos;
+      vol.name = fmt::format("host-{}", s.volumes.size() + 1);
+      s.volumes.push_back(vol);
+    } else if (f.name == "--publish") {
+      // [IP:][HOST:]CONTAINER[/PROTO]: the container's port is what the pod declares.
+      std::string spec = v;
+      std::string proto = "TCP";
+      if (const size_t slash = spec.rfind('/'); slash != std::string::npos) {
+        proto = spec.substr(slash + 1);
+        std::transform(proto.begin(), proto.end(), proto.begin(),
+                       [](char c) { return c >= 'a' && c <= 'z' ? char(c - 32) : c; });
+        spec.resize(slash);
+      }
+      const auto p = port_number(spec.substr(spec.rfind(':') + 1));
+      if (!p || (proto != "TCP" && proto != "UDP" && proto != "SCTP")) {
+        s.untranslated.push_back(f.spelled + " " + v);
+        continue;
+      }
+      s.ports.push_back(Port{"", *p, proto});
+    } else if (f.name == "--gpus") {
+      s.gpu = true;  // the node's GPU through the NVIDIA device plugin; one on these machines
+    } else if (f.name == "--runtime" && v == "nvidia") {
+      s.gpu = true;
+    } else if (f.name == "--shm-size") {
+      auto b = docker_size(v);
+      if (!b)
+        return make_error(fmt::format("the docker run line's --shm-size: {}", b.error().message));
+      s.shm_bytes = *b;
+    } else if (f.name == "--ipc" && v == "host") {
+      s.host_ipc = true;
+    } else if (f.name == "--network" && v == "host") {
+      s.host_network = true;
+    } else if (f.name == "--workdir") {
+      s.workdir = v;
+    } else {
+      s.untranslated.push_back(f.takes_value ? f.name + " " + v : f.name);
+    }
+  }
+  if (s.argv.empty()) {
+    return make_error(fmt::format(
+        "the docker run line has no command after its image {}: under `headroom run` the pod "
+        "runs the whole command, and the image's own is not known here (write it after the "
+        "image, as `docker inspect {}` shows it)",
+        line.image, line.image));
+  }
+  return {};
+}
+
+// The startup probe's failure threshold: headroom's gate timeout plus its startup timeout plus
+// the margin, in probe periods; nullopt when either is infinite (no startup probe then).
+std::optional<int> startup_threshold(const RunOptions& r) {
+  const auto gate = parse_duration(r.gate.timeout);
+  const auto start = parse_duration(r.startup_timeout);
+  if (!gate || !start || *gate == kForever || *start == kForever) return std::nullopt;
+  const Duration total = *gate + *start + kStartupMargin;
+  const auto periods =
+      std::chrono::ceil<std::chrono::seconds>(total).count() / kProbePeriodSeconds + 1;
+  return static_cast<int>(std::min<int64_t>(periods, 1'000'000));
+}
+
+}  // namespace kube
+
+Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
+  using namespace kube;
+  KubernetesManifests out;
+  if (!is_label(in.name)) {
+    return make_error(fmt::format(
+        "--name {}: Kubernetes names a container with lower-case letters, digits and '-' (at "
+        "most 63, starting and ending with a letter or digit)",
+        in.name));
+  }
+  if (in.command.empty()) return make_error("give the server's command after --");
+  for (size_t i = 0; i < in.command.size(); ++i) {
+    if (!is_utf8(in.command[i])) {
+      return make_error(
+          fmt::format("the command's word {} is not UTF-8 text, which a Kubernetes "
+                      "manifest must be",
+                      i + 1));
+    }
+  }
+  for (const auto& [flag, value] : in.flags) {
+    if (value && !is_utf8(*value)) {
+      return make_error(
+          fmt::format("{}: not UTF-8 text, which a Kubernetes manifest must be", flag));
+    }
+  }
+
+  Server s;
+  if (is_docker_run(in.command)) {
+    auto line = parse_docker_run(in.command);
+    if (!line) return line.error();
+    if (Status st = translate_docker(*line, s); !st) return st.error();
+    if (!in.image.empty()) s.image = in.image;
+  } else {
+    if (in.image.empty()) {
+      return make_error(
+          "--image: give the server's container image (the command runs inside it), or give a "
+          "`docker run` line as the command");
+    }
+    s.image = in.image;
+    s.argv = in.command;
+  }
+  if (!is_utf8(s.image)) return make_error("--image: not UTF-8 text");
+
+  // The metrics address: the probes need it, and it must be reachable from outside the pod.
+  std::string metrics = in.run.metrics;
+  if (metrics.empty()) {
+    metrics = kDefaultMetrics;
+    out.notes.push_back(fmt::format(
+        "metrics = \"{}\": the kubelet's probes read /ready and /live there (no --metrics given)",
+        metrics));
+  }
+  auto listen = parse_listen_address(metrics);
+  if (!listen) return make_error(fmt::format("--metrics: {}", listen.error().message));
+  if (listen->loopback()) {
+    return make_error(fmt::format(
+        "--metrics {}: a loopback address, which the kubelet's probes and Prometheus cannot "
+        "reach in a pod; give 0.0.0.0:{}",
+        metrics, listen->port));
+  }
+  const bool events_given = !in.run.events.empty();
+
+  // The server's port: the health URL's, and the docker line's -p.
+  if (!in.run.health.empty()) {
+    if (auto url = parse_http_url(in.run.health)) {
+      const bool known = std::any_of(s.ports.begin(), s.ports.end(),
+                                     [&](const Port& p) { return p.port == url->port; });
+      if (!known) s.ports.insert(s.ports.begin(), Port{"", url->port, "TCP"});
+    }
+  }
+  for (size_t i = 0; i < s.ports.size(); ++i) {
+    s.ports[i].name = i == 0 ? "http" : fmt::format("port-{}", s.ports[i].port);
+  }
+  if (std::any_of(s.ports.begin(), s.ports.end(),
+                  [&](const Port& p) { return p.port == listen->port; })) {
+    return make_error(fmt::format("--metrics port {} is also the server's port", listen->port));
+  }
+  if (s.untranslated.size() > 0) {
+    std::string list;
+    for (const std::string& u : s.untranslated)
+      list += (list.empty() ? "" : ", ") + u;
+    out.notes.push_back(
+        "not translated from the docker line (no pod counterpart here; add "
+        "them by hand if they matter): " +
+        list);
+  }
+  const bool gated = !in.run.gate.free.empty() || !in.run.gate.max_pressure.empty();
+  if (!gated) {
+    out.notes.push_back(
+        "no --free or --max-pressure: no init container gates the pod on the node's memory "
+        "(`headroom plan MODEL` tells the figure)");
+  }
+
+  // The TOML: run's flags as given, grouped by flag (a repeated one becomes an array).
+  std::vector<std::pair<std::string, std::vector<std::optional<std::string>>>> keys;
+  for (const auto& [flag, value] : in.flags) {
+    if (flag == "--cgroup") {  // a path in the host's hierarchy, which the pod does not see
+      out.notes.push_back(fmt::format(
+          "--cgroup {} left out: in the pod, headroom run gates on its own container's cgroup, "
+          "and the init container on the whole node's (/)",
+          value.value_or("")));
+      continue;
+    }
+    const std::string key = flag.substr(2);
+    auto it = std::find_if(keys.begin(), keys.end(), [&](const auto& k) { return k.first == key; });
+    if (it == keys.end()) {
+      keys.push_back({key, {value}});
+    } else {
+      it->second.push_back(value);
+    }
+  }
+  std::string toml = fmt::format(
+      "# `headroom run`'s options for {} (written by headroom unit --kubernetes; man "
+      "headroom-run).\n",
+      in.name);
+  for (const auto& [key, values] : keys) {
+    if (!values.front()) {
+      toml += key + " = true\n";
+    } else if (key == "evict") {  // the one flag given more than once
+      std::vector<std::string> v;
+      for (const auto& x : values)
+        v.push_back(*x);
+      toml += key + " = " + toml_array(v, 0) + "\n";
+    } else {
+      toml += key + " = " + toml_str(*values.back()) + "\n";
+    }
+  }
+  if (in.run.metrics.empty()) {
+    toml += "# The pod's address: the kubelet's probes and Prometheus reach it there.\n";
+    toml += fmt::format("metrics = {}\n", toml_str(metrics));
+  }
+  if (!events_given) {
+    toml += "# One JSON object per event in the pod log (kubectl logs), beside headroom's lines.\n";
+    toml += "events = \"/dev/stdout\"\n";
+  }
+  toml += "command = " + toml_array(s.argv, 0) + "\n";
+
+  const std::string cm = in.name + "-headroom";
+  const std::string headroom_image =
+      in.headroom_image.empty() ? fmt::format("headroom:{}", HEADROOM_VERSION) : in.headroom_image;
+  std::string y = fmt::format(
+      "# Written by headroom {} (headroom unit --kubernetes): {} on one unified-memory node.\n"
+      "#   - the init container wait-for-memory gates the pod on the node's memory (the old pod's\n"
+      "#     comes back slowly after it is deleted), reading the host's /proc and /sys;\n"
+      "#   - `headroom run` is the server container's entrypoint: the gate before every restart,\n"
+      "#     start limits, a verdict for every death, metrics, /ready and /live for the probes;\n"
+      "#   - {} must hold /usr/bin/headroom\n"
+      "#     (examples/kubernetes/Containerfile builds one); it is copied into the server's pod.\n"
+      "# Who restarts what (headroom vs CrashLoopBackOff): "
+      "/usr/share/doc/headroom/examples/kubernetes/README.md\n",
+      HEADROOM_VERSION, in.name, headroom_image);
+  for (const std::string& n : out.notes)
+    y += "# Note: " + one_line(n) + "\n";
+
+  // The ConfigMap.
+  y += fmt::format(
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {}\n  labels:\n"
+      "    app.kubernetes.io/name: {}\n    app.kubernetes.io/managed-by: headroom\ndata:\n"
+      "  # `headroom run --config`: each key a long option of `headroom run` without its dashes.\n"
+      "  {}.toml: |\n",
+      cm, in.name, in.name);
+  LineReader lines(toml);
+  for (std::string_view l; lines.next(l);)
+    y += l.empty() ? "\n" : fmt::format("    {}\n", l);
+
+  // The Deployment.
+  y += fmt::format(
+      "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {0}\n  labels:\n"
+      "    app.kubernetes.io/name: {0}\n    app.kubernetes.io/managed-by: headroom\nspec:\n"
+      "  replicas: 1\n"
+      "  # Never two servers in one memory pool: the old pod goes before the new one is made.\n"
+      "  strategy:\n    type: Recreate\n  selector:\n    matchLabels:\n"
+      "      app.kubernetes.io/name: {0}\n  template:\n    metadata:\n      labels:\n"
+      "        app.kubernetes.io/name: {0}\n      annotations:\n"
+      "        prometheus.io/scrape: \"true\"\n        prometheus.io/port: \"{1}\"\n"
+      "        prometheus.io/path: /metrics\n    spec:\n"
+      "      # kubectl label node NODE headroom.dev/unified-memory=true\n"
+      "      nodeSelector:\n        headroom.dev/unified-memory: \"true\"\n",
+      in.name, listen->port);
+  if (s.host_ipc) y += "      hostIPC: true\n";
+  if (s.host_network) y += "      hostNetwork: true\n";
+  const auto stop = parse_duration(in.run.stop_timeout);
+  if (stop && *stop != kForever) {
+    y += fmt::format(
+        "      # headroom's --stop-timeout and a margin: SIGTERM reaches headroom (PID 1), which "
+        "stops\n      # the server's whole process group and waits for it.\n"
+        "      terminationGracePeriodSeconds: {}\n",
+        std::chrono::ceil<std::chrono::seconds>(*stop + kGraceMargin).count());
+  }
+  y += fmt::format(
+      "      initContainers:\n        - name: install-headroom\n          image: {}\n"
+      "          command: [cp, /usr/bin/headroom, /opt/headroom/headroom]\n"
+      "          volumeMounts:\n            - name: headroom-bin\n"
+      "              mountPath: /opt/headroom\n",
+      yaml_str(headroom_image));
+  if (gated) {
+    // The gate's own flags, on the host's view: the pool is the whole node (--cgroup /), and
+    // the init container has no GPU (the server's pod holds it) nor the model files.
+    std::vector<std::string> wait = {"headroom", "wait", "--root", "/host", "--cgroup", "/"};
+    const auto add = [&](const char* flag, const std::string& v) {
+      if (v.empty()) return;
+      wait.push_back(flag);
+      wait.push_back(v);
+    };
+    add("--free", in.run.gate.free);
+    add("--max-pressure", in.run.gate.max_pressure);
+    add("--settle", in.run.gate.settle);
+    add("--timeout", in.run.gate.timeout);
+    add("--interval", in.run.gate.interval);
+    wait.push_back("--no-gpu");
+    y += fmt::format(
+        "        - name: wait-for-memory\n          image: {}\n          command:\n{}"
+        "          volumeMounts:\n            - name: host-proc\n"
+        "              mountPath: /host/proc\n              readOnly: true\n"
+        "            - name: host-sys\n              mountPath: /host/sys\n"
+        "              readOnly: true\n",
+        yaml_str(headroom_image), yaml_list(wait, 12));
+  }
+  y += fmt::format(
+      "      containers:\n        - name: {}\n          image: {}\n          command:\n{}", in.name,
+      yaml_str(s.image),
+      yaml_list({"/opt/headroom/headroom", "run", "--config", "/etc/headroom/" + in.name + ".toml",
+                 "--name", in.name},
+                12));
+  if (!s.workdir.empty()) y += fmt::format("          workingDir: {}\n", yaml_str(s.workdir));
+  if (!s.env.empty()) {
+    y += "          env:\n";
+    for (const auto& [k, v] : s.env)
+      y += fmt::format("            - name: {}\n              value: {}\n", yaml_str(k),
+                       yaml_str(v));
+  }
+  y += "          ports:\n";
+  for (const Port& p : s.ports) {
+    y += fmt::format("            - name: {}\n              containerPort: {}\n", p.name, p.port);
+    if (p.protocol != "TCP") y += fmt::format("              protocol: {}\n", p.protocol);
+  }
+  y += fmt::format("            - name: metrics\n              containerPort: {}\n", listen->port);
+  if (s.gpu) {
+    y += "          resources:\n            limits:\n"
+         "              # The node's GPU, through the NVIDIA device plugin.\n"
+         "              nvidia.com/gpu: 1\n";
+  }
+  if (const auto threshold = startup_threshold(in.run)) {
+    y += fmt::format(
+        "          # The memory gate and the model load take minutes: /ready answers 503 until "
+        "the\n          # server is healthy. {} s x {}: above headroom's gate timeout ({}) plus "
+        "its\n          # startup timeout ({}), so headroom decides first and says why.\n"
+        "          startupProbe:\n            httpGet:\n              path: /ready\n"
+        "              port: metrics\n            periodSeconds: {}\n"
+        "            failureThreshold: {}\n",
+        kProbePeriodSeconds, *threshold, in.run.gate.timeout, in.run.startup_timeout,
+        kProbePeriodSeconds, *threshold);
+  }
+  y += fmt::format(
+      "          readinessProbe:\n            httpGet:\n              path: /ready\n"
+      "              port: metrics\n            periodSeconds: {}\n"
+      "            failureThreshold: 3\n"
+      "          # headroom, not the server: headroom restarts a wedged server itself; the "
+      "kubelet\n          # restarts only a headroom that stopped answering.\n"
+      "          livenessProbe:\n            httpGet:\n              path: /live\n"
+      "              port: metrics\n            periodSeconds: 20\n            timeoutSeconds: 5\n"
+      "            failureThreshold: 3\n",
+      kProbePeriodSeconds);
+  y += "          volumeMounts:\n            - name: headroom-bin\n"
+       "              mountPath: /opt/headroom\n              readOnly: true\n"
+       "            - name: headroom-config\n              mountPath: /etc/headroom\n"
+       "              readOnly: true\n";
+  for (const Volume& v : s.volumes) {
+    y += fmt::format("            - name: {}\n              mountPath: {}\n", v.name,
+                     yaml_str(v.mount_path));
+    if (v.read_only) y += "              readOnly: true\n";
+  }
+  if (!s.host_ipc) {
+    y += "            # Shared memory for the engine's workers (docker's 64 MiB default is too "
+         "small).\n            - name: shm\n              mountPath: /dev/shm\n";
+  }
+  y += fmt::format(
+      "      volumes:\n        - name: headroom-bin\n          emptyDir: {{}}\n"
+      "        - name: headroom-config\n          configMap:\n            name: {}\n",
+      cm);
+  if (gated) {
+    y += "        - name: host-proc\n          hostPath:\n            path: /proc\n"
+         "        - name: host-sys\n          hostPath:\n            path: /sys\n";
+  }
+  for (const Volume& v : s.volumes) {
+    y += fmt::format("        - name: {}\n          hostPath:\n            path: {}\n", v.name,
+                     yaml_str(v.host_path));
+  }
+  if (!s.host_ipc) {
+    y += "        - name: shm\n          emptyDir:\n            medium: Memory\n";
+    if (s.shm_bytes) y += fmt::format("            sizeLimit: {}\n", quantity(*s.shm_bytes));
+  }
+
+  // The Service, where the server has a port.
+  if (!s.ports.empty()) {
+    y += fmt::format(
+        "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {0}\n  labels:\n"
+        "    app.kubernetes.io/name: {0}\n    app.kubernetes.io/managed-by: headroom\nspec:\n"
+        "  selector:\n    app.kubernetes.io/name: {0}\n  ports:\n",
+        in.name);
+    for (const Port& p : s.ports) {
+      y += fmt::format("    - name: {}\n      port: {}\n      targetPort: {}\n", p.name, p.port,
+                       p.name);
+      if (p.protocol != "TCP") y += fmt::format("      protocol: {}\n", p.protocol);
+    }
+  }
+  out.yaml = std::move(y);
+  return out;
+}
+
+}  // namespace headroom
