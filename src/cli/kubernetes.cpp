@@ -310,12 +310,15 @@ Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
   }
   auto listen = parse_listen_address(metrics);
   if (!listen) return make_error(fmt::format("--metrics: {}", listen.error().message));
-  if (listen->loopback()) {
-    return make_error(fmt::format(
-        "--metrics {}: a loopback address, which the kubelet's probes and Prometheus cannot "
-        "reach in a pod; give 0.0.0.0:{}",
+  if (listen->loopback()) {  // right on a host; in a pod nothing outside could reach it
+    out.notes.push_back(fmt::format(
+        "--metrics {} becomes 0.0.0.0:{} in the pod: the kubelet's probes and Prometheus come "
+        "from outside it",
         metrics, listen->port));
+    metrics = fmt::format("0.0.0.0:{}", listen->port);
+    listen->host = "0.0.0.0";
   }
+  const bool metrics_ours = metrics != in.run.metrics;  // defaulted or moved off loopback
   const bool events_given = !in.run.events.empty();
 
   // The server's port: the health URL's, and the docker line's -p.
@@ -352,6 +355,7 @@ Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
   // The TOML: run's flags as given, grouped by flag (a repeated one becomes an array).
   std::vector<std::pair<std::string, std::vector<std::optional<std::string>>>> keys;
   for (const auto& [flag, value] : in.flags) {
+    if (flag == "--metrics" && metrics_ours) continue;  // written below
     if (flag == "--cgroup") {  // a path in the host's hierarchy, which the pod does not see
       out.notes.push_back(fmt::format(
           "--cgroup {} left out: in the pod, headroom run gates on its own container's cgroup, "
@@ -383,7 +387,7 @@ Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
       toml += key + " = " + toml_str(*values.back()) + "\n";
     }
   }
-  if (in.run.metrics.empty()) {
+  if (metrics_ours) {
     toml += "# The pod's address: the kubelet's probes and Prometheus reach it there.\n";
     toml += fmt::format("metrics = {}\n", toml_str(metrics));
   }

@@ -33,9 +33,9 @@ struct KubernetesManifests {
   std::vector<std::string> notes;  // what was chosen or left out, for the user (also in the YAML)
 };
 
-// Errors: a name Kubernetes refuses, no image, a loopback --metrics (the kubelet could not reach
-// it), a docker line without a command after its image or with flags docker does not know,
-// arguments that are not UTF-8.
+// Errors: a name Kubernetes refuses, no image, a bad --metrics or one on the server's port, a
+// docker line without a command after its image or with flags docker does not know, arguments
+// that are not UTF-8. A loopback --metrics (right on a host) becomes 0.0.0.0 in the pod, noted.
 Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in);
 
 }  // namespace headroom

@@ -454,6 +454,26 @@ TEST(KubernetesUnit, ArgumentsSurviveTheQuotingExactly) {
   EXPECT_FALSE(server["resources"]) << g.r.out;
 }
 
+// The systemd example's file (examples/headroom/sglang.toml) turned into manifests: its loopback
+// metrics address moves to the pod's, said; everything else is the file's.
+TEST(KubernetesUnit, TheSystemdExampleFileBecomesManifests) {
+  need_validator();
+  const std::string file = std::string(HEADROOM_SOURCE_DIR) + "/examples/headroom/sglang.toml";
+  const Generated g = generate("from-toml", {"--name", "sglang", "--config", file});
+  ASSERT_EQ(g.r.exit_code, 0) << g.r.err;
+  const RunResult v = validate(g.file);
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  check_fields_headroom_relies_on(g.docs);
+  EXPECT_NE(g.r.err.find("--metrics 127.0.0.1:9464 becomes 0.0.0.0:9464"), std::string::npos)
+      << g.r.err;
+  const std::string toml = of_kind(g, "ConfigMap")["data"]["sglang.toml"].as<std::string>();
+  EXPECT_EQ(toml.find("127.0.0.1:9464"), std::string::npos) << toml;
+  EXPECT_NE(toml.find("probe-post = \"http://127.0.0.1:30000/generate\""), std::string::npos);
+  const std::vector<std::string> cmd = command_from_toml(g, "sglang");
+  ASSERT_FALSE(cmd.empty());
+  EXPECT_EQ(cmd.front(), "python3");
+}
+
 TEST(KubernetesUnit, APlainCommandWithoutATargetHasNoGateAndSaysSo) {
   need_validator();
   const Generated g = generate(
@@ -483,7 +503,6 @@ TEST(KubernetesUnit, BadInputIsAClearError) {
   const std::vector<Case> cases = {
       {{"--name", "SGLang_1", "--image", "x"}, "lower-case letters"},
       {{"--name", "s"}, "--image: give the server's container image"},
-      {{"--name", "s", "--image", "x", "--metrics", "127.0.0.1:9464"}, "loopback"},
       {{"--name", "s", "--image", "x", "--metrics", "nope:x"}, "--metrics"},
       {{"--name", "s", "--image", "x", "--install"}, "no --install"},
       {{"--name", "s", "--", "docker", "run", "--rm", "img"}, "no command after its image img"},
