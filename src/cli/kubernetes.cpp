@@ -34,6 +34,24 @@ bool is_label(std::string_view s) {  // RFC 1123 label: what a container name mu
                      [](char c) { return (c >= 'a' && c <= 'z') || is_digit(c) || c == '-'; });
 }
 
+// `s` with its control characters written by `control` (a format for the byte: YAML's \xNN,
+// TOML's \uNNNN); with `quote`, in double quotes, its quotes and backslashes escaped too.
+std::string escaped(std::string_view s, bool quote, const char* control) {
+  std::string out = quote ? "\"" : "";
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (quote && (c == '"' || c == '\\')) {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u == 0x7f) {
+      out += fmt::format(fmt::runtime(control), u);
+    } else {
+      out += c;
+    }
+  }
+  return quote ? out + "\"" : out;
+}
+
 // One YAML scalar: plain where it is plainly a string in every YAML version Kubernetes tools read
 // (go-yaml reads YAML 1.1: yes/no/on/off are booleans there), else double-quoted with escapes.
 std::string yaml_str(std::string_view s) {
@@ -52,46 +70,17 @@ std::string yaml_str(std::string_view s) {
       !s.starts_with("---") && !kWords.contains(lower)) {
     return std::string(s);
   }
-  std::string out = "\"";
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20 || u == 0x7f) {
-      out += fmt::format("\\x{:02x}", u);
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
+  return escaped(s, /*quote=*/true, "\\x{:02x}");
 }
 
 // A note as one comment line: control characters (a newline in a user's word) written as escapes.
 std::string one_line(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    out += u < 0x20 || u == 0x7f ? fmt::format("\\x{:02x}", u) : std::string(1, c);
-  }
-  return out;
+  return escaped(s, /*quote=*/false, "\\x{:02x}");
 }
 
 // One TOML basic string (toml.io: ", \ and the control characters escaped).
 std::string toml_str(std::string_view s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20 || u == 0x7f) {
-      out += fmt::format("\\u{:04x}", u);
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
+  return escaped(s, /*quote=*/true, "\\u{:04x}");
 }
 
 // A YAML list of strings at `indent`, one item a line.

@@ -14,6 +14,7 @@
 
 #include "cli/config_file.h"
 #include "core/duration.h"
+#include "helpers/seed.h"
 #include "helpers/subprocess.h"
 
 namespace headroom {
@@ -263,33 +264,13 @@ std::vector<std::string> command_from_toml(const Generated& g, const std::string
   return flags ? flags->command : std::vector<std::string>{};
 }
 
-const std::vector<std::string> kSeedDocker = {"docker",
-                                              "run",
-                                              "--rm",
-                                              "--name",
-                                              "sglang",
-                                              "--gpus",
-                                              "all",
-                                              "--ipc=host",
-                                              "-p",
-                                              "30000:30000",
-                                              "-v",
-                                              "/models:/models",
-                                              "-e",
-                                              "HF_HOME=/models/hf",
-                                              "--privileged",
-                                              "lmsysorg/sglang:spark",
-                                              "python3",
-                                              "-m",
-                                              "sglang.launch_server",
-                                              "--model-path",
-                                              "/models/mistral-small-4",
-                                              "--mem-fraction-static",
-                                              "0.75",
-                                              "--host",
-                                              "0.0.0.0",
-                                              "--port",
-                                              "30000"};
+// The seed's line with two more flags: one translated (-e), one without a pod counterpart.
+std::vector<std::string> seed_docker_plus() {
+  std::vector<std::string> line = test::seed_docker_run();
+  const auto image = std::find(line.begin(), line.end(), "lmsysorg/sglang:spark");
+  line.insert(image, {"-e", "HF_HOME=/models/hf", "--privileged"});
+  return line;
+}
 
 TEST(KubernetesUnit, TheSeedsDockerLineBecomesManifestsThatValidate) {
   need_validator();
@@ -308,7 +289,8 @@ TEST(KubernetesUnit, TheSeedsDockerLineBecomesManifestsThatValidate) {
                                    "--cgroup",
                                    "/system.slice/sglang.service",
                                    "--"};
-  args.insert(args.end(), kSeedDocker.begin(), kSeedDocker.end());
+  const std::vector<std::string> docker = seed_docker_plus();
+  args.insert(args.end(), docker.begin(), docker.end());
   const Generated g = generate("seed", args);
   ASSERT_EQ(g.r.exit_code, 0) << g.r.err;
   const RunResult v = validate(g.file);
@@ -325,7 +307,7 @@ TEST(KubernetesUnit, TheSeedsDockerLineBecomesManifestsThatValidate) {
   const YAML::Node server = pod["containers"][0];
   EXPECT_EQ(server["image"].as<std::string>(), "lmsysorg/sglang:spark");
   EXPECT_EQ(command_from_toml(g, "sglang"),
-            std::vector<std::string>(kSeedDocker.begin() + 16, kSeedDocker.end()));
+            std::vector<std::string>(docker.begin() + 16, docker.end()));
   EXPECT_EQ(server["env"][0]["name"].as<std::string>(), "HF_HOME");
   EXPECT_EQ(server["env"][0]["value"].as<std::string>(), "/models/hf");
   EXPECT_EQ(server["ports"][0]["containerPort"].as<int>(), 30000);

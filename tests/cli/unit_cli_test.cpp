@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "helpers/seed.h"
 #include "helpers/subprocess.h"
 #include "lint/unit_file.h"
 
@@ -114,30 +115,7 @@ TEST(UnitCli, TheSeedsDockerCommand) {
   const std::string d = fresh("seed-docker");
   const std::string docker_bin = which("docker");
   ASSERT_FALSE(docker_bin.empty()) << "docker is missing: scripts/deps.sh installs docker.io";
-  const std::vector<std::string> docker = {"docker",
-                                           "run",
-                                           "--rm",
-                                           "--name",
-                                           "sglang",
-                                           "--gpus",
-                                           "all",
-                                           "--ipc=host",
-                                           "-p",
-                                           "30000:30000",
-                                           "-v",
-                                           "/models:/models",
-                                           "lmsysorg/sglang:spark",
-                                           "python3",
-                                           "-m",
-                                           "sglang.launch_server",
-                                           "--model-path",
-                                           "/models/mistral-small-4",
-                                           "--mem-fraction-static",
-                                           "0.75",
-                                           "--host",
-                                           "0.0.0.0",
-                                           "--port",
-                                           "30000"};
+  const std::vector<std::string>& docker = test::seed_docker_run();
   std::vector<std::string> args = {"--name", "sglang", "--free", "70G", "--"};
   args.insert(args.end(), docker.begin(), docker.end());
   const RunResult r = unit(args);
