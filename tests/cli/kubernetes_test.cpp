@@ -5,6 +5,7 @@
 // headroom itself accepts), the probes reach /ready and /live on the metrics port, the startup
 // probe outlasts headroom's own timeouts, the grace period its stop timeout.
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
@@ -184,13 +185,16 @@ void check_fields_headroom_relies_on(const std::vector<YAML::Node>& docs) {
   const std::string toml = cm["data"][config.filename().string()].as<std::string>();
 
   // headroom reads the TOML (through the same --config as in the pod) and writes what it runs.
-  const std::string d = test::scratch_dir() + "/k8s-config";
+  const std::string d = test::scratch_dir() + "/k8s-config-" + std::to_string(::getpid());
   fs::create_directories(d);
   std::ofstream(d + "/" + config.filename().string()) << toml;
   const RunResult u = run({test::headroom_bin(), "unit", "--name", "k8s", "--config",
                            d + "/" + config.filename().string()});
   ASSERT_EQ(u.exit_code, 0) << u.err;
-  EXPECT_NE(u.out.find("--metrics 0.0.0.0:9464"), std::string::npos) << u.out;
+  std::string exec = u.out;  // ExecStart= continued over lines where the binary's path is long
+  for (size_t at; (at = exec.find(" \\\n    ")) != std::string::npos;)
+    exec.replace(at, 7, " ");
+  EXPECT_NE(exec.find("--metrics 0.0.0.0:9464"), std::string::npos) << u.out;
   EXPECT_NE(u.out.find("/dev/stdout"), std::string::npos) << u.out;  // --events
   EXPECT_NE(u.out.find("sglang.launch_server"), std::string::npos) << u.out;
 
@@ -242,7 +246,9 @@ struct Generated {
 Generated generate(const std::string& tag, const std::vector<std::string>& args) {
   std::vector<std::string> argv = {"unit", "--kubernetes"};
   argv.insert(argv.end(), args.begin(), args.end());
-  Generated g{test::run_headroom(argv), test::scratch_dir() + "/k8s-" + tag + ".yaml", {}};
+  Generated g{test::run_headroom(argv),
+              test::scratch_dir() + "/k8s-" + tag + "-" + std::to_string(::getpid()) + ".yaml",
+              {}};
   std::ofstream(g.file) << g.r.out;
   if (g.r.exit_code == 0) g.docs = YAML::LoadAll(g.r.out);
   return g;
