@@ -4,6 +4,7 @@
 // Printed, or with --install written to /etc/systemd/system/NAME.service and daemon-reload'ed.
 // Every argument is quoted for systemd's command-line syntax (systemd.service(5)) and its
 // specifiers and variables escaped (% -> %%, $ -> $$), and the unit is linted before it is given.
+// With --kubernetes the same server becomes manifests instead (cli/kubernetes.h).
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -391,7 +392,8 @@ Command add_unit_command(CLI::App& parent, const Globals& globals) {
       "unit",
       "Write a systemd unit that runs the server under `headroom run` (or, with --plain, behind "
       "`ExecStartPre=headroom wait`): correct types, timeouts, start limits and quoting; linted "
-      "before it is printed. Usage: headroom unit --name NAME [run's options] -- CMD…");
+      "before it is printed. With --kubernetes, the same server as Kubernetes manifests. Usage: "
+      "headroom unit --name NAME [run's options] -- CMD…");
   add_run_flags(cmd, o->run);
   cmd->add_flag("--install", o->install,
                 "Write /etc/systemd/system/NAME.service (see --unit-dir) and run systemctl "
