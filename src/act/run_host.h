@@ -56,6 +56,8 @@ class RunHost : public SupervisorHost {
 
   const SystemMemorySource& memory() const { return *mem_; }
   uint16_t metrics_port() const { return metrics_.port(); }
+  // What of the process tree's tracking is unavailable here (ProcessTree::warning()), or "".
+  const std::string& tree_warning() const { return tree_->warning(); }
 
   Instant now() override;
   HostEvent wait(Instant deadline) override;
@@ -85,11 +87,6 @@ class RunHost : public SupervisorHost {
 
   RunHostOptions o_;
   std::optional<ProcessTree> tree_;
-
- public:
-  const std::string& tree_warning() const { return tree_->warning(); }
-
- private:
   std::unique_ptr<SystemMemorySource> mem_;
   std::unique_ptr<KmsgReader> kmsg_;
   std::unique_ptr<Nvml> nvml_;

@@ -107,7 +107,7 @@ std::unique_ptr<Cli> make_cli() {
   c.push_back(add_run_command(app, g));
   c.push_back(add_restart_command(app, g));
   c.push_back(add_why_command(app, g));
-  c.push_back(add_lint_command(app, g, &cli->globals.after_dashes));
+  c.push_back(add_lint_command(app, g));
   c.push_back(add_plan_command(app, g));
   c.push_back(add_cache_command(app, g));
   c.push_back(add_unit_command(app, g));

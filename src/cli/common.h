@@ -36,9 +36,7 @@ Command add_restart_command(CLI::App& parent, const Globals& globals);
 Command add_plan_command(CLI::App& parent, const Globals& globals);
 Command add_cache_command(CLI::App& parent, const Globals& globals);
 Command add_unit_command(CLI::App& parent, const Globals& globals);
-// `command` receives what follows `--` on the command line (main splits it off).
-Command add_lint_command(CLI::App& parent, const Globals& globals,
-                         std::vector<std::string>* command);
+Command add_lint_command(CLI::App& parent, const Globals& globals);
 
 // "system" or "cgroup /pool (v1)", for the one line that says what is being measured.
 std::string pool_label(const SystemMemorySource& src, const PoolView& pool);

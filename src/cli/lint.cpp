@@ -34,7 +34,7 @@ constexpr size_t kMaxFileBytes = 64u << 20;  // a unit or script is kilobytes; 6
 
 struct LintOptions {
   std::vector<std::string> files;
-  std::vector<std::string>* command = nullptr;  // after --
+  const std::vector<std::string>* command = nullptr;  // after -- (Globals::after_dashes)
   std::string kind;
   std::string format = "tty";
   std::string target;
@@ -188,8 +188,7 @@ int list_rules() {
 int run_lint(const LintOptions& o) {
   if (o.list_rules) return list_rules();
   Console console;
-  const std::vector<std::string> empty;
-  const std::vector<std::string>& command = o.command != nullptr ? *o.command : empty;
+  const std::vector<std::string>& command = *o.command;
   if (o.files.empty() && command.empty()) {
     return console.fail("give FILE… (- for stdin) or -- docker run … (see --help)");
   }
@@ -285,10 +284,10 @@ int run_lint(const LintOptions& o) {
 }  // namespace
 }  // namespace lint_command
 
-Command add_lint_command(CLI::App& parent, const Globals&, std::vector<std::string>* command) {
+Command add_lint_command(CLI::App& parent, const Globals& globals) {
   using namespace lint_command;
   auto o = std::make_shared<LintOptions>();
-  o->command = command;
+  o->command = &globals.after_dashes;
   CLI::App* cmd = parent.add_subcommand(
       "lint",
       "Find the landmines in systemd units, docker run lines, compose files, shell wrappers and "

@@ -70,6 +70,19 @@ bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds tim
   return cond();
 }
 
+// GETs `path` until the answer contains `needle` (any answer for ""); returns the last answer.
+std::string get_until(int port, const std::string& path, const std::string& needle,
+                      std::chrono::milliseconds timeout) {
+  std::string answer;
+  wait_until(
+      [&] {
+        answer = http_get(port, path);
+        return !answer.empty() && answer.find(needle) != std::string::npos;
+      },
+      timeout);
+  return answer;
+}
+
 // One test's world: a 1 GiB pool, a tmpfs directory for the server's memory, a lag driver.
 class RunWorld : public ::testing::Test {
  protected:
@@ -199,14 +212,9 @@ TEST_F(RunWorld, AWedgedServerIsRestartedAndMetricsShowIt) {
   const json died = wait_event(events_, is("died"));
   EXPECT_EQ(died["verdict"], "restarting: wedged (3 health checks failed in a row)");
   EXPECT_EQ(died["reason"], "wedged");
-  std::string m;
-  ASSERT_TRUE(wait_until(
-      [&] {
-        m = http_get(metrics, "/metrics");
-        return m.find("headroom_ready 1") != std::string::npos;
-      },
-      std::chrono::seconds(10)))
-      << m;
+  const std::string m =
+      get_until(metrics, "/metrics", "headroom_ready 1", std::chrono::seconds(10));
+  ASSERT_NE(m.find("headroom_ready 1"), std::string::npos) << m;
   EXPECT_NE(m.find("headroom_restarts_total{reason=\"wedged\"} 1"), std::string::npos) << m;
   EXPECT_NE(m.find("headroom_starts_total 2"), std::string::npos) << m;
   EXPECT_NE(m.find("headroom_memory_total_bytes 1073741824"), std::string::npos) << m;
@@ -225,24 +233,13 @@ TEST(Run, ReadyAnswers503WhileTheServerLoadsThen200) {
                         "--metrics", std::to_string(metrics), "--events", "/dev/null", "--",
                         test::sim_bin("headroom-standin"), "--port", std::to_string(port), "--load",
                         "2"});
-  std::string early;
-  ASSERT_TRUE(wait_until(
-      [&] {
-        early = http_get(metrics, "/ready");
-        return !early.empty();
-      },
-      std::chrono::seconds(10)));
+  const std::string early = get_until(metrics, "/ready", "", std::chrono::seconds(10));
+  ASSERT_FALSE(early.empty());
   EXPECT_NE(early.find("503 Service Unavailable"), std::string::npos) << early;
   EXPECT_NE(early.find("not ready: "), std::string::npos) << early;
   EXPECT_NE(http_get(metrics, "/live").find("200 OK"), std::string::npos);
-  std::string later;
-  EXPECT_TRUE(wait_until(
-      [&] {
-        later = http_get(metrics, "/ready");
-        return later.find("200 OK") != std::string::npos;
-      },
-      std::chrono::seconds(20)))
-      << later;
+  const std::string later = get_until(metrics, "/ready", "200 OK", std::chrono::seconds(20));
+  EXPECT_NE(later.find("200 OK"), std::string::npos) << later;
   EXPECT_NE(later.find("ready: serving"), std::string::npos) << later;
   headroom.kill(SIGTERM);
   EXPECT_NE(headroom.wait(std::chrono::seconds(20)), -1);
