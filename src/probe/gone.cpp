@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <dirent.h>
+
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <iterator>
 
 #include "core/size.h"
@@ -14,6 +17,9 @@ namespace headroom {
 namespace {
 
 constexpr size_t kMaxWatchedPids = 4096;
+// A subtree deeper or wider than this is not a server's: stop walking (what was found counts).
+constexpr int kMaxDepth = 32;
+constexpr size_t kMaxCgroups = 4096;
 
 bool is_gone_errno(int e) {
   return e == ESRCH || e == ENOENT || e == ENODEV;
@@ -82,10 +88,14 @@ Result<std::unique_ptr<ProcessGoneWatch>> ProcessGoneWatch::open(const Root& roo
       g.name = s.cgroup;
       auto ref = resolve_cgroup(root, s.cgroup);
       if (ref) {
-        auto f = ProcFile::open(ref->dir + "/cgroup.procs");
-        if (!f) return f.error();
         g.name = ref->name;
-        g.procs = std::move(*f);
+        g.dir = ref->dir;
+        g.version = ref->version;
+        if (g.version == 2) {
+          auto f = ProcFile::open(ref->dir + "/cgroup.events");
+          if (!f) return f.error();
+          g.events = std::move(*f);
+        }
       } else {
         g.gone = true;  // a cgroup that does not exist holds no process
       }
@@ -117,32 +127,33 @@ Result<int> ProcessGoneWatch::pending(std::string& what) {
   }
   for (Group& g : groups_) {
     if (g.gone) continue;
-    // cgroup v1 keeps serving the PID list it loaded at the first read of an open file while it
-    // is read more often than once a second: open the file anew for each look.
-    Status reopened = g.procs.reopen();
-    auto text = reopened ? g.procs.read() : Result<std::string_view>(reopened.error());
-    if (!text) {
-      if (!is_gone_errno(text.error().sys_errno)) return text.error();
-      g.gone = true;
-      continue;
+    if (g.version == 2) {
+      // `populated` covers the whole subtree; the walk below only names what is left.
+      auto text = g.events.read();
+      if (!text) {
+        if (!is_gone_errno(text.error().sys_errno)) return text.error();
+        g.gone = true;
+        continue;
+      }
+      uint64_t populated = 0;
+      unsigned found = 0;
+      const std::string_view key = "populated";
+      if (Status st = parse_flat_keyed(*text, &key, &populated, 1, &found); !st) {
+        return st.error().in(g.events.path());
+      }
+      if (found != 0 && populated == 0) continue;  // empty now (the directory may stay)
     }
     int members = 0;
-    LineReader lines(*text);
-    std::string_view line;
-    while (lines.next(line)) {
-      auto pid = parse_u64(trim(line));
-      if (!pid) continue;
-      ++members;
-      const auto p = static_cast<uint32_t>(*pid);
-      if (watched_pids_.size() < kMaxWatchedPids &&
-          std::find(watched_pids_.begin(), watched_pids_.end(), p) == watched_pids_.end()) {
-        watched_pids_.push_back(p);
-      }
-    }
-    if (members == 0) continue;  // empty: its processes are gone (the directory may stay)
+    std::string where;
+    if (Status st = scan_subtree(g, members, where); !st) return st.error();
+    if (members == 0 && g.version != 2) continue;
+    if (members == 0) members = 1;  // populated, but its processes left between two reads
     if (count++ == 0) {
       fmt::format_to(std::back_inserter(what), "cgroup {} still holds {} process{}", g.name,
                      members, members == 1 ? "" : "es");
+      if (!where.empty() && where != g.name) {
+        fmt::format_to(std::back_inserter(what), " (in {})", where);
+      }
     }
   }
   // The GPU side, once the processes themselves are gone: the driver may still list them.
@@ -152,6 +163,55 @@ Result<int> ProcessGoneWatch::pending(std::string& what) {
     count = *held;
   }
   return count;
+}
+
+Status ProcessGoneWatch::scan_subtree(const Group& g, int& members, std::string& where) {
+  struct Dir {
+    std::string path, name;
+    int depth;
+  };
+  std::vector<Dir> todo{{g.dir, g.name, 0}};
+  size_t visited = 0;
+  while (!todo.empty() && visited++ < kMaxCgroups) {
+    Dir d = std::move(todo.back());
+    todo.pop_back();
+    // A fresh read each time: cgroup v1 serves the PID list it loaded at an open file's first
+    // read while it is read more often than once a second.
+    auto procs = read_file(d.path + "/cgroup.procs");
+    if (!procs) {
+      if (is_gone_errno(procs.error().sys_errno)) continue;  // removed while walking
+      return procs.error();
+    }
+    LineReader lines(*procs);
+    std::string_view line;
+    while (lines.next(line)) {
+      auto pid = parse_u64(trim(line));
+      if (!pid) continue;
+      if (members++ == 0) where = d.name;
+      const auto p = static_cast<uint32_t>(*pid);
+      if (watched_pids_.size() < kMaxWatchedPids &&
+          std::find(watched_pids_.begin(), watched_pids_.end(), p) == watched_pids_.end()) {
+        watched_pids_.push_back(p);
+      }
+    }
+    if (d.depth >= kMaxDepth) continue;
+    DIR* dir = ::opendir(d.path.c_str());
+    if (dir == nullptr) {
+      if (is_gone_errno(errno)) continue;
+      return Error{fmt::format("{}: {}", d.path, std::strerror(errno)), errno};
+    }
+    while (const dirent* e = ::readdir(dir)) {
+      if (e->d_name[0] == '.') continue;
+      const std::string child = e->d_name;
+      if (e->d_type != DT_DIR && (e->d_type != DT_UNKNOWN || !is_directory(d.path + "/" + child))) {
+        continue;
+      }
+      todo.push_back(
+          Dir{d.path + "/" + child, (d.name == "/" ? "" : d.name) + "/" + child, d.depth + 1});
+    }
+    ::closedir(dir);
+  }
+  return {};
 }
 
 }  // namespace headroom

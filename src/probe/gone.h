@@ -1,7 +1,10 @@
 // --gone PID | cgroup:PATH: the previous instance must be gone before the gate opens. A process
 // is gone once it has exited (a zombie counts: its memory is released before it becomes one); a
-// cgroup once it is removed or holds no process. Where NVML answers, none of their PIDs may still
-// be in the GPU's compute process list (driver teardown is asynchronous, FIELD.md section 1).
+// cgroup once it is removed or neither it nor any cgroup below it holds a process -- on cgroup v2
+// processes live only in leaf cgroups, so a slice's own cgroup.procs is always empty (FIELD.md
+// section 6): v2 reads the subtree's `populated` from cgroup.events, v1 walks the descendants.
+// Where NVML answers, none of their PIDs may still be in the GPU's compute process list (driver
+// teardown is asynchronous, FIELD.md section 1).
 #pragma once
 
 #include <cstdint>
@@ -50,10 +53,15 @@ class ProcessGoneWatch : public GoneWatch {
     bool gone = false;
   };
   struct Group {
-    std::string name;
-    ProcFile procs;
+    std::string name;  // as in the hierarchy: "/pool.slice"
+    std::string dir;   // its directory
+    int version = 0;
+    ProcFile events;  // v2: cgroup.events ("populated 0|1" for the whole subtree)
     bool gone = false;
   };
+  // Processes of the group's subtree: counted into `members`, PIDs remembered for the GPU check,
+  // `where` set to the first cgroup holding one. Errors other than "removed" are returned.
+  Status scan_subtree(const Group& g, int& members, std::string& where);
   std::vector<Proc> procs_;
   std::vector<Group> groups_;
   GpuSource* gpu_ = nullptr;

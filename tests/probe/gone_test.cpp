@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+
 #include "core/fakes.h"
 #include "helpers/subprocess.h"
 
@@ -38,13 +40,23 @@ TEST(GoneSpec, Parses) {
   EXPECT_FALSE(parse_gone_spec("cgroup:").ok());
 }
 
-// Waits until the forked child has exec'd (its name is no longer the test's).
-void wait_for_exec(pid_t pid, const std::string& comm) {
-  for (int i = 0; i < 400; ++i) {
-    auto text = read_file("/proc/" + std::to_string(pid) + "/comm");
-    if (text && *text == comm + "\n") return;
+// Polls `cond` until it holds (the guard only ends a hang).
+template <typename F>
+bool poll_until(F cond) {
+  const auto deadline = std::chrono::steady_clock::now() + test::kPatience;
+  while (!cond()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
     ::usleep(5000);
   }
+  return true;
+}
+
+// Waits until the forked child has exec'd (its name is no longer the test's).
+void wait_for_exec(pid_t pid, const std::string& comm) {
+  ASSERT_TRUE(poll_until([&] {
+    auto text = read_file("/proc/" + std::to_string(pid) + "/comm");
+    return text && *text == comm + "\n";
+  }));
 }
 
 TEST(Gone, ARunningProcessIsPendingUntilItExits) {
@@ -56,9 +68,7 @@ TEST(Gone, ARunningProcessIsPendingUntilItExits) {
   EXPECT_EQ(what, "process " + std::to_string(child.pid()) + " (sleep) is still running");
   child.kill(SIGKILL);
   // Not yet reaped: a zombie has already released its memory, so it counts as gone.
-  for (int i = 0; i < 200 && *w->pending(what) != 0; ++i)
-    ::usleep(5000);
-  EXPECT_EQ(*w->pending(what), 0);
+  EXPECT_TRUE(poll_until([&] { return *w->pending(what) == 0; }));
   EXPECT_TRUE(what.empty());
   child.wait();
   EXPECT_EQ(*w->pending(what), 0) << "reaped: still gone";
@@ -108,6 +118,25 @@ TEST(Gone, ACgroupWithProcessesIsPending) {
   std::string what;
   EXPECT_GE(*w->pending(what), 1);
   EXPECT_NE(what.find("still holds"), std::string::npos) << what;
+}
+
+// cgroup v2: a slice holds no process itself; its services do (tests/fixtures/gb10/README.md).
+TEST(Gone, ASliceIsPendingWhileAServiceBelowItHoldsAProcess) {
+  auto w = ProcessGoneWatch::open(Root(test::fixtures_dir() + "/gb10"),
+                                  {cgroup_spec("/pool.slice")}, nullptr);
+  ASSERT_TRUE(w.ok()) << w.error().message;
+  std::string what;
+  EXPECT_EQ(*(*w)->pending(what), 1) << "one thing still pending";
+  EXPECT_EQ(what, "cgroup /pool.slice still holds 2 processes (in /pool.slice/hog2.service)");
+}
+
+TEST(Gone, AnUnpopulatedSliceIsGoneWhateverDirectoriesStay) {
+  auto w = ProcessGoneWatch::open(Root(test::fixtures_dir() + "/gb10"),
+                                  {cgroup_spec("/idle.slice")}, nullptr);
+  ASSERT_TRUE(w.ok()) << w.error().message;
+  std::string what;
+  EXPECT_EQ(*(*w)->pending(what), 0);
+  EXPECT_TRUE(what.empty()) << what;
 }
 
 }  // namespace
