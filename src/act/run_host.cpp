@@ -250,7 +250,9 @@ Status RunHost::sample(Sample& out) {
     }
   }
   if (main_alive_ && now() - last_scan_ >= kScanEvery) remember_descendants();
-  return mem_->read(out);
+  Status st = mem_->read(out);
+  if (std::string notice = mem_->take_notice(); !notice.empty() && on_note) on_note(notice);
+  return st;
 }
 
 Result<int> RunHost::container_pending(std::string& what) {

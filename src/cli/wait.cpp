@@ -49,6 +49,8 @@ class WaitPrinter : public WaitObserver {
     }
   }
 
+  void on_notice(std::string_view text) override { console_.warn(std::string(text)); }
+
   void log(const std::string& text) {
     if (json_) {
       console_.note(text);

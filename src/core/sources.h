@@ -16,6 +16,9 @@ class MemorySource {
  public:
   virtual ~MemorySource() = default;
   virtual Status read(Sample& out) = 0;
+  // A change the reader made on its own since the last call (the pool moved to a parent cgroup),
+  // to be told once; empty when there is none.
+  virtual std::string take_notice() { return {}; }
 };
 
 // The monotonic clock, and sleeping on it.

@@ -13,6 +13,7 @@ Result<WaitOutcome> run_gate(Gate& gate, MemorySource& memory, GoneWatch* gone, 
   Instant tick = clock.now();
   for (;;) {
     if (Status st = memory.read(sample); !st) return st.error();
+    if (std::string notice = memory.take_notice(); !notice.empty()) observer.on_notice(notice);
     sample.time = clock.now();
     int pending = 0;
     if (gone != nullptr) {

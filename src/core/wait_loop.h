@@ -18,6 +18,8 @@ class WaitObserver {
                          std::string_view pending_what) = 0;
   // Polled between samples; true ends the wait early (a signal arrived).
   virtual bool cancelled() { return false; }
+  // The memory source changed what it reads (MemorySource::take_notice).
+  virtual void on_notice(std::string_view /*text*/) {}
 };
 
 struct WaitOutcome {

@@ -19,7 +19,10 @@ class SystemMemorySource : public MemorySource {
   static Result<std::unique_ptr<SystemMemorySource>> open(const Root& root,
                                                           std::string_view cgroup_spec);
 
+  // When the pool's cgroup is removed (a unit's cgroup goes away when the unit stops), the pool
+  // becomes its nearest ancestor that still exists -- the slice -- and take_notice() says so once.
   Status read(Sample& out) override;
+  std::string take_notice() override;
 
   const CgroupRef& cgroup() const { return cgroup_.ref(); }
   // Where PSI was read from, or why it is absent ("not available: ...").
@@ -31,11 +34,18 @@ class SystemMemorySource : public MemorySource {
 
  private:
   SystemMemorySource() = default;
+  // Opens the pool's cgroup reader and the pressure file that goes with it.
+  Status open_pool(const CgroupRef& ref);
+  // The pool's cgroup is gone: move to the nearest ancestor that exists.
+  Status fall_back(const Error& why);
+
+  Root root_;
   ProcFile meminfo_;
   std::string_view meminfo_text_;
   CgroupReader cgroup_;
   ProcFile psi_;
   std::string psi_source_;
+  std::string notice_;
 };
 
 }  // namespace headroom
