@@ -336,7 +336,7 @@ Command add_run_command(CLI::App& parent, const Globals& globals) {
       "run",
       "Supervise a server: memory gate before every start, readiness and liveness probes, start "
       "limits, graceful stop, a verdict for every death, sd_notify, metrics, JSON events. Exits "
-      "with the server's status when it gives up or is stopped.");
+      "with the server's status when it gives up, 0 when it was stopped on request.");
   add_run_flags(cmd, *o);
   return Command{cmd, [o, &globals] {
                    o->command.insert(o->command.end(), globals.after_dashes.begin(),

@@ -362,10 +362,10 @@ int Supervisor::run() {
     host_.event(d);
 
     if (o == Outcome::kStopped || is_stop_signal(pending_signal_)) {
-      // Stopped on request: a server that ended by our stop signal stopped cleanly.
-      const bool by_our_signal =
-          WIFSIGNALED(e.wait_status) && WTERMSIG(e.wait_status) == config_.stop_signal;
-      return finish(by_our_signal ? 0 : v.exit_status);
+      // Stopped on request, and it is gone: that is a success, whatever the server's own status
+      // (the verdict keeps it) -- also when it ignored the stop signal and headroom had to
+      // SIGKILL it. Under systemd a requested stop must not leave the unit failed.
+      return finish(0);
     }
     if (o == Outcome::kRestartRequested) {
       pending_signal_ = 0;

@@ -155,7 +155,9 @@ TEST(Supervisor, AServerIgnoringTheStopSignalIsKilledAfterTheStopTimeout) {
   host.script = {stubborn};
   host.signals = {{seconds(10), SIGTERM}};
   Supervisor s(c, host, "server");
-  EXPECT_EQ(s.run(), 128 + SIGKILL);
+  // The stop was asked for and the server is gone: a success (under systemd the unit ends
+  // inactive, not failed with status 137), and the verdict says how it went.
+  EXPECT_EQ(s.run(), 0);
   EXPECT_EQ(host.kills, 1);
   EXPECT_GE(host.elapsed(), seconds(13));
   EXPECT_LT(host.elapsed(), seconds(14));
