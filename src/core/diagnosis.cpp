@@ -84,8 +84,19 @@ Verdict diagnose(const Evidence& in) {
     // 128 + N: the container's process died of signal N; say it as a signal.
     if (code > 128 && code < 128 + 65) e.wait_status = code - 128;
   }
+  // 128 + N from a plain command: a shell or wrapper reporting that its child died of signal N
+  // (dash does not exec the last command of `sh -c 'a; b'` or `sh -c 'cd d && b'`; bash, timeout
+  // and env-style launchers report the same way). Read it as the signal, and say how it came.
+  std::string reported;
+  if (e.container.empty() && WIFEXITED(e.wait_status)) {
+    const int code = WEXITSTATUS(e.wait_status);
+    if (code > 128 && code < 128 + 65) {
+      e.wait_status = code - 128;
+      reported = fmt::format(" (reported as exit {} by the command's wrapper)", code);
+    }
+  }
   const int status = shell_status(e.wait_status);
-  const std::string how = status_text(e.wait_status);
+  const std::string how = status_text(e.wait_status) + reported;
   const bool sigkill = WIFSIGNALED(e.wait_status) && WTERMSIG(e.wait_status) == SIGKILL;
   const bool clean_exit = WIFEXITED(e.wait_status) && WEXITSTATUS(e.wait_status) == 0;
 
@@ -182,7 +193,7 @@ Verdict diagnose(const Evidence& in) {
   }
 
   if (sigkill) {
-    std::string line = "died: SIGKILL from outside";
+    std::string line = "died: SIGKILL from outside" + reported;
     if (!e.kernel_readable) {
       line += " (no OOM record: the kernel log is not readable here; run as root to tell)";
     }

@@ -168,6 +168,25 @@ TEST(Diagnosis, PlainSignalsAndExits) {
   EXPECT_FALSE(clean.failure);
 }
 
+// dash does not exec the last command of `sh -c 'server; exit $?'`: the server's SIGSEGV comes
+// back as the shell's exit 139, and must still read as the signal.
+TEST(Diagnosis, AShellsExitAbove128IsTheSignalItReports) {
+  const Verdict v = diagnose(dead((128 + SIGSEGV) << 8));
+  EXPECT_EQ(v.cause, Cause::kSignaled);
+  EXPECT_EQ(v.reason, "signal");
+  EXPECT_EQ(v.exit_status, 139);
+  EXPECT_EQ(v.line, "died: SIGSEGV (reported as exit 139 by the command's wrapper)");
+  // A wrapped SIGKILL with the kernel's OOM record of the server below the shell is an OOM kill.
+  Evidence e = dead((128 + SIGKILL) << 8);
+  e.kernel = {rec(kMemcgOomInfo), rec(kMemcgOomKilled)};
+  const Verdict oom = diagnose(e);
+  EXPECT_EQ(oom.cause, Cause::kOomKiller);
+  EXPECT_EQ(diagnose(dead((128 + SIGKILL) << 8)).line,
+            "died: SIGKILL from outside (reported as exit 137 by the command's wrapper)");
+  EXPECT_EQ(diagnose(dead(128 << 8)).line, "died: exit 128") << "128 itself is no signal";
+  EXPECT_EQ(diagnose(dead(200 << 8)).line, "died: exit 200") << "nor beyond 128 + 64";
+}
+
 TEST(Diagnosis, WhatHeadroomDidComesFirst) {
   Evidence e = dead(SIGKILL);
   e.stop = StopReason::kWedged;
