@@ -29,4 +29,6 @@ run_headroom("" man --dir "${OUT}/man1")
 run_headroom("${OUT}/completions/headroom.bash" completion bash)
 run_headroom("${OUT}/completions/_headroom" completion zsh)
 run_headroom("${OUT}/completions/headroom.fish" completion fish)
-run_headroom("${OUT}/systemd/headroom@.service" unit --template --binary "${BINDIR}/headroom")
+# The package installs the man pages beside the binary: the template names them.
+run_headroom("${OUT}/systemd/headroom@.service" unit --template --binary "${BINDIR}/headroom"
+             --documentation "man:headroom-run(1)")

@@ -38,7 +38,8 @@ struct UnitOptions {
   std::string image;           // --kubernetes: the server's image
   std::string headroom_image;  // --kubernetes: the image headroom is copied from
   std::string description;
-  std::string binary;  // the headroom to run; default: this one
+  std::string binary;                        // the headroom to run; default: this one
+  std::optional<std::string> documentation;  // Documentation=; default: the man page if installed
   std::string unit_dir = "/etc/systemd/system";
   // run's flags as given, filled after parsing: the flag, and its value unless it is a switch.
   std::vector<std::pair<std::string, std::optional<std::string>>> passthrough;
@@ -139,6 +140,37 @@ Result<Duration> parse_or(const std::string& text, const char* flag) {
   return d;
 }
 
+// Documentation=: what --documentation says, else man:headroom-run(1) where that page is installed
+// for the binary the unit runs (PREFIX/bin/headroom -> PREFIX/share/man/man1/headroom-run.1, .gz
+// too), else none -- systemd-analyze verify runs man(1) on every man: page a unit names and fails
+// on one that is missing, as from a build tree.
+std::string documentation_line(const UnitOptions& o, const std::string& headroom) {
+  if (o.documentation) {
+    return o.documentation->empty() ? "" : "Documentation=" + *o.documentation + "\n";
+  }
+  const fs::path man = fs::path(headroom).parent_path().parent_path() / "share/man/man1";
+  std::error_code ec;
+  if (fs::exists(man / "headroom-run.1", ec) || fs::exists(man / "headroom-run.1.gz", ec)) {
+    return "Documentation=man:headroom-run(1)\n";
+  }
+  return "";
+}
+
+// The restart contract between systemd and `headroom run` (FIELD.md section 6): headroom decides
+// about the server's restarts, also after an OOM kill; systemd only restarts headroom itself.
+std::string supervised_restart_lines() {
+  return "# headroom decides about restarts, also after the kernel OOM-kills the server: "
+         "systemd's\n"
+         "# default (OOMPolicy=stop) would stop the whole unit -- headroom, its verdict and its\n"
+         "# start-limit count -- at the first OOM kill in the unit's cgroup.\n"
+         "OOMPolicy=continue\n"
+         "Restart=on-failure\n"
+         "# 2: a configuration error (a bad flag, a broken TOML); 126/127: the command cannot be\n"
+         "# executed. Restarting cannot help with either.\n"
+         "RestartPreventExitStatus=2 126 127\n"
+         "RestartSec=10\n";
+}
+
 Duration add(Duration a, Duration b) {
   return a == kForever || b == kForever ? kForever : a + b;
 }
@@ -205,7 +237,7 @@ int give_unit(const UnitOptions& o, const std::string& file_name, const std::str
 // headroom@.service: one server per instance, its options in /etc/headroom/INSTANCE.toml. The
 // timeouts are the defaults' (headroom extends the start timeout while it makes progress, and its
 // own --stop-timeout acts before systemd's).
-std::string template_unit(const std::string& headroom) {
+std::string template_unit(const UnitOptions& o, const std::string& headroom) {
   const RunOptions defaults;
   const Duration start = *parse_duration(defaults.gate.timeout) +
                          *parse_duration(defaults.startup_timeout) + std::chrono::seconds(60);
@@ -215,7 +247,8 @@ std::string template_unit(const std::string& headroom) {
        "# (each key a long option without its dashes, command = [\"docker\", \"run\", ...]);\n"
        "# then: systemctl enable --now headroom@NAME. See man headroom-run and\n"
        "# /usr/share/doc/headroom/examples/headroom/.\n";
-  u += "[Unit]\nDescription=%i, supervised by headroom\nDocumentation=man:headroom-run(1)\n";
+  u += "[Unit]\nDescription=%i, supervised by headroom\n";
+  u += documentation_line(o, headroom);
   u += "# docker.service only orders: a plain process does not pull Docker in.\n";
   u += "After=network-online.target docker.service\nWants=network-online.target\n";
   u += "# headroom restarts the server within its own limit (burst/within); these bound\n"
@@ -225,7 +258,7 @@ std::string template_unit(const std::string& headroom) {
   // Specifiers stay specifiers here: the path is quoted by hand, not through systemd_quote.
   u += fmt::format("ExecStart={} run --config /etc/headroom/%i.toml --name %i\n",
                    systemd_quote(headroom));
-  u += "Restart=on-failure\nRestartSec=10\n";
+  u += supervised_restart_lines();
   u += fmt::format(
       "# The default gate timeout plus the default startup timeout; headroom extends it while it\n"
       "# waits for memory or the server loads.\nTimeoutStartSec={}\n",
@@ -247,7 +280,7 @@ int run_unit(UnitOptions& o) {
           "--template takes no name, command or run options: each instance reads them from "
           "/etc/headroom/NAME.toml");
     }
-    const std::string u = template_unit(headroom);
+    const std::string u = template_unit(o, headroom);
     if (Status st = lint_generated("headroom@.service", u, console); !st) {
       return console.fail(st.error().message);
     }
@@ -312,6 +345,7 @@ int run_unit(UnitOptions& o) {
                        ? fmt::format("{}, {}", r.name,
                                      o.plain ? "gated by headroom wait" : "supervised by headroom")
                        : o.description);
+  u += documentation_line(o, headroom);
   u += "After=network-online.target";
   if (!container.empty()) u += " docker.service";
   u += "\nWants=network-online.target\n";
@@ -346,8 +380,14 @@ int run_unit(UnitOptions& o) {
           {docker, "stop", "-t",
            std::to_string(std::chrono::ceil<std::chrono::seconds>(*stop).count()), container});
     }
-    u += "Restart=on-failure\n# The gate waits for memory; this only spaces out the tries.\n"
-         "RestartSec=10\n";
+    u += "# systemd restarts the server, each time through the gate above. An OOM kill of any of\n"
+         "# its processes ends the unit (systemd's OOMPolicy=stop), so no half-killed server runs "
+         "on.\n"
+         "OOMPolicy=stop\n";
+    u +=
+        "Restart=on-failure\n# 2: the server's usage error (a bad flag): restarting cannot help.\n"
+        "RestartPreventExitStatus=2\n# The gate waits for memory; this only spaces out the tries.\n"
+        "RestartSec=10\n";
     u += fmt::format("# The memory wait plus a margin for the start itself.\nTimeoutStartSec={}\n",
                      systemd_span(add(*gate_timeout, std::chrono::seconds(120))));
   } else {
@@ -368,7 +408,7 @@ int run_unit(UnitOptions& o) {
       u += "# headroom stops the container on SIGTERM; if headroom was killed, remove it here.\n";
       u += exec_line("ExecStopPost", {"-" + docker, "rm", "-f", container});
     }
-    u += "Restart=on-failure\nRestartSec=10\n";
+    u += supervised_restart_lines();
     u += fmt::format(
         "# The gate's timeout plus the startup timeout (headroom also extends it while "
         "it makes progress).\nTimeoutStartSec={}\n",
@@ -422,6 +462,11 @@ Command add_unit_command(CLI::App& parent, const Globals& globals) {
   cmd->add_option("--description", o->description, "Description= (default: NAME and how it runs)");
   cmd->add_option("--binary", o->binary, "The headroom binary the unit runs (default: this one)")
       ->type_name("PATH");
+  cmd->add_option("--documentation", o->documentation,
+                  "Documentation= of the unit (default: man:headroom-run(1) where that page is "
+                  "installed beside the binary, else none: systemd-analyze verify fails a unit "
+                  "naming a man page that is not installed); '' for none")
+      ->type_name("URI");
   cmd->add_option("--unit-dir", o->unit_dir, "Where --install writes (default /etc/systemd/system)")
       ->type_name("DIR");
   return Command{cmd, [o, cmd, &globals] {
@@ -429,9 +474,10 @@ Command add_unit_command(CLI::App& parent, const Globals& globals) {
                                          globals.after_dashes.end());
                    // run's flags exactly as given, for `headroom run` in the unit.
                    static const std::vector<std::string> own = {
-                       "--install",     "--enable",     "--plain",    "--template",
-                       "--description", "--binary",     "--unit-dir", "--name",
-                       "--help",        "--kubernetes", "--image",    "--headroom-image"};
+                       "--install",       "--enable", "--plain",      "--template",
+                       "--description",   "--binary", "--unit-dir",   "--name",
+                       "--documentation", "--help",   "--kubernetes", "--image",
+                       "--headroom-image"};
                    for (const CLI::Option* opt : cmd->get_options()) {
                      if (opt->get_lnames().empty() || opt->count() == 0) continue;
                      const std::string name = "--" + opt->get_lnames()[0];

@@ -27,7 +27,7 @@ std::string fresh(const std::string& name) {
 
 RunResult unit(std::vector<std::string> args) {
   args.insert(args.begin(), {test::headroom_bin(), "unit"});
-  return run(args, {}, std::chrono::seconds(30));
+  return run(args, {}, test::kPatience);
 }
 
 // systemd expands specifiers (%% -> %) and variables ($$ -> $) in Exec lines after splitting.
@@ -54,11 +54,12 @@ std::vector<std::string> exec_argv(const std::string& unit_text, const std::stri
   return out;
 }
 
-// Writes the unit, verifies it with systemd-analyze and lints it.
+// Writes the unit, verifies it with systemd-analyze -- man pages included: a unit written from a
+// build tree (no man page installed beside it) names none -- and lints it.
 void check(const std::string& dir, const std::string& name, const std::string& text) {
   const std::string path = dir + "/" + name + ".service";
   std::ofstream(path) << text;
-  const RunResult v = run({"systemd-analyze", "verify", "--man=no", path});
+  const RunResult v = run({"systemd-analyze", "verify", path});
   ASSERT_NE(v.exit_code, 127) << "systemd-analyze is missing: scripts/deps.sh installs systemd";
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err << text;
   EXPECT_EQ(v.err.find("Unknown key"), std::string::npos) << v.err;
@@ -77,6 +78,11 @@ TEST(UnitCli, APlainProcessUnderHeadroomRun) {
   EXPECT_NE(r.out.find("TimeoutStartSec=1560s\n"), std::string::npos);  // 300 s + 20 min + 60 s
   EXPECT_NE(r.out.find("TimeoutStopSec=45s\nKillMode=mixed\n"), std::string::npos);
   EXPECT_NE(r.out.find("[Unit]\nDescription=echo, supervised by headroom\n"), std::string::npos);
+  // systemd's OOMPolicy=stop would take the restart decision away from headroom; exit statuses
+  // that no restart can cure are not restarted.
+  EXPECT_NE(r.out.find("\nOOMPolicy=continue\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nRestartPreventExitStatus=2 126 127\n"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("Documentation="), std::string::npos) << "no man page beside this build";
   EXPECT_NE(r.out.find("StartLimitBurst=3"), r.out.find("[Service]") + 1);
   EXPECT_LT(r.out.find("StartLimitBurst=3"), r.out.find("[Service]"));  // in [Unit]
   const auto argv = exec_argv(r.out, "ExecStart");
@@ -142,6 +148,8 @@ TEST(UnitCli, TheSeedsDockerCommand) {
   EXPECT_NE(p.out.find("ExecStop=" + docker_bin + " stop -t 30 sglang\n"), std::string::npos)
       << p.out;
   EXPECT_NE(p.out.find("TimeoutStartSec=420s\n"), std::string::npos);  // 300 s wait + 120 s
+  EXPECT_NE(p.out.find("\nOOMPolicy=stop\n"), std::string::npos) << "systemd owns restarts";
+  EXPECT_NE(p.out.find("\nRestartPreventExitStatus=2\n"), std::string::npos) << p.out;
   EXPECT_EQ(exec_argv(p.out, "ExecStartPre"),  // the last ExecStartPre= is the gate
             (std::vector<std::string>{fs::canonical(test::headroom_bin()).string(), "wait",
                                       "--free", "70G"}));
@@ -223,9 +231,11 @@ TEST(UnitCli, TheTemplateUnit) {
   EXPECT_NE(r.out.find("Type=notify\nNotifyAccess=main\n"), std::string::npos);
   EXPECT_NE(r.out.find("TimeoutStartSec=2160s\n"), std::string::npos);  // 300 s + 30 min + 60 s
   EXPECT_LT(r.out.find("StartLimitBurst="), r.out.find("[Service]"));
+  EXPECT_NE(r.out.find("\nOOMPolicy=continue\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\nRestartPreventExitStatus=2 126 127\n"), std::string::npos) << r.out;
   std::ofstream(d + "/headroom@.service") << r.out;
-  const RunResult v =
-      run({"systemd-analyze", "verify", "--man=no", d + "/headroom@sglang.service"});
+  // With the man pages checked: no Documentation= is written for a man page not installed.
+  const RunResult v = run({"systemd-analyze", "verify", d + "/headroom@sglang.service"});
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
   EXPECT_EQ(v.err.find("Unknown key"), std::string::npos) << v.err;
   const RunResult l =
@@ -238,6 +248,22 @@ TEST(UnitCli, TheTemplateUnit) {
   ASSERT_EQ(unit({"--template", "--install", "--unit-dir", d + "/etc", "--binary", bin}).exit_code,
             0);
   EXPECT_TRUE(fs::exists(d + "/etc/headroom@.service"));
+
+  // Documentation=: named where the man page is installed beside the binary (PREFIX/bin and
+  // PREFIX/share/man/man1, as the package lays them out), or when asked; never otherwise.
+  fs::create_directories(d + "/prefix/bin");
+  fs::create_directories(d + "/prefix/share/man/man1");
+  fs::copy_file(bin, d + "/prefix/bin/headroom");
+  std::ofstream(d + "/prefix/share/man/man1/headroom-run.1.gz") << "";
+  EXPECT_NE(unit({"--template", "--binary", d + "/prefix/bin/headroom"})
+                .out.find("\nDocumentation=man:headroom-run(1)\n"),
+            std::string::npos);
+  EXPECT_NE(unit({"--template", "--documentation", "man:headroom-run(1)"})
+                .out.find("\nDocumentation=man:headroom-run(1)\n"),
+            std::string::npos);
+  EXPECT_EQ(unit({"--template", "--binary", d + "/prefix/bin/headroom", "--documentation", ""})
+                .out.find("Documentation="),
+            std::string::npos);
   EXPECT_EQ(unit({"--template", "--name", "x"}).exit_code, 2);
   EXPECT_EQ(unit({"--template", "--free", "2G"}).exit_code, 2);
   EXPECT_EQ(unit({"--template", "--", "sleep", "1"}).exit_code, 2);
@@ -274,7 +300,7 @@ TEST(UnitCli, OptionsFromATomlFile) {
   auto bad = [&](const std::string& name, const std::string& text) {
     const std::string path = d + "/" + name + ".toml";
     std::ofstream(path) << text;
-    return run({test::headroom_bin(), "run", "--config", path}, {}, std::chrono::seconds(10));
+    return run({test::headroom_bin(), "run", "--config", path}, {}, test::kPatience);
   };
   struct Case {
     std::string text, where, what;
@@ -318,14 +344,14 @@ TEST(UnitCli, RunTakesItsOptionsFromATomlFile) {
                       << "\"\nrestart = \"no\"\nsettle = \"0s\"\nno_lint = true\n"
                          "events = \""
                       << d << "/events.jsonl\"\ncommand = [\"/bin/sh\", \"-c\", \"exit 3\"]\n";
-  const RunResult r = run({test::headroom_bin(), "run", "--no-gpu", "--config", path}, {},
-                          std::chrono::seconds(30));
+  const RunResult r =
+      run({test::headroom_bin(), "run", "--no-gpu", "--config", path}, {}, test::kPatience);
   EXPECT_EQ(r.exit_code, 3) << r.err;  // the server's status, as run exits when it gives up
   EXPECT_TRUE(fs::exists(d + "/events.jsonl")) << r.err;
   // The command line's command wins over the file's.
   const RunResult c = run(
       {test::headroom_bin(), "run", "--no-gpu", "--config", path, "--", "/bin/sh", "-c", "exit 4"},
-      {}, std::chrono::seconds(30));
+      {}, test::kPatience);
   EXPECT_EQ(c.exit_code, 4) << c.err;
 }
 
