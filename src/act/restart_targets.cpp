@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <signal.h>
 
+#include <time.h>
+
 #include <cerrno>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -58,7 +60,8 @@ Status DockerTarget::check() {
 
 Result<std::string> DockerTarget::stop(Duration timeout) {
   if (auto p = docker_.pids(name_); p) {
-    for (int pid : *p) pids_.push_back(static_cast<uint32_t>(pid));
+    for (int pid : *p)
+      pids_.push_back(static_cast<uint32_t>(pid));
   }
   const auto secs = std::chrono::duration_cast<std::chrono::seconds>(timeout).count();
   if (Status st = docker_.stop(name_, static_cast<int>(secs)); !st) return st.error();
@@ -72,8 +75,8 @@ Result<int> DockerTarget::pending(std::string& what) {
     what = f.error().message;  // the engine restarting: keep waiting, bounded by the timeout
     return 1;
   }
-  if (f->exists && (f->state.running || f->state.status == "removing" ||
-                    f->state.status == "restarting")) {
+  if (f->exists &&
+      (f->state.running || f->state.status == "removing" || f->state.status == "restarting")) {
     what = fmt::format("container {} is still {}", name_, f->state.status);
     return 1;
   }
@@ -109,7 +112,8 @@ Result<bool> DockerTarget::healthy(std::string& what) {
 // ---- systemd -----------------------------------------------------------------------------------
 
 Result<std::string> UnitTarget::property(const std::string& name) {
-  auto r = run_command({"systemctl", "show", "-p", name, "--value", unit_}, std::chrono::seconds(30));
+  auto r =
+      run_command({"systemctl", "show", "-p", name, "--value", unit_}, std::chrono::seconds(30));
   if (!r) return r.error();
   if (r->exit_code != 0) {
     return make_error(fmt::format("systemctl show {}: {}", unit_, trim(r->err)));
@@ -154,10 +158,51 @@ Result<int> UnitTarget::pending(std::string& what) {
   return (*watch)->pending(what);
 }
 
+std::string UnitTarget::failure(const std::string& doing) {
+  const std::string result = property("Result").value_or("");
+  // A start refused for the start limit keeps the Result= of the failure before it (systemd sets
+  // Result= only from "success"): the unit's main process then never ran after our start, and
+  // the journal says "Start request repeated too quickly".
+  bool limit = result == "start-limit-hit";
+  if (!limit && start_usec_ != 0) {
+    const auto ran = parse_u64(property("ExecMainStartTimestampMonotonic").value_or(""));
+    if (ran && *ran < start_usec_) {
+      auto j = run_command({"journalctl", "-q", "--no-pager", "-o", "cat", "-u", unit_, "--since",
+                            fmt::format("@{}", start_unix_)},
+                           std::chrono::seconds(30));
+      limit = j && j->out.find("repeated too quickly") != std::string::npos;
+    }
+  }
+  if (limit) {
+    const std::string burst = property("StartLimitBurst").value_or("?");
+    const std::string interval = property("StartLimitIntervalUSec").value_or("?");
+    return fmt::format(
+        "unit {} hit its start limit (StartLimitBurst={} within StartLimitIntervalSec={}): "
+        "systemd refuses to start it until `systemctl reset-failed {}` (see `journalctl -u {}` "
+        "for why it kept failing)",
+        unit_, burst, interval, unit_, unit_);
+  }
+  const std::string status = property("ExecMainStatus").value_or("");
+  return fmt::format("unit {} {} (Result={}{}): see `systemctl status {}` and `journalctl -u {}`",
+                     unit_, doing, result.empty() ? "?" : result,
+                     status.empty() || status == "0" ? "" : ", exit status " + status, unit_,
+                     unit_);
+}
+
 Result<std::string> UnitTarget::start() {
+  timespec mono{};
+  ::clock_gettime(CLOCK_MONOTONIC, &mono);
+  start_usec_ =
+      static_cast<uint64_t>(mono.tv_sec) * 1000000u + static_cast<uint64_t>(mono.tv_nsec) / 1000u;
+  start_unix_ = static_cast<int64_t>(::time(nullptr)) - 1;  // journalctl --since is in seconds
   auto r = run_command({"systemctl", "start", "--no-block", unit_}, std::chrono::seconds(60));
   if (!r) return r.error();
   if (r->exit_code != 0) {
+    // "start of the service was attempted too often": the start limit, refused at once.
+    if (property("Result").value_or("") == "start-limit-hit" ||
+        r->err.find("too often") != std::string::npos) {
+      return make_error(failure("could not be started"));
+    }
     return make_error(fmt::format("systemctl start {} failed: {}", unit_, trim(r->err)));
   }
   return std::string("systemctl start --no-block");
@@ -166,7 +211,7 @@ Result<std::string> UnitTarget::start() {
 Result<bool> UnitTarget::healthy(std::string& what) {
   auto state = property("ActiveState");
   if (!state) return state.error();
-  if (*state == "failed") return make_error(fmt::format("unit {} failed to start", unit_));
+  if (*state == "failed") return make_error(failure("failed to start"));
   what = "ActiveState=" + *state;
   return *state == "active";
 }
@@ -189,9 +234,10 @@ Result<std::string> HeadroomTarget::stop(Duration) {
 
 Result<bool> HeadroomTarget::healthy(std::string& what) {
   if (reg_.events.empty()) {
-    return make_error(fmt::format("headroom run {} keeps no event file: cannot tell when it is "
-                                  "ready again (give it --events)",
-                                  reg_.name));
+    return make_error(
+        fmt::format("headroom run {} keeps no event file: cannot tell when it is "
+                    "ready again (give it --events)",
+                    reg_.name));
   }
   auto text = read_file(reg_.events);
   if (!text) return text.error();

@@ -48,10 +48,15 @@ class UnitTarget : public RestartTarget {
 
  private:
   Result<std::string> property(const std::string& name);
+  // Why a failed unit failed, with the way out: its Result=, status, and for a start limit
+  // `systemctl reset-failed`.
+  std::string failure(const std::string& doing);
   std::string unit_;
   Root root_;
   GpuSource* gpu_;
   std::string control_group_;  // its cgroup, read before the stop
+  uint64_t start_usec_ = 0;    // CLOCK_MONOTONIC when start() asked (systemd's own clock)
+  int64_t start_unix_ = 0;     // the same moment for journalctl --since
 };
 
 class HeadroomTarget : public RestartTarget {
