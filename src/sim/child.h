@@ -21,6 +21,10 @@ struct ChildOptions {
   bool own_group = false;     // a process group of its own, so it can be ended whole
 };
 
+// How long a child is waited for by default: a guard that turns a hang into a failure, never a
+// measure of speed (a slow or emulated machine must not fail what a fast one passes).
+inline constexpr std::chrono::minutes kChildPatience{5};
+
 class Child {
  public:
   Child(const std::vector<std::string>& argv, const ChildOptions& options);
@@ -34,11 +38,11 @@ class Child {
   // Writes a line to the child's stdin.
   void send(const std::string& line);
   // Reads one line from the child's stdout; empty string on EOF or timeout.
-  std::string read_line(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  std::string read_line(std::chrono::milliseconds timeout = kChildPatience);
   // Closes the child's stdin.
   void close_stdin();
   // Waits for exit up to `timeout`; returns the wait status, or -1 on timeout.
-  int wait(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  int wait(std::chrono::milliseconds timeout = kChildPatience);
   bool running();
   void kill(int sig);
   void kill_group(int sig);  // its whole process group when started with own_group

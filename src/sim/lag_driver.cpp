@@ -1,7 +1,7 @@
 // headroom-lagdriver: emulates the slow memory release of a unified-memory GPU driver.
 //
-// headroom-standin --mem-dir DIR keeps its memory in DIR/standin-<pid>-<nonce>.mem (tmpfs). Those pages
-// stay charged to the pool's memory cgroup after the process dies, exactly like memory a GPU
+// headroom-standin --mem-dir DIR keeps its memory in DIR/standin-<pid>-<nonce>.mem (tmpfs). Those
+// pages stay charged to the pool's memory cgroup after the process dies, exactly like memory a GPU
 // driver has not torn down yet: there is no moment where they look free. This driver watches DIR,
 // and when the owner of a file has died it waits the lag, then frees the file's pages (in --steps
 // equal parts spread over the lag, the last at the lag) and removes it.
@@ -10,13 +10,17 @@
 // "pareto:XM:ALPHA" (heavy-tailed: most releases near XM seconds, a few much later), with --seed.
 // A line "lag SECONDS" on stdin sets the lag of every later death instead (the simulator draws
 // the lags itself, so that the same seed gives every policy the same scenario).
-// One line per release on stdout, times on CLOCK_MONOTONIC:
+// On stdout, times on CLOCK_MONOTONIC, each stamped just BEFORE the pages it names are freed (so
+// no reader can see them free earlier than the stamp): one line per step, then one per release,
+// whose freed= is the last step's stamp:
+//   step pid=4242 k=1/2 at=1235.570 held_mib=300
+//   step pid=4242 k=2/2 at=1237.571 held_mib=0
 //   released pid=4242 mib=600 died=1234.567 freed=1237.571 lag=3.004 drawn=3.000
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/file.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -96,10 +100,11 @@ bool alive(const std::string& path) {
 }
 
 struct Held {
-  double died = -1;    // when the owner was first seen dead
-  double lag = 0;      // drawn at death
-  int released = 0;    // steps done
-  long long size = 0;  // bytes at death
+  double died = -1;       // when the owner was first seen dead
+  double lag = 0;         // drawn at death
+  int released = 0;       // steps done
+  long long size = 0;     // bytes at death
+  double last_step = -1;  // the stamp of the last step made
 };
 
 volatile sig_atomic_t g_stop = 0;
@@ -191,14 +196,18 @@ int main(int argc, char** argv) {
       while (h.released < steps && t >= h.died + h.lag * (h.released + 1) / steps) {
         ++h.released;
         const long long keep = h.size - h.size * h.released / steps;
+        // Stamped before the truncate: the pages cannot be seen free before this moment.
+        h.last_step = now_s();
+        std::printf("step pid=%d k=%d/%d at=%.6f held_mib=%lld\n", pid, h.released, steps,
+                    h.last_step, keep >> 20);
         if (truncate(path.c_str(), keep) != 0 && errno != ENOENT) {
           std::fprintf(stderr, "lagdriver: %s: %s\n", path.c_str(), std::strerror(errno));
         }
       }
       if (h.released == steps) {
         unlink(path.c_str());
-        const double freed = now_s();
-        std::printf("released pid=%d mib=%lld died=%.3f freed=%.3f lag=%.3f drawn=%.3f\n", pid,
+        const double freed = h.last_step;
+        std::printf("released pid=%d mib=%lld died=%.6f freed=%.6f lag=%.3f drawn=%.3f\n", pid,
                     h.size >> 20, h.died, freed, freed - h.died, h.lag);
         it = held.erase(it);
       } else {

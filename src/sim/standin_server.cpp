@@ -43,6 +43,10 @@ struct Options {
   double wedge_after = -1, crash_after = -1, exit_after = -1;
   int exit_code = 1;
   std::string join_cgroup;
+  std::string alloc = "memfd";  // memfd (or the --mem-dir file), or anon
+  // Cues from a test, by a file appearing: loading ends, or the server crashes. Tests wait for
+  // events, not for time: a cue is as early or late as the test makes it, on any machine.
+  std::string load_until, crash_when;
 };
 
 volatile sig_atomic_t g_wedged = 0;
@@ -56,9 +60,14 @@ void on_usr1(int) {
                "usage: headroom-standin [--port N] [--host ADDR] [--memory MIB] [--mem-dir DIR]\n"
                "         [--load S] [--workers N] [--ignore-term] [--wedge-after S]\n"
                "         [--crash-after S] [--exit-after S] [--exit-code N]\n"
-               "         [--join-cgroup DIR]\n",
+               "         [--join-cgroup DIR] [--alloc memfd|anon] [--load-until FILE]\n"
+               "         [--crash-when FILE]\n",
                why);
   std::exit(2);
+}
+
+bool exists(const std::string& path) {
+  return access(path.c_str(), F_OK) == 0;
 }
 
 double now_s() {
@@ -99,6 +108,12 @@ Options parse(int argc, char** argv) {
       o.exit_code = std::atoi(value());
     else if (a == "--join-cgroup")
       o.join_cgroup = value();
+    else if (a == "--alloc")
+      o.alloc = value();
+    else if (a == "--load-until")
+      o.load_until = value();
+    else if (a == "--crash-when")
+      o.crash_when = value();
     else
       usage(("unknown option " + a).c_str());
   }
@@ -111,16 +126,33 @@ Options parse(int argc, char** argv) {
 // the process) or on a memfd charges every page to this process's memory cgroup; unlike touching
 // a mapping page by page it takes tens of milliseconds even in a VM with slow page faults, so
 // --load stays the load time.
+// --alloc anon: anonymous memory, touched page by page, as a process's heap: it counts in the
+// process's RSS, so the kernel's OOM killer picks this process over a small one beside it in the
+// same cgroup (a memfd's unmapped pages are charged to the cgroup but to no process's RSS).
 void allocate(const Options& o) {
   if (o.memory_mib <= 0) return;
   const off_t size = static_cast<off_t>(o.memory_mib) << 20;
+  if (o.alloc == "anon") {
+    void* p = mmap(nullptr, static_cast<size_t>(size), PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+      std::fprintf(stderr, "headroom-standin: mmap: %s\n", std::strerror(errno));
+      std::exit(1);
+    }
+    const long page = sysconf(_SC_PAGESIZE);
+    for (off_t off = 0; off < size; off += page)
+      static_cast<volatile char*>(p)[off] = 1;
+    return;
+  }
+  if (o.alloc != "memfd") usage("--alloc is memfd or anon");
   int fd = -1;
   std::string what = "memfd";
   if (!o.mem_dir.empty()) {
     // A unique name (a container's PID repeats across restarts), created under a temporary name
     // and renamed once locked: the lag driver treats an unlocked file as a dead server's.
     char nonce[17];
-    std::snprintf(nonce, sizeof nonce, "%08lx%08lx", static_cast<unsigned long>(now_s() * 1e6) & 0xffffffffUL,
+    std::snprintf(nonce, sizeof nonce, "%08lx%08lx",
+                  static_cast<unsigned long>(now_s() * 1e6) & 0xffffffffUL,
                   static_cast<unsigned long>(getpid()) * 2654435761UL & 0xffffffffUL);
     const std::string base = "standin-" + std::to_string(getpid()) + "-" + nonce + ".mem";
     const std::string tmp = o.mem_dir + "/.creating-" + base;
@@ -221,7 +253,7 @@ int main(int argc, char** argv) {
   allocate(o);
   spawn_workers(o);
   // "Loading": no socket yet, so connections are refused, as with SGLang and vLLM.
-  while (now_s() - start < o.load_s)
+  while (now_s() - start < o.load_s || (!o.load_until.empty() && !exists(o.load_until)))
     usleep(20000);
 
   const int srv = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -247,6 +279,7 @@ int main(int argc, char** argv) {
     if (g_wedged || (o.wedge_after >= 0 && t >= o.wedge_after)) wedge_forever();
     if (o.crash_after >= 0 && t >= o.crash_after) raise(SIGSEGV);
     if (o.exit_after >= 0 && t >= o.exit_after) return o.exit_code;
+    if (!o.crash_when.empty() && exists(o.crash_when)) raise(SIGSEGV);
     pollfd p{srv, POLLIN, 0};
     if (poll(&p, 1, 50) > 0) {
       const int client = accept4(srv, nullptr, nullptr, SOCK_CLOEXEC);

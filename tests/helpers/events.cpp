@@ -1,5 +1,6 @@
 #include "helpers/events.h"
 
+#include <cstdio>
 #include <fstream>
 #include <thread>
 
@@ -53,6 +54,33 @@ nlohmann::json wait_nth(const std::string& path, const std::string& event, int n
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return nlohmann::json();
+}
+
+std::optional<Release> read_release(Child& driver, std::chrono::milliseconds timeout) {
+  Release r;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    const std::string line = driver.read_line(std::max(left, std::chrono::milliseconds(1)));
+    if (line.empty()) return std::nullopt;
+    Release::Step step;
+    unsigned long long held = 0;
+    int k = 0, n = 0;
+    if (std::sscanf(line.c_str(), "step pid=%d k=%d/%d at=%lf held_mib=%llu", &r.pid, &k, &n,
+                    &step.at, &held) == 5) {
+      step.held_mib = held;
+      r.steps.push_back(step);
+      continue;
+    }
+    unsigned long long mib = 0;
+    double lag = 0;
+    if (std::sscanf(line.c_str(), "released pid=%d mib=%llu died=%lf freed=%lf lag=%lf drawn=%lf",
+                    &r.pid, &mib, &r.died, &r.freed, &lag, &r.drawn) == 6) {
+      return r;
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace headroom::test

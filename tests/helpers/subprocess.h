@@ -11,6 +11,10 @@
 
 namespace headroom::test {
 
+// The one guard every test's wait uses: it only turns a hang into a failure. Tests never bound
+// how long something takes (timing claims are benchmarks, bench/); they wait for the event.
+inline constexpr std::chrono::milliseconds kPatience = ::headroom::kChildPatience;
+
 struct RunResult {
   int exit_code = -1;  // -1 when killed by a signal or the timeout
   std::string out, err;
@@ -18,11 +22,11 @@ struct RunResult {
 
 // Runs argv to completion (killed after `timeout`), with `env` ("K=V") added to the environment.
 RunResult run(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
-              std::chrono::milliseconds timeout = std::chrono::seconds(60));
+              std::chrono::milliseconds timeout = kPatience);
 
 // The headroom binary under test with `args`.
 RunResult run_headroom(std::vector<std::string> args, const std::vector<std::string>& env = {},
-                       std::chrono::milliseconds timeout = std::chrono::seconds(60));
+                       std::chrono::milliseconds timeout = kPatience);
 
 // A child with pipes to its stdin and stdout, for helpers driven line by line.
 using Child = ::headroom::Child;
