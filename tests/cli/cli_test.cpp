@@ -14,7 +14,7 @@ using test::run;
 using test::RunResult;
 
 RunResult hr(std::vector<std::string> args, const std::vector<std::string>& env = {}) {
-  return test::run_headroom(std::move(args), env, std::chrono::seconds(30));
+  return test::run_headroom(std::move(args), env, test::kPatience);
 }
 
 std::string root(const std::string& name) {

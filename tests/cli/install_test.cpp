@@ -20,7 +20,7 @@ using test::run;
 using test::RunResult;
 
 RunResult headroom(std::vector<std::string> args) {
-  return test::run_headroom(std::move(args), {}, std::chrono::seconds(30));
+  return test::run_headroom(std::move(args), {}, test::kPatience);
 }
 
 // The subcommands `headroom --help` lists.

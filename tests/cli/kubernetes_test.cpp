@@ -30,7 +30,7 @@ const std::string kExample =
 
 RunResult validate(const std::string& file) {
   const std::string script = std::string(HEADROOM_SOURCE_DIR) + "/tests/k8s/validate.mjs";
-  return run({"node", script, file}, {}, std::chrono::seconds(60));
+  return run({"node", script, file}, {}, test::kPatience);
 }
 
 void need_validator() {

@@ -18,7 +18,7 @@ using test::RunResult;
 
 RunResult lint(std::vector<std::string> args, const std::vector<std::string>& env = {}) {
   args.insert(args.begin(), {test::headroom_bin(), "lint"});
-  return run(args, env, std::chrono::seconds(60));
+  return run(args, env, test::kPatience);
 }
 
 std::string examples(const std::string& rel) {

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "act/registry.h"
+#include "helpers/events.h"
 #include "helpers/subprocess.h"
 
 namespace headroom {
@@ -20,7 +21,8 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-// A systemctl for one unit whose state lives in a file: stop and start take 0.5 s.
+// A systemctl for one unit whose state lives in a file: stop and start finish 0.5 s later, in
+// the background, as systemd's jobs do (headroom polls ActiveState until they are done).
 class FakeSystemd : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -48,7 +50,8 @@ case "$1" in
 esac
 )";
     ::chmod((dir_ + "/bin/systemctl").c_str(), 0755);
-    env_ = {"PATH=" + dir_ + "/bin:" + std::string(std::getenv("PATH")), "FAKE_SYSTEMD_DIR=" + dir_};
+    env_ = {"PATH=" + dir_ + "/bin:" + std::string(std::getenv("PATH")),
+            "FAKE_SYSTEMD_DIR=" + dir_};
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -62,8 +65,8 @@ esac
 };
 
 TEST_F(FakeSystemd, AUnitIsStoppedWaitedForGatedAndStarted) {
-  const test::RunResult r = test::run(
-      {test::headroom_bin(), "restart", "unit:fake", "--no-gpu", "--settle", "0"}, env_);
+  const test::RunResult r =
+      test::run({test::headroom_bin(), "restart", "unit:fake", "--no-gpu", "--settle", "0"}, env_);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("restarted systemd unit fake.service"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("ActiveState=active"), std::string::npos) << r.out;
@@ -95,15 +98,14 @@ TEST(RestartHeadroom, ARunningSupervisorRestartsItsServerOnSighup) {
                    "http://127.0.0.1:" + std::to_string(port) + "/health", "--",
                    test::sim_bin("headroom-standin"), "--port", std::to_string(port)});
   // Registered once it runs.
-  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  const auto deadline = Clock::now() + test::kPatience;
   while (!find_run(name).ok() && Clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   ASSERT_TRUE(find_run(name).ok()) << find_run(name).error().message;
-  std::this_thread::sleep_for(std::chrono::milliseconds(800));  // ready
+  ASSERT_FALSE(test::wait_nth(events, "ready").is_null()) << "the server became ready";
 
-  const test::RunResult r =
-      test::run({test::headroom_bin(), "restart", "headroom:" + name}, {}, std::chrono::seconds(30));
+  const test::RunResult r = test::run({test::headroom_bin(), "restart", "headroom:" + name});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("sent SIGHUP"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("restarted headroom run " + name), std::string::npos) << r.out;

@@ -17,6 +17,7 @@
 #include <functional>
 #include <thread>
 
+#include "core/duration.h"
 #include "core/size.h"
 #include "helpers/events.h"
 #include "helpers/subprocess.h"
@@ -61,7 +62,9 @@ std::vector<int> group_members(int pgid) {
   return out;
 }
 
-bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds timeout) {
+// Polls `cond` until it holds; false only after the guard (a hang).
+bool wait_until(const std::function<bool()>& cond,
+                std::chrono::milliseconds timeout = test::kPatience) {
   const auto deadline = Clock::now() + timeout;
   while (Clock::now() < deadline) {
     if (cond()) return true;
@@ -72,7 +75,7 @@ bool wait_until(const std::function<bool()>& cond, std::chrono::milliseconds tim
 
 // GETs `path` until the answer contains `needle` (any answer for ""); returns the last answer.
 std::string get_until(int port, const std::string& path, const std::string& needle,
-                      std::chrono::milliseconds timeout) {
+                      std::chrono::milliseconds timeout = test::kPatience) {
   std::string answer;
   wait_until(
       [&] {
@@ -152,9 +155,11 @@ TEST_F(RunWorld, RestartWaitsForTheLaggedReleaseWithoutOomKills) {
   ASSERT_FALSE(wait_event(events_, is("ready")).is_null()) << "the first instance became healthy";
 
   http_get(port_, "/crash");
-  const std::string released = driver_->read_line(std::chrono::seconds(10));
-  ASSERT_EQ(released.rfind("released pid=", 0), 0u) << released;
-  const double freed = std::stod(released.substr(released.find("freed=") + 6));
+  const auto release = test::read_release(*driver_);
+  ASSERT_TRUE(release) << "the lag driver released the dead server's memory";
+  ASSERT_EQ(release->steps.size(), 1u);
+  // Stamped before the pages went: the gate cannot have seen them free any earlier.
+  const double freed = release->steps[0].at;
 
   const json second = wait_event(events_, is("started", 2));
   ASSERT_FALSE(second.is_null()) << "restarted";
@@ -163,32 +168,33 @@ TEST_F(RunWorld, RestartWaitsForTheLaggedReleaseWithoutOomKills) {
                         e.value("pid", 0) != 0;
                }).is_null());
   const double started = second["monotonic_s"].get<double>();
-  EXPECT_GE(started, freed) << "not before the memory was back";
-  EXPECT_GE(started - freed, 0.25) << "and not before the settle window";
-  EXPECT_LE(started - freed, 1.0) << "but soon after";
+  EXPECT_GE(started, freed + 0.3) << "not before the memory was back and the 0.3 s settle held";
+  // How soon after is a benchmark's claim (bench/supervise), not a test's.
   std::printf("released -> restarted: %.3f s (settle 0.3 s)\n", started - freed);
   EXPECT_EQ(pool_->oom_kills(), ooms) << "no OOM kill in the pool";
 
   const json died = wait_event(events_, is("died"));
   EXPECT_EQ(died["verdict"], "died: SIGSEGV");
   headroom_->kill(SIGTERM);
-  const int status = headroom_->wait(std::chrono::seconds(40));
+  const int status = headroom_->wait();
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 TEST_F(RunWorld, WithoutTheGateTheRestartIsOomKilledAndTheVerdictSaysSo) {
   if (skip()) GTEST_SKIP() << pool_error_;
-  start_driver("3");
+  // The driver holds the dead server's memory for the whole test (however slow the machine, the
+  // restart lands while it is held); the teardown frees it.
+  start_driver("3600");
   const uint64_t ooms = pool_->oom_kills();
   // No --free: the gate only waits for the old processes to exit, which they do at once.
   start({"--settle", "0", "--burst", "2"},
         {"--memory", "600", "--mem-dir", mem_dir_, "--load", "0.3", "--crash-after", "1"});
-  const int status = headroom_->wait(std::chrono::seconds(40));
+  const int status = headroom_->wait();
   ASSERT_TRUE(WIFEXITED(status)) << status;
   EXPECT_EQ(WEXITSTATUS(status), 137) << "exits with the server's status: SIGKILL";
   EXPECT_GT(pool_->oom_kills(), ooms);
-  const json gave_up = wait_event(events_, is("gave_up"), std::chrono::seconds(1));
+  const json gave_up = wait_event(events_, is("gave_up"));
   ASSERT_FALSE(gave_up.is_null());
   const std::string verdict = gave_up["verdict"];
   EXPECT_EQ(verdict.rfind("died: killed by the kernel OOM killer (cgroup " + pool_->name(), 0), 0u)
@@ -208,12 +214,11 @@ TEST_F(RunWorld, AWedgedServerIsRestartedAndMetricsShowIt) {
          "300ms", "--health-failures", "3", "--metrics", "127.0.0.1:" + std::to_string(metrics),
          "--stop-timeout", "1s"},
         {"--load", "0.2", "--wedge-after", "1.5"});
-  ASSERT_FALSE(wait_event(events_, is("started", 2), std::chrono::seconds(20)).is_null());
+  ASSERT_FALSE(wait_event(events_, is("started", 2)).is_null());
   const json died = wait_event(events_, is("died"));
   EXPECT_EQ(died["verdict"], "restarting: wedged (3 health checks failed in a row)");
   EXPECT_EQ(died["reason"], "wedged");
-  const std::string m =
-      get_until(metrics, "/metrics", "headroom_ready 1", std::chrono::seconds(10));
+  const std::string m = get_until(metrics, "/metrics", "headroom_ready 1");
   ASSERT_NE(m.find("headroom_ready 1"), std::string::npos) << m;
   EXPECT_NE(m.find("headroom_restarts_total{reason=\"wedged\"} 1"), std::string::npos) << m;
   EXPECT_NE(m.find("headroom_starts_total 2"), std::string::npos) << m;
@@ -228,21 +233,26 @@ TEST_F(RunWorld, AWedgedServerIsRestartedAndMetricsShowIt) {
 TEST(Run, ReadyAnswers503WhileTheServerLoadsThen200) {
   const int metrics = free_tcp_port();
   const int port = free_tcp_port();
+  // The stand-in loads until the test says so: "early" is early however slow the machine.
+  const std::string loaded = test::scratch_dir() + "/loaded-" + std::to_string(::getpid());
+  fs::remove(loaded);
   test::Child headroom({test::headroom_bin(), "run", "--no-gpu", "--no-lint", "--settle", "0",
                         "--health", "http://127.0.0.1:" + std::to_string(port) + "/health",
                         "--metrics", std::to_string(metrics), "--events", "/dev/null", "--",
-                        test::sim_bin("headroom-standin"), "--port", std::to_string(port), "--load",
-                        "2"});
-  const std::string early = get_until(metrics, "/ready", "", std::chrono::seconds(10));
+                        test::sim_bin("headroom-standin"), "--port", std::to_string(port),
+                        "--load-until", loaded});
+  const std::string early = get_until(metrics, "/ready", "");
   ASSERT_FALSE(early.empty());
   EXPECT_NE(early.find("503 Service Unavailable"), std::string::npos) << early;
   EXPECT_NE(early.find("not ready: "), std::string::npos) << early;
   EXPECT_NE(http_get(metrics, "/live").find("200 OK"), std::string::npos);
-  const std::string later = get_until(metrics, "/ready", "200 OK", std::chrono::seconds(20));
+  { std::ofstream(loaded) << "loaded\n"; }
+  const std::string later = get_until(metrics, "/ready", "200 OK");
   EXPECT_NE(later.find("200 OK"), std::string::npos) << later;
   EXPECT_NE(later.find("ready: serving"), std::string::npos) << later;
   headroom.kill(SIGTERM);
-  EXPECT_NE(headroom.wait(std::chrono::seconds(20)), -1);
+  EXPECT_NE(headroom.wait(), -1);
+  fs::remove(loaded);
 }
 
 TEST(Run, ACrashLoopStopsAtTheStartLimitWithTheServersStatus) {
@@ -251,8 +261,7 @@ TEST(Run, ACrashLoopStopsAtTheStartLimitWithTheServersStatus) {
   const test::RunResult r =
       test::run({test::headroom_bin(), "run", "--no-gpu", "--settle", "0", "--events", events, "--",
                  test::sim_bin("headroom-standin"), "--port", std::to_string(free_tcp_port()),
-                 "--crash-after", "0.2"},
-                {}, std::chrono::seconds(30));
+                 "--crash-after", "0.2"});
   EXPECT_EQ(r.exit_code, 128 + SIGSEGV) << r.err;
   EXPECT_EQ(count(events, "started"), 3);
   EXPECT_NE(r.err.find("gave up: start limit reached: 3 failures within 10m 0s"), std::string::npos)
@@ -281,7 +290,7 @@ TEST(Run, TheServerGetsItsArgumentsWordForWord) {
                                    "printf '%s\\n' \"$@\" > " + out,
                                    "sh"};
   argv.insert(argv.end(), words.begin(), words.end());
-  const test::RunResult r = test::run(argv, {}, std::chrono::seconds(30));
+  const test::RunResult r = test::run(argv);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::ifstream in(out);
   std::vector<std::string> got;
@@ -299,16 +308,16 @@ TEST(Run, SigtermStopsTheWholeTreeEvenWorkersIgnoringIt) {
   const json started = wait_event(events, is("started"));
   ASSERT_FALSE(started.is_null());
   const int pgid = started["pid"];
-  ASSERT_TRUE(wait_until([&] { return group_members(pgid).size() == 4; }, std::chrono::seconds(5)))
+  ASSERT_TRUE(wait_until([&] { return group_members(pgid).size() == 4; }))
       << "the server and its 3 workers";
   const auto t0 = Clock::now();
   hr.kill(SIGTERM);
-  const int status = hr.wait(std::chrono::seconds(10));
+  const int status = hr.wait();
   const double took = std::chrono::duration<double>(Clock::now() - t0).count();
   ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 137) << "the server ignored SIGTERM: killed after the timeout";
-  EXPECT_GE(took, 0.9);
-  EXPECT_LE(took, 2.5) << "within the 1 s stop timeout, plus reaping";
+  EXPECT_EQ(WEXITSTATUS(status), 0)
+      << "a requested stop is a success, SIGKILL after the timeout too";
+  EXPECT_GE(took, 0.9) << "the 1 s stop timeout was given to SIGTERM first";
   EXPECT_TRUE(group_members(pgid).empty()) << "nothing left behind";
   EXPECT_EQ(wait_event(events, is("died"))["verdict"],
             "stopped: SIGTERM did not end it, SIGKILL after the 1.0s stop timeout");
@@ -323,10 +332,10 @@ TEST(Run, SigkillToHeadroomLeavesNoOrphans) {
   const json started = wait_event(events, is("started"));
   ASSERT_FALSE(started.is_null());
   const int pgid = started["pid"];
-  ASSERT_TRUE(wait_until([&] { return group_members(pgid).size() == 4; }, std::chrono::seconds(5)));
+  ASSERT_TRUE(wait_until([&] { return group_members(pgid).size() == 4; }));
   hr.kill(SIGKILL);
   hr.wait();
-  EXPECT_TRUE(wait_until([&] { return group_members(pgid).empty(); }, std::chrono::seconds(3)))
+  EXPECT_TRUE(wait_until([&] { return group_members(pgid).empty(); }))
       << "the guardian kills the server's process group";
 }
 
@@ -346,7 +355,7 @@ TEST(Run, NotifySocketGetsReadyAndStatusInOrder) {
   std::vector<std::string> got;
   timeval tv{0, 100000};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  const auto deadline = Clock::now() + std::chrono::seconds(15);
+  const auto deadline = Clock::now() + test::kPatience;
   bool sent_term = false;
   while (Clock::now() < deadline) {
     char buf[512];
@@ -390,24 +399,36 @@ TEST(Run, TheGateWaitsUntilTheDeadServerLeavesTheGpuProcessList) {
   const std::string events = base + ".jsonl", procs = base + ".procs";
   fs::remove(events);
   fs::remove(procs);
-  Child hr(
-      {test::headroom_bin(), "run", "--settle", "0", "--events", events, "--",
-       test::sim_bin("headroom-standin"), "--port", std::to_string(free_tcp_port()),
-       "--crash-after", "0.5"},
-      {std::string("HEADROOM_NVML_LIBRARY=") + FAKE_NVML_LIB, "FAKE_NVML_PROCS_FILE=" + procs});
+  // The server crashes once the test has put its PID in the fake GPU process list.
+  const std::string go = base + ".go";
+  fs::remove(go);
+  ChildOptions opts;
+  opts.env = {std::string("HEADROOM_NVML_LIBRARY=") + FAKE_NVML_LIB,
+              "FAKE_NVML_PROCS_FILE=" + procs};
+  opts.merge_stderr = true;
+  Child hr({test::headroom_bin(), "run", "--settle", "0", "--events", events, "--",
+            test::sim_bin("headroom-standin"), "--port", std::to_string(free_tcp_port()),
+            "--crash-when", go},
+           opts);
   const json first = wait_event(events, is("started", 1));
   ASSERT_FALSE(first.is_null());
   { std::ofstream(procs) << first["pid"].get<int>() << " 42949672960\n"; }
-  ASSERT_FALSE(wait_event(events, is("died")).is_null());
-  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  { std::ofstream(go) << "crash\n"; }
+  // The gate says what holds it: the dead PID still in the GPU's list.
+  std::string line;
+  while ((line = hr.read_line()).find("waiting for the previous instance") == std::string::npos) {
+    ASSERT_FALSE(line.empty()) << "headroom never reported the GPU entry holding the gate";
+  }
+  EXPECT_NE(line.find("still holds 40.0 GiB on GPU 0"), std::string::npos) << line;
   EXPECT_EQ(count(events, "started"), 1) << "held while the GPU still lists the dead PID";
-  const auto cleared = Clock::now();
+  const double cleared = to_seconds(std::chrono::steady_clock::now().time_since_epoch());
   fs::remove(procs);
-  const json second = wait_event(events, is("started", 2), std::chrono::seconds(5));
+  const json second = wait_event(events, is("started", 2));
   ASSERT_FALSE(second.is_null());
-  EXPECT_LT(std::chrono::duration<double>(Clock::now() - cleared).count(), 0.5);
+  EXPECT_GE(second["monotonic_s"].get<double>(), cleared) << "not before the GPU let go";
   hr.kill(SIGTERM);
   hr.wait();
+  fs::remove(go);
 }
 
 TEST(Run, BadInputIsAClearErrorAndLeavesNothingRunning) {
@@ -444,8 +465,7 @@ TEST(Run, BadInputIsAClearErrorAndLeavesNothingRunning) {
   r = test::run({hr, "run", "--no-gpu", "--settle", "0", "--events", events, "--health",
                  "http://127.0.0.1:" + std::to_string(free_tcp_port()) + "/health",
                  "--startup-timeout", "1s", "--burst", "2", "--stop-timeout", "1s", "--",
-                 test::sim_bin("headroom-standin"), "--port", std::to_string(port)},
-                {}, std::chrono::seconds(30));
+                 test::sim_bin("headroom-standin"), "--port", std::to_string(port)});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("not healthy within the 1.0s startup timeout"), std::string::npos) << r.err;
   EXPECT_EQ(http_get(port, "/health"), "") << "the server was stopped";

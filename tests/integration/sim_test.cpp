@@ -1,6 +1,7 @@
 // The simulator's pieces are checked against the kernel: the pool's limit really OOM-kills, the
-// lag driver releases on schedule, the same seed draws the same lags, and the reduced benchmark
-// shows the qualitative result the full one is about.
+// lag driver holds a dead server's memory for the lag and no less, the same seed draws the same
+// lags, and the reduced benchmark runs every policy (its timing claims are bench/run's: a test
+// never bounds how long something takes).
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -50,17 +51,24 @@ TEST(Sim, ThePoolsLimitReallyTriggersTheKernelOomKiller) {
   const std::string dir = mem_dir("oom");
   const uint64_t before = pool.oom_kills();
   Child server(standin(pool, dir, 400));
-  const int status = server.wait(std::chrono::seconds(20));
+  const int status = server.wait();
   ASSERT_TRUE(WIFSIGNALED(status)) << status;
   EXPECT_EQ(WTERMSIG(status), SIGKILL) << "exit 137";
   EXPECT_EQ(pool.oom_kills(), before + 1);
   fs::remove_all(dir);
 }
 
-TEST(Sim, TheDriverReleasesOnScheduleWithin100ms) {
+double monotonic_now() {
+  return secs(Clock::now().time_since_epoch());  // CLOCK_MONOTONIC, the driver's clock
+}
+
+// The memory of a dead server stays charged to the pool for the lag (no less) and then goes:
+// each release step is stamped before its pages are freed, so the pool can never be seen lower
+// before the stamp, and the stamp never comes before death + lag.
+TEST(Sim, TheDriverHoldsADeadServersMemoryForTheLagThenFreesIt) {
   HEADROOM_POOL(pool, "headroom-test-simlag", 1 * kGiB);
   const std::string dir = mem_dir("lag");
-  Child driver({test::sim_bin("headroom-lagdriver"), "--dir", dir, "--lag", "0"});
+  Child driver({test::sim_bin("headroom-lagdriver"), "--dir", dir, "--lag", "0", "--steps", "2"});
   ASSERT_EQ(driver.read_line().rfind("lagdriver: watching", 0), 0u);
   driver.send("lag 0.5");
   for (int round = 0; round < 2; ++round) {
@@ -68,24 +76,32 @@ TEST(Sim, TheDriverReleasesOnScheduleWithin100ms) {
     ASSERT_NE(server.read_line().find("ready"), std::string::npos);
     const uint64_t held = pool.usage();
     ASSERT_GE(held, 300 * kMiB);
+    const double killed = monotonic_now();
     server.kill(SIGKILL);
     server.wait();
-    const auto died = Clock::now();
-    // The memory stays charged to the pool for the lag, then goes at once.
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    EXPECT_GE(pool.usage(), 300 * kMiB) << "still held 0.3 s after the death";
-    Clock::time_point freed{};
-    while (secs(Clock::now() - died) < 3) {
+    double dropped = 0;  // when the pool was first seen without most of it
+    const auto deadline = Clock::now() + test::kPatience;
+    while (Clock::now() < deadline) {
+      const double t = monotonic_now();
       if (pool.usage() < held - 250 * kMiB) {
-        freed = Clock::now();
+        dropped = t;
         break;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
-    ASSERT_NE(freed, Clock::time_point{}) << "never released";
-    EXPECT_NEAR(secs(freed - died), 0.5, 0.1) << "round " << round;
-    const std::string line = driver.read_line(std::chrono::seconds(2));
-    EXPECT_NE(line.find("drawn=0.500"), std::string::npos) << line;
+    ASSERT_GT(dropped, 0) << "never released";
+    const auto release = test::read_release(driver);
+    ASSERT_TRUE(release) << "round " << round;
+    ASSERT_EQ(release->steps.size(), 2u);
+    EXPECT_GE(release->died, killed) << "the driver saw the death after it happened";
+    EXPECT_GE(release->steps[0].at, release->died + 0.25) << "half at half the lag";
+    EXPECT_EQ(release->steps[0].held_mib, 150u);
+    EXPECT_GE(release->steps[1].at, release->died + 0.5) << "the rest at the lag, not before";
+    EXPECT_EQ(release->steps[1].held_mib, 0u);
+    EXPECT_GE(dropped, release->steps[1].at) << "not seen free before the driver freed it";
+    EXPECT_DOUBLE_EQ(release->drawn, 0.5);
+    std::printf("round %d: released %.3f s after the death (lag 0.5 s)\n", round,
+                release->freed - release->died);
   }
   fs::remove_all(dir);
 }
@@ -112,12 +128,14 @@ TEST(Sim, TheSameSeedDrawsTheSameLags) {
   }
 }
 
-TEST(Sim, TheReducedBenchmarkShowsTheClaim) {
+// What does not depend on the machine's speed: every policy ran, headroom's gate opened only after
+// the release (no OOM kill, no failed start), the seed's `free` poll waited for its target.
+// Which policy is faster, and by how much, is the full benchmark's table (bench/run).
+TEST(Sim, TheReducedBenchmarkRunsEveryPolicy) {
   if (::geteuid() != 0) GTEST_SKIP() << "the simulator needs root for its memory cgroup";
   const std::string out = test::scratch_dir() + "/bench-" + std::to_string(::getpid());
   const test::RunResult r =
-      test::run({test::sim_bin("headroom-sim"), "bench", "--quick", "--json", "--out", out}, {},
-                std::chrono::seconds(120));
+      test::run({test::sim_bin("headroom-sim"), "bench", "--quick", "--json", "--out", out});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   std::map<std::string, nlohmann::json> by;
@@ -126,10 +144,8 @@ TEST(Sim, TheReducedBenchmarkShowsTheClaim) {
   ASSERT_EQ(by.size(), 3u) << r.out;
   EXPECT_EQ(by["headroom"]["oom_kills"], 0);
   EXPECT_EQ(by["headroom"]["failed_starts"], 0);
-  EXPECT_LT(by["headroom"]["overshoot_s_median"].get<double>(),
-            by["seed"]["overshoot_s_median"].get<double>());
-  EXPECT_GE(by["naive"]["oom_kills"].get<int>(), 1) << "an immediate restart is OOM-killed";
   EXPECT_EQ(by["seed"]["oom_kills"], 0) << "its target is right";
+  EXPECT_TRUE(by["naive"].contains("oom_kills"));
   EXPECT_TRUE(fs::exists(out + "/table.md"));
   EXPECT_TRUE(fs::exists(out + "/results.json"));
   EXPECT_TRUE(fs::exists(out + "/restart.png")) << "gnuplot draws the plot";
@@ -139,8 +155,6 @@ TEST(Sim, TheReducedBenchmarkShowsTheClaim) {
 TEST(Sim, CtrlCTearsEverythingDown) {
   if (::geteuid() != 0) GTEST_SKIP() << "the simulator needs root for its memory cgroup";
   Child sim({test::sim_bin("headroom-sim"), "scenario", "--policy", "headroom", "--lags", "5"});
-  // Let it set up the pool and start the server, then interrupt.
-  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
   const std::string cgroup = "headroom-sim-" + std::to_string(sim.pid());
   auto cgroup_exists = [&] {
     for (const char* mnt : {"/sys/fs/cgroup/memory/", "/sys/fs/cgroup/"}) {
@@ -148,9 +162,25 @@ TEST(Sim, CtrlCTearsEverythingDown) {
     }
     return false;
   };
+  // Set up: the pool exists and a stand-in holds its memory in the scenario's tmpfs directory.
+  auto server_running = [&] {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator("/dev/shm", ec)) {
+      const std::string n = e.path().filename().string();
+      if (n.rfind("headroom-sim-" + std::to_string(sim.pid()) + "-", 0) != 0) continue;
+      for (const auto& f : fs::directory_iterator(e.path(), ec)) {
+        if (f.path().filename().string().rfind("standin-", 0) == 0) return true;
+      }
+    }
+    return false;
+  };
+  const auto deadline = Clock::now() + test::kPatience;
+  while (!(cgroup_exists() && server_running()) && Clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   ASSERT_TRUE(cgroup_exists()) << "the pool is there while it runs";
+  ASSERT_TRUE(server_running()) << "the server runs";
   sim.kill(SIGINT);
-  const int status = sim.wait(std::chrono::seconds(20));
+  const int status = sim.wait();
   ASSERT_NE(status, -1) << "it ended";
   EXPECT_FALSE(cgroup_exists()) << "the pool is removed";
   for (const auto& e : fs::directory_iterator("/dev/shm")) {
