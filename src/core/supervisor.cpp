@@ -139,6 +139,9 @@ void Supervisor::stop(Evidence& e, StopReason why) {
   se.text = signal_name(config_.stop_signal);
   host_.event(se);
   host_.signal_group(config_.stop_signal);
+  // A stopped process (SIGSTOP, a debugger, a frozen cgroup) acts on no signal until it runs
+  // again: continue it, as systemd does after the stop signal (systemd.kill(5), SendSIGCONT=).
+  if (config_.stop_signal != SIGKILL) host_.signal_group(SIGCONT);
   Instant deadline = host_.now() + config_.stop_timeout;
   bool killed = false;
   for (;;) {

@@ -132,6 +132,7 @@ class FakeHost : public SupervisorHost {
 
   void signal_group(int sig) override {
     sent.push_back(sig);
+    if (sig == SIGCONT) return;  // continues a stopped process; kills nothing
     if (alive_ && !current().ignores_stop) {
       exit_at_ = clock_.now() + std::chrono::milliseconds(50);
       status_ = sig;  // killed by that signal

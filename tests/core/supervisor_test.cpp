@@ -44,7 +44,8 @@ TEST(Supervisor, StartsServesAndStopsCleanlyOnSigterm) {
   ASSERT_EQ(ready.size(), 1u);
   EXPECT_GE(ready[0].seconds, 5.0);
   EXPECT_LE(ready[0].seconds, 6.1) << "probed every second while loading";
-  EXPECT_EQ(host.sent, std::vector<int>{SIGTERM});
+  // The stop signal, then SIGCONT: a stopped (SIGSTOPped, frozen) server acts on nothing else.
+  EXPECT_EQ(host.sent, (std::vector<int>{SIGTERM, SIGCONT}));
   const auto died = host.of(RunEvent::Kind::kDied);
   ASSERT_EQ(died.size(), 1u);
   EXPECT_EQ(died[0].verdict->cause, Cause::kStopped);
