@@ -188,6 +188,9 @@ int run_wait(const WaitOptions& o, const Globals& g) {
     nlohmann::ordered_json j;
     j["result"] = open ? "open" : "timeout";
     j["elapsed_s"] = to_seconds(v.elapsed);
+    // CLOCK_MONOTONIC when the gate decided, to line it up with other tools' timestamps (as
+    // run's events carry it).
+    j["monotonic_s"] = to_seconds(clock.now().time_since_epoch());
     j["available_bytes"] = v.available;
     j["target_bytes"] =
         cfg->target ? nlohmann::ordered_json(v.target) : nlohmann::ordered_json(nullptr);
