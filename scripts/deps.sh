@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# scripts/deps.sh [build|test|all|cross]: installs the Debian packages headroom needs, idempotently.
+# scripts/deps.sh [build|test|all|cross|vm]: installs the Debian packages headroom needs, idempotently.
 #   build: compiler, CMake and the libraries the binary links;
 #   test:  build + what the tests, fuzzers and benchmarks use (clang/libFuzzer, vmtouch, free);
-#   cross: build + the arm64 cross toolchain, qemu and the arm64 -dev packages.
+#   cross: build + the arm64 cross toolchain, qemu and the arm64 -dev packages;
+#   vm:    what scripts/vm needs to build and boot its systemd + cgroup v2 guest.
 # Packages already installed are skipped without touching apt; apt-get update runs only when an
 # install fails for want of package lists (a fresh machine).
 set -euo pipefail
@@ -28,6 +29,12 @@ test_pkgs=(
   groff-base zsh fish             # the man pages render without warnings; the completions load
   dpkg-dev                        # dpkg-shlibdeps: the .deb's dependencies (CPack)
 )
+# vm: scripts/vm (part of test: CI runs the VM stage).
+vm_pkgs=(
+  mmdebstrap                      # the guest's root file system, from Debian's archive
+  qemu-system-x86                 # boots it (TCG where KVM is not really there)
+  e2fsprogs                       # mke2fs -d (an image without mounting), debugfs (results back)
+)
 
 # cross: the arm64 cross build (scripts/cross-arm64). libyaml-cpp-dev:arm64 is not here: it cannot
 # be installed beside the amd64 one; scripts/cross-arm64 unpacks it into its build tree.
@@ -40,9 +47,10 @@ cross_pkgs=(
 pkgs=("${build_pkgs[@]}")
 case $what in
   build) ;;
-  test|all) pkgs+=("${test_pkgs[@]}") ;;
+  test|all) pkgs+=("${test_pkgs[@]}" "${vm_pkgs[@]}") ;;
+  vm) pkgs=("${vm_pkgs[@]}") ;;
   cross) pkgs+=("${cross_pkgs[@]}") ;;
-  *) echo "usage: $0 [build|test|all|cross]" >&2; exit 2 ;;
+  *) echo "usage: $0 [build|test|all|cross|vm]" >&2; exit 2 ;;
 esac
 if [[ $what == cross ]] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
   [[ $(id -u) -eq 0 ]] || { echo "scripts/deps.sh: run as root to add the arm64 architecture" >&2; exit 2; }
