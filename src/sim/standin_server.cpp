@@ -165,9 +165,27 @@ void allocate(const Options& o) {
   } else {
     fd = memfd_create("headroom-standin", MFD_CLOEXEC);
   }
-  if (fd < 0 || fallocate(fd, 0, 0, size) != 0) {
+  if (fd < 0) {
     std::fprintf(stderr, "headroom-standin: %s: %s\n", what.c_str(), std::strerror(errno));
     std::exit(1);
+  }
+  if (fallocate(fd, 0, 0, size) != 0) {
+    // Over the pool's limit, cgroup v2 fails the charge of fallocate() (ENOMEM) where v1 invokes
+    // the OOM killer (seen in the VM stage). A real server's allocation is a page fault, which
+    // cannot fail: fault the pages in, so the kernel's OOM killer decides, on either version.
+    if (ftruncate(fd, size) != 0) {
+      std::fprintf(stderr, "headroom-standin: %s: %s\n", what.c_str(), std::strerror(errno));
+      std::exit(1);
+    }
+    void* p = mmap(nullptr, static_cast<size_t>(size), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED) {
+      std::fprintf(stderr, "headroom-standin: mmap %s: %s\n", what.c_str(), std::strerror(errno));
+      std::exit(1);
+    }
+    const long page = sysconf(_SC_PAGESIZE);
+    for (off_t off = 0; off < size; off += page)
+      static_cast<volatile char*>(p)[off] = 1;
+    munmap(p, static_cast<size_t>(size));
   }
   // The fd stays open (and, with --mem-dir, locked) for the process's life: the lock is how the
   // lag driver knows this server is alive, across PID namespaces.
