@@ -52,12 +52,45 @@ HttpProbe::~HttpProbe() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-void HttpProbe::finish(bool ok, std::string detail) {
+void HttpProbe::finish(bool ok, std::string detail, std::string result) {
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
   done_ = true;
   ok_ = ok;
   detail_ = std::move(detail);
+  result_ = std::move(result);
+}
+
+namespace {
+
+// The body's first bytes on one line: what a server said about a refused request
+// ({"error":{"message":"Loading model"...}}, "\"prompt\" must be provided").
+std::string body_head(std::string_view answer) {
+  const size_t at = answer.find("\r\n\r\n");
+  if (at == std::string_view::npos) return {};
+  std::string_view body = answer.substr(at + 4);
+  std::string out;
+  for (char c : body) {
+    if (out.size() >= 160) {
+      out += "...";
+      break;
+    }
+    const auto u = static_cast<unsigned char>(c);
+    out += (u < 0x20 || u == 0x7f) ? ' ' : c;
+  }
+  while (!out.empty() && out.back() == ' ')
+    out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+void HttpProbe::finish_status(int status) {
+  status_ = status;
+  const std::string head = body_head(in_);
+  finish(false,
+         head.empty() ? fmt::format("HTTP {}", status) : fmt::format("HTTP {}: {}", status, head),
+         fmt::format("http_{}", status));
 }
 
 void HttpProbe::start(const ProbeTarget& t, Instant deadline, bool want_body) {
@@ -66,6 +99,8 @@ void HttpProbe::start(const ProbeTarget& t, Instant deadline, bool want_body) {
   fd_ = -1;
   done_ = ok_ = false;
   detail_.clear();
+  result_.clear();
+  status_ = 0;
   in_.clear();
   sent_ = 0;
   deadline_ = deadline;
@@ -79,11 +114,12 @@ void HttpProbe::start(const ProbeTarget& t, Instant deadline, bool want_body) {
   out_ += "\r\n";
   out_ += t.body;
   fd_ = ::socket(t.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd_ < 0) return finish(false, std::string("socket: ") + std::strerror(errno));
+  if (fd_ < 0) return finish(false, std::string("socket: ") + std::strerror(errno), "error");
   stage_ = Stage::kConnecting;
   if (::connect(fd_, reinterpret_cast<const sockaddr*>(&t.addr), t.addr_len) != 0 &&
       errno != EINPROGRESS) {
-    return finish(false, std::strerror(errno));
+    const int e = errno;
+    return finish(false, std::strerror(e), e == ECONNREFUSED ? "refused" : "error");
   }
 }
 
@@ -97,7 +133,9 @@ void HttpProbe::on_ready() {
     int err = 0;
     socklen_t len = sizeof err;
     ::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len);
-    if (err != 0) return finish(false, std::strerror(err));  // "Connection refused" while loading
+    if (err != 0) {  // "Connection refused" while loading
+      return finish(false, std::strerror(err), err == ECONNREFUSED ? "refused" : "error");
+    }
     stage_ = Stage::kSending;
   }
   if (stage_ == Stage::kSending) {
@@ -105,7 +143,7 @@ void HttpProbe::on_ready() {
       const ssize_t n = ::send(fd_, out_.data() + sent_, out_.size() - sent_, MSG_NOSIGNAL);
       if (n < 0) {
         if (errno == EAGAIN) return;
-        return finish(false, std::strerror(errno));
+        return finish(false, std::strerror(errno), "error");
       }
       sent_ += static_cast<size_t>(n);
     }
@@ -116,7 +154,7 @@ void HttpProbe::on_ready() {
   const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
   if (n < 0) {
     if (errno == EAGAIN) return;
-    return finish(false, std::strerror(errno));
+    return finish(false, std::strerror(errno), "error");
   }
   in_.append(buf, static_cast<size_t>(n));
   if (want_body_ && n > 0 && in_.size() < 16384) return;  // read to the end of the answer
@@ -126,11 +164,21 @@ void HttpProbe::on_ready() {
   // "HTTP/1.1 200 OK"
   const std::string line = in_.substr(0, eol == std::string::npos ? in_.size() : eol);
   if (line.rfind("HTTP/", 0) != 0 || line.size() < 12) {
-    return finish(false, n == 0 ? "connection closed without an answer" : "not an HTTP answer");
+    return finish(false, n == 0 ? "connection closed without an answer" : "not an HTTP answer",
+                  "error");
   }
   const std::string code = line.substr(9, 3);
-  if (code == "200") return finish(true, "HTTP 200");
-  finish(false, "HTTP " + code);
+  if (code == "200") {
+    status_ = 200;
+    return finish(true, "HTTP 200", "ok");
+  }
+  // Anything else: read what the server says about it (Connection: close ends the answer),
+  // up to 4 KiB.
+  if (n > 0 && in_.size() < 4096) return;
+  int status = 0;
+  for (char c : code)
+    status = status * 10 + (c >= '0' && c <= '9' ? c - '0' : 0);
+  finish_status(status);
 }
 
 bool probe_blocking(const ProbeTarget& target, Duration timeout, std::string* response) {
@@ -153,7 +201,15 @@ bool probe_blocking(const ProbeTarget& target, Duration timeout, std::string* re
 
 void HttpProbe::check_deadline(Instant now, Duration timeout) {
   if (fd_ >= 0 && now >= deadline_) {
-    finish(false, fmt::format("no answer within {}", format_duration(timeout)));
+    // A non-200 status already in, its body still coming: report the status.
+    const size_t eol = in_.find("\r\n");
+    if (eol != std::string::npos && in_.rfind("HTTP/", 0) == 0 && in_.size() >= 12) {
+      int status = 0;
+      for (char c : in_.substr(9, 3))
+        status = status * 10 + (c >= '0' && c <= '9' ? c - '0' : 0);
+      if (status != 200) return finish_status(status);
+    }
+    finish(false, fmt::format("no answer within {}", format_duration(timeout)), "timeout");
   }
 }
 

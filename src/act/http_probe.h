@@ -45,11 +45,17 @@ class HttpProbe {
   bool active() const { return fd_ >= 0; }
   bool done() const { return done_; }
   bool ok() const { return ok_; }
-  const std::string& detail() const { return detail_; }  // "HTTP 503", "connection refused"
-  const std::string& response() const { return in_; }    // status line, headers, body
+  // "HTTP 503: {\"error\":...}" (the body's first bytes), "connection refused", "no answer ..."
+  const std::string& detail() const { return detail_; }
+  // "ok", "refused", "timeout", "http_503", "error": the class of the answer, for metrics.
+  const std::string& result() const { return result_; }
+  int http_status() const { return status_; }
+  const std::string& response() const { return in_; }  // status line, headers, body
 
  private:
-  void finish(bool ok, std::string detail);
+  void finish(bool ok, std::string detail, std::string result);
+  // A non-200 answer: its status and the first bytes of its body, once read to the end.
+  void finish_status(int status);
   enum class Stage { kConnecting, kSending, kReading } stage_ = Stage::kConnecting;
   int fd_ = -1;
   Instant deadline_{};
@@ -57,7 +63,8 @@ class HttpProbe {
   size_t sent_ = 0;
   std::string in_;
   bool done_ = false, ok_ = false, want_body_ = false;
-  std::string detail_;
+  int status_ = 0;
+  std::string detail_, result_;
 };
 
 // Runs one probe to completion, blocking up to `timeout` (for tools, not for the run loop).

@@ -153,8 +153,13 @@ void RunHost::probe_step_done() {
   probe_running_ = false;
   HostEvent ev;
   ev.kind = HostEvent::Kind::kProbe;
-  ev.probe_ok = probe_.ok();
-  ev.detail = (probe_step_ == 1 ? "probe-post: " : "health: ") + probe_.detail();
+  ev.probe.ok = probe_.ok();
+  ev.probe.probe = probe_step_ == 1 ? "generate" : "health";
+  ev.probe.result = probe_.result();
+  ev.probe.http_status = probe_.http_status();
+  ev.probe.detail = probe_.detail();
+  if (ev.probe.result == "refused") ev.probe.detail = "connection refused";
+  stats_.on_probe(ev.probe);
   queue_.push_back(ev);
 }
 

@@ -1,6 +1,7 @@
 // `headroom run [OPTIONS] -- CMD ARGS...`: supervise a server behind the memory gate.
 #include <fmt/format.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include <ctime>
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include "cli/gate_flags.h"
 #include "cli/run_options.h"
 #include "core/docker_cli.h"
+#include "core/engines.h"
 #include "core/signals.h"
 #include "core/size.h"
 #include "core/supervisor.h"
@@ -21,8 +23,6 @@
 
 namespace headroom {
 namespace {
-
-// SGLang's /generate with one new token; vLLM users pass --probe-body for /v1/completions.
 
 std::string iso_now() {
   timeval tv{};
@@ -52,6 +52,8 @@ const char* event_name(RunEvent::Kind k) {
       return "stopping";
     case RunEvent::Kind::kExited:
       return "exited";
+    case RunEvent::Kind::kProbe:
+      return "probe";
   }
   return "?";
 }
@@ -68,6 +70,15 @@ std::string event_json(const std::string& name, const RunEvent& e) {
   if (e.kind == RunEvent::Kind::kGateOpened || e.kind == RunEvent::Kind::kReady) {
     j["seconds"] = e.seconds;
   }
+  if (e.kind == RunEvent::Kind::kGateOpened) j["settle_seconds"] = e.settle_seconds;
+  if (e.kind == RunEvent::Kind::kStopping) j["signal"] = signal_name(e.signal);
+  if (e.probe) {
+    j["probe"] = e.probe->probe;
+    j["result"] = e.probe->ok ? std::string("ok") : e.probe->result;
+    if (e.probe->http_status != 0) j["http_status"] = e.probe->http_status;
+    j["detail"] = e.probe->detail;
+    j["previous_answers"] = e.count;
+  }
   if (e.verdict) {
     j["reason"] = e.verdict->reason;
     j["verdict"] = e.verdict->line;
@@ -81,7 +92,13 @@ std::string event_json(const std::string& name, const RunEvent& e) {
 std::string event_line(const RunEvent& e, const std::string& command) {
   switch (e.kind) {
     case RunEvent::Kind::kGateOpened:
-      return fmt::format("memory gate open after {}", format_duration(from_seconds(e.seconds)));
+      return fmt::format(
+          "memory gate open after {}{}",
+          format_duration(from_seconds(e.seconds + e.settle_seconds)),
+          e.seconds > 0 && e.settle_seconds > 0
+              ? fmt::format(" (held {}, then settled {})", format_duration(from_seconds(e.seconds)),
+                            format_duration(from_seconds(e.settle_seconds)))
+              : "");
     case RunEvent::Kind::kStarted:
       return fmt::format("started pid {} (attempt {}): {}", e.pid, e.attempt, command);
     case RunEvent::Kind::kReady:
@@ -99,7 +116,11 @@ std::string event_line(const RunEvent& e, const std::string& command) {
     case RunEvent::Kind::kGaveUp:
       return fmt::format("gave up: {}", e.text);
     case RunEvent::Kind::kStopping:
-      return fmt::format("stopping pid {} with {}", e.pid, e.text);
+      return fmt::format("stopping pid {}: {}; {}", e.pid, e.text, signal_name(e.signal));
+    case RunEvent::Kind::kProbe:
+      return e.count > 0 ? fmt::format("{} (after {} other answer{})", e.text, e.count,
+                                       e.count == 1 ? "" : "s")
+                         : e.text;
     case RunEvent::Kind::kExited:
       return fmt::format("exiting with status {}", e.exit_status);
   }
@@ -109,8 +130,59 @@ std::string event_line(const RunEvent& e, const std::string& command) {
 struct Parsed {
   RunConfig config;
   RunHostOptions host;
-  std::string added_name;  // Docker mode: the --name headroom added to the docker run line
+  std::string added_name;          // Docker mode: the --name headroom added to the docker run line
+  std::vector<std::string> notes;  // said once at the start (what the engine needs, ...)
 };
+
+// headroom's environment, which a plain command inherits (for OLLAMA_HOST, LLAMA_ARG_*).
+std::vector<std::string> own_environment() {
+  std::vector<std::string> env;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e)
+    env.emplace_back(*e);
+  return env;
+}
+
+// --health / --probe-post "auto": the URL of the server the command runs.
+Result<std::string> auto_url(const std::optional<ServerSpec>& server, std::string_view flag,
+                             bool probe) {
+  if (!server) {
+    return make_error(fmt::format(
+        "{} auto: the command is none of the servers headroom knows (SGLang, vLLM, llama-server, "
+        "Ollama, trtllm-serve, or a docker run of their images): give the URL",
+        flag));
+  }
+  const EngineInfo& e = engine_info(server->id);
+  if (server->probe_port == 0) {
+    return make_error(fmt::format("{} auto: {} is not reachable from here: {}", flag, e.name,
+                                  server->unreachable));
+  }
+  std::string host = server->probe_host;
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return fmt::format("http://{}:{}{}", host, server->probe_port,
+                     probe ? e.probe_path : e.health_path);
+}
+
+// What the engine needs that the flags do not give: said, never imposed.
+void engine_notes(const RunOptions& o, const std::optional<ServerSpec>& server, Parsed& p) {
+  if (!server) return;
+  const EngineInfo& e = engine_info(server->id);
+  if (server->probe_port == 0) {
+    p.notes.push_back(fmt::format("{}: {}", e.name, server->unreachable));
+    return;
+  }
+  const std::string where = fmt::format("{}:{}", server->probe_host, server->probe_port);
+  if (o.health.empty()) {
+    p.notes.push_back(fmt::format(
+        "the command runs {} on {}: without --health, started counts as ready and a wedge goes "
+        "unseen; --health auto probes http://{}{} ({}){}",
+        e.name, where, where, e.health_path, e.health_note,
+        e.probe_path.empty() ? "" : ", and --probe-post auto a one-token generation"));
+  } else if (o.probe_post.empty() && server->id == EngineId::kVllm) {
+    p.notes.push_back(fmt::format(
+        "vLLM's {} {}: add --probe-post auto (POST http://{}{}, one token) to catch a wedge",
+        e.health_path, e.health_note, where, e.probe_path));
+  }
+}
 
 // "lmsysorg/sglang:spark" -> "headroom-sglang": a container name Docker accepts.
 std::string container_name_for(const std::string& image) {
@@ -218,8 +290,17 @@ Result<Parsed> parse(const RunOptions& o, const Globals& g) {
   h.drop_caches = o.gate.drop_caches;
   h.use_gpu = !o.gate.no_gpu;
   h.health_timeout = *ht;
+  const std::optional<ServerSpec> server = describe_server(o.command, own_environment());
+  engine_notes(o, server, p);
   if (!o.health.empty()) {
-    auto u = parse_http_url(o.health);
+    std::string url = o.health;
+    if (url == "auto") {
+      auto a = auto_url(server, "--health", false);
+      if (!a) return a.error();
+      url = *a;
+      p.notes.push_back("--health auto: " + url);
+    }
+    auto u = parse_http_url(url);
     if (!u) return u.error().in("--health");
     h.health = *u;
     p.config.health = true;
@@ -228,10 +309,39 @@ Result<Parsed> parse(const RunOptions& o, const Globals& g) {
     if (o.health.empty()) {
       return make_error("--probe-post needs --health too (readiness is --health answering 200)");
     }
-    auto u = parse_http_url(o.probe_post);
+    std::string url = o.probe_post;
+    if (url == "auto") {
+      auto a = auto_url(server, "--probe-post", true);
+      if (!a) return a.error();
+      url = *a;
+    }
+    auto u = parse_http_url(url);
     if (!u) return u.error().in("--probe-post");
     h.probe_post = *u;
     h.probe_body = o.probe_body;
+    if (h.probe_body.empty()) {
+      // The engine's own request, else the one the path belongs to.
+      if (server && engine_info(server->id).probe_path == u->path) {
+        const EngineInfo& e = engine_info(server->id);
+        if (e.probe_needs_model && !server->model) {
+          return make_error(fmt::format(
+              "--probe-post {}: {}'s generation request names a model, which the command line "
+              "does not: give --probe-body '{}' with your model",
+              url, e.name, probe_body_for(e, "MODEL")));
+        }
+        h.probe_body = probe_body_for(e, server->model.value_or(""));
+      } else if (auto b = probe_body_for_path(u->path)) {
+        h.probe_body = *b;
+      } else {
+        return make_error(fmt::format(
+            "--probe-post {}: which request does {} want? Give --probe-body JSON (SGLang "
+            "/generate, OpenAI /v1/completions, llama-server /completion have defaults)",
+            url, u->path));
+      }
+    }
+    if (o.probe_post == "auto") {
+      p.notes.push_back(fmt::format("--probe-post auto: POST {} {}", url, h.probe_body));
+    }
   }
   if (!o.metrics.empty()) {
     auto a = parse_listen_address(o.metrics);
@@ -267,6 +377,8 @@ int run_run(const RunOptions& o, const Globals& g) {
   }
 
   auto say = [&console](const std::string& text) { console.note("headroom: " + text); };
+  for (const std::string& n : parsed->notes)
+    say(n);
   if (!parsed->added_name.empty()) {
     say(
         fmt::format("added --name {} to the docker run line: the container needs a stable name to "

@@ -32,8 +32,11 @@ void add_run_flags(CLI::App* cmd, RunOptions& o) {
       ->check(duration_validator());
   cmd->add_option("--health", o.health,
                   "Readiness and liveness: GET URL, 200 = healthy (SGLang and vLLM refuse "
-                  "connections while loading). Without it, started counts as ready")
-      ->type_name("URL");
+                  "connections while loading, llama-server answers 503). 'auto': the health URL "
+                  "of the server the command runs (SGLang, vLLM, llama-server, Ollama, "
+                  "trtllm-serve; its --host/--port, a container's published port). Without it, "
+                  "started counts as ready")
+      ->type_name("URL|auto");
   cmd->add_option("--startup-timeout", o.startup_timeout,
                   "Not healthy this long after the start: restart it (default 30m: 90 GB models "
                   "load for minutes)")
@@ -52,10 +55,15 @@ void add_run_flags(CLI::App* cmd, RunOptions& o) {
       ->type_name("N");
   cmd->add_option("--probe-post", o.probe_post,
                   "Also POST --probe-body to URL after each good --health (a one-token "
-                  "generation: /health can answer 200 on a wedged engine)")
-      ->type_name("URL");
-  cmd->add_option("--probe-body", o.probe_body,
-                  "JSON for --probe-post (default: SGLang's /generate, one new token)")
+                  "generation: vLLM's /health answers 200 on a wedged engine). 'auto': the "
+                  "engine's own (SGLang /generate, vLLM and trtllm-serve /v1/completions, "
+                  "llama-server /completion, Ollama /api/generate)")
+      ->type_name("URL|auto");
+  cmd->add_option(
+         "--probe-body", o.probe_body,
+         "JSON for --probe-post (default: the engine's own one-token request for that "
+         "path: SGLang {\"text\",\"sampling_params\"}, OpenAI {\"prompt\",\"max_tokens\"}, "
+         "llama-server {\"prompt\",\"n_predict\"}; Ollama's names the model, so give it)")
       ->type_name("JSON");
   cmd->add_option("--metrics", o.metrics,
                   "Serve Prometheus metrics at ADDR:PORT/metrics (e.g. 127.0.0.1:9464; a bare port "

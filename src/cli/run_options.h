@@ -11,9 +11,6 @@
 
 namespace headroom {
 
-inline constexpr const char* kDefaultProbeBody =
-    R"({"text":"ping","sampling_params":{"max_new_tokens":1,"temperature":0}})";
-
 struct RunOptions {
   GateFlags gate;
   std::string restart = "on-failure";
@@ -28,7 +25,7 @@ struct RunOptions {
   std::string health_timeout = "5s";
   int health_failures = 3;
   std::string probe_post;
-  std::string probe_body = kDefaultProbeBody;
+  std::string probe_body;  // "": the engine's own for the probe's path (core/engines)
   std::string metrics;
   std::string events;
   std::string name;

@@ -72,7 +72,11 @@ int run_why(const WhyOptions& o) {
       continue;
     }
     const std::string ev = j["event"].is_string() ? j["event"].get<std::string>() : "";
-    if (o.all || ev == "died" || ev == "gave_up") picked.push_back(std::move(j));
+    // Deaths, why headroom stopped a server, and what its probes answered when they failed.
+    const bool failed_probe = ev == "probe" && j.value("result", "ok") != "ok";
+    if (o.all || ev == "died" || ev == "gave_up" || ev == "stopping" || failed_probe) {
+      picked.push_back(std::move(j));
+    }
   }
   const size_t from = picked.size() > static_cast<size_t>(o.count)
                           ? picked.size() - static_cast<size_t>(o.count)
@@ -106,7 +110,9 @@ int run_why(const WhyOptions& o) {
 Command add_why_command(CLI::App& parent, const Globals&) {
   auto o = std::make_shared<WhyOptions>();
   CLI::App* cmd = parent.add_subcommand(
-      "why", "Show the last verdicts of a server run under `headroom run`: why it died.");
+      "why",
+      "Show the last verdicts of a server run under `headroom run`: why it died, why headroom "
+      "stopped it, what its probes answered.");
   cmd->add_option("name", o->name, "The run's --name (default: the only one there is)");
   cmd->add_option("--events", o->events, "Read this event file instead")->type_name("FILE");
   cmd->add_option("-n,--count", o->count, "How many (default 10)")->type_name("N");

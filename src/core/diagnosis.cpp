@@ -117,12 +117,21 @@ Verdict diagnose(const Evidence& in) {
                   fmt::format("stopped with {} ({})", signal_name(e.stop_signal), how));
     case StopReason::kWedged:
       return make(Cause::kWedged, status, true, "wedged",
-                  fmt::format("restarting: wedged ({} health check{} failed in a row{})",
-                              e.health_failures, e.health_failures == 1 ? "" : "s", escalation));
+                  fmt::format("restarting: wedged ({} health check{} failed in a row{}{})",
+                              e.health_failures, e.health_failures == 1 ? "" : "s",
+                              e.last_probe.empty() ? "" : "; last: " + e.last_probe, escalation));
     case StopReason::kStartupTimeout:
-      return make(Cause::kStartupTimeout, status, true, "startup_timeout",
-                  fmt::format("restarting: not healthy within the {} startup timeout{}",
-                              format_duration(e.startup_timeout), escalation));
+      return make(
+          Cause::kStartupTimeout, status, true, "startup_timeout",
+          fmt::format("restarting: not healthy within the {} startup timeout{}{}",
+                      format_duration(e.startup_timeout),
+                      e.last_probe.empty() ? "" : " (last: " + e.last_probe + ")", escalation));
+    case StopReason::kProbeRejected:
+      // The request is wrong for this server: a configuration error, like a bad flag (exit 2).
+      return make(Cause::kProbeRejected, 2, true, "probe_rejected",
+                  fmt::format("stopped: the server rejects the probe's request ({}): give "
+                              "--health/--probe-post/--probe-body it accepts{}",
+                              e.last_probe, escalation));
     case StopReason::kNone:
       break;
   }

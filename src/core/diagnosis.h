@@ -26,10 +26,18 @@ enum class Cause {
   kStartupTimeout,  // headroom stopped it: never healthy within --startup-timeout
   kExecFailed,      // the command could not be executed at all
   kGateTimeout,     // memory never came back within the gate's --timeout
+  kProbeRejected,   // headroom stopped it: the server rejects the probe's request itself (4xx)
 };
 
 // Why headroom itself ended the process, if it did.
-enum class StopReason { kNone, kRequested, kRestartRequested, kWedged, kStartupTimeout };
+enum class StopReason {
+  kNone,
+  kRequested,
+  kRestartRequested,
+  kWedged,
+  kStartupTimeout,
+  kProbeRejected
+};
 
 struct MemoryPoint {
   Instant time{};
@@ -46,6 +54,7 @@ struct Evidence {
   Duration stop_timeout{};
   int health_failures = 0;
   Duration startup_timeout{};
+  std::string last_probe;  // the last failed probe's answer ("health probe: HTTP 503 ..."), if any
 
   std::vector<int> pids;             // the instance: main process first, then workers seen
   std::vector<KernelRecord> kernel;  // records logged since the start

@@ -23,7 +23,7 @@ struct DockerFlag {
   std::string spelled;  // as written: "-e", "--name=x", "-it"
   std::string value;    // "" for a boolean given without "=value"
   bool takes_value = false;
-  size_t index = 0;     // argv index where it starts
+  size_t index = 0;  // argv index where it starts
 };
 
 struct DockerUnknownFlag {

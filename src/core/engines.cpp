@@ -34,8 +34,8 @@ const std::vector<EngineInfo> kEngines = {
      Weights::kCopied, "Application startup complete.",
      "reads an error flag and generates nothing: it answers 200 on a wedged engine, so give the "
      "generation probe too"},
-    {EngineId::kLlamaCpp, "llamacpp", "llama.cpp", "127.0.0.1", 8080, "--host", "--port",
-     "/health", "/completion", R"({"prompt":"hi","n_predict":1})", false, Loading::kAnswers503,
+    {EngineId::kLlamaCpp, "llamacpp", "llama.cpp", "127.0.0.1", 8080, "--host", "--port", "/health",
+     "/completion", R"({"prompt":"hi","n_predict":1})", false, Loading::kAnswers503,
      Weights::kMaybeMapped, "server is listening on",
      "503 while loading, then 200 {\"status\":\"ok\"}; it generates nothing"},
     {EngineId::kOllama, "ollama", "Ollama", "127.0.0.1", 11434, "", "", "/", "/api/generate",
@@ -309,8 +309,7 @@ std::optional<ServerSpec> describe_server(const std::vector<std::string>& argv,
   const DockerFlag* entrypoint = line->find("--entrypoint");
   if (auto call = find_engine(line->command); call && entrypoint == nullptr) {
     s.id = call->id;
-    s.args.assign(line->command.begin() + static_cast<long>(call->first_arg),
-                  line->command.end());
+    s.args.assign(line->command.begin() + static_cast<long>(call->first_arg), line->command.end());
   } else if (image != nullptr && image->entrypoint_is_server && entrypoint == nullptr) {
     s.id = image->engine;
     s.args = line->command;  // the entrypoint is the server: these are its arguments
@@ -328,7 +327,8 @@ std::optional<ServerSpec> describe_server(const std::vector<std::string>& argv,
       container_env.push_back("LLAMA_ARG_HOST=" + std::string(image->listen_host));
     }
   }
-  for (const std::string& kv : line->values("--env")) container_env.push_back(kv);
+  for (const std::string& kv : line->values("--env"))
+    container_env.push_back(kv);
   s.endpoint = engine_endpoint(e, s.args, 0, container_env);
   s.model = engine_model(e, s.args, 0);
   const DockerFlag* net = line->find("--network");

@@ -43,7 +43,7 @@ struct EngineInfo {
   bool probe_needs_model;                 // the body must name a model the server has
   Loading loading;
   Weights weights;
-  std::string_view ready_line;  // the log line printed once it serves
+  std::string_view ready_line;   // the log line printed once it serves
   std::string_view health_note;  // what its health endpoint does and does not prove
 };
 
@@ -67,7 +67,7 @@ struct ImageInfo {
   std::string_view repository;  // "vllm/vllm-openai" (matched without registry or tag)
   EngineId engine;
   bool entrypoint_is_server;
-  std::string_view entrypoint;  // as the Dockerfile says, for messages
+  std::string_view entrypoint;   // as the Dockerfile says, for messages
   std::string_view listen_host;  // the host its ENV makes the server bind ("" = the engine's)
   std::string_view source;       // where that was read
 };
@@ -106,7 +106,7 @@ struct ServerSpec {
   std::string unreachable;        // why, when probe_port is 0
   std::optional<std::string> model;
   bool in_container = false;
-  std::string image;              // the container's image
+  std::string image;  // the container's image
 };
 // `env` is headroom's own environment, which a plain command inherits; a container sees its -e.
 std::optional<ServerSpec> describe_server(const std::vector<std::string>& argv,

@@ -9,6 +9,10 @@ void RunMetrics::on_phase(Phase p) {
   ready_ = p == Phase::kServing;
 }
 
+void RunMetrics::on_probe(const ProbeOutcome& p) {
+  if (!p.ok) ++probe_failures_[{p.probe, p.result}];
+}
+
 void RunMetrics::on_event(const RunEvent& e) {
   switch (e.kind) {
     case RunEvent::Kind::kGateOpened:
@@ -36,6 +40,7 @@ void RunMetrics::on_event(const RunEvent& e) {
     case RunEvent::Kind::kReady:
     case RunEvent::Kind::kStopping:
     case RunEvent::Kind::kExited:
+    case RunEvent::Kind::kProbe:
       break;
   }
 }
@@ -71,11 +76,21 @@ std::string RunMetrics::render(const std::optional<PoolView>& pool) const {
     fmt::format_to(std::back_inserter(out), "headroom_deaths_total{{reason=\"{}\"}} {}\n", reason,
                    n);
   }
+  metric("headroom_probe_failures_total", "counter",
+         "Probes that failed, by probe (health, generate) and answer (refused, timeout, http_N, "
+         "error).");
+  for (const auto& [key, n] : probe_failures_) {
+    fmt::format_to(std::back_inserter(out),
+                   "headroom_probe_failures_total{{probe=\"{}\",result=\"{}\"}} {}\n", key.first,
+                   key.second, n);
+  }
   metric("headroom_oom_kills_total", "counter", "Server deaths by the kernel OOM killer.");
   fmt::format_to(std::back_inserter(out), "headroom_oom_kills_total {}\n", oom_kills_);
   metric("headroom_start_limit_hits_total", "counter", "Times the start limit ended the restarts.");
   fmt::format_to(std::back_inserter(out), "headroom_start_limit_hits_total {}\n", limit_hits_);
-  metric("headroom_gate_wait_seconds", "histogram", "Time the memory gate held each start.");
+  metric("headroom_gate_wait_seconds", "histogram",
+         "How long the memory gate held each start up: until the settle window that opened it "
+         "began (0 when memory was there at once; the settle window is not counted).");
   for (size_t i = 0; i < kBuckets.size(); ++i) {
     fmt::format_to(std::back_inserter(out), "headroom_gate_wait_seconds_bucket{{le=\"{}\"}} {}\n",
                    kBuckets[i], bucket_counts_[i]);

@@ -19,6 +19,8 @@ class RunMetrics {
  public:
   void on_event(const RunEvent& e);
   void on_phase(Phase p);
+  // Every probe's answer (events carry only its changes).
+  void on_probe(const ProbeOutcome& p);
 
   // The exposition text. `pool` is a fresh reading when the scrape could take one.
   std::string render(const std::optional<PoolView>& pool) const;
@@ -35,6 +37,7 @@ class RunMetrics {
   bool up_ = false, ready_ = false;
   uint64_t starts_ = 0, oom_kills_ = 0, limit_hits_ = 0;
   std::map<std::string, uint64_t> restarts_, deaths_;
+  std::map<std::pair<std::string, std::string>, uint64_t> probe_failures_;  // (probe, result)
   std::array<uint64_t, kBuckets.size()> bucket_counts_{};
   uint64_t gate_count_ = 0;
   double gate_sum_ = 0;

@@ -39,7 +39,7 @@ int StartLimiter::in_window(Instant now) const {
 Next after_death(const RestartPolicy& policy, const Verdict& v, StartLimiter& limiter,
                  Instant now) {
   if (v.cause == Cause::kStopped) return Next::kExit;
-  if (v.cause == Cause::kExecFailed) return Next::kGiveUp;
+  if (v.cause == Cause::kExecFailed || v.cause == Cause::kProbeRejected) return Next::kGiveUp;
   if (policy.mode == RestartMode::kNo) return Next::kExit;
   if (!v.failure && policy.mode == RestartMode::kOnFailure) return Next::kExit;
   // A restart after a clean exit under `always` counts too: a server that exits at once would

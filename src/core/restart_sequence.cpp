@@ -28,18 +28,20 @@ class TargetGone : public GoneWatch {
 std::vector<std::string> restart_plan(const RestartTarget& t, const RestartOptions& o) {
   std::vector<std::string> plan;
   if (t.gates_itself()) {
-    plan.push_back(fmt::format("restart: send SIGHUP to {}: it stops the server, waits for "
-                               "memory with its own gate, and starts it again",
-                               t.describe()));
+    plan.push_back(
+        fmt::format("restart: send SIGHUP to {}: it stops the server, waits for "
+                    "memory with its own gate, and starts it again",
+                    t.describe()));
     plan.push_back(fmt::format("healthy: wait up to {} for it to report ready",
                                format_duration(o.health_timeout)));
     return plan;
   }
   plan.push_back(fmt::format("stop: stop {} gracefully ({} grace)", t.describe(),
                              format_duration(o.stop_timeout)));
-  plan.push_back(fmt::format("gone: wait up to {} until it and its processes are gone (and out "
-                             "of the GPU process list)",
-                             format_duration(o.gone_timeout)));
+  plan.push_back(
+      fmt::format("gone: wait up to {} until it and its processes are gone (and out "
+                  "of the GPU process list)",
+                  format_duration(o.gone_timeout)));
   plan.push_back(fmt::format(
       "gate: wait up to {} for {}, held {}", format_duration(o.gate.timeout),
       o.gate.target ? "memory >= " + o.gate.target->str() : std::string("the gate's conditions"),
@@ -149,8 +151,8 @@ RestartReport run_restart(RestartTarget& t, MemorySource& memory, Clock& clock,
       break;
     }
     if (clock.now() - began >= o.health_timeout) {
-      step("healthy", began, "not healthy within " + format_duration(o.health_timeout) + ": " + what,
-           false);
+      step("healthy", began,
+           "not healthy within " + format_duration(o.health_timeout) + ": " + what, false);
       return fail(1);
     }
     clock.sleep_until(clock.now() + std::chrono::milliseconds(250));

@@ -35,8 +35,8 @@ struct RestartOptions {
   GateConfig gate;
   Duration interval = std::chrono::milliseconds(100);
   Duration stop_timeout = std::chrono::seconds(30);
-  Duration gone_timeout = std::chrono::seconds(60);     // after the stop
-  Duration health_timeout = std::chrono::minutes(30);   // after the start
+  Duration gone_timeout = std::chrono::seconds(60);    // after the stop
+  Duration health_timeout = std::chrono::minutes(30);  // after the start
   // --health URL: an HTTP probe in the shell; when set it decides health instead of the target.
   std::function<bool(std::string&)> probe;
   // Runs between "gone" and the gate: give page cache back (--evict, --drop-caches).
@@ -45,7 +45,7 @@ struct RestartOptions {
 };
 
 struct RestartStep {
-  std::string name;    // stop, gone, gate, start, healthy
+  std::string name;  // stop, gone, gate, start, healthy
   Duration took{};
   std::string detail;
   bool ok = true;
@@ -53,8 +53,8 @@ struct RestartStep {
 
 struct RestartReport {
   std::vector<RestartStep> steps;
-  bool ok = false;       // every step done
-  int exit_code = 0;     // 0 ok, 1 a condition was not met (timeouts), 2 the target refused
+  bool ok = false;    // every step done
+  int exit_code = 0;  // 0 ok, 1 a condition was not met (timeouts), 2 the target refused
 };
 
 // Runs the sequence; `on_step` is called as each step ends (for live output).

@@ -128,15 +128,17 @@ Supervisor::GateResult Supervisor::gate(GateVerdict& verdict, std::string& pendi
   return verdict.state == GateState::kOpen ? GateResult::kOpen : GateResult::kTimedOut;
 }
 
-void Supervisor::stop(Evidence& e, StopReason why) {
+void Supervisor::stop(Evidence& e, StopReason why, const std::string& reason) {
   e.stop = why;
   e.stop_signal = config_.stop_signal;
   e.stop_timeout = config_.stop_timeout;
-  host_.phase(Phase::kStopping, "stopping");
+  host_.phase(Phase::kStopping, "stopping: " + reason);
+  // Why first, then the signal: the stop timeout counts from here.
   RunEvent se;
   se.kind = RunEvent::Kind::kStopping;
   se.pid = e.pids.empty() ? 0 : e.pids.front();
-  se.text = signal_name(config_.stop_signal);
+  se.signal = config_.stop_signal;
+  se.text = reason;
   host_.event(se);
   host_.signal_group(config_.stop_signal);
   // A stopped process (SIGSTOP, a debugger, a frozen cgroup) acts on no signal until it runs
@@ -196,6 +198,39 @@ void Supervisor::reap_rest() {
   }
 }
 
+void Supervisor::note_probe(const ProbeOutcome& p, bool ready) {
+  const std::string state = p.ok ? "ok" : p.probe + ":" + p.result;
+  if (state == probe_state_) {
+    ++probe_repeats_;
+    return;
+  }
+  const bool first = probe_state_.empty();
+  const int before = probe_repeats_;
+  probe_state_ = state;
+  probe_repeats_ = 1;
+  if (first && p.ok) return;  // healthy at the first answer: nothing to tell
+  RunEvent r;
+  r.kind = RunEvent::Kind::kProbe;
+  r.probe = p;
+  r.count = first ? 0 : before;
+  if (p.ok) {
+    r.text = "probes pass";
+  } else {
+    r.text = fmt::format("{} probe: {}", p.probe, p.detail);
+    if (p.result == "refused" && !ready) r.text += " (not listening yet: loading)";
+    if (p.rejected()) {
+      r.text += " -- the server rejects the request itself: a wrong path or body for it";
+    }
+  }
+  host_.event(r);
+  if (!p.ok) {
+    host_.phase(ready ? Phase::kServing : Phase::kStarting,
+                fmt::format("{}; {}", ready ? "serving" : "loading", r.text));
+  } else {
+    host_.phase(ready ? Phase::kServing : Phase::kStarting, ready ? "serving" : "loading");
+  }
+}
+
 Supervisor::Outcome Supervisor::supervise(pid_t pid, Evidence& e) {
   const Instant start = host_.now();
   bool ready = !config_.health;
@@ -212,6 +247,9 @@ Supervisor::Outcome Supervisor::supervise(pid_t pid, Evidence& e) {
   Instant next_sample = start;
   bool in_flight = false;
   int failures = 0;
+  probe_state_.clear();
+  probe_repeats_ = 0;
+  rejections_ = 0;
   for (;;) {
     const Instant now = host_.now();
     if (now >= next_sample) {
@@ -221,7 +259,10 @@ Supervisor::Outcome Supervisor::supervise(pid_t pid, Evidence& e) {
     }
     if (!ready && now - start >= config_.startup_timeout) {
       e.startup_timeout = config_.startup_timeout;
-      stop(e, StopReason::kStartupTimeout);
+      stop(e, StopReason::kStartupTimeout,
+           fmt::format("not healthy within the {} startup timeout{}",
+                       format_duration(config_.startup_timeout),
+                       e.last_probe.empty() ? "" : " (last: " + e.last_probe + ")"));
       return Outcome::kDied;
     }
     if (config_.health && !in_flight && now >= next_probe) {
@@ -240,16 +281,25 @@ Supervisor::Outcome Supervisor::supervise(pid_t pid, Evidence& e) {
         return Outcome::kDied;
       case HostEvent::Kind::kSignal:
         if (ev.signal == SIGHUP) {
-          stop(e, StopReason::kRestartRequested);
+          stop(e, StopReason::kRestartRequested, "restart requested (SIGHUP)");
           return Outcome::kRestartRequested;
         }
-        stop(e, StopReason::kRequested);
+        stop(e, StopReason::kRequested, fmt::format("asked to stop ({})", signal_name(ev.signal)));
         return Outcome::kStopped;
       case HostEvent::Kind::kProbe:
         in_flight = false;
         next_probe =
             host_.now() + (ready ? config_.health_interval : config_.startup_probe_interval);
-        if (ev.probe_ok) {
+        note_probe(ev.probe, ready);
+        if (!ev.probe.ok) e.last_probe = ev.probe.probe + " probe: " + ev.probe.detail;
+        // A request the server rejects (4xx) is rejected every time: stop and say so rather than
+        // wait out the startup timeout or call it a wedge.
+        rejections_ = !ev.probe.ok && ev.probe.rejected() ? rejections_ + 1 : 0;
+        if (rejections_ >= config_.health_failures) {
+          stop(e, StopReason::kProbeRejected, e.last_probe);
+          return Outcome::kDied;
+        }
+        if (ev.probe.ok) {
           failures = 0;
           if (!ready) {
             ready = true;
@@ -262,7 +312,9 @@ Supervisor::Outcome Supervisor::supervise(pid_t pid, Evidence& e) {
           }
         } else if (ready && ++failures >= config_.health_failures) {
           e.health_failures = failures;
-          stop(e, StopReason::kWedged);
+          stop(e, StopReason::kWedged,
+               fmt::format("wedged: {} health checks failed in a row (last: {})", failures,
+                           e.last_probe));
           return Outcome::kDied;
         }
         break;
@@ -325,9 +377,12 @@ int Supervisor::run() {
       host_.event(r);
       continue;
     }
+    // How long the memory held the start up: until the settle window that opened the gate began
+    // (with memory already there, 0 -- the window itself is the settle, said apart).
     RunEvent opened;
     opened.kind = RunEvent::Kind::kGateOpened;
-    opened.seconds = to_seconds(gv.elapsed);
+    opened.seconds = to_seconds(gv.elapsed - std::min(gv.settled, gv.elapsed));
+    opened.settle_seconds = to_seconds(std::min(gv.settled, gv.elapsed));
     host_.event(opened);
 
     ++attempt;
@@ -381,8 +436,10 @@ int Supervisor::run() {
     const Next n = after_death(config_.restart, v, limiter_, host_.now());
     if (n == Next::kExit) return finish(v.exit_status);
     if (n == Next::kGiveUp) {
-      return give_up(
-          v, v.cause == Cause::kExecFailed ? "the command cannot be executed" : limit_text());
+      return give_up(v, v.cause == Cause::kExecFailed ? "the command cannot be executed"
+                        : v.cause == Cause::kProbeRejected
+                            ? "the server rejects the probe's request; restarting cannot help"
+                            : limit_text());
     }
     floor = e.died + config_.restart.delay;
     RunEvent r;

@@ -33,19 +33,31 @@ struct RunConfig {
   Duration sample_interval = std::chrono::seconds(1);  // the memory ring while running
 };
 
+// One probe's answer, classified for logs, metrics labels and decisions.
+struct ProbeOutcome {
+  bool ok = false;
+  std::string probe;   // "health" (GET --health) or "generate" (POST --probe-post)
+  std::string result;  // "ok", "refused", "timeout", "http_503", "error": a metrics label
+  int http_status = 0;
+  std::string detail;  // "HTTP 400: {\"error\":\"...\"}", "connection refused"
+  // A 4xx other than 408/429: the server rejects the request itself, and will again.
+  bool rejected() const {
+    return http_status >= 400 && http_status < 500 && http_status != 408 && http_status != 429;
+  }
+};
+
 // What the host reports back from waiting.
 struct HostEvent {
   enum class Kind {
     kTimeout,      // the deadline passed
     kChildExited,  // the main process ended (wait_status)
     kSignal,       // headroom got SIGTERM, SIGINT or SIGHUP (signal)
-    kProbe,        // a health probe finished (probe_ok, detail)
+    kProbe,        // a health probe finished (probe)
   };
   Kind kind = Kind::kTimeout;
   int wait_status = 0;
   int signal = 0;
-  bool probe_ok = false;
-  std::string detail;
+  ProbeOutcome probe;
 };
 
 // One line of the run's story: the event file, the metrics and the console are made from these.
@@ -57,8 +69,10 @@ struct RunEvent {
     kDied,        // verdict
     kRestarting,  // verdict (why), seconds = the floor delay, if any
     kGaveUp,      // verdict, text = why no more restarts
-    kStopping,    // signal
+    kStopping,    // signal, text = why
     kExited,      // exit_status
+    kProbe,       // the probes' answer changed: text = what they answer now, count = how many
+                  // answers the previous state had
   };
   Kind kind = Kind::kStarted;
   int pid = 0;
@@ -67,6 +81,10 @@ struct RunEvent {
   std::optional<Verdict> verdict;
   int exit_status = 0;
   std::string text;
+  int signal = 0;                     // kStopping: the signal sent
+  double settle_seconds = 0;          // kGateOpened: the settle window after `seconds` of waiting
+  std::optional<ProbeOutcome> probe;  // kProbe
+  int count = 0;                      // kProbe: answers in the state before this one
 };
 
 // The phases, for STATUS= and the `headroom_up` / `headroom_ready` gauges.
@@ -117,11 +135,13 @@ class Supervisor {
 
   GateResult gate(GateVerdict& verdict, std::string& pending);
   Outcome supervise(pid_t pid, Evidence& e);
-  // Sends the stop signal, waits up to the stop timeout, then SIGKILLs everything.
-  void stop(Evidence& e, StopReason why);
+  // Sends the stop signal (and SIGCONT), waits up to the stop timeout, then SIGKILLs
+  // everything. `reason` is said before the signal goes.
+  void stop(Evidence& e, StopReason why, const std::string& reason);
+  // A probe's answer: logged once per change of what the probes answer.
+  void note_probe(const ProbeOutcome& p, bool ready);
   // After the main process ended: its workers get the stop signal, then SIGKILL, until gone.
   void reap_rest();
-  bool wait_for_signal_or(Instant until, int* signal);
   void remember_sample(const Sample& s);
   std::string gate_status(const GateVerdict& v, const std::string& pending) const;
 
@@ -129,7 +149,10 @@ class Supervisor {
   SupervisorHost& host_;
   std::string command_;
   StartLimiter limiter_;
-  int pending_signal_ = 0;  // a stop/restart request that arrived while busy
+  int pending_signal_ = 0;   // a stop/restart request that arrived while busy
+  std::string probe_state_;  // "health:refused", ...: the last reported state of the probes
+  int probe_repeats_ = 0;    // answers in that state
+  int rejections_ = 0;       // generation probes rejected (4xx) in a row
   // The memory ring: the last minute at the default sample interval, oldest overwritten.
   static constexpr size_t kRing = 64;
   std::array<MemoryPoint, kRing> ring_{};

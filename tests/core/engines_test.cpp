@@ -133,8 +133,9 @@ TEST(Engines, GenerationProbeBodies) {
             R"({"prompt":"hi","n_predict":1})");
   EXPECT_EQ(probe_body_for(engine_info(EngineId::kOllama), "qwen3:8b"),
             R"({"model":"qwen3:8b","prompt":"hi","stream":false,"options":{"num_predict":1}})");
-  EXPECT_EQ(probe_body_for(engine_info(EngineId::kOllama), "a\"b\\c\n"),
-            R"({"model":"a\"b\\c\u000a","prompt":"hi","stream":false,"options":{"num_predict":1}})");
+  EXPECT_EQ(
+      probe_body_for(engine_info(EngineId::kOllama), "a\"b\\c\n"),
+      R"({"model":"a\"b\\c\u000a","prompt":"hi","stream":false,"options":{"num_predict":1}})");
   EXPECT_EQ(probe_body_for_path("/generate"), engine_info(EngineId::kSglang).probe_body);
   EXPECT_EQ(probe_body_for_path("/v1/completions"), R"({"prompt":"hi","max_tokens":1})");
   EXPECT_FALSE(probe_body_for_path("/api/generate")) << "Ollama's needs a model name";

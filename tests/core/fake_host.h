@@ -26,6 +26,7 @@ struct Behaviour {
   Duration workers_linger{};            // workers still alive this long after the main death
   std::vector<std::string> kernel;      // kernel lines logged before the death
   uint64_t oom_kills = 0;               // the pool's oom_kill counter rises by this
+  int reject_status = 0;                // probes answer this HTTP status (a 4xx: rejected)
 };
 
 class FakeHost : public SupervisorHost {
@@ -79,7 +80,7 @@ class FakeHost : public SupervisorHost {
         break;
       case 2:
         ev.kind = HostEvent::Kind::kProbe;
-        ev.probe_ok = probe_ok_;
+        ev.probe = probe_;
         probe_at_.reset();
         break;
       case 3:
@@ -152,7 +153,22 @@ class FakeHost : public SupervisorHost {
     const Behaviour& b = current();
     const Duration age = clock_.now() - started_;
     const bool wedged = b.wedge_after && age >= *b.wedge_after;
-    probe_ok_ = alive_ && !wedged && age >= b.healthy_after;
+    probe_ = ProbeOutcome{};
+    probe_.probe = "health";
+    probe_.ok = alive_ && !wedged && age >= b.healthy_after && b.reject_status == 0;
+    if (probe_.ok) {
+      probe_.result = "ok";
+    } else if (b.reject_status != 0 && alive_ && !wedged) {
+      probe_.http_status = b.reject_status;
+      probe_.result = "http_" + std::to_string(b.reject_status);
+      probe_.detail = "HTTP " + std::to_string(b.reject_status);
+    } else if (wedged) {
+      probe_.result = "timeout";
+      probe_.detail = "no answer within 5.0s";
+    } else {
+      probe_.result = "refused";
+      probe_.detail = "connection refused";
+    }
     probe_at_ = clock_.now() + (wedged ? probe_timeout : std::chrono::milliseconds(5));
   }
 
@@ -182,7 +198,7 @@ class FakeHost : public SupervisorHost {
   Instant started_{};
   std::optional<Instant> exit_at_, probe_at_, died_at_;
   int status_ = 0;
-  bool probe_ok_ = false;
+  ProbeOutcome probe_;
 };
 
 }  // namespace headroom::test

@@ -64,8 +64,9 @@ TEST(RestartSequence, StopGoneGateStartHealthyInOrder) {
   const Instant t0 = clock.now();
   FakeTarget t(clock);
   // Memory comes back 6 s after the start of the sequence.
-  FakeMemorySource mem(clock, 128 * kGiB,
-                       [t0](Instant now) { return now - t0 >= seconds(6) ? 80 * kGiB : 10 * kGiB; });
+  FakeMemorySource mem(clock, 128 * kGiB, [t0](Instant now) {
+    return now - t0 >= seconds(6) ? 80 * kGiB : 10 * kGiB;
+  });
   std::vector<std::string> seen;
   const RestartReport r =
       run_restart(t, mem, clock, options(), [&](const RestartStep& s) { seen.push_back(s.name); });

@@ -124,10 +124,64 @@ TEST(Supervisor, AWedgedServerIsRestarted) {
   const auto died = host.of(RunEvent::Kind::kDied);
   ASSERT_GE(died.size(), 1u);
   EXPECT_EQ(died[0].verdict->cause, Cause::kWedged);
-  EXPECT_EQ(died[0].verdict->line, "restarting: wedged (3 health checks failed in a row)");
+  EXPECT_EQ(died[0].verdict->line,
+            "restarting: wedged (3 health checks failed in a row; last: health probe: no answer "
+            "within 5.0s)");
   // Wedged from 30 s; probes at ~32, ~47, ~62 s fail (each hangs 5 s): stopped by ~67 s.
   EXPECT_LT(host.spawns[1], seconds(75));
   EXPECT_EQ(host.of(RunEvent::Kind::kRestarting).size(), 1u);
+  // The reason is said before the stop signal goes, and the signal with it.
+  const auto stopping = host.of(RunEvent::Kind::kStopping);
+  ASSERT_GE(stopping.size(), 1u);
+  EXPECT_EQ(stopping[0].text,
+            "wedged: 3 health checks failed in a row (last: health probe: no answer within 5.0s)");
+  EXPECT_EQ(stopping[0].signal, SIGTERM);
+}
+
+// What the probes answer is told once per change (refused while loading, then passing), not once
+// per probe; every answer is counted for the metrics by the host.
+TEST(Supervisor, ProbeAnswersAreToldOncePerChange) {
+  FakeHost host;
+  RunConfig c = config();
+  c.health = true;
+  Behaviour slow;
+  slow.healthy_after = seconds(5);  // ~20 refused probes at 250 ms
+  host.script = {slow};
+  host.signals = {{seconds(60), SIGTERM}};
+  Supervisor s(c, host, "server");
+  s.run();
+  const auto probes = host.of(RunEvent::Kind::kProbe);
+  ASSERT_EQ(probes.size(), 2u);
+  EXPECT_EQ(probes[0].text, "health probe: connection refused (not listening yet: loading)");
+  EXPECT_EQ(probes[0].count, 0);
+  EXPECT_EQ(probes[1].text, "probes pass");
+  EXPECT_GE(probes[1].count, 15) << "the refused answers before it";
+}
+
+// A probe the server rejects (HTTP 400: the wrong body for this engine) is rejected every time:
+// stopped after --health-failures answers, not restarted, exit 2 like any configuration error.
+TEST(Supervisor, ARejectedProbeIsAConfigurationErrorNotAWedge) {
+  FakeHost host;
+  RunConfig c = config();
+  c.health = true;
+  Behaviour wrong_body;
+  wrong_body.reject_status = 400;
+  host.script = {wrong_body};
+  Supervisor s(c, host, "server");
+  EXPECT_EQ(s.run(), 2);
+  EXPECT_EQ(host.spawns.size(), 1u) << "restarting cannot help";
+  const auto gave_up = host.of(RunEvent::Kind::kGaveUp);
+  ASSERT_EQ(gave_up.size(), 1u);
+  EXPECT_EQ(gave_up[0].verdict->cause, Cause::kProbeRejected);
+  EXPECT_EQ(gave_up[0].verdict->line,
+            "stopped: the server rejects the probe's request (health probe: HTTP 400): give "
+            "--health/--probe-post/--probe-body it accepts");
+  const auto probes = host.of(RunEvent::Kind::kProbe);
+  ASSERT_EQ(probes.size(), 1u);
+  EXPECT_EQ(probes[0].text,
+            "health probe: HTTP 400 -- the server rejects the request itself: a wrong path or "
+            "body for it");
+  EXPECT_LT(host.elapsed(), seconds(5)) << "three probes, not the startup timeout";
 }
 
 TEST(Supervisor, NeverHealthyHitsTheStartupTimeout) {
@@ -144,7 +198,9 @@ TEST(Supervisor, NeverHealthyHitsTheStartupTimeout) {
   const auto gave_up = host.of(RunEvent::Kind::kGaveUp);
   ASSERT_EQ(gave_up.size(), 1u);
   EXPECT_EQ(gave_up[0].verdict->cause, Cause::kStartupTimeout);
-  EXPECT_EQ(gave_up[0].verdict->line, "restarting: not healthy within the 20.0s startup timeout");
+  EXPECT_EQ(gave_up[0].verdict->line,
+            "restarting: not healthy within the 20.0s startup timeout (last: health probe: "
+            "connection refused)");
 }
 
 TEST(Supervisor, AServerIgnoringTheStopSignalIsKilledAfterTheStopTimeout) {

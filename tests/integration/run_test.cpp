@@ -216,7 +216,9 @@ TEST_F(RunWorld, AWedgedServerIsRestartedAndMetricsShowIt) {
         {"--load", "0.2", "--wedge-after", "1.5"});
   ASSERT_FALSE(wait_event(events_, is("started", 2)).is_null());
   const json died = wait_event(events_, is("died"));
-  EXPECT_EQ(died["verdict"], "restarting: wedged (3 health checks failed in a row)");
+  EXPECT_EQ(died["verdict"],
+            "restarting: wedged (3 health checks failed in a row; last: health probe: no answer "
+            "within 300ms)");
   EXPECT_EQ(died["reason"], "wedged");
   const std::string m = get_until(metrics, "/metrics", "headroom_ready 1");
   ASSERT_NE(m.find("headroom_ready 1"), std::string::npos) << m;
