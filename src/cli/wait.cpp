@@ -181,6 +181,10 @@ int run_wait(const WaitOptions& o, const Globals& g) {
   auto outcome = run_gate(gate, **src, gone.get(), clock, settings->interval, printer);
   console.end_progress();
   if (!outcome) return console.fail(outcome.error().message);
+  if (!outcome->impossible.empty()) {
+    return console.fail(
+        fmt::format("--free: {} ({})", outcome->impossible, pool_label(**src, outcome->pool)));
+  }
 
   const GateVerdict& v = outcome->verdict;
   const bool open = v.state == GateState::kOpen;

@@ -110,6 +110,10 @@ RestartReport run_restart(RestartTarget& t, MemorySource& memory, Clock& clock,
       step("gate", began, out.error().message, false);
       return fail(2);
     }
+    if (!out->impossible.empty()) {
+      step("gate", began, out->impossible, false);
+      return fail(2);
+    }
     const GateVerdict& v = out->verdict;
     if (v.state != GateState::kOpen) {
       step("gate", began,

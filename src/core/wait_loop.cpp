@@ -1,8 +1,18 @@
 #include "core/wait_loop.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace headroom {
+
+std::string impossible_target(const GateConfig& cfg, uint64_t pool_total) {
+  if (!cfg.target || pool_total == 0) return {};
+  const uint64_t want = cfg.target->resolve(pool_total);
+  if (want <= pool_total) return {};
+  return fmt::format("the target {} can never be met: the pool is {} in all", format_bytes(want),
+                     format_bytes(pool_total));
+}
 
 Result<WaitOutcome> run_gate(Gate& gate, MemorySource& memory, GoneWatch* gone, Clock& clock,
                              Duration interval, WaitObserver& observer) {
@@ -26,6 +36,15 @@ Result<WaitOutcome> run_gate(Gate& gate, MemorySource& memory, GoneWatch* gone, 
     GateInput in;
     in.now = sample.time;
     out.pool = pool_view(sample);
+    if (out.samples == 0) {
+      out.impossible = impossible_target(cfg, out.pool.total);
+      if (!out.impossible.empty()) {
+        out.samples = 1;
+        out.verdict.target = cfg.target->resolve(out.pool.total);
+        out.verdict.available = out.pool.available;
+        return out;
+      }
+    }
     in.pool_total = out.pool.total;
     in.available = out.pool.available;
     if (sample.psi.present) in.pressure = sample.psi.some.avg10;

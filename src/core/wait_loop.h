@@ -28,10 +28,17 @@ struct WaitOutcome {
   std::string pending_what;
   int samples = 0;
   bool cancelled = false;
+  // Set, and the wait ended at its first sample, when the target is more than the pool can ever
+  // have (its cgroup limit, or MemTotal): "--free 2.00 GiB, but the pool is 900 MiB in all".
+  std::string impossible;
 };
 
-// Runs until the gate opens, times out, or the observer cancels. Errors from the sources (the
-// pool's cgroup was removed, meminfo became unreadable) end the wait with that error.
+// The target can never be met in a pool of `pool_total` bytes: what to say, else "".
+std::string impossible_target(const GateConfig& cfg, uint64_t pool_total);
+
+// Runs until the gate opens, times out, or the observer cancels, or at once when the target is
+// impossible (WaitOutcome::impossible). Errors from the sources (meminfo became unreadable) end
+// the wait with that error.
 Result<WaitOutcome> run_gate(Gate& gate, MemorySource& memory, GoneWatch* gone, Clock& clock,
                              Duration interval, WaitObserver& observer);
 

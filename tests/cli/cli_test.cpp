@@ -68,17 +68,23 @@ TEST(Cli, StatusWithoutPsiSaysSo) {
 }
 
 TEST(Cli, WaitSeedFormTimesOutWithTheSeedWording) {
-  // 70 GiB in a 1 GiB pool, 1 s: the seed script's message, exit 1.
-  const RunResult r = hr({"wait", "70", "1", "--root", root("v1"), "--settle", "0"});
+  // 0.9 GiB in a 1 GiB pool that has 344 MiB, 1 s: the seed script's message, exit 1.
+  RunResult r = hr({"wait", "0.9", "1", "--root", root("v1"), "--settle", "0"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_NE(r.out.find("Timeout waiting for memory after 1.0s: 344 MiB available, target 70.0 GiB"),
+  EXPECT_NE(r.out.find("Timeout waiting for memory after 1.0s: 344 MiB available, target 922 MiB"),
             std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find("waiting: 344 MiB available, target 70.0 GiB (short by 69.7 GiB)"),
+  EXPECT_NE(r.out.find("waiting: 344 MiB available, target 922 MiB (short by 578 MiB)"),
             std::string::npos)
       << r.out;
   // One log line per state change, not one per poll: pool line, waiting line, timeout line.
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3) << r.out;
+  // 70 GiB in that 1 GiB pool can never be met: said at once, with both figures, exit 2.
+  r = hr({"wait", "70", "300", "--root", root("v1"), "--settle", "0"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("the target 70.0 GiB can never be met: the pool is 1.00 GiB in all"),
+            std::string::npos)
+      << r.err;
 }
 
 TEST(Cli, WaitOpensWhenTheTargetIsThere) {

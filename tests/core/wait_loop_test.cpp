@@ -55,6 +55,25 @@ TEST(WaitLoop, OpensOnTheFirstTickAfterReleasePlusSettle) {
   EXPECT_EQ(out->pool.available, 80 * kGiB);
 }
 
+// A target above what the pool can ever hold (a 900 MiB pool, --free 2G) is said at the first
+// sample, with both figures, instead of waiting out the timeout.
+TEST(WaitLoop, AnImpossibleTargetEndsAtTheFirstSample) {
+  FakeClock clock;
+  FakeMemorySource mem(clock, 900 * kMiB, [](Instant) { return 800 * kMiB; });
+  Gate gate(cfg(2, seconds(1), seconds(300)), clock.now());
+  Recorder rec;
+  const Instant began = clock.now();
+  auto out = run_gate(gate, mem, nullptr, clock, milliseconds(100), rec);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->impossible, "the target 2.00 GiB can never be met: the pool is 900 MiB in all");
+  EXPECT_EQ(out->samples, 1);
+  EXPECT_EQ(clock.now(), began) << "no waiting";
+  GateConfig pct = cfg(0, seconds(1), seconds(300));
+  pct.target = SizeSpec::of_percent(100);
+  EXPECT_EQ(impossible_target(pct, 900 * kMiB), "") << "100 % of the pool is possible";
+  EXPECT_EQ(impossible_target(cfg(1, seconds(1), seconds(1)), kGiB), "") << "exactly all of it";
+}
+
 TEST(WaitLoop, TimesOutOnTimeEvenWithALongInterval) {
   FakeClock clock;
   FakeMemorySource mem(clock, 128 * kGiB, [](Instant) { return 10 * kGiB; });
