@@ -138,6 +138,8 @@ Verdict diagnose(const Evidence& in) {
 
   // The kernel's word, for this instance's PIDs.
   std::optional<KernelEvent> oom;
+  std::optional<KernelEvent> memcg_usage;  // the OOM report's usage/limit line before the kill
+  std::optional<KernelEvent> last_usage;
   std::string oom_memcg;
   const KernelRecord* gpu_oom = nullptr;
   KernelEvent xid;
@@ -145,7 +147,13 @@ Verdict diagnose(const Evidence& in) {
     const KernelEvent k = classify_kernel_line(r.text);
     switch (k.kind) {
       case KernelEvent::Kind::kOomKilled:
-        if (is_instance_pid(e, k.pid) && !oom) oom = k;
+        if (is_instance_pid(e, k.pid) && !oom) {
+          oom = k;
+          memcg_usage = last_usage;
+        }
+        break;
+      case KernelEvent::Kind::kMemcgUsage:
+        last_usage = k;
         break;
       case KernelEvent::Kind::kOomInfo:
         if (is_instance_pid(e, k.pid)) oom_memcg = k.memcg;
@@ -178,14 +186,33 @@ Verdict diagnose(const Evidence& in) {
     if (oom && !e.pids.empty() && oom->pid != e.pids.front()) {
       who = fmt::format("worker {} ({}) ", oom->pid, oom->task);
     }
-    std::string line = fmt::format("died: {}killed by the kernel OOM killer ({})", who,
-                                   join_parts(where, memory_context(e)));
+    // The kernel's own numbers where it printed them: the cgroup at its limit, and what the
+    // process held (its RSS) -- a sample taken a moment before says far less.
+    std::string numbers;
+    if (memcg_usage && oom && oom->memcg_oom && memcg_usage->limit > 0) {
+      numbers = fmt::format("{} used of its {} limit", format_bytes(memcg_usage->usage),
+                            format_bytes(memcg_usage->limit));
+    }
+    uint64_t held = 0;
+    if (oom && (oom->anon_rss | oom->file_rss | oom->shmem_rss) != 0) {
+      held = oom->anon_rss + oom->file_rss + oom->shmem_rss;
+      numbers =
+          join_parts(numbers, fmt::format("{} held {} (anon {}, file {}, shmem {})",
+                                          who.empty() ? "the server" : "it", format_bytes(held),
+                                          format_bytes(oom->anon_rss), format_bytes(oom->file_rss),
+                                          format_bytes(oom->shmem_rss)));
+    }
+    std::string line =
+        fmt::format("died: {}killed by the kernel OOM killer ({})", who,
+                    join_parts(where, numbers.empty() ? memory_context(e) : numbers));
     if (!oom) {
       line += e.container_oom_killed ? fmt::format(" [Docker: container {} OOMKilled]", e.container)
                                      : " [from the cgroup's oom_kill counter]";
     }
     if (!sigkill) line += fmt::format("; then {}", how);
-    return make(Cause::kOomKiller, status, true, "oom", line);
+    Verdict v = make(Cause::kOomKiller, status, true, "oom", line);
+    v.footprint = held != 0 ? held : memcg_usage ? memcg_usage->usage : 0;
+    return v;
   }
 
   if (!clean_exit && gpu_oom != nullptr) {

@@ -27,6 +27,8 @@ enum class Cause {
   kExecFailed,      // the command could not be executed at all
   kGateTimeout,     // memory never came back within the gate's --timeout
   kProbeRejected,   // headroom stopped it: the server rejects the probe's request itself (4xx)
+  kDoesNotFit,      // OOM-killed at load again and again with the same footprint (not a verdict
+                    // of one death: the supervisor's, from several)
 };
 
 // Why headroom itself ended the process, if it did.
@@ -55,6 +57,7 @@ struct Evidence {
   int health_failures = 0;
   Duration startup_timeout{};
   std::string last_probe;  // the last failed probe's answer ("health probe: HTTP 503 ..."), if any
+  bool ready = false;      // it had become ready (healthy) before it died
 
   std::vector<int> pids;             // the instance: main process first, then workers seen
   std::vector<KernelRecord> kernel;  // records logged since the start
@@ -76,6 +79,9 @@ struct Verdict {
   bool failure = true;  // counts toward the start limit
   std::string reason;   // one word, for metrics labels: exit, signal, oom, gpu_oom, ...
   std::string line;     // "died: killed by the kernel OOM killer (cgroup /x, ...)"
+  // For an OOM kill: what the server held when killed, as the kernel counted it (its RSS), or
+  // the cgroup's usage; 0 when not known.
+  uint64_t footprint = 0;
 };
 
 Verdict diagnose(const Evidence& e);

@@ -26,6 +26,19 @@ std::string_view field(std::string_view text, std::string_view key) {
   return rest.substr(0, rest.find(','));
 }
 
+// "anon-rss:261120kB" -> bytes; 0 when absent.
+uint64_t kb_after(std::string_view text, std::string_view key) {
+  const size_t at = text.find(key);
+  if (at == std::string_view::npos) return 0;
+  std::string_view rest = text.substr(at + key.size());
+  size_t n = 0;
+  while (n < rest.size() && is_digit(rest[n]))
+    ++n;
+  auto v = parse_u64(rest.substr(0, n));
+  if (!v || rest.substr(n, 2) != "kB" || *v > (UINT64_MAX >> 10)) return 0;
+  return *v << 10;
+}
+
 }  // namespace
 
 KernelEvent classify_kernel_line(std::string_view text) {
@@ -43,6 +56,16 @@ KernelEvent classify_kernel_line(std::string_view text) {
     const size_t close = open == std::string_view::npos ? open : text.find(')', open);
     if (close != std::string_view::npos)
       e.task = std::string(text.substr(open + 1, close - open - 1));
+    e.anon_rss = kb_after(text, "anon-rss:");
+    e.file_rss = kb_after(text, "file-rss:");
+    e.shmem_rss = kb_after(text, "shmem-rss:");
+    return e;
+  }
+  // mm/memcontrol.c mem_cgroup_print_oom_meminfo(): the OOM cgroup's usage and limit.
+  if (text.rfind("memory: usage ", 0) == 0) {
+    e.kind = KernelEvent::Kind::kMemcgUsage;
+    e.usage = kb_after(text, "usage ");
+    e.limit = kb_after(text, "limit ");
     return e;
   }
   if (text.substr(0, 9) == "oom-kill:") {

@@ -23,6 +23,7 @@ struct KernelEvent {
     kOomInfo,       // "oom-kill:constraint=CONSTRAINT_MEMCG,...,oom_memcg=/x,...,task=...,pid=..."
     kNvrmNoMemory,  // "NVRM: ... Out of memory [NV_ERR_NO_MEMORY] ..."
     kNvrmXid,       // "NVRM: Xid (PCI:0000:01:00): 31, pid=1234, name=python3, ..."
+    kMemcgUsage,    // "memory: usage 524288kB, limit 524288kB, failcnt 87" (a memcg OOM report)
   };
   Kind kind = Kind::kOther;
   int pid = 0;             // 0 when the line names none (or '<unknown>')
@@ -30,6 +31,10 @@ struct KernelEvent {
   std::string memcg;       // oom_memcg for kOomInfo; "" for a global OOM
   bool memcg_oom = false;  // kOomKilled: the cgroup's limit, not the whole machine
   int xid = 0;
+  // kOomKilled: what the killed process held, as the kernel counted it (bytes).
+  uint64_t anon_rss = 0, file_rss = 0, shmem_rss = 0;
+  // kMemcgUsage: the cgroup's usage and limit at the OOM (bytes).
+  uint64_t usage = 0, limit = 0;
 };
 
 KernelEvent classify_kernel_line(std::string_view text);

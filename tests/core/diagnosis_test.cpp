@@ -77,9 +77,12 @@ TEST(KernelLog, ClassifiesTheLinesThatMatter) {
   EXPECT_EQ(classify_kernel_line("").kind, KernelEvent::Kind::kOther);
 }
 
+// Where the kernel's line gives no sizes (older formats), the last sample says what it can.
 TEST(Diagnosis, MemcgOomKillWithMemoryContext) {
   Evidence e = dead(SIGKILL);
-  e.kernel = {rec(kMemcgOomInfo), rec(kMemcgOomKilled)};
+  e.kernel = {rec(kMemcgOomInfo),
+              rec("Memory cgroup out of memory: Killed process 4242 (python3) score 998 or "
+                  "sacrifice child")};
   e.memory = {
       {t0 + seconds(50), 128 * kGiB, 30 * kGiB},
       {t0 + seconds(57), 128 * kGiB, static_cast<uint64_t>(1.2 * static_cast<double>(kGiB))}};
@@ -94,6 +97,29 @@ TEST(Diagnosis, MemcgOomKillWithMemoryContext) {
       "available 3 s before)");
 }
 
+// The kernel's own numbers, not a sample taken a moment before: the OOM report's cgroup usage and
+// limit, and what the killed process held.
+TEST(Diagnosis, OomVerdictCarriesTheKernelsNumbers) {
+  KernelEvent u = classify_kernel_line("memory: usage 524288kB, limit 524288kB, failcnt 87");
+  EXPECT_EQ(u.kind, KernelEvent::Kind::kMemcgUsage);
+  EXPECT_EQ(u.usage, 512 * kMiB);
+  EXPECT_EQ(u.limit, 512 * kMiB);
+  const KernelEvent k = classify_kernel_line(kMemcgOomKilled);
+  EXPECT_EQ(k.anon_rss, 261120 * kKiB);
+  EXPECT_EQ(k.file_rss, 4428 * kKiB);
+  EXPECT_EQ(k.shmem_rss, 0u);
+  Evidence e = dead(SIGKILL);
+  e.kernel = {rec("memory: usage 524288kB, limit 524288kB, failcnt 87"), rec(kMemcgOomInfo),
+              rec(kMemcgOomKilled)};
+  e.memory = {MemoryPoint{e.died - seconds(1), 512 * kMiB, 500 * kMiB}};  // a stale sample
+  const Verdict v = diagnose(e);
+  EXPECT_EQ(v.cause, Cause::kOomKiller);
+  EXPECT_EQ(v.line,
+            "died: killed by the kernel OOM killer (cgroup /headroom-pool, 512 MiB used of its "
+            "512 MiB limit, the server held 259 MiB (anon 255 MiB, file 4.32 MiB, shmem 0 B))");
+  EXPECT_EQ(v.footprint, (261120 + 4428) * kKiB);
+}
+
 TEST(Diagnosis, GlobalOomOfAWorker) {
   Evidence e = dead(kExit1);  // the main process exited 1 after its worker was killed
   e.pids = {4242, 4243};
@@ -101,8 +127,8 @@ TEST(Diagnosis, GlobalOomOfAWorker) {
   const Verdict v = diagnose(e);
   EXPECT_EQ(v.cause, Cause::kOomKiller);
   EXPECT_EQ(v.line,
-            "died: worker 4243 (python3) killed by the kernel OOM killer (the whole machine); then "
-            "exit 1");
+            "died: worker 4243 (python3) killed by the kernel OOM killer (the whole machine, it "
+            "held 115 GiB (anon 115 GiB, file 0 B, shmem 0 B)); then exit 1");
 }
 
 TEST(Diagnosis, OomOfAnotherProcessIsNotOurs) {
