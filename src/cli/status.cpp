@@ -58,7 +58,9 @@ std::string render_text(const SystemMemorySource& src, const Snapshot& snap) {
   add(row("available", format_bytes(p.available),
           s.mem.available_estimated ? "estimated: this kernel has no MemAvailable"
                                     : "what a new server can take now"));
-  add(row("free", format_bytes(p.free), "never used since boot or released"));
+  add(row("free", format_bytes(p.free),
+          p.limited_by_cgroup ? "the limit less what the cgroup uses now"
+                              : "never used since boot or released"));
   add(row("page cache", format_bytes(p.page_cache),
           p.limited_by_cgroup ? "file pages charged to the cgroup"
                               : fmt::format("{} dirty, {} shmem/tmpfs", format_bytes(s.mem.dirty),

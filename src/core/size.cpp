@@ -122,6 +122,9 @@ Result<SizeSpec> parse_size_spec(std::string_view text, BareNumber bare) {
   }
 
   uint64_t multiplier = 0;
+  if (unit.empty() && dec->integer == 0 && dec->fraction == 0) {
+    return SizeSpec::of_bytes(0);  // zero is zero in every unit: it needs none
+  }
   if (unit.empty()) {
     switch (bare) {
       case BareNumber::kReject:

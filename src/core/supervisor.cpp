@@ -125,6 +125,10 @@ Supervisor::GateResult Supervisor::gate(GateVerdict& verdict, std::string& pendi
   verdict = out->verdict;
   pending = out->pending_what;
   if (out->cancelled) return GateResult::kStop;
+  if (!out->impossible.empty()) {
+    pending = out->impossible;
+    return GateResult::kImpossible;
+  }
   return verdict.state == GateState::kOpen ? GateResult::kOpen : GateResult::kTimedOut;
 }
 
@@ -198,6 +202,31 @@ void Supervisor::reap_rest() {
   }
 }
 
+std::optional<Verdict> Supervisor::does_not_fit(const Verdict& v, const Evidence& e) {
+  const bool memory = v.cause == Cause::kOomKiller || v.cause == Cause::kGpuOom;
+  if (!memory || e.ready || config_.fit_deaths <= 0) {
+    fit_streak_ = 0;
+    return std::nullopt;
+  }
+  const uint64_t hi = std::max(fit_footprint_, v.footprint);
+  const uint64_t lo = std::min(fit_footprint_, v.footprint);
+  const bool same_footprint = hi == 0 || (lo > 0 && hi - lo <= hi / 10);
+  fit_streak_ = fit_streak_ > 0 && fit_cause_ == v.cause && same_footprint ? fit_streak_ + 1 : 1;
+  fit_cause_ = v.cause;
+  fit_footprint_ = v.footprint;
+  if (fit_streak_ < config_.fit_deaths) return std::nullopt;
+  Verdict out = v;
+  out.cause = Cause::kDoesNotFit;
+  out.reason = "does_not_fit";
+  out.line = fmt::format(
+      "the server does not fit: it died the same way while loading {} times in a row{} ({}); not "
+      "restarting (lower its memory: headroom plan; --fit-deaths 0 keeps trying)",
+      fit_streak_,
+      v.footprint > 0 ? fmt::format(", holding {} each time", format_bytes(v.footprint)) : "",
+      v.line);
+  return out;
+}
+
 void Supervisor::note_probe(const ProbeOutcome& p, bool ready) {
   const std::string state = p.ok ? "ok" : p.probe + ":" + p.result;
   if (state == probe_state_) {
@@ -234,6 +263,8 @@ void Supervisor::note_probe(const ProbeOutcome& p, bool ready) {
 Supervisor::Outcome Supervisor::supervise(pid_t pid, Evidence& e) {
   const Instant start = host_.now();
   bool ready = !config_.health;
+  // Without a health probe the phase is not known: such a death never counts as "at load".
+  e.ready = ready;
   if (ready) {
     host_.phase(Phase::kServing, "serving");
     RunEvent r;
@@ -303,6 +334,7 @@ Supervisor::Outcome Supervisor::supervise(pid_t pid, Evidence& e) {
           failures = 0;
           if (!ready) {
             ready = true;
+            e.ready = true;
             host_.phase(Phase::kServing, "serving");
             RunEvent r;
             r.kind = RunEvent::Kind::kReady;
@@ -362,6 +394,15 @@ int Supervisor::run() {
     host_.prepare();
     const GateResult g = gate(gv, pending);
     if (g == GateResult::kStop) return finish(0);
+    if (g == GateResult::kImpossible) {
+      // Waiting cannot help: a configuration error (exit 2), said before anything starts.
+      Verdict v;
+      v.cause = Cause::kGateTimeout;
+      v.exit_status = 2;
+      v.reason = "impossible_target";
+      v.line = pending;
+      return give_up(v, pending + "; waiting cannot help");
+    }
     if (g == GateResult::kTimedOut) {
       const Verdict v = gate_timeout_verdict(gv.available, gv.target, gv.elapsed, pending);
       RunEvent d;
@@ -418,6 +459,7 @@ int Supervisor::run() {
     d.attempt = attempt;
     d.verdict = v;
     host_.event(d);
+    if (auto fit = does_not_fit(v, e)) return give_up(*fit, "the server does not fit");
 
     if (o == Outcome::kStopped || is_stop_signal(pending_signal_)) {
       // Stopped on request, and it is gone: that is a success, whatever the server's own status

@@ -31,6 +31,9 @@ struct RunConfig {
   Duration startup_probe_interval = std::chrono::milliseconds(250);  // while loading
   int health_failures = 3;
   Duration sample_interval = std::chrono::seconds(1);  // the memory ring while running
+  // Give up at this many OOM deaths in a row while loading with the same footprint (within 10 %):
+  // the server does not fit, and the same start fails the same way. 0: only the burst counts.
+  int fit_deaths = 2;
 };
 
 // One probe's answer, classified for logs, metrics labels and decisions.
@@ -130,7 +133,7 @@ class Supervisor {
   int run();
 
  private:
-  enum class GateResult { kOpen, kTimedOut, kStop };
+  enum class GateResult { kOpen, kTimedOut, kStop, kImpossible };
   enum class Outcome { kDied, kStopped, kRestartRequested };
 
   GateResult gate(GateVerdict& verdict, std::string& pending);
@@ -153,6 +156,12 @@ class Supervisor {
   std::string probe_state_;  // "health:refused", ...: the last reported state of the probes
   int probe_repeats_ = 0;    // answers in that state
   int rejections_ = 0;       // generation probes rejected (4xx) in a row
+  // OOM deaths at load in a row with the same footprint (--fit-deaths).
+  int fit_streak_ = 0;
+  Cause fit_cause_ = Cause::kOomKiller;
+  uint64_t fit_footprint_ = 0;
+  // The verdict that ends the restarts when `v` repeats a death that cannot change; or nullopt.
+  std::optional<Verdict> does_not_fit(const Verdict& v, const Evidence& e);
   // The memory ring: the last minute at the default sample interval, oldest overwritten.
   static constexpr size_t kRing = 64;
   std::array<MemoryPoint, kRing> ring_{};

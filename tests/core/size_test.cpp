@@ -45,6 +45,10 @@ TEST(Size, BareNumbersDependOnTheCaller) {
   EXPECT_EQ(bytes("70", BareNumber::kGibibytes), 70 * kGiB);  // `headroom wait 70 300`
   EXPECT_EQ(bytes("4096", BareNumber::kBytes), 4096u);
   EXPECT_NE(error_of("70").find("has no unit: write 70G"), std::string::npos);
+  // Zero needs no unit (--free 0, --os-reserve 0).
+  EXPECT_EQ(bytes("0"), 0u);
+  EXPECT_EQ(bytes("0.0"), 0u);
+  EXPECT_NE(error_of("0.5").find("has no unit"), std::string::npos);
 }
 
 TEST(Size, PercentIsAShareOfThePool) {

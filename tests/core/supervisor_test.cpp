@@ -138,6 +138,76 @@ TEST(Supervisor, AWedgedServerIsRestarted) {
   EXPECT_EQ(stopping[0].signal, SIGTERM);
 }
 
+// OOM-killed at load twice in a row holding the same: it does not fit; restarting the same start
+// until the burst is spent would only repeat it, each try as slow as the last.
+TEST(Supervisor, TheSameOomDeathAtLoadTwiceDoesNotFit) {
+  FakeHost host;
+  RunConfig c = config();
+  c.health = true;
+  c.restart.burst = 5;
+  Behaviour oom = crashes_after(seconds(3), SIGKILL);
+  oom.healthy_after = std::chrono::hours(1);  // never ready: it dies loading
+  oom.kernel = {"memory: usage 1048576kB, limit 1048576kB, failcnt 3",
+                "Memory cgroup out of memory: Killed process 1001 (python3) total-vm:9kB, "
+                "anon-rss:1000000kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:8kB"};
+  Behaviour oom2 = oom;  // the second instance is pid 1002 in the fake
+  oom2.kernel[1] =
+      "Memory cgroup out of memory: Killed process 1002 (python3) total-vm:9kB, "
+      "anon-rss:1010000kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:8kB";
+  host.script = {oom, oom2};
+  Supervisor s(c, host, "server");
+  EXPECT_EQ(s.run(), 128 + SIGKILL);
+  EXPECT_EQ(host.spawns.size(), 2u) << "not the whole burst of 5";
+  const auto gave_up = host.of(RunEvent::Kind::kGaveUp);
+  ASSERT_EQ(gave_up.size(), 1u);
+  EXPECT_EQ(gave_up[0].verdict->cause, Cause::kDoesNotFit);
+  EXPECT_EQ(gave_up[0].verdict->reason, "does_not_fit");
+  EXPECT_EQ(gave_up[0].verdict->line.rfind("the server does not fit: it died the same way while "
+                                           "loading 2 times in a row, holding 986 MiB each time",
+                                           0),
+            0u)
+      << gave_up[0].verdict->line;
+}
+
+// A server that served first, or whose footprint differs, is restarted as usual.
+TEST(Supervisor, OomDeathsThatDifferAreRestarted) {
+  FakeHost host;
+  RunConfig c = config();
+  c.health = true;
+  c.restart.burst = 3;
+  Behaviour small = crashes_after(seconds(3), SIGKILL);
+  small.healthy_after = std::chrono::hours(1);
+  small.kernel = {
+      "Memory cgroup out of memory: Killed process 1001 (python3) total-vm:9kB, "
+      "anon-rss:500000kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:8kB"};
+  Behaviour big = small;
+  big.kernel[0] =
+      "Memory cgroup out of memory: Killed process 1002 (python3) total-vm:9kB, "
+      "anon-rss:900000kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:8kB";
+  host.script = {small, big, crashes_after(seconds(3))};
+  Supervisor s(c, host, "server");
+  s.run();
+  EXPECT_EQ(host.spawns.size(), 3u) << "different footprints: not the same death";
+  const auto gave_up = host.of(RunEvent::Kind::kGaveUp);
+  ASSERT_EQ(gave_up.size(), 1u);
+  EXPECT_NE(gave_up[0].verdict->cause, Cause::kDoesNotFit);
+}
+
+// --free above the pool: given up before any start, exit 2, with both figures.
+TEST(Supervisor, AnImpossibleTargetGivesUpBeforeAnyStart) {
+  FakeHost host;
+  RunConfig c = config();
+  c.gate.target = SizeSpec::of_bytes(200 * kGiB);  // the fake's pool is 128 GiB
+  Supervisor s(c, host, "server");
+  EXPECT_EQ(s.run(), 2);
+  EXPECT_TRUE(host.spawns.empty());
+  const auto gave_up = host.of(RunEvent::Kind::kGaveUp);
+  ASSERT_EQ(gave_up.size(), 1u);
+  EXPECT_EQ(gave_up[0].text,
+            "the target 200 GiB can never be met: the pool is 128 GiB in all; waiting cannot help");
+  EXPECT_EQ(host.elapsed(), Duration{}) << "at once";
+}
+
 // What the probes answer is told once per change (refused while loading, then passing), not once
 // per probe; every answer is counted for the metrics by the host.
 TEST(Supervisor, ProbeAnswersAreToldOncePerChange) {
