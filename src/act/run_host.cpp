@@ -416,21 +416,42 @@ void RunHost::prepare() {
       on_note("dropped the page cache (sync; echo 3 > /proc/sys/vm/drop_caches)");
     }
   }
-  if (!o_.evict.empty()) {
-    auto ev = evict_files(o_.evict);
-    if (!ev) {
-      if (on_note) on_note("cannot evict: " + ev.error().message);
-      return;
-    }
-    uint64_t before = 0, after = 0;
-    for (const EvictResult& r : *ev) {
-      before += r.before;
-      after += r.after;
-    }
-    if (on_note) {
-      on_note(fmt::format("evicted {} file(s) from the page cache: {} released", ev->size(),
-                          format_bytes(before > after ? before - after : 0)));
-    }
+  if (!o_.evict.empty() && !o_.evict_when_ready) evict_now("before the start");
+}
+
+void RunHost::evict_now(const char* when) {
+  auto ev = evict_files(o_.evict);
+  if (!ev) {
+    if (on_note) on_note("cannot evict: " + ev.error().message);
+    return;
+  }
+  uint64_t before = 0, after = 0;
+  for (const EvictResult& r : *ev) {
+    before += r.before;
+    after += r.after;
+  }
+  if (!on_note) return;
+  on_note(fmt::format("evicted {} file(s) from the page cache {}: {} released{}", ev->size(), when,
+                      format_bytes(before > after ? before - after : 0),
+                      after > 0 ? fmt::format(", {} stayed", format_bytes(after)) : ""));
+  // What stayed is mapped by someone: a mapped page is resident whatever DONTNEED says.
+  int told = 0;
+  for (const EvictResult& r : *ev) {
+    if (r.after == 0 || told == 3) continue;
+    const std::vector<Mapper> who = processes_mapping(Root(), r.path);
+    std::string names;
+    for (size_t i = 0; i < who.size() && i < 3; ++i)
+      names += fmt::format("{}pid {} ({})", i == 0 ? "" : ", ", who[i].pid, who[i].comm);
+    if (who.size() > 3) names += fmt::format(" and {} more", who.size() - 3);
+    on_note(fmt::format(
+        "{} of {} stays cached: {}", format_bytes(r.after), r.path,
+        who.empty() ? std::string("no process maps it (written recently, or busy)")
+                    : fmt::format("mapped by {}{}", names,
+                                  o_.evict_when_ready
+                                      ? " (the weights it keeps on the CPU stay mapped)"
+                                      : "; a server that maps its weights releases them once "
+                                        "loaded: --evict-when ready")));
+    ++told;
   }
 }
 
@@ -449,6 +470,9 @@ void RunHost::event(const RunEvent& e) {
     ready_sent_ = true;
   }
   if (on_event) on_event(e);
+  if (e.kind == RunEvent::Kind::kReady && o_.evict_when_ready && !o_.evict.empty()) {
+    evict_now("now that the server is ready");
+  }
 }
 
 }  // namespace headroom

@@ -28,8 +28,12 @@ struct RunHostOptions {
   std::vector<std::string> argv;
   Root root;
   std::string cgroup = "self";
-  std::vector<std::string> evict;  // before every start
-  bool drop_caches = false;        // before every start (root)
+  std::vector<std::string> evict;  // before every start, or once it is ready (below)
+  // --evict-when ready: evict once the server is healthy, not before it starts. For servers that
+  // map their weights (llama.cpp, Ollama): evicting before a start only forces a cold read, and
+  // once loaded with a full offload the mapping is gone and the pages can go.
+  bool evict_when_ready = false;
+  bool drop_caches = false;  // before every start (root)
   std::optional<HttpUrl> health;
   std::optional<HttpUrl> probe_post;
   std::string probe_body;
@@ -84,6 +88,8 @@ class RunHost : public SupervisorHost {
   void remember_pids(const std::vector<int>& pids);
   // Docker mode: how much of the container is still there (0 when gone or exited).
   Result<int> container_pending(std::string& what);
+  // Evicts --evict's files and says what it released, and what stayed because it is mapped.
+  void evict_now(const char* when);
 
   RunHostOptions o_;
   std::optional<ProcessTree> tree_;

@@ -276,6 +276,8 @@ Result<Parsed> parse(const RunOptions& o, const Globals& g) {
   if (!ht) return ht.error();
   if (o.health_failures < 1) return make_error("--health-failures: must be at least 1");
   p.config.health_failures = o.health_failures;
+  if (o.fit_deaths < 0) return make_error("--fit-deaths: 0 or more");
+  p.config.fit_deaths = o.fit_deaths;
 
   RunHostOptions& h = p.host;
   h.argv = o.command;
@@ -287,6 +289,18 @@ Result<Parsed> parse(const RunOptions& o, const Globals& g) {
   h.root = g.fs_root();
   h.cgroup = o.gate.cgroup;
   h.evict = o.gate.evict;
+  if (o.evict_when == "ready") {
+    h.evict_when_ready = true;
+  } else if (o.evict_when.empty() && !o.gate.evict.empty()) {
+    if (const auto s = describe_server(o.command, own_environment());
+        s && engine_info(s->id).weights == Weights::kMaybeMapped) {
+      h.evict_when_ready = true;
+      p.notes.push_back(fmt::format(
+          "--evict: once {} is ready, not before each start ({} may map its weights: evicting "
+          "before a start forces a cold read; --evict-when start to change)",
+          engine_info(s->id).name, engine_info(s->id).name));
+    }
+  }
   h.drop_caches = o.gate.drop_caches;
   h.use_gpu = !o.gate.no_gpu;
   h.health_timeout = *ht;

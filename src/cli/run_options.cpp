@@ -53,6 +53,21 @@ void add_run_flags(CLI::App* cmd, RunOptions& o) {
   cmd->add_option("--health-failures", o.health_failures,
                   "This many failed probes in a row mean wedged: restart (default 3)")
       ->type_name("N");
+  cmd->add_option("--evict-when", o.evict_when,
+                  "When --evict gives the files' page cache back: 'start' (before every start: "
+                  "SGLang and vLLM copy their weights, and vLLM's free-memory check on unified "
+                  "memory counts cached pages as used) or 'ready' (once the server is healthy: "
+                  "llama.cpp and Ollama may map their GGUF, so evicting before a start forces a "
+                  "cold read, and after a full offload the pages can go). Default: by the "
+                  "engine on the command line, else start")
+      ->type_name("start|ready")
+      ->check(CLI::IsMember({"start", "ready"}));
+  cmd->add_option("--fit-deaths", o.fit_deaths,
+                  "Give up when the server is OOM-killed this many times in a row while loading "
+                  "(before --health first answers) with the same footprint, within 10 %: it does "
+                  "not fit, and the same start fails the same way (default 2; 0: only --burst "
+                  "counts)")
+      ->type_name("N");
   cmd->add_option("--probe-post", o.probe_post,
                   "Also POST --probe-body to URL after each good --health (a one-token "
                   "generation: vLLM's /health answers 200 on a wedged engine). 'auto': the "

@@ -24,6 +24,8 @@ struct RunOptions {
   std::string health_interval = "10s";
   std::string health_timeout = "5s";
   int health_failures = 3;
+  int fit_deaths = 2;
+  std::string evict_when;  // "start", "ready"; "": by the engine (core/engines Weights)
   std::string probe_post;
   std::string probe_body;  // "": the engine's own for the probe's path (core/engines)
   std::string metrics;

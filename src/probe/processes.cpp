@@ -1,7 +1,11 @@
 #include "probe/processes.h"
 
 #include <dirent.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
+#include <cstdio>
+#include <fstream>
 #include <unordered_map>
 
 #include "core/text.h"
@@ -42,6 +46,29 @@ std::vector<ProcStat> descendants_of(const std::vector<ProcStat>& table, int anc
       frontier.push_back(c.pid);
       if (c.state != 'Z' && c.state != 'X') out.push_back(c);
       if (out.size() > 100000) return out;  // a cycle would be a kernel bug; stay bounded
+    }
+  }
+  return out;
+}
+
+std::vector<Mapper> processes_mapping(const Root& root, const std::string& path) {
+  std::vector<Mapper> out;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return out;
+  const unsigned want_major = major(st.st_dev), want_minor = minor(st.st_dev);
+  auto table = scan_processes(root);
+  if (!table) return out;
+  for (const ProcStat& p : *table) {
+    std::ifstream maps(root.path("/proc/" + std::to_string(p.pid) + "/maps"));
+    for (std::string line; std::getline(maps, line);) {
+      // "7f..-7f.. r--s 00000000 fd:01 1234567   /models/m.gguf"
+      unsigned long long ino = 0;
+      unsigned maj = 0, min = 0;
+      if (std::sscanf(line.c_str(), "%*s %*s %*s %x:%x %llu", &maj, &min, &ino) != 3) continue;
+      if (ino == st.st_ino && maj == want_major && min == want_minor) {
+        out.push_back(Mapper{p.pid, p.comm});
+        break;
+      }
     }
   }
   return out;

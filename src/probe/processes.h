@@ -17,4 +17,13 @@ Result<std::vector<ProcStat>> scan_processes(const Root& root);
 // The processes whose parent chain leads to `ancestor` (not `ancestor` itself), zombies excluded.
 std::vector<ProcStat> descendants_of(const std::vector<ProcStat>& table, int ancestor);
 
+// The processes that map the file `path` (its device and inode in /proc/PID/maps): why its page
+// cache cannot be evicted -- a mapped page stays resident whatever posix_fadvise says. Processes
+// whose maps cannot be read (another user's, without root) are not seen.
+struct Mapper {
+  int pid = 0;
+  std::string comm;
+};
+std::vector<Mapper> processes_mapping(const Root& root, const std::string& path);
+
 }  // namespace headroom
