@@ -43,6 +43,12 @@ nlohmann::json wait_event(const std::string& path,
   return nlohmann::json();
 }
 
+std::function<bool(const nlohmann::json&)> event_is(std::string event, int attempt) {
+  return [event = std::move(event), attempt](const nlohmann::json& e) {
+    return e.value("event", "") == event && (attempt == 0 || e.value("attempt", 0) == attempt);
+  };
+}
+
 nlohmann::json wait_nth(const std::string& path, const std::string& event, int nth,
                         std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;

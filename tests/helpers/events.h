@@ -24,6 +24,10 @@ nlohmann::json wait_event(const std::string& path,
                           const std::function<bool(const nlohmann::json&)>& pred,
                           std::chrono::milliseconds timeout = kPatience);
 
+// A predicate for wait_event: the event named `event` (of start `attempt`, when not 0: "ready"
+// carries no attempt, so match attempts through "started").
+std::function<bool(const nlohmann::json&)> event_is(std::string event, int attempt = 0);
+
 // The nth (from 1) event named `event`.
 nlohmann::json wait_nth(const std::string& path, const std::string& event, int nth = 1,
                         std::chrono::milliseconds timeout = kPatience);

@@ -19,6 +19,7 @@
 #include "core/size.h"
 #include "core/url.h"
 #include "helpers/events.h"
+#include "helpers/mem_dir.h"
 #include "helpers/subprocess.h"
 #include "integration/pool_fixture.h"
 
@@ -135,8 +136,8 @@ class DockerPoolTest : public DockerTest {
       FAIL() << p.error().message;
     }
     pool_ = std::move(*p);
-    mem_ = "/dev/shm/headroom-test-docker-" + std::to_string(::getpid());
-    fs::create_directories(mem_);
+    mem_dir_ = std::make_unique<test::MemDir>("docker", 4 * kGiB);
+    mem_ = mem_dir_->path();
     events_ = test::scratch_dir() + "/docker-" + std::to_string(::getpid()) + ".jsonl";
     fs::remove(events_);
     port_ = free_tcp_port();
@@ -146,7 +147,7 @@ class DockerPoolTest : public DockerTest {
     DockerTest::TearDown();
     driver_.reset();
     pool_.reset();
-    fs::remove_all(mem_);
+    mem_dir_.reset();
   }
   void start_driver(const std::string& lag) {
     driver_ = std::make_unique<Child>(
@@ -167,6 +168,7 @@ class DockerPoolTest : public DockerTest {
   }
   std::unique_ptr<Pool> pool_;
   std::unique_ptr<Child> driver_, hr_;
+  std::unique_ptr<test::MemDir> mem_dir_;
   std::string mem_, events_;
   int port_ = 0;
 };

@@ -20,6 +20,7 @@
 #include "core/duration.h"
 #include "core/size.h"
 #include "helpers/events.h"
+#include "helpers/mem_dir.h"
 #include "helpers/subprocess.h"
 #include "probe/processes.h"
 #include "sim/pool.h"
@@ -35,14 +36,7 @@ using test::http_get;
 using test::read_events;
 using test::wait_event;
 
-auto is(const std::string& event, int attempt = 0) {
-  return [event, attempt](const json& e) {
-    if (e.value("event", "") != event) return false;
-    if (attempt == 0) return true;
-    // "ready" carries the pid only; match attempts through the started events instead.
-    return e.value("attempt", 0) == attempt;
-  };
-}
+using test::event_is;
 
 int count(const std::string& path, const std::string& event) {
   int n = 0;
@@ -97,7 +91,6 @@ class RunWorld : public ::testing::Test {
     } else {
       pool_error_ = made.error().message;
     }
-    mem_dir_ = "/dev/shm/headroom-test-" + std::to_string(::getpid());
     events_ = test::scratch_dir() + "/run-" + std::to_string(::getpid()) + ".events.jsonl";
     fs::remove(events_);
     port_ = free_tcp_port();
@@ -106,7 +99,7 @@ class RunWorld : public ::testing::Test {
     headroom_.reset();
     driver_.reset();
     pool_.reset();
-    fs::remove_all(mem_dir_);
+    mem_.reset();
   }
   // True when the test cannot run here: not root. As root a missing pool is a failure.
   bool skip() {
@@ -115,7 +108,8 @@ class RunWorld : public ::testing::Test {
       ADD_FAILURE() << pool_error_;
       return true;
     }
-    fs::create_directories(mem_dir_);
+    mem_ = std::make_unique<test::MemDir>("run", 4 * kGiB);
+    mem_dir_ = mem_->path();
     return false;
   }
 
@@ -142,6 +136,7 @@ class RunWorld : public ::testing::Test {
   std::unique_ptr<Pool> pool_;
   std::string pool_error_;
   std::unique_ptr<Child> driver_, headroom_;
+  std::unique_ptr<test::MemDir> mem_;
   std::string mem_dir_, events_;
   int port_ = 0;
 };
@@ -152,7 +147,8 @@ TEST_F(RunWorld, RestartWaitsForTheLaggedReleaseWithoutOomKills) {
   const uint64_t ooms = pool_->oom_kills();
   start({"--free", "650M", "--settle", "300ms", "--health", health(), "--health-interval", "500ms"},
         {"--memory", "600", "--mem-dir", mem_dir_, "--load", "0.3"});
-  ASSERT_FALSE(wait_event(events_, is("ready")).is_null()) << "the first instance became healthy";
+  ASSERT_FALSE(wait_event(events_, event_is("ready")).is_null())
+      << "the first instance became healthy";
 
   http_get(port_, "/crash");
   const auto release = test::read_release(*driver_);
@@ -161,7 +157,7 @@ TEST_F(RunWorld, RestartWaitsForTheLaggedReleaseWithoutOomKills) {
   // Stamped before the pages went: the gate cannot have seen them free any earlier.
   const double freed = release->steps[0].at;
 
-  const json second = wait_event(events_, is("started", 2));
+  const json second = wait_event(events_, event_is("started", 2));
   ASSERT_FALSE(second.is_null()) << "restarted";
   ASSERT_FALSE(wait_event(events_, [](const json& e) {
                  return e.value("event", "") == "ready" && e.value("seconds", 0.0) > 0 &&
@@ -173,7 +169,7 @@ TEST_F(RunWorld, RestartWaitsForTheLaggedReleaseWithoutOomKills) {
   std::printf("released -> restarted: %.3f s (settle 0.3 s)\n", started - freed);
   EXPECT_EQ(pool_->oom_kills(), ooms) << "no OOM kill in the pool";
 
-  const json died = wait_event(events_, is("died"));
+  const json died = wait_event(events_, event_is("died"));
   EXPECT_EQ(died["verdict"], "died: SIGSEGV");
   headroom_->kill(SIGTERM);
   const int status = headroom_->wait();
@@ -194,7 +190,7 @@ TEST_F(RunWorld, WithoutTheGateTheRestartIsOomKilledAndTheVerdictSaysSo) {
   ASSERT_TRUE(WIFEXITED(status)) << status;
   EXPECT_EQ(WEXITSTATUS(status), 137) << "exits with the server's status: SIGKILL";
   EXPECT_GT(pool_->oom_kills(), ooms);
-  const json gave_up = wait_event(events_, is("gave_up"));
+  const json gave_up = wait_event(events_, event_is("gave_up"));
   ASSERT_FALSE(gave_up.is_null());
   const std::string verdict = gave_up["verdict"];
   EXPECT_EQ(verdict.rfind("died: killed by the kernel OOM killer (cgroup " + pool_->name(), 0), 0u)
@@ -214,8 +210,8 @@ TEST_F(RunWorld, AWedgedServerIsRestartedAndMetricsShowIt) {
          "300ms", "--health-failures", "3", "--metrics", "127.0.0.1:" + std::to_string(metrics),
          "--stop-timeout", "1s"},
         {"--load", "0.2", "--wedge-after", "1.5"});
-  ASSERT_FALSE(wait_event(events_, is("started", 2)).is_null());
-  const json died = wait_event(events_, is("died"));
+  ASSERT_FALSE(wait_event(events_, event_is("started", 2)).is_null());
+  const json died = wait_event(events_, event_is("died"));
   EXPECT_EQ(died["verdict"],
             "restarting: wedged (3 health checks failed in a row; last: health probe: no answer "
             "within 300ms)");
@@ -307,7 +303,7 @@ TEST(Run, SigtermStopsTheWholeTreeEvenWorkersIgnoringIt) {
   Child hr({test::headroom_bin(), "run", "--no-gpu", "--settle", "0", "--stop-timeout", "1s",
             "--events", events, "--", test::sim_bin("headroom-standin"), "--port",
             std::to_string(free_tcp_port()), "--workers", "3", "--ignore-term"});
-  const json started = wait_event(events, is("started"));
+  const json started = wait_event(events, event_is("started"));
   ASSERT_FALSE(started.is_null());
   const int pgid = started["pid"];
   ASSERT_TRUE(wait_until([&] { return group_members(pgid).size() == 4; }))
@@ -321,7 +317,7 @@ TEST(Run, SigtermStopsTheWholeTreeEvenWorkersIgnoringIt) {
       << "a requested stop is a success, SIGKILL after the timeout too";
   EXPECT_GE(took, 0.9) << "the 1 s stop timeout was given to SIGTERM first";
   EXPECT_TRUE(group_members(pgid).empty()) << "nothing left behind";
-  EXPECT_EQ(wait_event(events, is("died"))["verdict"],
+  EXPECT_EQ(wait_event(events, event_is("died"))["verdict"],
             "stopped: SIGTERM did not end it, SIGKILL after the 1.0s stop timeout");
 }
 
@@ -331,7 +327,7 @@ TEST(Run, SigkillToHeadroomLeavesNoOrphans) {
   Child hr({test::headroom_bin(), "run", "--no-gpu", "--settle", "0", "--events", events, "--",
             test::sim_bin("headroom-standin"), "--port", std::to_string(free_tcp_port()),
             "--workers", "3", "--ignore-term"});
-  const json started = wait_event(events, is("started"));
+  const json started = wait_event(events, event_is("started"));
   ASSERT_FALSE(started.is_null());
   const int pgid = started["pid"];
   ASSERT_TRUE(wait_until([&] { return group_members(pgid).size() == 4; }));
@@ -412,7 +408,7 @@ TEST(Run, TheGateWaitsUntilTheDeadServerLeavesTheGpuProcessList) {
             test::sim_bin("headroom-standin"), "--port", std::to_string(free_tcp_port()),
             "--crash-when", go},
            opts);
-  const json first = wait_event(events, is("started", 1));
+  const json first = wait_event(events, event_is("started", 1));
   ASSERT_FALSE(first.is_null());
   { std::ofstream(procs) << first["pid"].get<int>() << " 42949672960\n"; }
   { std::ofstream(go) << "crash\n"; }
@@ -425,7 +421,7 @@ TEST(Run, TheGateWaitsUntilTheDeadServerLeavesTheGpuProcessList) {
   EXPECT_EQ(count(events, "started"), 1) << "held while the GPU still lists the dead PID";
   const double cleared = to_seconds(std::chrono::steady_clock::now().time_since_epoch());
   fs::remove(procs);
-  const json second = wait_event(events, is("started", 2));
+  const json second = wait_event(events, event_is("started", 2));
   ASSERT_FALSE(second.is_null());
   EXPECT_GE(second["monotonic_s"].get<double>(), cleared) << "not before the GPU let go";
   hr.kill(SIGTERM);

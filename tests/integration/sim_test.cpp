@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "core/size.h"
+#include "helpers/events.h"
 #include "helpers/subprocess.h"
 #include "integration/pool_fixture.h"
 #include "sim/bench.h"
