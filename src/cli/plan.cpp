@@ -279,12 +279,19 @@ int run_plan(const PlanOptions& o, const Globals& g) {
       fmt::format("{} {}; gate: headroom wait --free {}", p.engine_flag, flag_value, wait_flag));
   if (file_bytes > 0) {
     row("page cache",
-        fmt::format("{} of the model's {} cached now{}", format_bytes(cached), gib(file_bytes),
-                    cached >= kGiB / 4
-                        ? fmt::format("; CUDA on unified memory does not count it as free: "
-                                      "`headroom cache --evict {}` before the start",
-                                      model->path)
-                        : ""));
+        fmt::format(
+            "{} of the model's {} cached now{}", format_bytes(cached), gib(file_bytes),
+            cached < kGiB / 4 ? std::string()
+            : p.engine == Engine::llamacpp
+                // llama.cpp may map the GGUF: evicting before the start forces a cold read;
+                // once loaded with a full offload the mapping is gone (core/engines.h).
+                ? fmt::format("; llama.cpp may map it: evict once the server is ready "
+                              "(headroom run --evict {} --evict-when ready), not before the start",
+                              model->path)
+                : fmt::format("; CUDA on unified memory does not count it as free: "
+                              "`headroom cache --evict {}` before the start (headroom run "
+                              "--evict does it before every start)",
+                              model->path)));
   }
   for (const std::string& n : p.notes)
     row("note", n);
