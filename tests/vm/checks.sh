@@ -180,7 +180,7 @@ EOF
   until_true "the worker in its sub-cgroup" grep -q . "/sys/fs/cgroup$cg/worker/cgroup.procs" ||
     return 1
   local out rc
-  out=$($HR restart unit:deleg.service --settle 0 --timeout 2s --no-gpu 2>&1)
+  out=$($HR restart unit:deleg.service --settle 0 --timeout 2s --gone-timeout 2s --no-gpu 2>&1)
   rc=$?
   local worker
   worker=$(cat "/sys/fs/cgroup$cg/worker/cgroup.procs" 2>/dev/null)
