@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // make_model DIR CONFIG SHARDS LAYERS HIDDEN HEADS KV_HEADS HEAD_DIM FFN VOCAB [DTYPE]: writes a
 // synthetic Hugging Face model directory (the committed config.json, real safetensors headers
 // over sparse data) for bench/plan and the README's worked example.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // measure [--quiet] -- CMD ARGS...: runs CMD and prints what it cost, as one line of key=value
 // pairs (--quiet sends CMD's own output to /dev/null):
 //   wall_s=30.01 cpu_s=0.041 cpu_pct=0.14 max_rss_kib=3712 exit=1

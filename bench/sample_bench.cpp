@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // One full sample of the pool (meminfo + cgroup + PSI) on this machine, and the pure pieces
 // behind it. Target (issue 2): one sample <= 50 us median.
 #include <benchmark/benchmark.h>

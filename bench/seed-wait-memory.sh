@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-FileCopyrightText: 2026 The headroom authors
+# SPDX-License-Identifier: Apache-2.0
 # The seed's sglang-wait-memory.sh TARGET_GB MAX_WAIT_S, reconstructed from its description as
 # the baseline headroom wait replaces: poll `free -g` until the "available" column reaches the
 # target, or give up ("Timeout waiting for memory", exit 1).

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The headroom authors
+# SPDX-License-Identifier: Apache-2.0
 # cmake -P cmake/GenerateDocs.cmake: the man pages, the shell completions and the template unit,
 # written by the headroom binary just built from the same definitions as its --help (so they never
 # drift). Variables: HEADROOM (the binary), EMULATOR (qemu for a cross build, else empty), OUT

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The headroom authors
+# SPDX-License-Identifier: Apache-2.0
 # `cmake --install` (and `make install DESTDIR=…`): FHS places, from GNUInstallDirs. With the
 # prefix /usr (the .deb's): /usr/bin/headroom, /usr/share/man/man1/headroom*.1, the completions
 # where bash-completion, zsh and fish look for a distribution's, /usr/lib/systemd/system/

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The headroom authors
+# SPDX-License-Identifier: Apache-2.0
 # One ASan+UBSan configuration for the whole tree (-DHEADROOM_SANITIZE=ON); any UB report fails.
 if(HEADROOM_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The headroom authors
+# SPDX-License-Identifier: Apache-2.0
 # Warnings as errors for the project's own code (third-party headers come from system include
 # directories, whose warnings the compiler does not report).
 add_library(headroom_warnings INTERFACE)

@@ -1,3 +1,5 @@
+# SPDX-FileCopyrightText: 2026 The headroom authors
+# SPDX-License-Identifier: Apache-2.0
 # Cross build for arm64 (DGX Spark / GB10, Jetson, Grace): Debian's g++-aarch64-linux-gnu and the
 # arm64 multiarch -dev packages (scripts/deps.sh cross); programs built here run under
 # qemu-aarch64-static (tests, gtest discovery, the man pages and completions the build generates).

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: the docker run parser, fed argv vectors (words split at spaces and NULs).
 #include <cstddef>
 #include <cstdint>

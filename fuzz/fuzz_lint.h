@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // Shared by the lint fuzz targets: lint the input as one kind, print it in every format, and
 // check that what comes out points inside the input.
 #pragma once

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: the compose reader (yaml-cpp) and the container rules behind it.
 #include "fuzz_lint.h"
 

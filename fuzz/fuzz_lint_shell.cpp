@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: the shell-words splitter in both syntaxes (shell, systemd), and the script
 // reader with the docker and server rules behind it.
 #include "fuzz_lint.h"

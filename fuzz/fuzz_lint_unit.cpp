@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: the systemd unit parser (sections, continuations, Exec*= words) and the
 // unit rules behind it.
 #include "fuzz_lint.h"

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: the safetensors header and GGUF readers (untrusted files: lengths, counts
 // and offsets all checked). The first byte picks the reader; the rest is the file.
 #include <cstddef>

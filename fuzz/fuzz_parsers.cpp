@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: every parser of kernel memory files gets the same bytes. They must return a
 // value or an error, never crash, hang, or read out of bounds (ASan+UBSan are on).
 #include <cstddef>

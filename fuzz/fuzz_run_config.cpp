@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // `headroom run --config FILE`: TOML into run's flags, each value checked against the flag's own
 // definition (cli/config_file). Any input: an error value or flags, never a crash.
 #include <cstddef>

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: the size, duration and --gone parsers, fed what users type.
 #include <cstddef>
 #include <cstdint>

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The headroom authors
+# SPDX-License-Identifier: Apache-2.0
 # scripts/deps.sh [build|test|all|cross|vm]: installs the Debian packages headroom needs, idempotently.
 #   build: compiler, CMake and the libraries the binary links;
 #   test:  build + what the tests, fuzzers and benchmarks use (clang/libFuzzer, vmtouch, free);
@@ -28,6 +30,7 @@ test_pkgs=(
   systemd                         # systemd-analyze verify on the units headroom unit writes
   groff-base zsh fish             # the man pages render without warnings; the completions load
   dpkg-dev                        # dpkg-shlibdeps: the .deb's dependencies (CPack)
+  stress-ng                       # scripts/stress-test: the integration tests on a loaded machine
 )
 # vm: scripts/vm (part of test: CI runs the VM stage).
 vm_pkgs=(

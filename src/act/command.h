@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // Running a helper command to completion (systemctl): argv exec'd directly, stdout and stderr
 // captured, killed after a timeout.
 #pragma once

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The Docker Engine API over its unix socket (DOCKER_HOST=unix://..., or /var/run/docker.sock),
 // spoken with libcurl: inspect, stop with a grace period, kill, remove, start, the events of a
 // container, its processes. Errors carry the engine's own message ("No such container: x") or

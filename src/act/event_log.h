@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The event file: one JSON object per line, appended, the record `headroom why` reads.
 #pragma once
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // Giving page cache back. Two ways, both from FIELD.md section 1:
 // - evict given files with posix_fadvise(POSIX_FADV_DONTNEED): no root needed, only those files;
 // - NVIDIA's playbook command, as root: sync, then 3 > /proc/sys/vm/drop_caches.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // A health probe over plain HTTP/1.1 that never blocks: connect, send, read the status line, all
 // driven by poll() readiness from the run loop, with a deadline. 200 is healthy; a refused
 // connection (the server is still loading), another status, or the deadline is not.

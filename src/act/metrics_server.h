@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The /metrics endpoint, and /ready and /live for Kubernetes probes: a listening socket and its
 // connections, served from the run loop without threads. Each connection reads one request (at
 // most 8 KiB, 5 s) and gets one answer.

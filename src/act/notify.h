@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // systemd's notification protocol (sd_notify): READY=1 once healthy, STATUS= with the phase,
 // EXTEND_TIMEOUT_USEC= while waiting for memory or loading (so TimeoutStartSec= does not kill a
 // start that is making progress), WATCHDOG=1 every half WatchdogSec=, STOPPING=1.

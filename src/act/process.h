@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // Starting and ending the supervised server as a tree of processes.
 //
 // - headroom makes itself a child subreaper (PR_SET_CHILD_SUBREAPER): workers the server leaves

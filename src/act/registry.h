@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // Where running supervisors say who they are, so `headroom restart headroom:NAME` can find them:
 // /run/headroom/NAME.json as root, else $XDG_RUNTIME_DIR/headroom/ (or /tmp/headroom-UID/).
 // Restart locks live beside them.

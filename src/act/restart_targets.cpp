@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 #include "act/restart_targets.h"
 
 #include <fmt/format.h>

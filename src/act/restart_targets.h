@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // What `headroom restart` can restart:
 //   docker:NAME (or a bare name Docker knows)  through the Engine API;
 //   unit:NAME.service                          through systemctl;

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The real SupervisorHost: one thread, one poll() loop over a signalfd (SIGTERM, SIGINT, SIGHUP,
 // SIGCHLD), the health probe's socket and the metrics endpoint's sockets. Processes through
 // ProcessTree, memory through SystemMemorySource, evidence from /dev/kmsg and the pool cgroup,

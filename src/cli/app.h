@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The whole command line in one tree: every subcommand's CLI11 node and what it runs. main()
 // parses argv with it; the man pages and the shell completions are generated from it
 // (cli/docs.h), so --help, the man pages and the completions never drift apart.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // headroom cache PATH…: how much of these files sits in the page cache (mincore, like vmtouch),
 // and giving it back: --evict (posix_fadvise DONTNEED, no root) or --drop-caches (root: sync,
 // then 3 > /proc/sys/vm/drop_caches, NVIDIA's playbook command). FIELD.md section 1: page cache

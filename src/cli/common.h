@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // What every subcommand shares: global options, opening the pool, and rendering it.
 #pragma once
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // `--config FILE` for `headroom run` (and `headroom unit`, which passes run's options on): run's
 // options in TOML, one key a long flag without its dashes (`free = "70G"`, `no-lint = true`,
 // `evict = ["/models/x"]`, `command = ["docker", "run", …]`). The template unit headroom@.service

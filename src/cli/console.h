@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // Where human output goes, and how: plain lines off a TTY, an in-place progress line on one,
 // and syslog priority prefixes ("<4>") when stderr is the journal (SyslogLevelPrefix=, on by
 // default in systemd), so warnings and errors keep their level in `journalctl`.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // Man pages (roff, man(7) macros) and shell completions (bash, zsh, fish), generated from the
 // CLI11 tree that parses the command line: one source for --help, the pages and the completions.
 #pragma once

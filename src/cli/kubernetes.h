@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // `headroom unit --kubernetes`: the same server, for a Kubernetes node instead of systemd — a
 // ConfigMap holding `headroom run`'s options as TOML, a Deployment whose init container gates the
 // pod on the node's memory (`headroom wait` on the host's /proc and /sys) and whose server

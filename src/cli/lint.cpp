@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // headroom lint [FILE…|-] [-- docker run …]: find the landmines in units, scripts, compose files
 // and command lines. The engine is src/lint; this file reads the inputs, picks each file's
 // configuration, prints in the chosen format and sets the exit code (0 clean, 1 findings at or

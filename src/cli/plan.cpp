@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // headroom plan --model PATH: will it fit, with the engine's own arithmetic (src/plan), and the
 // flags to use. Exit 0 fits, 1 does not fit or leaves too little headroom, 2 bad input.
 #include <fmt/format.h>

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // `headroom restart TARGET`: stop gracefully -> wait until gone -> memory gate -> start -> wait
 // healthy, for a container, a systemd unit or a running `headroom run`. Concurrent restarts of
 // the same target take turns (a lock file); --no-wait fails fast instead.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // `headroom run [OPTIONS] -- CMD ARGS...`: supervise a server behind the memory gate.
 #include <fmt/format.h>
 #include <sys/time.h>

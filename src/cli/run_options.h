@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // `headroom run`'s options, shared with `headroom unit`, which writes a unit that runs
 // `headroom run` with the same flags: one definition of each flag, its default and its reason.
 #pragma once

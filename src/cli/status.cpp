@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // `headroom status`: what memory is really available, and who holds it.
 #include <fmt/format.h>
 #include <unistd.h>

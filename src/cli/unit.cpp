@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // headroom unit --name NAME [run's options] -- CMD…: a systemd unit that runs the server under
 // `headroom run` (Type=notify, start limits in [Unit], timeouts from the gate and the startup
 // timeout), or with --plain the seed's style (ExecStartPre=headroom wait, systemd restarts).

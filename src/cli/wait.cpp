@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // `headroom wait`: block until memory is really back. Drop-in for the seed script
 // `sglang-wait-memory.sh TARGET_GB MAX_WAIT_S`: `headroom wait 70 300`.
 #include <fmt/format.h>

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // `headroom why [NAME]`: the last verdicts from a `headroom run` event file.
 #include <fmt/format.h>
 

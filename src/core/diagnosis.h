@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // Why did the server die? Evidence in, one verdict out: the wait status, what headroom itself
 // did (a stop, a wedge, a startup timeout), the kernel log since the start (OOM killer, NVRM
 // allocation failures, Xid errors), the pool cgroup's oom_kill counter, and headroom's ring of

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // `docker run` lines, parsed with the docker CLI's own flag table: which flags take a value,
 // which are booleans, the short clusters (-itd, -p8000:8000), where the image is, and what comes
 // after it (the container's command). Written once for `run` (supervising a container) and

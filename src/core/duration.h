@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // Durations: one parser and one formatter for every command, on the monotonic clock's units.
 //
 // Accepts systemd's spellings: "300" (seconds), "300s", "1.5s", "100ms", "5m", "5min", "1h",

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The inference servers headroom knows, as their command lines and images show them: SGLang,
 // vLLM, llama.cpp's llama-server, Ollama and TensorRT-LLM's trtllm-serve. One table for `run`
 // (health and generation probes, eviction), `lint` (which rules apply) and `plan` (the engine's

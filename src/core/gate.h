@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The memory gate: a pure decision fed (time, pool numbers, pressure, pending processes). It
 // opens when every condition has held continuously for the settle window, and times out
 // otherwise. No clock, no I/O: the shell samples, sleeps and prints; tests feed recorded series.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // What the GPU side reports: devices, their memory when the driver tells it (GB10 does not:
 // NVML answers NOT_SUPPORTED there, FIELD.md section 1), and the processes holding memory.
 #pragma once

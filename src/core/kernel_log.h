@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // Kernel log lines that explain a death: the OOM killer, NVIDIA's resource manager (NVRM)
 // failing an allocation, Xid GPU errors. Pure classification of the message text; reading
 // /dev/kmsg is probe/kmsg.h.

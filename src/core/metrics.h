@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // What `headroom run` counts, in Prometheus' text format (node_exporter-style names):
 // headroom_up, headroom_ready, headroom_starts_total, headroom_restarts_total{reason},
 // headroom_deaths_total{reason}, headroom_oom_kills_total, headroom_start_limit_hits_total,

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // When to restart, and when to stop trying. The seed's numbers are the defaults (StartLimitBurst=3
 // in StartLimitIntervalSec=600): at the third failure within ten minutes headroom gives up and
 // exits non-zero, so systemd or Kubernetes see a failure instead of a loop that leaks memory on

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The seed's "only reliable restart sequence", as one decision procedure: stop gracefully ->
 // wait until gone -> memory gate -> start -> wait healthy, each step timed and reported. The
 // target (a container, a systemd unit, a running `headroom run`) is a seam with a real

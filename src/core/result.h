@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // Errors as values. One error type for the whole project: a message that already names what
 // failed and where ("/proc/meminfo: line 3: expected 'Name: value kB'"). Parsers of untrusted
 // text return these and never throw.

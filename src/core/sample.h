@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // One Sample type for every command: what the probes read in one pass, plus the pool arithmetic
 // that turns it into "what is really available". Plain data; no I/O.
 #pragma once

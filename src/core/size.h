@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // Sizes: one parser and one formatter for every command.
 //
 // Conventions (DESIGN.md): 70G = 70 GiB, 70GB = 70 * 10^9 bytes, 70% = 70 % of the pool.

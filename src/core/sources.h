@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The seams between decisions and the system (ninja's DiskInterface idea): each has a real
 // implementation in probe/ and a fake in tests/.
 #pragma once

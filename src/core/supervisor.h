@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // `headroom run`'s decisions: gate before every start, start, wait for healthy, watch, diagnose
 // every death, restart within limits, stop gracefully. Everything that touches the system goes
 // through SupervisorHost, with a real implementation in act/run_host and a scripted fake in the

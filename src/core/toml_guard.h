@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // A check before toml++ reads a file: Debian bookworm's toml++ 3.3.0 reaches
 // __builtin_unreachable() (undefined behaviour: a crash, or worse, in a release build) when it
 // asks whether a non-ASCII character is whitespace and the character lies in certain ranges

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // toml++ (Debian's libtomlplusplus-dev 3.3.0, header-only), configured once for every reader here:
 // - errors as values (toml::parse_result), as every parser in headroom;
 // - its internal assertions off in every build: they fire on bad input that the parser goes on to

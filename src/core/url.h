@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // http:// URLs for health probes and listen addresses for the metrics endpoint. Probes speak
 // plain HTTP to the server on this machine; https is refused with a reason.
 #pragma once

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The sampling loop around the Gate: sample, decide, report, sleep, on fixed ticks of the
 // monotonic clock. Shared by `wait` and, before every start, by `run`.
 #pragma once

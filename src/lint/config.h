@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // .headroom.toml: what a project tells the linter (searched upward from the linted file, then
 // $XDG_CONFIG_HOME/headroom/headroom.toml):
 //

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // What the rules look at: one linted file (or command line) read into containers, server
 // command lines and, for units, the unit's keys and Exec commands. Built by the readers of the
 // four kinds of input (unit, shell, compose, command) so every rule is written once, whatever

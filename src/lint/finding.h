@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The one type every lint rule produces and every formatter prints (hadolint's and ShellCheck's
 // split: rules over one finding type, formatters over a list of them).
 #pragma once

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // Output formats over one list of findings (FIELD.md section 5: hadolint's and ShellCheck's):
 // tty (file:line:col: severity HRxxx: message, a fix, the rule's page; colour on a terminal),
 // json, sarif (2.1.0), gcc and checkstyle.

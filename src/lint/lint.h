@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The lint engine: a file's text in, its findings out (after the file's pragmas and the
 // configuration have had their say). The rules live in rules_*.cpp, the formats in format.h.
 //

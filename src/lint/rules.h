@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The rules: their ids (the contract users write in ignore pragmas), default severities and
 // one-line titles, and the checks, one file per family (rules_docker.cpp, rules_systemd.cpp,
 // rules_sglang.cpp, rules_vllm.cpp). docs/rules/HRxxx.md explains each.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // HR101-HR105: docker run lines and compose services (FIELD.md section 3).
 #include <fmt/format.h>
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // HR301-HR306: SGLang server flags and environment (FIELD.md section 2).
 #include <fmt/format.h>
 

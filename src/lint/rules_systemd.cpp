@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // HR201-HR208: systemd units running inference servers (FIELD.md section 4).
 #include <fmt/format.h>
 

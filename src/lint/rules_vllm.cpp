@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // HR351-HR352: vLLM server flags on unified memory (FIELD.md section 2).
 #include <fmt/format.h>
 

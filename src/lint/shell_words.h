@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // Splits command text into commands and words, the way the shell (or systemd's ExecStart=)
 // would, keeping each word's byte range in the input so findings point at the file.
 //

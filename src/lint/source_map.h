@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // Where a character of a derived string came from in the file: the unit parser joins continued
 // lines, the shell splitter reads words out of quotes; findings must still point at the file's
 // own line and column.

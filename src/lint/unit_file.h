@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // systemd unit files and drop-ins (systemd.syntax(7)): [Section] headers, Key=Value lines,
 // comments (# and ;), and values continued over lines ending in a backslash (joined with a
 // space, comment lines inside skipped, as systemd reads them). Positions are kept so a word of

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // GGUF files (llama.cpp, Ollama): the header, the metadata key/values and the tensor table,
 // read without touching the tensor data. Untrusted input: every count and length is checked
 // against what is left of the file before anything is allocated.

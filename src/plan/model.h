@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // A model as the planner needs it: the architecture (from config.json, its text_config for
 // multimodal models, or GGUF metadata) and the exact weight bytes by dtype (from the safetensors
 // headers or the GGUF tensor table, never the data).

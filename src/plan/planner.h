@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The planner's arithmetic: the engine's own sizing (FIELD.md section 2) applied to a model and
 // a pool, plus the allocations outside the engine's budget as labelled estimates. Pure: no I/O.
 //

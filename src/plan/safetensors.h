@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // safetensors headers: an 8-byte little-endian length N, then N bytes of JSON naming every
 // tensor's dtype, shape and byte range. Read without touching the data, so a 90 GB model costs
 // a few kilobytes of I/O. Untrusted input: every length and offset is checked against the file.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // Memory cgroups, v1 and v2: where the memory controller is mounted, which cgroup a spec names,
 // and reading its limit, usage, inactive file pages and OOM kills each sample.
 #pragma once

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The real monotonic clock (CLOCK_MONOTONIC via steady_clock).
 #pragma once
 

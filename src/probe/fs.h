@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // All file I/O of the probes goes through here (oomd's util/Fs idea).
 //
 // Root: every system path (/proc, /sys) is read under one root directory, "/" in production and a

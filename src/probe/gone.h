@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // --gone PID | cgroup:PATH: the previous instance must be gone before the gate opens. A process
 // is gone once it has exited (a zombie counts: its memory is released before it becomes one); a
 // cgroup once it is removed or neither it nor any cgroup below it holds a process -- on cgroup v2

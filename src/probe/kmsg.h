@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The kernel log, read from /dev/kmsg: where the OOM killer and NVIDIA's driver say what they did.
 // Reading it needs root (or kernel.dmesg_restrict=0); without it the reader says so and the
 // diagnosis falls back to the cgroup's oom_kill counter.

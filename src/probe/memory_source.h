@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The real MemorySource: /proc/meminfo, the pool's memory cgroup and PSI, all kept open and
 // re-read each sample without allocating.
 #pragma once

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // NVML, loaded with dlopen at run time so that headroom runs on machines without a GPU. Only the
 // few functions used are declared here (no nvml.h at build time). A missing library means "no
 // NVIDIA driver", and NOT_SUPPORTED (memory info on GB10) is an answer, not an error.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // How much of given files sits in the page cache, measured with mincore() the way vmtouch does.
 // Model files cached after one load are the most common cause of "not enough memory" on GB10
 // (FIELD.md section 1).

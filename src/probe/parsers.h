@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // Parsers for the kernel's memory files. Pure functions over text: no I/O, no exceptions, no
 // allocation on the success path of the sampling ones. Errors name the line and the problem; the
 // caller adds the file name. Fuzzed by fuzz/fuzz_parsers.cpp.

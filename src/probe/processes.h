@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The process table, read from /proc: children and descendants of a process, for `run` (its
 // server's workers, orphans reparented to headroom) and `wait --gone`.
 #pragma once

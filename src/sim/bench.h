@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The head-to-head restart benchmark: the same scenario matrix (release lags x crashes) under
 // each policy, as real supervisors, reported as a Markdown table, JSON and a PNG plot.
 #pragma once

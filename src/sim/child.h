@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // A child process with pipes to its stdin and stdout, driven line by line: the simulator's lag
 // driver and supervisors, and the tests' helpers.
 #pragma once

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // headroom-lagdriver: emulates the slow memory release of a unified-memory GPU driver.
 //
 // headroom-standin --mem-dir DIR keeps its memory in DIR/standin-<pid>-<nonce>.mem (tmpfs). Those

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // headroom-sim: the unified-memory restart simulator. A memory cgroup plays the 128 GB pool of a
 // DGX Spark, the stand-in server plays SGLang, the lag driver plays a GPU driver that gives a dead
 // server's memory back late. `demo` narrates one crash under each policy; `bench` runs the

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // A unified-memory pool in miniature: a memory cgroup (v1 or v2, whichever holds the memory
 // controller) with a hard limit, so an early start is really OOM-killed by the kernel. Created
 // with a limit, torn down always: its processes are killed and the cgroup removed.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // One simulated scenario: a pool, the stand-in server under one supervisor policy, the lag driver
 // holding each dead server's memory for a lag, and faults injected at chosen moments. Measures
 // what the operator feels: OOM kills, failed starts, downtime per crash (dead -> healthy again).

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // headroom-standin: a stand-in for an inference server, for tests, the simulator and the
 // benchmarks. It behaves the way the real engines do where headroom cares (core/engines.h, each
 // from the engine's code, docs/field.md "engines"):

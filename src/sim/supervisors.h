@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The baselines headroom is measured against, as real supervisor processes:
 //   naive: restart at once, with Docker's restart-policy backoff (100 ms doubling, capped at
 //          1 min, reset after 10 s of running; moby#41856, FIELD.md section 3);

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The headroom binary as a user runs it: fixture roots, bad input, exit codes, messages.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

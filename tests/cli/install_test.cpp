@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // Installation: the man pages and completions say what --help says (they are generated from the
 // same definitions; these tests catch a generator that drops or garbles something), `make install
 // DESTDIR=…` puts the files in their FHS places, and the .deb installs a working headroom.

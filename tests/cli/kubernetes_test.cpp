@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // examples/kubernetes: the manifests validate against the Kubernetes API's schemas (kubernetes-
 // models from npm, installed by scripts/deps.sh test), and the fields headroom relies on are there
 // and agree with each other: the init container's gate reads the host's /proc and /sys where it

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // `headroom lint` as a user runs it: files, directories, stdin, a command line after --,
 // configuration files, broken input, exit codes, and SARIF valid against the 2.1.0 schema.
 #include <gtest/gtest.h>

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // headroom plan and headroom cache as a user runs them: the seed's configuration end to end,
 // bad model files, usage errors, the page-cache table.
 #include <gtest/gtest.h>

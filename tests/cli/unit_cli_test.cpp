@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // headroom unit: the units it writes pass `systemd-analyze verify` (Debian's systemd; no running
 // systemd needed) and `headroom lint` clean, and their ExecStart= gives back the same argv under
 // systemd's quoting rules, for awkward arguments too.

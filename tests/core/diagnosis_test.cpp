@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // Verdicts from recorded evidence: real /dev/kmsg line shapes for the memcg OOM killer, the
 // global OOM killer, NVRM allocation failures and Xid errors.
 #include "core/diagnosis.h"

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The docker run parser on real command lines: the seed's shape, NVIDIA's DGX Spark playbook
 // lines, compose-style spellings, and the seed's mistake (server flags before the image).
 #include "core/docker_cli.h"

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The engine table: servers known by their command lines and their images, where they listen,
 // what a probe on this machine connects to, and the generation probe's body.
 #include "core/engines.h"

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // A scripted SupervisorHost: each started instance follows a Behaviour, time moves only when the
 // supervisor waits, and everything the supervisor does is recorded.
 #pragma once

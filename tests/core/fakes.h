@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // Fakes for the seams in core/sources.h and core/gpu.h: decisions tested in microseconds.
 #pragma once
 

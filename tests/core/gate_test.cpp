@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The gate over recorded sample series: what it answers at each tick.
 #include "core/gate.h"
 

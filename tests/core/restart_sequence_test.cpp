@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The restart sequence through a fake target on a fake clock.
 #include "core/restart_sequence.h"
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The pool arithmetic: available = min(MemAvailable, limit - usage + inactive_file) per level.
 #include <gtest/gtest.h>
 

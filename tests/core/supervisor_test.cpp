@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The supervisor through a scripted host: start limits, the gate before restarts, wedges,
 // startup timeouts, graceful stops, SIGHUP, exec failures.
 #include "core/supervisor.h"

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // core/text.h: the UTF-8 check that guards what goes into YAML and TOML (headroom unit
 // --kubernetes), against RFC 3629's well-formed byte sequences.
 #include "core/text.h"

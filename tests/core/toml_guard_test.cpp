@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // toml_guard: what Debian's toml++ 3.3.0 cannot read without undefined behaviour is refused with a
 // position; what it reads safely (non-ASCII in strings and comments) passes. The refused inputs
 // were each seen to reach __builtin_unreachable() under UBSan in toml++ itself.

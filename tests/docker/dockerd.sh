@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The headroom authors
+# SPDX-License-Identifier: Apache-2.0
 # tests/docker/dockerd.sh start|stop|restart|status: a Docker engine of the tests' own, from
 # Debian's docker.io, on its own socket so no user container is touched:
 #   dockerd --iptables=false --ip6tables=false --bridge=none (no network setup needed: the tests

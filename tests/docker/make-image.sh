@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-FileCopyrightText: 2026 The headroom authors
+# SPDX-License-Identifier: Apache-2.0
 # tests/docker/make-image.sh STANDIN_STATIC [IMAGE]: the test image, without a registry: a
 # tarball of busybox-static and the statically linked stand-in server, `docker import`ed as
 # IMAGE (default headroom-standin:test). Does nothing when the image exists.

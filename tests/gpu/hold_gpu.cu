@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // hold_gpu GIB: allocates GIB GiB of device memory with cudaMalloc (plain allocations, never
 // managed memory), writes it once so the pages are really backed, prints "held BYTES pid PID" and
 // waits until it is killed. For scripts/gpu-check: the process whose memory release is timed.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 /* A stand-in for libnvidia-ml.so.1, for tests of the dlopen path on machines without a GPU.
  * Shaped like a DGX Spark by default: one "NVIDIA GB10" whose memory info is NOT_SUPPORTED.
  *

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // Test helper: holds memory on command, so tests can make a real cgroup's usage rise and fall.
 //
 // Reads commands on stdin, one per line, and answers "ok ..." on stdout:

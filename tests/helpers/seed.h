@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The seed's SGLang server as a `docker run` line, its landmine removed (the SGLang flags after
 // the image): what examples/headroom/sglang.toml runs. Shared by the unit and Kubernetes tests.
 #pragma once

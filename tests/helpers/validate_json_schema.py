@@ -1,4 +1,6 @@
 #!/usr/bin/python3
+# SPDX-FileCopyrightText: 2026 The headroom authors
+# SPDX-License-Identifier: Apache-2.0
 """validate_json_schema.py SCHEMA DOCUMENT: exit 0 when DOCUMENT is valid against SCHEMA
 (JSON Schema draft 4, as the SARIF 2.1.0 schema is), else print every error and exit 1.
 Uses Debian's python3-jsonschema (scripts/deps.sh test installs it)."""

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // headroom agrees with the tools operators already trust: free(1) and vmtouch.
 #include <fcntl.h>
 #include <gtest/gtest.h>

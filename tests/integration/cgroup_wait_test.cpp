@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // `headroom wait` on the real kernel: a memory cgroup as the pool, a process holding memory in
 // it, released on cue. The wait must open only after the release and the settle window (how soon
 // after is bench/run's measurement, not a test's).

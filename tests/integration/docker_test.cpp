@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // Docker, for real: an engine started by the test script (tests/docker/dockerd.sh, Debian's
 // docker.io), an image made with `docker import` from busybox-static and the stand-in server
 // linked statically (no registry). Without an engine these tests skip and say why; CI starts one.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // `headroom run` against the stand-in playing each engine (SGLang, vLLM, llama-server, Ollama):
 // how they load, what their probes want, how they wedge and die. One test per finding of the
 // engines issue: a stopped server, an impossible target, a rejected probe, a death that repeats,

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // A real memory cgroup for a test (src/sim/pool). Without root the test is skipped and says why;
 // as root (CI) a pool that cannot be created is a failure, never a skip.
 #pragma once

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The README's per-engine examples, run as written against the stand-in playing each engine: a
 // block after `<!-- readme-test: ENGINE -->` is split into words the way sh would, its programs
 // (python3, vllm, llama-server, ollama) found on a PATH of links to the stand-in, and only what

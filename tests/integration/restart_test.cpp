@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // `headroom restart` of a systemd unit (through a stand-in systemctl: PID 1 here is not systemd)
 // and of a running `headroom run` (SIGHUP through the registry).
 #include <gtest/gtest.h>

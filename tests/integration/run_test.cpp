@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // `headroom run` on the real kernel: a memory cgroup as the unified pool, the stand-in server
 // keeping its memory in tmpfs, and the lag driver holding that memory after a death and freeing
 // it later, as a GPU driver's slow teardown does. Real OOM kills, real signals, real HTTP.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The simulator's pieces are checked against the kernel: the pool's limit really OOM-kills, the
 // lag driver holds a dead server's memory for the lag and no less, the same seed draws the same
 // lags, and the reduced benchmark runs every policy (its timing claims are bench/run's: a test

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // node tests/k8s/validate.mjs FILE...: every document of every YAML file against the Kubernetes
 // API's JSON schemas (the kubernetes-models package: the OpenAPI schemas of the API server,
 // compiled with ajv). Prints FILE: document N (KIND NAME): error, and exits 1 on any error.

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The engine around the rules: the examples' findings, pragmas, configuration, kinds, formats.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

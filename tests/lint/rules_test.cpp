@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // Every rule: realistic lines that fire it, and near misses that must not.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 #include "lint/shell_words.h"
 
 #include <gtest/gtest.h>

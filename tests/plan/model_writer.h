@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // Writes synthetic model files for the planner's tests and benchmark: real safetensors and GGUF
 // headers over sparse data (ftruncate), so a "90 GB" model costs no disk.
 #pragma once

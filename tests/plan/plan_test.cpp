@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The planner: header readers (safetensors, GGUF) on files the test writes, config.json of real
 // architectures, and the engines' arithmetic checked against the formula written out by hand.
 #include <gtest/gtest.h>

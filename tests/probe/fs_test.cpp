@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The one filesystem helper: roots, and re-reading files whole.
 #include "probe/fs.h"
 

@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // --gone against real processes, and the GPU process list through a fake GpuSource.
 #include "probe/gone.h"
 

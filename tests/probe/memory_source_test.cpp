@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // Probes against fixture trees: cgroup v1, v2, an old kernel, broken files.
 #include <gtest/gtest.h>
 

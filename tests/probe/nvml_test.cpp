@@ -1,3 +1,5 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
 // The dlopen path of NVML, against a fake libnvidia-ml.so.1 shaped like a GB10.
 #include "probe/nvml.h"
 

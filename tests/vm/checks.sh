@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-FileCopyrightText: 2026 The headroom authors
+# SPDX-License-Identifier: Apache-2.0
 # tests/vm/checks.sh: headroom on the stack DGX OS runs -- systemd as PID 1, a pure cgroup v2
 # hierarchy -- inside the guest that scripts/vm boots (run there as root by its payload unit).
 # Real units started by the real systemd; the stand-in server plays the inference server.
