@@ -16,6 +16,7 @@ build_pkgs=(
   libcli11-dev libfmt-dev nlohmann-json3-dev
   libyaml-cpp-dev libtomlplusplus-dev   # lint: compose files, .headroom.toml
   libcurl4-openssl-dev            # curl.h; libcurl itself is loaded at run time for Docker
+  dpkg-dev                        # dpkg-buildflags and dpkg-shlibdeps: the .deb (scripts/install)
 )
 test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
@@ -29,7 +30,8 @@ test_pkgs=(
   python3-jsonschema              # validates lint's SARIF output against the 2.1.0 schema
   systemd                         # systemd-analyze verify on the units headroom unit writes
   groff-base zsh fish             # the man pages render without warnings; the completions load
-  dpkg-dev                        # dpkg-shlibdeps: the .deb's dependencies (CPack)
+  lintian                         # the .deb is checked as Debian checks packages
+  prometheus                      # promtool check metrics on what run --metrics serves
   stress-ng                       # scripts/stress-test: the integration tests on a loaded machine
 )
 # vm: scripts/vm (part of test: CI runs the VM stage).

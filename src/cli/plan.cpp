@@ -53,9 +53,13 @@ std::string gib(uint64_t b) {
 }
 
 std::string thousands(uint64_t v) {
-  std::string s = std::to_string(v);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3)
-    s.insert(static_cast<size_t>(i), ",");
+  // Built forwards (string::insert trips GCC 12's false -Wrestrict at -O3, GCC bug 105651).
+  const std::string digits = std::to_string(v);
+  std::string s;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) s += ',';
+    s += digits[i];
+  }
   return s;
 }
 
@@ -159,6 +163,7 @@ int run_plan(const PlanOptions& o, const Globals& g) {
       outside.push_back({{"label", x.label}, {"bytes", x.bytes}, {"source", x.source}});
     }
     nlohmann::ordered_json j = {
+        {"version", kJsonVersion},
         {"model",
          {{"path", model->path},
           {"format", model->format},

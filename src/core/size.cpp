@@ -194,7 +194,9 @@ std::string format_bytes(uint64_t bytes) {
 
 std::string format_signed_bytes(int64_t bytes) {
   if (bytes < 0) {
-    return "-" + format_bytes(static_cast<uint64_t>(-(bytes + 1)) + 1);
+    // fmt rather than "-" + std::string: GCC 12 and 13 at -O3 report a false -Wrestrict inside
+    // std::operator+(const char*, std::string&&) (GCC bug 105651).
+    return fmt::format("-{}", format_bytes(static_cast<uint64_t>(-(bytes + 1)) + 1));
   }
   return format_bytes(static_cast<uint64_t>(bytes));
 }

@@ -41,7 +41,9 @@ Result<std::string> normalize_cgroup_name(std::string_view spec) {
     if (p == std::string_view::npos) break;
     rest.remove_prefix(p + 1);
   }
-  if (out.empty()) out = "/";
+  // push_back, not `out = "/"`: GCC 12 at -O3 reports a false -Wrestrict in that assignment
+  // (GCC bug 105651).
+  if (out.empty()) out.push_back('/');
   return out;
 }
 
