@@ -164,10 +164,10 @@ TEST(Install, MakeInstallIntoADestdir) {
   const fs::path root = fs::path(d) / fs::path(HEADROOM_INSTALL_PREFIX).relative_path();
   const std::vector<std::string> files = {
       "bin/headroom",
-      "share/man/man1/headroom.1",
-      "share/man/man1/headroom-run.1",
-      "share/man/man1/headroom-unit.1",
-      "share/man/man1/headroom-lint.1",
+      "share/man/man1/headroom.1.gz",
+      "share/man/man1/headroom-run.1.gz",
+      "share/man/man1/headroom-unit.1.gz",
+      "share/man/man1/headroom-lint.1.gz",
       "share/bash-completion/completions/headroom",
       "share/zsh/vendor-completions/_headroom",
       "share/fish/vendor_completions.d/headroom.fish",
@@ -176,12 +176,15 @@ TEST(Install, MakeInstallIntoADestdir) {
       "share/doc/headroom/examples/headroom/sglang.toml",
       "share/doc/headroom/examples/units/sglang-headroom.service",
       "share/doc/headroom/examples/kubernetes/sglang-deployment.yaml",
+      "share/doc/headroom/rules/HR101.md",
+      "share/doc/headroom/copyright",
+      "share/doc/headroom/changelog.Debian.gz",
   };
   for (const std::string& f : files)
     EXPECT_TRUE(fs::is_regular_file(root / f)) << root / f;
   EXPECT_TRUE(fs::is_directory(fs::path(d) / "etc/headroom"));
   for (const std::string& sub : subcommands()) {
-    EXPECT_TRUE(fs::exists(root / ("share/man/man1/headroom-" + sub + ".1"))) << sub;
+    EXPECT_TRUE(fs::exists(root / ("share/man/man1/headroom-" + sub + ".1.gz"))) << sub;
   }
   const RunResult v = run({(root / "bin/headroom").string(), "--version"});
   EXPECT_EQ(v.exit_code, 0);
@@ -219,10 +222,25 @@ TEST(Install, DebInstallsAWorkingHeadroom) {
     }
   }
   EXPECT_EQ(depends.find("libcurl"), std::string::npos) << "libcurl is dlopen'ed: " << depends;
+  // As Debian checks a package: no error, no warning (lintian is installed by scripts/deps.sh).
+  const RunResult lint =
+      run({"lintian", "--fail-on", "error,warning", "--no-tag-display-limit", deb}, {},
+          std::chrono::minutes(5));
+  ASSERT_NE(lint.exit_code, 127) << "lintian is missing: scripts/deps.sh test installs it";
+  EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
   const RunResult i =
       run({"dpkg", "-i", deb}, {"DEBIAN_FRONTEND=noninteractive"}, std::chrono::minutes(3));
   ASSERT_EQ(i.exit_code, 0) << i.out << i.err;
   const std::string bin = std::string(HEADROOM_INSTALL_PREFIX) + "/bin/headroom";
+  // Hardened as dpkg-buildflags' hardening=+all: PIE, full RELRO (BIND_NOW), FORTIFY.
+  const std::string dynamic = run({"readelf", "-d", "-W", bin}).out;
+  const std::string header = run({"readelf", "-h", "-W", bin}).out;
+  const std::string segments = run({"readelf", "-l", "-W", bin}).out;
+  const std::string symbols = run({"readelf", "--dyn-syms", "-W", bin}).out;
+  EXPECT_NE(header.find("DYN (Position-Independent Executable file)"), std::string::npos) << header;
+  EXPECT_NE(segments.find("GNU_RELRO"), std::string::npos);
+  EXPECT_NE(dynamic.find("BIND_NOW"), std::string::npos) << dynamic;
+  EXPECT_NE(symbols.find("_chk"), std::string::npos) << "FORTIFY_SOURCE's checked functions";
   const RunResult v = run({bin, "--version"});
   const RunResult s = run({bin, "status", "--root", test::fixtures_dir() + "/gb10"});
   const RunResult listed = run({"dpkg", "-L", "headroom"});
@@ -231,7 +249,8 @@ TEST(Install, DebInstallsAWorkingHeadroom) {
   EXPECT_EQ(v.out, headroom({"--version"}).out);
   EXPECT_EQ(s.exit_code, 0) << s.out << s.err;
   EXPECT_NE(listed.out.find("/lib/systemd/system/headroom@.service"), std::string::npos);
-  EXPECT_NE(listed.out.find("/share/man/man1/headroom-run.1"), std::string::npos);
+  EXPECT_NE(listed.out.find("/share/man/man1/headroom-run.1.gz"), std::string::npos);
+  EXPECT_NE(listed.out.find("/share/doc/headroom/copyright"), std::string::npos);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_FALSE(fs::exists(bin));
 }
