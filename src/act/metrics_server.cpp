@@ -77,14 +77,26 @@ void MetricsServer::add_polls(std::vector<pollfd>& fds) const {
 }
 
 void MetricsServer::answer(Conn& c) {
-  auto is = [&](std::string_view path) {
-    return c.in.rfind(fmt::format("GET {} ", path), 0) == 0 ||
-           c.in.rfind(fmt::format("HEAD {} ", path), 0) == 0;
-  };
+  // "GET /metrics?x=1 HTTP/1.1": the method, and the path without its query string (a scrape
+  // configuration with `params:` sends one; nothing here takes parameters).
+  const std::string_view line = std::string_view(c.in).substr(0, c.in.find("\r\n"));
+  const size_t sp1 = line.find(' ');
+  const size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
+  const std::string_view method = line.substr(0, sp1);
+  std::string_view path =
+      sp2 == std::string_view::npos ? std::string_view() : line.substr(sp1 + 1, sp2 - sp1 - 1);
+  path = path.substr(0, path.find('?'));
+  const bool head = method == "HEAD";
+  auto is = [&](std::string_view p) { return path == p; };
   std::string status = "200 OK";
   std::string type = "text/plain";
   std::string body;
-  if (is("/metrics") || is("/")) {
+  std::string extra;
+  if (method != "GET" && !head) {
+    status = "405 Method Not Allowed";
+    extra = "Allow: GET, HEAD\r\n";
+    body = "only GET and HEAD\n";
+  } else if (is("/metrics") || is("/")) {
     type = "text/plain; version=0.0.4; charset=utf-8";
     body = render_();
   } else if (is("/ready") && ready_) {
@@ -98,8 +110,8 @@ void MetricsServer::answer(Conn& c) {
     body = "not found: try /metrics, /ready or /live\n";
   }
   c.out = fmt::format(
-      "HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
-      status, type, body.size(), c.in.rfind("HEAD ", 0) == 0 ? std::string() : body);
+      "HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n{}Connection: close\r\n\r\n{}",
+      status, type, body.size(), extra, head ? std::string() : body);
 }
 
 void MetricsServer::handle(const std::vector<pollfd>& fds, Instant now) {

@@ -66,6 +66,8 @@ Result<std::unique_ptr<RunHost>> RunHost::open(RunHostOptions o) {
     if (!t) return t.error();
     h->post_ = *t;
   }
+  h->stats_.set_gate_target(opt.gate_target);
+  if (!opt.version.empty()) h->stats_.set_version(opt.version);
   if (opt.metrics) {
     RunHost* self = h.get();
     if (Status st = h->metrics_.listen(

@@ -46,6 +46,9 @@ struct RunHostOptions {
   // "gone" go through the engine; a stale container of that name is removed before each gate.
   std::string container;
   Duration stop_timeout = std::chrono::seconds(30);
+  // For the metrics: the gate's target and the version headroom reports in headroom_build_info.
+  std::optional<SizeSpec> gate_target;
+  std::string version;
 };
 
 class RunHost : public SupervisorHost {

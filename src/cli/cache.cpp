@@ -75,7 +75,8 @@ int run_cache(const CacheOptions& o, const Globals& g) {
                          gave_back ? fmt::format("  -> {:>10}", format_bytes(a)) : "", r.path);
   }
   if (o.json) {
-    nlohmann::ordered_json j = {{"files", std::move(files)},
+    nlohmann::ordered_json j = {{"version", kJsonVersion},
+                                {"files", std::move(files)},
                                 {"total",
                                  {{"files", before->size()},
                                   {"size_bytes", size},

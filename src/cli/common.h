@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "core/contract.h"
 #include "core/sample.h"
 #include "probe/fs.h"
 #include "probe/memory_source.h"

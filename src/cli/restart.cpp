@@ -134,6 +134,7 @@ int run_restart_cli(const RestartCliOptions& o, const Globals& g) {
   const Duration took = clock.now() - began;
   if (o.json) {
     nlohmann::ordered_json j;
+    j["version"] = kJsonVersion;
     j["target"] = target->describe();
     j["ok"] = report.ok;
     j["seconds"] = to_seconds(took);

@@ -21,6 +21,7 @@
 #include "core/signals.h"
 #include "core/size.h"
 #include "core/supervisor.h"
+#include "headroom_version.h"
 #include "lint/lint.h"
 
 namespace headroom {
@@ -62,6 +63,7 @@ const char* event_name(RunEvent::Kind k) {
 
 std::string event_json(const std::string& name, const RunEvent& e) {
   nlohmann::ordered_json j;
+  j["version"] = kJsonVersion;
   j["time"] = iso_now();
   // CLOCK_MONOTONIC, to line events up with other tools' timestamps on this machine.
   j["monotonic_s"] = to_seconds(std::chrono::steady_clock::now().time_since_epoch());
@@ -289,6 +291,8 @@ Result<Parsed> parse(const RunOptions& o, const Globals& g) {
     if (Status st = prepare_docker(argv, o.name, p); !st) return st.error();
   }
   h.root = g.fs_root();
+  h.gate_target = p.config.gate.target;
+  h.version = HEADROOM_VERSION;
   h.cgroup = o.gate.cgroup;
   h.evict = o.gate.evict;
   if (o.evict_when == "ready") {

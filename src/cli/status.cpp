@@ -149,7 +149,7 @@ nlohmann::ordered_json render_json(const SystemMemorySource& src, const Snapshot
   using json = nlohmann::ordered_json;
   const Sample& s = snap.sample;
   json j;
-  j["version"] = 1;
+  j["version"] = kJsonVersion;
   j["pool"] = pool_json(src, s, snap.pool);
 
   json mem = json::object();

@@ -192,6 +192,7 @@ int run_wait(const WaitOptions& o, const Globals& g) {
   const bool open = v.state == GateState::kOpen;
   if (o.json) {
     nlohmann::ordered_json j;
+    j["version"] = kJsonVersion;
     j["result"] = open ? "open" : "timeout";
     j["elapsed_s"] = to_seconds(v.elapsed);
     // CLOCK_MONOTONIC when the gate decided, to line it up with other tools' timestamps (as
@@ -209,7 +210,7 @@ int run_wait(const WaitOptions& o, const Globals& g) {
     j["blockers"] = blockers;
     j["pending"] = outcome->pending_what;
     j["samples"] = outcome->samples;
-    j["pool"] = pool_label(**src, outcome->pool);
+    j["pool"] = pool_json(**src, outcome->last, outcome->pool);  // as status --json has it
     j["evicted_bytes"] = evicted;
     console.line(j.dump());
     return open ? 0 : 1;

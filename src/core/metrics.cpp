@@ -6,7 +6,37 @@
 
 namespace headroom {
 
+namespace {
+
+const char* phase_name(Phase p) {
+  switch (p) {
+    case Phase::kWaiting:
+      return "waiting";
+    case Phase::kStarting:
+      return "starting";
+    case Phase::kServing:
+      return "serving";
+    case Phase::kStopping:
+      return "stopping";
+    case Phase::kDone:
+      return "done";
+  }
+  return "?";
+}
+
+}  // namespace
+
+const std::vector<std::string>& RunMetrics::reasons() {
+  // core/diagnosis.cpp's verdicts and the supervisor's own (does_not_fit, impossible_target).
+  static const std::vector<std::string> kReasons = {
+      "does_not_fit",    "exec_failed", "exit",   "gate_timeout",     "gpu_oom",
+      "gpu_xid",         "killed",      "oom",    "probe_rejected",   "signal",
+      "startup_timeout", "stopped",     "wedged", "impossible_target"};
+  return kReasons;
+}
+
 void RunMetrics::on_phase(Phase p) {
+  phase_ = p;
   up_ = p == Phase::kStarting || p == Phase::kServing || p == Phase::kStopping;
   ready_ = p == Phase::kServing;
 }
@@ -52,6 +82,8 @@ std::string RunMetrics::render(const std::optional<PoolView>& pool) const {
   auto metric = [&out](std::string_view name, std::string_view type, std::string_view help) {
     fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
   };
+  metric("headroom_build_info", "gauge", "The headroom that serves these metrics (always 1).");
+  fmt::format_to(std::back_inserter(out), "headroom_build_info{{version=\"{}\"}} 1\n", version_);
   if (pool) {
     metric("headroom_memory_available_bytes", "gauge",
            "Memory the pool has for a new start: min(MemAvailable, cgroup limit - usage + inactive "
@@ -61,6 +93,18 @@ std::string RunMetrics::render(const std::optional<PoolView>& pool) const {
     metric("headroom_memory_total_bytes", "gauge", "Size of the pool.");
     fmt::format_to(std::back_inserter(out), "headroom_memory_total_bytes {}\n", pool->total);
   }
+  if (target_) {
+    metric("headroom_gate_target_bytes", "gauge",
+           "The memory gate's target (--free): the pool's available memory a start waits for.");
+    fmt::format_to(std::back_inserter(out), "headroom_gate_target_bytes {}\n",
+                   pool ? target_->resolve(pool->total) : target_->bytes);
+  }
+  metric("headroom_phase", "gauge", "1 for the phase the supervisor is in, 0 for the others.");
+  for (Phase p :
+       {Phase::kWaiting, Phase::kStarting, Phase::kServing, Phase::kStopping, Phase::kDone}) {
+    fmt::format_to(std::back_inserter(out), "headroom_phase{{phase=\"{}\"}} {}\n", phase_name(p),
+                   p == phase_ ? 1 : 0);
+  }
   metric("headroom_up", "gauge", "1 while the server process runs.");
   fmt::format_to(std::back_inserter(out), "headroom_up {}\n", up_ ? 1 : 0);
   metric("headroom_ready", "gauge",
@@ -68,20 +112,30 @@ std::string RunMetrics::render(const std::optional<PoolView>& pool) const {
   fmt::format_to(std::back_inserter(out), "headroom_ready {}\n", ready_ ? 1 : 0);
   metric("headroom_starts_total", "counter", "Server processes started.");
   fmt::format_to(std::back_inserter(out), "headroom_starts_total {}\n", starts_);
+  // The known reasons from the first scrape on, at 0; one seen that is not known still shows.
+  auto by_reason = [&](std::string_view name, const std::map<std::string, uint64_t>& counts,
+                       bool requested) {
+    std::map<std::string, uint64_t> all = counts;
+    for (const std::string& r : reasons())
+      all.emplace(r, 0);
+    if (requested) all.emplace("requested", 0);
+    for (const auto& [reason, n] : all) {
+      fmt::format_to(std::back_inserter(out), "{}{{reason=\"{}\"}} {}\n", name, reason, n);
+    }
+  };
   metric("headroom_restarts_total", "counter", "Restarts, by the reason of the death before.");
-  for (const auto& [reason, n] : restarts_) {
-    fmt::format_to(std::back_inserter(out), "headroom_restarts_total{{reason=\"{}\"}} {}\n", reason,
-                   n);
-  }
+  by_reason("headroom_restarts_total", restarts_, true);
   metric("headroom_deaths_total", "counter", "Server deaths and failed starts, by verdict.");
-  for (const auto& [reason, n] : deaths_) {
-    fmt::format_to(std::back_inserter(out), "headroom_deaths_total{{reason=\"{}\"}} {}\n", reason,
-                   n);
-  }
+  by_reason("headroom_deaths_total", deaths_, false);
   metric("headroom_probe_failures_total", "counter",
          "Probes that failed, by probe (health, generate) and answer (refused, timeout, http_N, "
          "error).");
-  for (const auto& [key, n] : probe_failures_) {
+  std::map<std::pair<std::string, std::string>, uint64_t> probes = probe_failures_;
+  for (const char* probe : {"health", "generate"}) {
+    for (const char* result : {"refused", "timeout", "error"})
+      probes.emplace(std::pair{probe, result}, 0);
+  }
+  for (const auto& [key, n] : probes) {
     fmt::format_to(std::back_inserter(out),
                    "headroom_probe_failures_total{{probe=\"{}\",result=\"{}\"}} {}\n", key.first,
                    key.second, n);

@@ -1,9 +1,12 @@
 // SPDX-FileCopyrightText: 2026 The headroom authors
 // SPDX-License-Identifier: Apache-2.0
 // What `headroom run` counts, in Prometheus' text format (node_exporter-style names):
-// headroom_up, headroom_ready, headroom_starts_total, headroom_restarts_total{reason},
-// headroom_deaths_total{reason}, headroom_oom_kills_total, headroom_start_limit_hits_total,
-// headroom_gate_wait_seconds (histogram), headroom_memory_{available,total}_bytes.
+// headroom_build_info{version}, headroom_up, headroom_ready, headroom_phase{phase},
+// headroom_starts_total, headroom_restarts_total{reason}, headroom_deaths_total{reason},
+// headroom_probe_failures_total{probe,result}, headroom_oom_kills_total,
+// headroom_start_limit_hits_total, headroom_gate_wait_seconds (histogram),
+// headroom_gate_target_bytes, headroom_memory_{available,total}_bytes. Every series with a fixed
+// label set is there from the first scrape, at 0, so increase(...[1h]) sees the first event.
 #pragma once
 
 #include <array>
@@ -11,8 +14,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/sample.h"
+#include "core/size.h"
 #include "core/supervisor.h"
 
 namespace headroom {
@@ -23,6 +28,11 @@ class RunMetrics {
   void on_phase(Phase p);
   // Every probe's answer (events carry only its changes).
   void on_probe(const ProbeOutcome& p);
+  // The gate's target (--free), resolved against the pool at each scrape; none without one.
+  void set_gate_target(std::optional<SizeSpec> t) { target_ = t; }
+
+  // The reasons a death or a restart can carry (Verdict::reason), for the series at 0.
+  static const std::vector<std::string>& reasons();
 
   // The exposition text. `pool` is a fresh reading when the scrape could take one.
   std::string render(const std::optional<PoolView>& pool) const;
@@ -37,9 +47,15 @@ class RunMetrics {
 
  private:
   bool up_ = false, ready_ = false;
+  Phase phase_ = Phase::kWaiting;
+  std::optional<SizeSpec> target_;
   uint64_t starts_ = 0, oom_kills_ = 0, limit_hits_ = 0;
   std::map<std::string, uint64_t> restarts_, deaths_;
   std::map<std::pair<std::string, std::string>, uint64_t> probe_failures_;  // (probe, result)
+  std::string version_ = "unknown";
+
+ public:
+  void set_version(std::string v) { version_ = std::move(v); }
   std::array<uint64_t, kBuckets.size()> bucket_counts_{};
   uint64_t gate_count_ = 0;
   double gate_sum_ = 0;

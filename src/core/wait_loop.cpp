@@ -38,6 +38,7 @@ Result<WaitOutcome> run_gate(Gate& gate, MemorySource& memory, GoneWatch* gone, 
     GateInput in;
     in.now = sample.time;
     out.pool = pool_view(sample);
+    out.last = sample;
     if (out.samples == 0) {
       out.impossible = impossible_target(cfg, out.pool.total);
       if (!out.impossible.empty()) {

@@ -27,6 +27,7 @@ class WaitObserver {
 struct WaitOutcome {
   GateVerdict verdict;
   PoolView pool;
+  Sample last;  // the sample the last verdict came from
   std::string pending_what;
   int samples = 0;
   bool cancelled = false;

@@ -7,6 +7,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "core/contract.h"
+
 namespace headroom::lint {
 namespace {
 
@@ -87,22 +89,36 @@ std::string gcc(const std::vector<FileReport>& reports) {
   return out;
 }
 
+// One object (docs/schema/lint.schema.json): every finding, every file that could not be read
+// or parsed, and how many files were linted. snake_case, as every other headroom JSON.
 std::string as_json(const std::vector<FileReport>& reports) {
-  json arr = json::array();
+  nlohmann::ordered_json findings = nlohmann::ordered_json::array();
+  nlohmann::ordered_json errors = nlohmann::ordered_json::array();
   for (const FileReport& r : reports) {
     for (const Finding& f : r.findings) {
-      arr.push_back({{"file", f.file},
-                     {"line", f.span.begin.line},
-                     {"column", f.span.begin.col},
-                     {"endLine", f.span.end.line},
-                     {"endColumn", f.span.end.col},
-                     {"level", severity_name(f.severity)},
-                     {"code", f.code},
-                     {"message", f.message},
-                     {"fix", f.fix}});
+      findings.push_back({{"file", f.file},
+                          {"line", f.span.begin.line},
+                          {"column", f.span.begin.col},
+                          {"end_line", f.span.end.line},
+                          {"end_column", f.span.end.col},
+                          {"level", severity_name(f.severity)},
+                          {"code", f.code},
+                          {"message", f.message},
+                          {"fix", f.fix},
+                          {"see", rule_doc(f.code)}});
+    }
+    if (r.error) {
+      errors.push_back({{"file", r.file},
+                        {"line", r.error->pos.line},
+                        {"column", r.error->pos.col},
+                        {"message", r.error->message}});
     }
   }
-  return arr.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  nlohmann::ordered_json j = {{"version", kJsonVersion},
+                              {"files", reports.size()},
+                              {"findings", std::move(findings)},
+                              {"errors", std::move(errors)}};
+  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 std::string sarif(const std::vector<FileReport>& reports, std::string_view version) {

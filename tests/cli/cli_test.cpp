@@ -98,7 +98,11 @@ TEST(Cli, WaitOpensWhenTheTargetIsThere) {
   EXPECT_EQ(j["target_bytes"], 300 * kMiB);
   EXPECT_EQ(j["available_bytes"], kGiB - 700 * kMiB + 20 * kMiB);
   EXPECT_GE(j["elapsed_s"].get<double>(), 0.2);
-  EXPECT_EQ(j["pool"], "cgroup /pool/server (v1, limit 1.00 GiB)");
+  // The pool as status --json gives it (an object, not a label).
+  EXPECT_EQ(j["version"], 1);
+  EXPECT_EQ(j["pool"]["kind"], "cgroup");
+  EXPECT_EQ(j["pool"]["total_bytes"], kGiB);
+  EXPECT_EQ(j["pool"]["cgroup"]["path"], "/pool/server");
 }
 
 TEST(Cli, WaitPercentTargetIsOfThePool) {

@@ -80,9 +80,10 @@ TEST(LintCli, StdinAndKind) {
       run({"/bin/sh", "-c", test::headroom_bin() + " lint --format json - < " + dir + "/unit"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   const auto j = nlohmann::json::parse(r.out);
-  ASSERT_EQ(j.size(), 1u);
-  EXPECT_EQ(j[0]["file"], "<stdin>");
-  EXPECT_EQ(j[0]["code"], "HR205");
+  EXPECT_EQ(j["version"], 1);
+  ASSERT_EQ(j["findings"].size(), 1u);
+  EXPECT_EQ(j["findings"][0]["file"], "<stdin>");
+  EXPECT_EQ(j["findings"][0]["code"], "HR205");
   // Forced to shell, the same text has no unit rules to break.
   const RunResult shell =
       run({"/bin/sh", "-c", test::headroom_bin() + " lint --kind shell - < " + dir + "/unit"});
@@ -94,7 +95,8 @@ TEST(LintCli, DirectoriesAreWalkedForWhatTheirNamesSay) {
                             std::string(HEADROOM_SOURCE_DIR) + "/examples"});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   std::set<std::string> files;
-  for (const auto& f : nlohmann::json::parse(r.out)) {
+  const auto doc = nlohmann::json::parse(r.out);
+  for (const auto& f : doc["findings"]) {
     files.insert(fs::path(f["file"].get<std::string>()).filename());
   }
   EXPECT_TRUE(files.count("sglang.service"));

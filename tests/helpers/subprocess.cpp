@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "helpers/subprocess.h"
 
+#include <fmt/format.h>
+
 #include "act/command.h"
 
 namespace headroom::test {
@@ -25,6 +27,19 @@ RunResult run(const std::vector<std::string>& argv, const std::vector<std::strin
   r.out = std::move(out->out);
   r.err = std::move(out->err);
   return r;
+}
+
+std::string schema_errors(const std::string& name, const std::string& path, bool lines) {
+  std::vector<std::string> argv = {
+      "/usr/bin/python3",
+      std::string(HEADROOM_SOURCE_DIR) + "/tests/helpers/validate_json_schema.py"};
+  if (lines) argv.push_back("--lines");
+  argv.push_back(std::string(HEADROOM_SOURCE_DIR) + "/docs/schema/" + name + ".schema.json");
+  argv.push_back(path);
+  const RunResult r = run(argv);
+  if (r.exit_code == 0) return {};
+  return fmt::format("{} does not validate against {}.schema.json (exit {}): {}{}", path, name,
+                     r.exit_code, r.out, r.err);
 }
 
 std::string headroom_bin() {

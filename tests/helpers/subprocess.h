@@ -33,6 +33,10 @@ RunResult run_headroom(std::vector<std::string> args, const std::vector<std::str
 // A child with pipes to its stdin and stdout, for helpers driven line by line.
 using Child = ::headroom::Child;
 
+// Validates the JSON document in `path` against docs/schema/NAME.schema.json (`lines`: one value
+// per line, the event file); "" when valid, else the validator's complaints.
+std::string schema_errors(const std::string& name, const std::string& path, bool lines = false);
+
 // Path of a helper or binary built next to the tests (set by CMake).
 std::string headroom_bin();
 std::string helper_bin(const std::string& name);

@@ -79,6 +79,13 @@ TEST_F(FakeSystemd, AUnitIsStoppedWaitedForGatedAndStarted) {
   ASSERT_NE(start, std::string::npos) << calls;
   EXPECT_LT(stop, start);
   EXPECT_NE(calls.find("show -p ActiveState --value fake.service"), std::string::npos);
+
+  // --json: the steps as docs/schema/restart.schema.json says.
+  const test::RunResult j = test::run(
+      {test::headroom_bin(), "restart", "unit:fake", "--no-gpu", "--settle", "0", "--json"}, env_);
+  ASSERT_EQ(j.exit_code, 0) << j.out << j.err;
+  std::ofstream(dir_ + "/restart.json") << j.out;
+  EXPECT_EQ(test::schema_errors("restart", dir_ + "/restart.json"), "");
 }
 
 TEST_F(FakeSystemd, AnUnknownUnitIsRefused) {

@@ -226,6 +226,33 @@ TEST_F(RunWorld, AWedgedServerIsRestartedAndMetricsShowIt) {
   EXPECT_NE(m.find("headroom_gate_wait_seconds_count 2"), std::string::npos) << m;
   EXPECT_NE(http_get(metrics, "/nope").find("404"), std::string::npos);
   EXPECT_NE(http_get(metrics, "/live").find("200 OK"), std::string::npos);  // wedged or not
+  // A scrape with parameters is a scrape; the series with fixed labels are there at 0.
+  const std::string q = http_get(metrics, "/metrics?collect%5B%5D=x");
+  EXPECT_NE(q.find("200 OK"), std::string::npos) << q;
+  EXPECT_NE(q.find("headroom_restarts_total{reason=\"oom\"} 0"), std::string::npos) << q;
+  int phases = 0, current = 0;
+  for (size_t at = q.find("\nheadroom_phase{"); at != std::string::npos;
+       at = q.find("\nheadroom_phase{", at + 1)) {
+    ++phases;
+    current += q.compare(q.find('\n', at + 1) - 2, 2, " 1") == 0 ? 1 : 0;
+  }
+  EXPECT_EQ(phases, 5) << q;
+  EXPECT_EQ(current, 1) << "one phase at a time: " << q;
+  EXPECT_NE(q.find("headroom_build_info{version=\""), std::string::npos) << q;
+  const test::RunResult post =
+      test::run({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST",
+                 "http://127.0.0.1:" + std::to_string(metrics) + "/metrics"});
+  EXPECT_EQ(post.out, "405") << "only GET and HEAD";
+  // Prometheus' own linter on the exposition (promtool, Debian's prometheus package).
+  const std::string scraped = test::scratch_dir() + "/metrics-" + std::to_string(::getpid());
+  { std::ofstream(scraped) << q.substr(q.find("\r\n\r\n") + 4); }
+  const test::RunResult lint = test::run({"/bin/sh", "-c", "promtool check metrics < " + scraped});
+  ASSERT_NE(lint.exit_code, 127) << "promtool is missing: scripts/deps.sh test installs prometheus";
+  EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
+  EXPECT_EQ(lint.out + lint.err, "") << "no lint problem";
+  fs::remove(scraped);
+  // The event file of a run with probes, a wedge and a stop, as docs/schema/event.schema.json.
+  EXPECT_EQ(test::schema_errors("event", events_, true), "");
 }
 
 // /ready for a Kubernetes readiness or startup probe: 503 while the server loads, 200 once its

@@ -183,17 +183,22 @@ std::vector<FileReport> sample() {
 }
 
 TEST(Formats, JsonHasEveryField) {
-  const auto j = nlohmann::json::parse(format_reports(sample(), Format::json, false, "1"));
+  const auto doc = nlohmann::json::parse(format_reports(sample(), Format::json, false, "1"));
+  EXPECT_EQ(doc["version"], 1);
+  EXPECT_EQ(doc["files"], 1);
+  EXPECT_TRUE(doc["errors"].empty());
+  const auto& j = doc["findings"];
   ASSERT_EQ(j.size(), 1u);
   EXPECT_EQ(j[0]["file"], "a <&> \"b\".sh");
   EXPECT_EQ(j[0]["line"], 1);
   EXPECT_EQ(j[0]["column"], 17);
-  EXPECT_EQ(j[0]["endLine"], 1);
-  EXPECT_EQ(j[0]["endColumn"], 32);
+  EXPECT_EQ(j[0]["end_line"], 1);
+  EXPECT_EQ(j[0]["end_column"], 32);
   EXPECT_EQ(j[0]["level"], "error");
   EXPECT_EQ(j[0]["code"], "HR101");
   EXPECT_FALSE(j[0]["message"].get<std::string>().empty());
   EXPECT_FALSE(j[0]["fix"].get<std::string>().empty());
+  EXPECT_EQ(j[0]["see"], rule_doc("HR101"));
 }
 
 TEST(Formats, TtyGccCheckstyle) {
