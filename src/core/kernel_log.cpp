@@ -2,22 +2,34 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/kernel_log.h"
 
+#include <optional>
+#include <utility>
+
 #include "core/text.h"
 
 namespace headroom {
 namespace {
 
-// The integer right after `key` in `text` ("pid=1234" -> 1234); 0 when absent or not a number
-// (NVRM writes pid='<unknown>').
-int int_after(std::string_view text, std::string_view key) {
+// The number right after `key` in `text` and what follows it; nullopt when `key` is absent or no
+// digits follow it.
+std::optional<std::pair<uint64_t, std::string_view>> number_after(std::string_view text,
+                                                                  std::string_view key) {
   const size_t at = text.find(key);
-  if (at == std::string_view::npos) return 0;
+  if (at == std::string_view::npos) return std::nullopt;
   std::string_view rest = text.substr(at + key.size());
   size_t n = 0;
   while (n < rest.size() && is_digit(rest[n]))
     ++n;
   auto v = parse_u64(rest.substr(0, n));
-  return v && *v <= 4194304 ? static_cast<int>(*v) : 0;
+  if (!v) return std::nullopt;
+  return std::pair{*v, rest.substr(n)};
+}
+
+// The integer right after `key` in `text` ("pid=1234" -> 1234); 0 when absent or not a number
+// (NVRM writes pid='<unknown>').
+int int_after(std::string_view text, std::string_view key) {
+  auto v = number_after(text, key);
+  return v && v->first <= 4194304 ? static_cast<int>(v->first) : 0;
 }
 
 // The value of "key=" up to the next ',' (the oom-kill: line is comma-separated).
@@ -30,15 +42,9 @@ std::string_view field(std::string_view text, std::string_view key) {
 
 // "anon-rss:261120kB" -> bytes; 0 when absent.
 uint64_t kb_after(std::string_view text, std::string_view key) {
-  const size_t at = text.find(key);
-  if (at == std::string_view::npos) return 0;
-  std::string_view rest = text.substr(at + key.size());
-  size_t n = 0;
-  while (n < rest.size() && is_digit(rest[n]))
-    ++n;
-  auto v = parse_u64(rest.substr(0, n));
-  if (!v || rest.substr(n, 2) != "kB" || *v > (UINT64_MAX >> 10)) return 0;
-  return *v << 10;
+  auto v = number_after(text, key);
+  if (!v || v->second.substr(0, 2) != "kB" || v->first > (UINT64_MAX >> 10)) return 0;
+  return v->first << 10;
 }
 
 }  // namespace
