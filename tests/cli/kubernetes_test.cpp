@@ -149,10 +149,13 @@ void check_fields_headroom_relies_on(const std::vector<YAML::Node>& docs) {
   // fine here; a usage error, exit 2, is not).
   std::vector<std::string> fixture_wait = wait_argv;
   fixture_wait[0] = test::headroom_bin();
-  fixture_wait[std::find(fixture_wait.begin(), fixture_wait.end(), "--root") -
-               fixture_wait.begin() + 1] = test::fixtures_dir() + "/gb10";
-  fixture_wait[std::find(fixture_wait.begin(), fixture_wait.end(), "--timeout") -
-               fixture_wait.begin() + 1] = "200ms";
+  const std::vector<std::pair<std::string, std::string>> values = {
+      {"--root", test::fixtures_dir() + "/gb10"}, {"--timeout", "200ms"}};
+  for (const auto& [flag, value] : values) {
+    auto at = std::find(fixture_wait.begin(), fixture_wait.end(), flag);
+    ASSERT_TRUE(at != fixture_wait.end() && std::next(at) != fixture_wait.end()) << flag;
+    *std::next(at) = value;
+  }
   const RunResult w = run(fixture_wait);
   EXPECT_TRUE(w.exit_code == 0 || w.exit_code == 1) << w.exit_code << w.err;
   const int64_t gate_timeout = seconds(value_after(wait_argv, "--timeout"));
@@ -411,11 +414,9 @@ TEST(KubernetesUnit, ArgumentsSurviveTheQuotingExactly) {
   ASSERT_TRUE(static_cast<bool>(flags));
   const std::vector<std::string> want_flags = {"--free",  "70G",     "--evict",  "/m/a b",
                                                "--evict", "/m/100%", "--no-lint"};
-  for (size_t i = 0; i < want_flags.size(); ++i) {
-    EXPECT_NE(std::search(flags->flags.begin(), flags->flags.end(), want_flags.begin() + i,
-                          want_flags.begin() + i + 1),
-              flags->flags.end())
-        << want_flags[i];
+  for (const std::string& want : want_flags) {
+    EXPECT_NE(std::find(flags->flags.begin(), flags->flags.end(), want), flags->flags.end())
+        << want;
   }
   const YAML::Node pod = of_kind(g, "Deployment")["spec"]["template"]["spec"];
   const YAML::Node server = pod["containers"][0];

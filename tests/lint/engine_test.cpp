@@ -228,7 +228,7 @@ TEST(Formats, SarifCarriesRulesResultsAndInputErrors) {
   EXPECT_EQ(run["tool"]["driver"]["rules"].size(), all_rules().size());
   const auto& res = run["results"][0];
   EXPECT_EQ(res["ruleId"], "HR101");
-  EXPECT_EQ(run["tool"]["driver"]["rules"][res["ruleIndex"].get<int>()]["id"], "HR101");
+  EXPECT_EQ(run["tool"]["driver"]["rules"][res["ruleIndex"].get<size_t>()]["id"], "HR101");
   EXPECT_EQ(res["level"], "error");
   EXPECT_EQ(res["locations"][0]["physicalLocation"]["region"]["startColumn"], 17);
   EXPECT_EQ(res["locations"][0]["physicalLocation"]["region"]["endColumn"], 33);  // exclusive
