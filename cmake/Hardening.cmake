@@ -6,7 +6,9 @@
 # full RELRO (-z relro -z now). Off for the sanitizer and fuzzer builds, which instrument
 # differently (ASan and FORTIFY intercept the same functions).
 option(HEADROOM_HARDEN "Build with FORTIFY_SOURCE, stack protection, PIE and full RELRO" ON)
+set(HEADROOM_HARDENED OFF)  # read by the install test: which checks its binary must pass
 if(HEADROOM_HARDEN AND NOT HEADROOM_SANITIZE AND NOT HEADROOM_FUZZ)
+  set(HEADROOM_HARDENED ON)
   include(CheckPIESupported)
   check_pie_supported()
   set(CMAKE_POSITION_INDEPENDENT_CODE ON)
