@@ -253,6 +253,8 @@ TEST(Supervisor, ARejectedProbeIsAConfigurationErrorNotAWedge) {
   EXPECT_EQ(probes[0].text,
             "health probe: HTTP 400 -- the server rejects the request itself: a wrong path or "
             "body for it");
+  // The fake host's clock, not the wall: three probes' worth of simulated time, not the startup
+  // timeout.
   EXPECT_LT(host.elapsed(), seconds(5)) << "three probes, not the startup timeout";
 }
 
