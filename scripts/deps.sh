@@ -64,10 +64,12 @@ if [[ $what == cross ]] && ! dpkg --print-foreign-architectures | grep -qx arm64
 fi
 
 # The Kubernetes manifests' validator (tests/k8s): Node.js and the kubernetes-models package from
-# the npm registry, pinned by tests/k8s/package-lock.json. Node.js comes with this machine kind;
+# the npm registry (and @kubernetes-models/prometheus-operator for the PodMonitor; 4.4.4, the last
+# release that runs on bookworm's Node.js 18: 5.x and later need Node.js 22), pinned by
+# tests/k8s/package-lock.json. Node.js comes with this machine kind;
 # Debian's nodejs and npm where it does not.
 k8s_validator() {
-  [[ -d tests/k8s/node_modules/kubernetes-models ]] && return 0
+  [[ -d tests/k8s/node_modules/kubernetes-models && -d tests/k8s/node_modules/@kubernetes-models/prometheus-operator ]] && return 0
   if ! command -v npm >/dev/null; then
     [[ $(id -u) -eq 0 ]] || { echo "scripts/deps.sh: npm is missing; run as root to install it" >&2; exit 2; }
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm >/dev/null ||

@@ -11,6 +11,7 @@
 
 #include "core/docker_cli.h"
 #include "core/duration.h"
+#include "core/engines.h"
 #include "core/size.h"
 #include "core/text.h"
 #include "core/url.h"
@@ -110,6 +111,7 @@ std::string quantity(uint64_t bytes) {
 struct Volume {
   std::string name;
   std::string host_path;
+  std::string claim;  // --no-host-paths: the PersistentVolumeClaim in its place
   std::string mount_path;
   bool read_only = false;
 };
@@ -120,11 +122,32 @@ struct Port {
   std::string protocol = "TCP";
 };
 
+struct EnvVar {
+  std::string name;
+  std::string value;
+  bool secret = false;  // from the Secret NAME-secrets, its value not written in the manifest
+};
+
+// A variable that holds a credential by its name (HF_TOKEN, HUGGING_FACE_HUB_TOKEN,
+// OPENAI_API_KEY, AWS_SECRET_ACCESS_KEY, NGC_API_KEY, ...): it goes in a Secret, not in the
+// Deployment, which anyone who may read the namespace's workloads can read.
+bool is_credential(std::string_view name) {
+  std::string up(name);
+  std::transform(up.begin(), up.end(), up.begin(),
+                 [](char c) { return c >= 'a' && c <= 'z' ? char(c - 32) : c; });
+  for (std::string_view w : {"TOKEN", "SECRET", "PASSWORD", "PASSWD", "API_KEY", "APIKEY",
+                             "ACCESS_KEY", "PRIVATE_KEY", "CREDENTIAL"}) {
+    if (up.find(w) != std::string::npos) return true;
+  }
+  return up.ends_with("_KEY");
+}
+
 // What the server container becomes: from a plain command, or translated from a docker run line.
 struct Server {
   std::string image;
   std::vector<std::string> argv;
-  std::vector<std::pair<std::string, std::string>> env;
+  bool entrypoint_given = false;  // docker's --entrypoint: argv is the whole command
+  std::vector<EnvVar> env;
   std::vector<Volume> volumes;
   std::vector<Port> ports;
   bool gpu = true;
@@ -172,8 +195,13 @@ Status translate_docker(const DockerRunLine& line, Server& s) {
     if (kMoot.contains(f.name)) continue;
     if (f.name == "--entrypoint") {
       s.argv.insert(s.argv.begin(), v);
+      s.entrypoint_given = true;
     } else if (f.name == "--env" && v.find('=') != std::string::npos) {
-      s.env.emplace_back(v.substr(0, v.find('=')), v.substr(v.find('=') + 1));
+      const std::string key = v.substr(0, v.find('='));
+      s.env.push_back(EnvVar{key, v.substr(v.find('=') + 1), is_credential(key)});
+    } else if (f.name == "--env" && is_credential(v)) {
+      // -e HF_TOKEN: the value from docker's own environment; a Secret here.
+      s.env.push_back(EnvVar{v, "", true});
     } else if (f.name == "--volume" && v.starts_with("/")) {
       // SRC:DST[:OPTS]; a host path becomes a hostPath volume (a named volume would be a PVC).
       const size_t c1 = v.find(':');
@@ -225,12 +253,110 @@ Status translate_docker(const DockerRunLine& line, Server& s) {
       s.untranslated.push_back(f.takes_value ? f.name + " " + v : f.name);
     }
   }
+  return {};
+}
+
+// The server's whole command. `headroom run` is the pod's command, so the image's ENTRYPOINT
+// never runs: for a known image it is written out (vllm/vllm-openai: `vllm serve` before the
+// flags after the image); for an unknown one, words that start with '-' are arguments for an
+// entrypoint this cannot see (the pod would run `--model` and crash-loop with 127): refused
+// with the fix. `from_docker`: the words came after the image of a docker run line, where
+// docker itself puts the ENTRYPOINT first; with --image they are the command unless they start
+// with '-'.
+Status resolve_command(Server& s, bool from_docker, std::vector<std::string>& notes) {
+  if (s.entrypoint_given) return {};
+  const ImageInfo* image = find_image(s.image);
+  const bool flags_first = !s.argv.empty() && s.argv.front().starts_with("-");
+  if (image != nullptr && !image->entrypoint.empty() && (from_docker || flags_first)) {
+    s.argv = image_command(*image, s.argv);
+    notes.push_back(fmt::format(
+        "{}'s ENTRYPOINT is written out in the command (headroom run is the pod's command, so "
+        "the image's own does not run): {}",
+        image->repository, image->source));
+    return {};
+  }
+  const std::string inspect = fmt::format(
+      "docker inspect -f '{{{{json .Config.Entrypoint}}}} {{{{json .Config.Cmd}}}}' {}", s.image);
   if (s.argv.empty()) {
     return make_error(fmt::format(
-        "the docker run line has no command after its image {}: under `headroom run` the pod "
-        "runs the whole command, and the image's own is not known here (write it after the "
-        "image, as `docker inspect {}` shows it)",
-        line.image, line.image));
+        "no command for the image {}: under `headroom run` the pod runs the whole command, and "
+        "the image's own is not known here; write it after the image, as `{}` shows it",
+        s.image, inspect));
+  }
+  if (flags_first) {
+    if (image != nullptr) {
+      return make_error(fmt::format(
+          "the command for {} starts with {}, a flag, but the image has no ENTRYPOINT ({}): "
+          "docker would fail the same way; write the program first (python3 -m "
+          "sglang.launch_server, vllm serve, ...)",
+          s.image, s.argv.front(), image->source));
+    }
+    return make_error(fmt::format(
+        "the command for {} starts with {}: these are arguments for the image's ENTRYPOINT, "
+        "which is not known here, and under `headroom run` the pod would run `{}` itself (exit "
+        "127, CrashLoopBackOff). Give the program: --entrypoint PROGRAM before the image, or "
+        "write it first after the image, as `{}` shows it. Known images: vllm/vllm-openai, "
+        "ghcr.io/ggml-org/llama.cpp, ollama/ollama, lmsysorg/sglang",
+        s.image, s.argv.front(), s.argv.front(), inspect));
+  }
+  if (image == nullptr && from_docker) {
+    notes.push_back(fmt::format(
+        "the pod runs `{}` as the whole command: if {} has an ENTRYPOINT, it does not run under "
+        "headroom run (`{}` shows it)",
+        s.argv.front(), s.image, inspect));
+  }
+  return {};
+}
+
+// A server bound to loopback in its pod answers headroom's probes but no Service: one bound by
+// default is given the wildcard (SGLang's 127.0.0.1, llama-server's, trtllm-serve's localhost,
+// Ollama's OLLAMA_HOST), one bound there on purpose is refused. The engine's port joins the
+// pod's ports, so that the Service has it.
+Status listen_in_pod(Server& s, std::vector<std::string>& notes) {
+  const auto call = find_engine(s.argv);
+  if (!call) return {};
+  const EngineInfo& e = engine_info(call->id);
+  std::vector<std::string> env;
+  const ImageInfo* image = find_image(s.image);
+  if (image != nullptr && image->engine == e.id && !image->listen_host.empty()) {
+    env.push_back(std::string(e.id == EngineId::kOllama ? "OLLAMA_HOST=" : "LLAMA_ARG_HOST=") +
+                  std::string(image->listen_host));
+  }
+  for (const EnvVar& v : s.env)
+    env.push_back(v.name + "=" + v.value);
+  const Endpoint at = engine_endpoint(e, s.argv, call->first_arg, env);
+  const bool loopback = at.host == "127.0.0.1" || at.host == "localhost" || at.host == "::1";
+  const bool told =
+      std::any_of(s.argv.begin() + static_cast<long>(call->first_arg), s.argv.end(),
+                  [&](const std::string& a) {
+                    return !e.host_flag.empty() &&
+                           (a == e.host_flag || a.starts_with(std::string(e.host_flag) + "="));
+                  }) ||
+      std::any_of(s.env.begin(), s.env.end(), [](const EnvVar& v) {
+        return v.name == "OLLAMA_HOST" || v.name == "LLAMA_ARG_HOST";
+      });
+  if (loopback && told) {
+    return make_error(fmt::format(
+        "{} is told to listen on {}: in a pod only headroom's own probes would reach it, no "
+        "Service; give it 0.0.0.0",
+        e.name, at.host));
+  }
+  if (loopback && !e.host_flag.empty()) {
+    s.argv.insert(s.argv.begin() + static_cast<long>(call->first_arg),
+                  {std::string(e.host_flag), "0.0.0.0"});
+    notes.push_back(fmt::format(
+        "{} 0.0.0.0 added: {} listens on {} by default, which nothing outside its pod reaches",
+        e.host_flag, e.name, at.host));
+  } else if (loopback) {  // Ollama: its address only from OLLAMA_HOST
+    s.env.push_back(EnvVar{"OLLAMA_HOST", fmt::format("0.0.0.0:{}", at.port), false});
+    notes.push_back(fmt::format(
+        "OLLAMA_HOST=0.0.0.0:{} added: Ollama listens on {} by default, which nothing outside "
+        "its pod reaches",
+        at.port, at.host));
+  }
+  if (std::none_of(s.ports.begin(), s.ports.end(),
+                   [&](const Port& p) { return p.port == at.port; })) {
+    s.ports.insert(s.ports.begin(), Port{"", at.port, "TCP"});
   }
   return {};
 }
@@ -280,6 +406,7 @@ Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
     if (!line) return line.error();
     if (Status st = translate_docker(*line, s); !st) return st.error();
     if (!in.image.empty()) s.image = in.image;
+    if (Status st = resolve_command(s, /*from_docker=*/true, out.notes); !st) return st.error();
   } else {
     if (in.image.empty()) {
       return make_error(
@@ -288,8 +415,10 @@ Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
     }
     s.image = in.image;
     s.argv = in.command;
+    if (Status st = resolve_command(s, /*from_docker=*/false, out.notes); !st) return st.error();
   }
   if (!is_utf8(s.image)) return make_error("--image: not UTF-8 text");
+  if (Status st = listen_in_pod(s, out.notes); !st) return st.error();
 
   // The metrics address: the probes need it, and it must be reachable from outside the pod.
   std::string metrics = in.run.metrics;
@@ -336,8 +465,87 @@ Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
         "them by hand if they matter): " +
         list);
   }
-  const bool gated = !in.run.gate.free.empty() || !in.run.gate.max_pressure.empty();
-  if (!gated) {
+  if (in.no_host_paths) {
+    if (s.host_ipc || s.host_network) {
+      out.notes.push_back(fmt::format(
+          "--no-host-paths: {} left out (Pod Security baseline forbids the host's namespaces); "
+          "/dev/shm is a memory-backed emptyDir instead",
+          s.host_ipc && s.host_network ? "--ipc host and --network host"
+          : s.host_ipc                 ? "--ipc host"
+                                       : "--network host"));
+      s.host_ipc = s.host_network = false;
+    }
+    for (Volume& v : s.volumes) {
+      v.claim = fmt::format("{}-{}", in.name, v.name);
+      out.notes.push_back(fmt::format(
+          "--no-host-paths: the host directory {} is the PersistentVolumeClaim {} (baseline "
+          "forbids hostPath volumes): create it, bound to a local PersistentVolume on the node's "
+          "{}",
+          v.host_path, v.claim, v.host_path));
+    }
+  }
+  const bool has_gate = !in.run.gate.free.empty() || !in.run.gate.max_pressure.empty();
+  const bool gated = has_gate && !in.no_host_paths;  // the init container on the host's view
+  if (has_gate && in.no_host_paths) {
+    out.notes.push_back(
+        "--no-host-paths: no init container reads the host's /proc and /sys; the gate is "
+        "headroom run's own in the server container, where /proc/meminfo is the node's (the "
+        "kernel does not namespace it) and the cgroup the container's own");
+  }
+  // The scheduler's view: the gate's target as the pod's memory request (the node must have it
+  // free to run the server). No limit: what the engine takes through the GPU driver is not all
+  // charged to the pod's cgroup, so a limit would not bound it, while the page cache of the
+  // model files is charged and would be reclaimed under it.
+  std::optional<uint64_t> request;
+  if (!in.run.gate.free.empty()) {
+    auto spec = parse_size_spec(in.run.gate.free, BareNumber::kReject);
+    if (spec && spec->kind == SizeSpec::Kind::kBytes) {
+      request = spec->bytes;
+      out.notes.push_back(fmt::format(
+          "memory request {} (--free): the scheduler places the pod only where that is "
+          "unreserved; no memory limit, since what the engine takes through the GPU driver is "
+          "not all charged to the pod's cgroup",
+          quantity(spec->bytes)));
+    } else if (spec) {
+      out.notes.push_back(fmt::format(
+          "no memory request: --free {} is a share of the node's pool, which is not known here "
+          "(give an absolute size for one)",
+          in.run.gate.free));
+    }
+  }
+  for (const EnvVar& v : s.env) {
+    if (!v.secret) continue;
+    out.notes.push_back(fmt::format(
+        "{} comes from the Secret {}-secrets, its value not written here: kubectl create "
+        "secret generic {}-secrets --from-literal={}=...",
+        v.name, in.name, in.name, v.name));
+  }
+  const bool privileged = gated || s.host_ipc || s.host_network ||
+                          std::any_of(s.volumes.begin(), s.volumes.end(),
+                                      [](const Volume& v) { return v.claim.empty(); });
+  std::string pod_security;
+  if (privileged) {
+    std::vector<std::string> why;
+    if (gated) why.push_back("hostPath /proc and /sys for the gate");
+    if (std::any_of(s.volumes.begin(), s.volumes.end(),
+                    [](const Volume& v) { return v.claim.empty(); })) {
+      why.push_back("hostPath volumes from -v");
+    }
+    if (s.host_ipc) why.push_back("hostIPC");
+    if (s.host_network) why.push_back("hostNetwork");
+    std::string list;
+    for (const std::string& w : why)
+      list += (list.empty() ? "" : ", ") + w;
+    pod_security = fmt::format(
+        "privileged ({}: the baseline level forbids them); --no-host-paths writes a baseline "
+        "variant",
+        list);
+  } else {
+    pod_security =
+        "baseline (not restricted: the engines' images run as root and need a writable root "
+        "file system)";
+  }
+  if (!has_gate) {
     out.notes.push_back(
         "no --free or --max-pressure: no init container gates the pod on the node's memory "
         "(`headroom plan MODEL` tells the figure)");
@@ -400,8 +608,9 @@ Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
       "#   - {} must hold /usr/bin/headroom\n"
       "#     (examples/kubernetes/Containerfile builds one); it is copied into the server's pod.\n"
       "# Who restarts what (headroom vs CrashLoopBackOff): "
-      "/usr/share/doc/headroom/examples/kubernetes/README.md\n",
-      HEADROOM_VERSION, in.name, headroom_image);
+      "/usr/share/doc/headroom/examples/kubernetes/README.md\n"
+      "# Pod Security Standard: {}.\n",
+      HEADROOM_VERSION, in.name, headroom_image, pod_security);
   for (const std::string& n : out.notes)
     y += "# Note: " + one_line(n) + "\n";
 
@@ -430,6 +639,8 @@ Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
       "      # kubectl label node NODE headroom.dev/unified-memory=true\n"
       "      nodeSelector:\n        headroom.dev/unified-memory: \"true\"\n",
       in.name, listen->port);
+  y += "      # The seccomp profile docker run gives a container by default.\n"
+       "      securityContext:\n        seccompProfile:\n          type: RuntimeDefault\n";
   if (s.host_ipc) y += "      hostIPC: true\n";
   if (s.host_network) y += "      hostNetwork: true\n";
   const auto stop = parse_duration(in.run.stop_timeout);
@@ -478,9 +689,17 @@ Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
   if (!s.workdir.empty()) y += fmt::format("          workingDir: {}\n", yaml_str(s.workdir));
   if (!s.env.empty()) {
     y += "          env:\n";
-    for (const auto& [k, v] : s.env)
-      y += fmt::format("            - name: {}\n              value: {}\n", yaml_str(k),
-                       yaml_str(v));
+    for (const EnvVar& v : s.env) {
+      if (v.secret) {
+        y += fmt::format(
+            "            - name: {}\n              valueFrom:\n                secretKeyRef:\n"
+            "                  name: {}-secrets\n                  key: {}\n",
+            yaml_str(v.name), in.name, yaml_str(v.name));
+      } else {
+        y += fmt::format("            - name: {}\n              value: {}\n", yaml_str(v.name),
+                         yaml_str(v.value));
+      }
+    }
   }
   y += "          ports:\n";
   for (const Port& p : s.ports) {
@@ -488,10 +707,19 @@ Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
     if (p.protocol != "TCP") y += fmt::format("              protocol: {}\n", p.protocol);
   }
   y += fmt::format("            - name: metrics\n              containerPort: {}\n", listen->port);
-  if (s.gpu) {
-    y += "          resources:\n            limits:\n"
-         "              # The node's GPU, through the NVIDIA device plugin.\n"
-         "              nvidia.com/gpu: 1\n";
+  if (s.gpu || request) {
+    y += "          resources:\n";
+    if (request) {
+      y += fmt::format(
+          "            # The gate's target (--free): no limit, see the note above.\n"
+          "            requests:\n              memory: {}\n",
+          quantity(*request));
+    }
+    if (s.gpu) {
+      y += "            limits:\n"
+           "              # The node's GPU, through the NVIDIA device plugin.\n"
+           "              nvidia.com/gpu: 1\n";
+    }
   }
   if (const auto threshold = startup_threshold(in.run)) {
     y += fmt::format(
@@ -536,26 +764,43 @@ Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
          "        - name: host-sys\n          hostPath:\n            path: /sys\n";
   }
   for (const Volume& v : s.volumes) {
-    y += fmt::format("        - name: {}\n          hostPath:\n            path: {}\n", v.name,
-                     yaml_str(v.host_path));
+    if (v.claim.empty()) {
+      y += fmt::format("        - name: {}\n          hostPath:\n            path: {}\n", v.name,
+                       yaml_str(v.host_path));
+    } else {
+      y += fmt::format(
+          "        - name: {}\n          persistentVolumeClaim:\n            claimName: {}\n",
+          v.name, v.claim);
+      if (v.read_only) y += "            readOnly: true\n";
+    }
   }
   if (!s.host_ipc) {
     y += "        - name: shm\n          emptyDir:\n            medium: Memory\n";
     if (s.shm_bytes) y += fmt::format("            sizeLimit: {}\n", quantity(*s.shm_bytes));
   }
 
-  // The Service, where the server has a port.
-  if (!s.ports.empty()) {
+  // The Service: the server's ports and headroom's metrics.
+  y += fmt::format(
+      "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {0}\n  labels:\n"
+      "    app.kubernetes.io/name: {0}\n    app.kubernetes.io/managed-by: headroom\nspec:\n"
+      "  selector:\n    app.kubernetes.io/name: {0}\n  ports:\n",
+      in.name);
+  for (const Port& p : s.ports) {
+    y += fmt::format("    - name: {}\n      port: {}\n      targetPort: {}\n", p.name, p.port,
+                     p.name);
+    if (p.protocol != "TCP") y += fmt::format("      protocol: {}\n", p.protocol);
+  }
+  y +=
+      fmt::format("    - name: metrics\n      port: {}\n      targetPort: metrics\n", listen->port);
+  if (in.pod_monitor) {
+    // The Prometheus Operator's scrape of headroom's /metrics (monitoring.coreos.com/v1).
     y += fmt::format(
-        "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {0}\n  labels:\n"
-        "    app.kubernetes.io/name: {0}\n    app.kubernetes.io/managed-by: headroom\nspec:\n"
-        "  selector:\n    app.kubernetes.io/name: {0}\n  ports:\n",
+        "---\napiVersion: monitoring.coreos.com/v1\nkind: PodMonitor\nmetadata:\n  name: {0}\n"
+        "  labels:\n    app.kubernetes.io/name: {0}\n    app.kubernetes.io/managed-by: headroom\n"
+        "spec:\n  selector:\n    matchLabels:\n      app.kubernetes.io/name: {0}\n"
+        "  podMetricsEndpoints:\n    - port: metrics\n      path: /metrics\n"
+        "      interval: 30s\n",
         in.name);
-    for (const Port& p : s.ports) {
-      y += fmt::format("    - name: {}\n      port: {}\n      targetPort: {}\n", p.name, p.port,
-                       p.name);
-      if (p.protocol != "TCP") y += fmt::format("      protocol: {}\n", p.protocol);
-    }
   }
   out.yaml = std::move(y);
   return out;

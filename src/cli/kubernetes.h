@@ -28,6 +28,10 @@ struct KubernetesInput {
   // run's flags as given (flag, value; no value for a switch), written to the TOML in this order.
   std::vector<std::pair<std::string, std::optional<std::string>>> flags;
   std::vector<std::string> command;  // the server's argv, or a docker run line
+  bool pod_monitor = false;          // also a PodMonitor (Prometheus Operator) for the metrics
+  // No hostPath, host namespace or host network (Pod Security "baseline"): the gate is headroom
+  // run's own in the server container, host directories become PersistentVolumeClaims.
+  bool no_host_paths = false;
 };
 
 struct KubernetesManifests {

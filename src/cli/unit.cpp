@@ -39,6 +39,8 @@ struct UnitOptions {
   bool kubernetes = false;
   std::string image;           // --kubernetes: the server's image
   std::string headroom_image;  // --kubernetes: the image headroom is copied from
+  bool pod_monitor = false;    // --kubernetes: a PodMonitor too
+  bool no_host_paths = false;  // --kubernetes: the Pod Security baseline variant
   std::string description;
   std::string binary;                        // the headroom to run; default: this one
   std::optional<std::string> documentation;  // Documentation=; default: the man page if installed
@@ -299,7 +301,8 @@ int run_unit(UnitOptions& o) {
           "--kubernetes prints manifests for `kubectl apply -f -`: no --install, --enable or "
           "--plain");
     }
-    KubernetesInput k{r.name, o.image, o.headroom_image, r, o.passthrough, r.command};
+    KubernetesInput k{r.name,        o.image,   o.headroom_image, r,
+                      o.passthrough, r.command, o.pod_monitor,    o.no_host_paths};
     auto m = kubernetes_manifests(k);
     if (!m) return console.fail(m.error().message);
     for (const std::string& n : m->notes)
@@ -307,8 +310,9 @@ int run_unit(UnitOptions& o) {
     std::fputs(m->yaml.c_str(), stdout);
     return 0;
   }
-  if (!o.image.empty() || !o.headroom_image.empty()) {
-    return console.fail("--image and --headroom-image go with --kubernetes");
+  if (!o.image.empty() || !o.headroom_image.empty() || o.pod_monitor || o.no_host_paths) {
+    return console.fail(
+        "--image, --headroom-image, --pod-monitor and --no-host-paths go with --kubernetes");
   }
   std::vector<std::string> cmd = r.command;
   cmd[0] = absolute_program(cmd[0]);
@@ -461,6 +465,15 @@ Command add_unit_command(CLI::App& parent, const Globals& globals) {
                   "--kubernetes: an image holding /usr/bin/headroom, copied into the pod (default "
                   "headroom:" HEADROOM_VERSION "; examples/kubernetes/Containerfile)")
       ->type_name("IMAGE");
+  cmd->add_flag("--pod-monitor", o->pod_monitor,
+                "--kubernetes: also a PodMonitor (Prometheus Operator, monitoring.coreos.com/v1) "
+                "scraping headroom's /metrics every 30 s");
+  cmd->add_flag("--no-host-paths", o->no_host_paths,
+                "--kubernetes: meet the Pod Security baseline level: no hostPath, hostIPC or "
+                "hostNetwork; the gate runs in `headroom run` itself (the node's /proc/meminfo is "
+                "visible in any container), -v directories become PersistentVolumeClaims "
+                "(default: an init container gates on the host's /proc and /sys, which needs the "
+                "privileged level)");
   cmd->add_option("--description", o->description, "Description= (default: NAME and how it runs)");
   cmd->add_option("--binary", o->binary, "The headroom binary the unit runs (default: this one)")
       ->type_name("PATH");
@@ -476,10 +489,10 @@ Command add_unit_command(CLI::App& parent, const Globals& globals) {
                                          globals.after_dashes.end());
                    // run's flags exactly as given, for `headroom run` in the unit.
                    static const std::vector<std::string> own = {
-                       "--install",       "--enable", "--plain",      "--template",
-                       "--description",   "--binary", "--unit-dir",   "--name",
-                       "--documentation", "--help",   "--kubernetes", "--image",
-                       "--headroom-image"};
+                       "--install",        "--enable",      "--plain",        "--template",
+                       "--description",    "--binary",      "--unit-dir",     "--name",
+                       "--documentation",  "--help",        "--kubernetes",   "--image",
+                       "--headroom-image", "--pod-monitor", "--no-host-paths"};
                    for (const CLI::Option* opt : cmd->get_options()) {
                      if (opt->get_lnames().empty() || opt->count() == 0) continue;
                      const std::string name = "--" + opt->get_lnames()[0];

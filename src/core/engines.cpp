@@ -54,24 +54,25 @@ const std::vector<EngineInfo> kEngines = {
 // Images whose Dockerfiles were read (docs/field.md, "engines"). Entrypoints that are the server
 // take only its flags after the image; the others need the command.
 const std::vector<ImageInfo> kImages = {
-    {"vllm/vllm-openai", EngineId::kVllm, true, "vllm serve", "",
+    {"vllm/vllm-openai", EngineId::kVllm, true, "vllm serve", "", "",
      "vllm docker/Dockerfile: ENTRYPOINT [\"vllm\", \"serve\"] (older: python3 -m "
      "vllm.entrypoints.openai.api_server)"},
-    {"lmsysorg/sglang", EngineId::kSglang, false, "", "",
+    {"lmsysorg/sglang", EngineId::kSglang, false, "", "", "",
      "sglang docker/Dockerfile: no ENTRYPOINT or CMD"},
-    {"ghcr.io/ggml-org/llama.cpp", EngineId::kLlamaCpp, true, "/app/llama-server", "0.0.0.0",
+    {"ghcr.io/ggml-org/llama.cpp", EngineId::kLlamaCpp, true, "/app/llama-server", "", "0.0.0.0",
      "llama.cpp .devops/cuda.Dockerfile (server target): ENTRYPOINT [\"/app/llama-server\"], ENV "
      "LLAMA_ARG_HOST=0.0.0.0"},
-    {"ollama/ollama", EngineId::kOllama, true, "/bin/ollama serve", "0.0.0.0",
+    {"ollama/ollama", EngineId::kOllama, true, "/bin/ollama", "serve", "0.0.0.0",
      "ollama Dockerfile: ENTRYPOINT [\"/bin/ollama\"], CMD [\"serve\"], ENV "
      "OLLAMA_HOST=0.0.0.0:11434"},
-    {"nvcr.io/nvidia/vllm", EngineId::kVllm, false, "", "",
+    {"nvcr.io/nvidia/vllm", EngineId::kVllm, false, "", "", "",
      "NVIDIA's DGX Spark playbook runs `nvcr.io/nvidia/vllm:TAG vllm serve MODEL`"},
-    {"nvcr.io/nvidia/tensorrt-llm/release", EngineId::kTrtLlm, false, "", "",
+    {"nvcr.io/nvidia/tensorrt-llm/release", EngineId::kTrtLlm, false, "", "", "",
      "NVIDIA's DGX Spark playbook runs trtllm-serve as the command"},
-    {"dustynv/vllm", EngineId::kVllm, false, "", "", "jetson-containers: no ENTRYPOINT"},
-    {"dustynv/sglang", EngineId::kSglang, false, "", "", "jetson-containers: no ENTRYPOINT"},
-    {"dustynv/llama_cpp", EngineId::kLlamaCpp, false, "", "", "jetson-containers: no ENTRYPOINT"},
+    {"dustynv/vllm", EngineId::kVllm, false, "", "", "", "jetson-containers: no ENTRYPOINT"},
+    {"dustynv/sglang", EngineId::kSglang, false, "", "", "", "jetson-containers: no ENTRYPOINT"},
+    {"dustynv/llama_cpp", EngineId::kLlamaCpp, false, "", "", "",
+     "jetson-containers: no ENTRYPOINT"},
 };
 
 bool is_python(std::string_view prog) {
@@ -159,6 +160,22 @@ const ImageInfo* find_image(std::string_view image) {
     if (repo == i.repository) return &i;
   }
   return nullptr;
+}
+
+std::vector<std::string> image_command(const ImageInfo& image,
+                                       const std::vector<std::string>& after_image) {
+  std::vector<std::string> out;
+  const auto words = [&](std::string_view s) {
+    for (std::string_view w = next_word(s); !w.empty(); w = next_word(s))
+      out.emplace_back(w);
+  };
+  words(image.entrypoint);
+  if (after_image.empty()) {
+    words(image.default_cmd);
+  } else {
+    out.insert(out.end(), after_image.begin(), after_image.end());
+  }
+  return out;
 }
 
 std::string Endpoint::probe_host() const {

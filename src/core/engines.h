@@ -69,13 +69,18 @@ struct ImageInfo {
   std::string_view repository;  // "vllm/vllm-openai" (matched without registry or tag)
   EngineId engine;
   bool entrypoint_is_server;
-  std::string_view entrypoint;   // as the Dockerfile says, for messages
+  std::string_view entrypoint;   // its ENTRYPOINT's words, space-separated ("" = none)
+  std::string_view default_cmd;  // its CMD, run when nothing follows the image ("" = none)
   std::string_view listen_host;  // the host its ENV makes the server bind ("" = the engine's)
   std::string_view source;       // where that was read
 };
 // The image's repository: "docker.io/vllm/vllm-openai:v0.11" -> "vllm/vllm-openai".
 std::string image_repository(std::string_view image);
 const ImageInfo* find_image(std::string_view image);
+// What a container of a known image runs, as docker does it without --entrypoint: the image's
+// ENTRYPOINT, then the words after the image or, where there are none, its CMD.
+std::vector<std::string> image_command(const ImageInfo& image,
+                                       const std::vector<std::string>& after_image);
 
 // Where the server listens: its --host/--port (or its environment), else its defaults.
 struct Endpoint {

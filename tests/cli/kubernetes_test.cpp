@@ -38,9 +38,10 @@ RunResult validate(const std::string& file) {
 void need_validator() {
   ASSERT_NE(run({"node", "--version"}).exit_code, 127)
       << "node is missing: scripts/deps.sh test installs nodejs";
-  ASSERT_TRUE(
-      fs::exists(std::string(HEADROOM_SOURCE_DIR) + "/tests/k8s/node_modules/kubernetes-models"))
-      << "tests/k8s/node_modules is missing: scripts/deps.sh test runs npm ci there";
+  for (const std::string pkg : {"kubernetes-models", "@kubernetes-models/prometheus-operator"}) {
+    ASSERT_TRUE(fs::exists(std::string(HEADROOM_SOURCE_DIR) + "/tests/k8s/node_modules/" + pkg))
+        << pkg << " is missing from tests/k8s/node_modules: scripts/deps.sh test runs npm ci";
+  }
 }
 
 TEST(Kubernetes, ManifestsValidateAgainstTheApiSchemas) {
@@ -60,6 +61,8 @@ TEST(Kubernetes, ManifestsValidateAgainstTheApiSchemas) {
   EXPECT_NE(b.out.find("containerPort must be integer"), std::string::npos) << b.out;
   EXPECT_EQ(b.out.find("(Service broken): valid"), std::string::npos) << b.out;
   EXPECT_NE(b.out.find("unknown apiVersion/kind example.com/v1 Nonesuch"), std::string::npos);
+  EXPECT_NE(b.out.find("(PodMonitor broken): "), std::string::npos) << b.out;
+  EXPECT_EQ(b.out.find("(PodMonitor broken): valid"), std::string::npos) << b.out;
 }
 
 std::vector<std::string> strings(const YAML::Node& n) {
@@ -441,8 +444,9 @@ TEST(KubernetesUnit, ArgumentsSurviveTheQuotingExactly) {
   EXPECT_TRUE(data && shm) << g.r.out;
   EXPECT_EQ(g.docs.size(), 3u) << "the label's newline made no new document";
   EXPECT_NE(g.r.err.find("--label"), std::string::npos) << g.r.err;
-  // No --gpus on the docker line: no GPU asked for.
-  EXPECT_FALSE(server["resources"]) << g.r.out;
+  // No --gpus on the docker line: no GPU asked for; the gate's target is the memory request.
+  EXPECT_FALSE(server["resources"]["limits"]) << g.r.out;
+  EXPECT_EQ(server["resources"]["requests"]["memory"].as<std::string>(), "70Gi");
 }
 
 // The systemd example's file (examples/headroom/sglang.toml) turned into manifests: its loopback
@@ -474,15 +478,228 @@ TEST(KubernetesUnit, APlainCommandWithoutATargetHasNoGateAndSaysSo) {
   const RunResult v = validate(g.file);
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
   EXPECT_NE(v.out.find("(Deployment llama): valid"), std::string::npos) << v.out;
-  EXPECT_EQ(v.out.find("Service"), std::string::npos) << "no server port known: no Service";
+  // The engine's port (llama-server's 8080; the image's ENV binds it to 0.0.0.0, so no --host
+  // is added) and headroom's metrics, in the Service.
+  const YAML::Node ports = of_kind(g, "Service")["spec"]["ports"];
+  ASSERT_EQ(ports.size(), 2u) << g.r.out;
+  EXPECT_EQ(ports[0]["port"].as<int>(), 8080);
+  EXPECT_EQ(ports[1]["name"].as<std::string>(), "metrics");
+  EXPECT_EQ(ports[1]["port"].as<int>(), 9100);
   EXPECT_NE(g.r.err.find("no --free or --max-pressure"), std::string::npos) << g.r.err;
   const YAML::Node pod = of_kind(g, "Deployment")["spec"]["template"]["spec"];
   ASSERT_EQ(pod["initContainers"].size(), 1u);
   EXPECT_EQ(pod["initContainers"][0]["name"].as<std::string>(), "install-headroom");
-  EXPECT_EQ(pod["containers"][0]["ports"][0]["containerPort"].as<int>(), 9100);
+  EXPECT_EQ(pod["containers"][0]["ports"][0]["containerPort"].as<int>(), 8080);
+  EXPECT_EQ(pod["containers"][0]["ports"][1]["containerPort"].as<int>(), 9100);
   EXPECT_EQ(pod["containers"][0]["resources"]["limits"]["nvidia.com/gpu"].as<int>(), 1);
   EXPECT_EQ(command_from_toml(g, "llama"),
             (std::vector<std::string>{"/app/llama-server", "-m", "/models/q4.gguf"}));
+}
+
+// A command for the image's ENTRYPOINT (vllm/vllm-openai takes only vLLM's flags after the image)
+// becomes the whole command, since headroom run is the pod's command; where the entrypoint is not
+// known, flags first are refused with the fix rather than run as a program (exit 127).
+TEST(KubernetesUnit, AnImagesEntrypointIsWrittenOutOrTheCommandRefused) {
+  need_validator();
+  const Generated docker =
+      generate("vllm-docker",
+               {"--name", "vllm", "--", "docker", "run", "--gpus", "all", "-p", "8000:8000",
+                "vllm/vllm-openai:v0.11.0", "--model", "/models/q", "--max-model-len", "8192"});
+  ASSERT_EQ(docker.r.exit_code, 0) << docker.r.err;
+  EXPECT_EQ(command_from_toml(docker, "vllm"),
+            (std::vector<std::string>{"vllm", "serve", "--model", "/models/q", "--max-model-len",
+                                      "8192"}));
+  EXPECT_NE(docker.r.err.find("vllm/vllm-openai's ENTRYPOINT is written out"), std::string::npos)
+      << docker.r.err;
+  const RunResult v = validate(docker.file);
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+
+  // With --image, flags first mean the same.
+  const Generated plain =
+      generate("vllm-plain", {"--name", "vllm", "--image", "docker.io/vllm/vllm-openai:latest",
+                              "--", "--model", "/models/q"});
+  ASSERT_EQ(plain.r.exit_code, 0) << plain.r.err;
+  EXPECT_EQ(command_from_toml(plain, "vllm"),
+            (std::vector<std::string>{"vllm", "serve", "--model", "/models/q"}));
+
+  // Nothing after the image: the ENTRYPOINT and the CMD (ollama/ollama: /bin/ollama serve); its
+  // ENV binds 0.0.0.0, so no OLLAMA_HOST is added.
+  const Generated ollama =
+      generate("ollama", {"--name", "ollama", "--", "docker", "run", "ollama/ollama"});
+  ASSERT_EQ(ollama.r.exit_code, 0) << ollama.r.err;
+  EXPECT_EQ(command_from_toml(ollama, "ollama"),
+            (std::vector<std::string>{"/bin/ollama", "serve"}));
+  EXPECT_FALSE(of_kind(ollama, "Deployment")["spec"]["template"]["spec"]["containers"][0]["env"])
+      << ollama.r.out;
+  EXPECT_EQ(of_kind(ollama, "Service")["spec"]["ports"][0]["port"].as<int>(), 11434);
+
+  // --entrypoint given: the words after the image are its arguments.
+  const Generated ep = generate(
+      "entrypoint", {"--name", "srv", "--", "docker", "run", "--entrypoint", "/usr/bin/serve",
+                     "registry.example.com/team/server:1", "--model", "/m"});
+  ASSERT_EQ(ep.r.exit_code, 0) << ep.r.err;
+  EXPECT_EQ(command_from_toml(ep, "srv"),
+            (std::vector<std::string>{"/usr/bin/serve", "--model", "/m"}));
+
+  // An image whose entrypoint is not known, flags first: refused, with the fix.
+  const Generated unknown =
+      generate("unknown", {"--name", "srv", "--", "docker", "run",
+                           "registry.example.com/team/server:1", "--model", "/m"});
+  EXPECT_EQ(unknown.r.exit_code, 2);
+  EXPECT_EQ(unknown.r.out, "");
+  EXPECT_NE(unknown.r.err.find("starts with --model"), std::string::npos) << unknown.r.err;
+  EXPECT_NE(unknown.r.err.find("--entrypoint PROGRAM"), std::string::npos) << unknown.r.err;
+  EXPECT_NE(unknown.r.err.find("exit 127"), std::string::npos) << unknown.r.err;
+  // An image known to have no ENTRYPOINT, flags first: docker would fail the same way.
+  const Generated sglang = generate(
+      "sglang-flags",
+      {"--name", "sglang", "--", "docker", "run", "lmsysorg/sglang:latest", "--model-path", "/m"});
+  EXPECT_EQ(sglang.r.exit_code, 2);
+  EXPECT_NE(sglang.r.err.find("has no ENTRYPOINT"), std::string::npos) << sglang.r.err;
+  // An unknown image with a program first: run as given, and said.
+  const Generated named =
+      generate("named", {"--name", "srv", "--", "docker", "run",
+                         "registry.example.com/team/server:1", "serve", "--model", "/m"});
+  ASSERT_EQ(named.r.exit_code, 0) << named.r.err;
+  EXPECT_NE(named.r.err.find("the pod runs `serve` as the whole command"), std::string::npos)
+      << named.r.err;
+}
+
+// SGLang (127.0.0.1), trtllm-serve (localhost) and a llama-server outside its image bind
+// loopback by default: nothing outside the pod, no Service, would reach them.
+TEST(KubernetesUnit, TheServerListensWhereTheServiceReachesIt) {
+  need_validator();
+  const Generated sglang =
+      generate("sglang-host",
+               {"--name", "sglang", "--", "docker", "run", "--gpus", "all", "lmsysorg/sglang:spark",
+                "python3", "-m", "sglang.launch_server", "--model-path", "/models/q"});
+  ASSERT_EQ(sglang.r.exit_code, 0) << sglang.r.err;
+  EXPECT_EQ(command_from_toml(sglang, "sglang"),
+            (std::vector<std::string>{"python3", "-m", "sglang.launch_server", "--host", "0.0.0.0",
+                                      "--model-path", "/models/q"}));
+  EXPECT_NE(sglang.r.err.find("--host 0.0.0.0 added: SGLang listens on 127.0.0.1 by default"),
+            std::string::npos)
+      << sglang.r.err;
+  // Its port joins the pod's and the Service's, with headroom's metrics.
+  const YAML::Node ports = of_kind(sglang, "Service")["spec"]["ports"];
+  ASSERT_EQ(ports.size(), 2u) << sglang.r.out;
+  EXPECT_EQ(ports[0]["port"].as<int>(), 30000);
+  EXPECT_EQ(ports[1]["targetPort"].as<std::string>(), "metrics");
+  const RunResult v = validate(sglang.file);
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+
+  // Ollama takes its address from OLLAMA_HOST only.
+  const Generated ollama = generate(
+      "ollama-host",
+      {"--name", "ollama", "--image", "registry.example.com/ollama:1", "--", "ollama", "serve"});
+  ASSERT_EQ(ollama.r.exit_code, 0) << ollama.r.err;
+  const YAML::Node env =
+      of_kind(ollama, "Deployment")["spec"]["template"]["spec"]["containers"][0]["env"];
+  ASSERT_EQ(env.size(), 1u) << ollama.r.out;
+  EXPECT_EQ(env[0]["name"].as<std::string>(), "OLLAMA_HOST");
+  EXPECT_EQ(env[0]["value"].as<std::string>(), "0.0.0.0:11434");
+
+  // Told loopback on purpose: refused.
+  const Generated told =
+      generate("told-loopback", {"--name", "sglang", "--image", "lmsysorg/sglang:spark", "--",
+                                 "python3", "-m", "sglang.launch_server", "--host", "127.0.0.1"});
+  EXPECT_EQ(told.r.exit_code, 2);
+  EXPECT_NE(told.r.err.find("SGLang is told to listen on 127.0.0.1"), std::string::npos)
+      << told.r.err;
+}
+
+// A token on the docker line becomes a secretKeyRef (its value nowhere in what is written); the
+// gate's target becomes the pod's memory request, with no limit.
+TEST(KubernetesUnit, CredentialsComeFromASecretAndTheTargetIsTheMemoryRequest) {
+  need_validator();
+  std::vector<std::string> args = {"--name", "sglang", "--free", "79G", "--"};
+  std::vector<std::string> docker = test::seed_docker_run();
+  const auto image = std::find(docker.begin(), docker.end(), "lmsysorg/sglang:spark");
+  docker.insert(image, {"-e", "HF_TOKEN=hf_notarealtoken123", "-e", "OPENAI_API_KEY", "-e",
+                        "HF_HOME=/models/hf", "-e", "UNSET_PLAIN"});
+  args.insert(args.end(), docker.begin(), docker.end());
+  const Generated g = generate("secrets", args);
+  ASSERT_EQ(g.r.exit_code, 0) << g.r.err;
+  EXPECT_EQ(g.r.out.find("hf_notarealtoken123"), std::string::npos) << g.r.out;
+  EXPECT_EQ(g.r.err.find("hf_notarealtoken123"), std::string::npos) << g.r.err;
+  const RunResult v = validate(g.file);
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  const YAML::Node server = of_kind(g, "Deployment")["spec"]["template"]["spec"]["containers"][0];
+  std::map<std::string, YAML::Node> env;
+  for (const auto& e : server["env"])
+    env[e["name"].as<std::string>()] = YAML::Node(e);
+  for (const std::string key : {"HF_TOKEN", "OPENAI_API_KEY"}) {
+    ASSERT_EQ(env.count(key), 1u) << g.r.out;
+    EXPECT_EQ(env[key]["valueFrom"]["secretKeyRef"]["name"].as<std::string>(), "sglang-secrets");
+    EXPECT_EQ(env[key]["valueFrom"]["secretKeyRef"]["key"].as<std::string>(), key);
+    EXPECT_FALSE(env[key]["value"]);
+  }
+  EXPECT_EQ(env["HF_HOME"]["value"].as<std::string>(), "/models/hf");
+  EXPECT_EQ(env.count("UNSET_PLAIN"), 0u);  // docker's own environment: not translated, said
+  EXPECT_NE(g.r.err.find("--env UNSET_PLAIN"), std::string::npos) << g.r.err;
+  EXPECT_NE(g.r.err.find("kubectl create secret generic sglang-secrets --from-literal=HF_TOKEN="),
+            std::string::npos)
+      << g.r.err;
+  EXPECT_EQ(server["resources"]["requests"]["memory"].as<std::string>(), "79Gi");
+  EXPECT_FALSE(server["resources"]["limits"]["memory"]);
+  EXPECT_NE(g.r.err.find("no memory limit"), std::string::npos) << g.r.err;
+
+  // A share of the pool is not a quantity: no request, and said.
+  const Generated share =
+      generate("share", {"--name", "s", "--free", "60%", "--image", "x", "--", "/bin/server"});
+  ASSERT_EQ(share.r.exit_code, 0) << share.r.err;
+  EXPECT_NE(share.r.err.find("no memory request: --free 60%"), std::string::npos) << share.r.err;
+}
+
+// The level the header states is the level the Pod Security Standards' checks give: privileged
+// with the host-path gate, baseline with --no-host-paths (the gate then in headroom run itself).
+TEST(KubernetesUnit, ThePodSecurityLevelIsTheOneTheHeaderStates) {
+  need_validator();
+  std::vector<std::string> args = {"--name", "sglang", "--free", "79G", "--"};
+  const std::vector<std::string> docker = test::seed_docker_run();
+  args.insert(args.end(), docker.begin(), docker.end());
+  const Generated host = generate("pss-host", args);
+  ASSERT_EQ(host.r.exit_code, 0) << host.r.err;
+  EXPECT_NE(host.r.out.find("# Pod Security Standard: privileged (hostPath /proc and /sys for "
+                            "the gate, hostPath volumes from -v, hostIPC"),
+            std::string::npos)
+      << host.r.out;
+  const RunResult hv = validate(host.file);
+  EXPECT_EQ(hv.exit_code, 0) << hv.out;
+  EXPECT_NE(hv.out.find("(Deployment sglang): pod security: privileged"), std::string::npos)
+      << hv.out;
+
+  args.insert(args.begin(), {"--no-host-paths", "--pod-monitor"});
+  const Generated base = generate("pss-baseline", args);
+  ASSERT_EQ(base.r.exit_code, 0) << base.r.err;
+  EXPECT_NE(base.r.out.find("# Pod Security Standard: baseline"), std::string::npos) << base.r.out;
+  const RunResult bv = validate(base.file);
+  EXPECT_EQ(bv.exit_code, 0) << bv.out;
+  EXPECT_NE(bv.out.find("(Deployment sglang): pod security: baseline"), std::string::npos)
+      << bv.out;
+  EXPECT_NE(bv.out.find("(PodMonitor sglang): valid"), std::string::npos) << bv.out;
+  const YAML::Node pod = of_kind(base, "Deployment")["spec"]["template"]["spec"];
+  EXPECT_FALSE(pod["hostIPC"]);
+  ASSERT_EQ(pod["initContainers"].size(), 1u);  // only install-headroom: no host-path gate
+  bool claim = false;
+  for (const auto& vol : pod["volumes"]) {
+    EXPECT_FALSE(vol["hostPath"]) << vol["name"].as<std::string>();
+    if (vol["persistentVolumeClaim"]) claim = true;
+  }
+  EXPECT_TRUE(claim) << base.r.out;
+  // The gate is headroom run's own: the target is in the TOML it reads.
+  const std::string toml = of_kind(base, "ConfigMap")["data"]["sglang.toml"].as<std::string>();
+  EXPECT_NE(toml.find("free = \"79G\""), std::string::npos) << toml;
+  EXPECT_NE(base.r.err.find("the gate is headroom run's own"), std::string::npos) << base.r.err;
+  const YAML::Node monitor = of_kind(base, "PodMonitor");
+  EXPECT_EQ(monitor["spec"]["podMetricsEndpoints"][0]["port"].as<std::string>(), "metrics");
+  EXPECT_EQ(monitor["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"].as<std::string>(),
+            "sglang");
+  // They go with --kubernetes only.
+  const RunResult r =
+      test::run_headroom({"unit", "--name", "s", "--no-host-paths", "--", "/bin/x"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("go with --kubernetes"), std::string::npos) << r.err;
 }
 
 TEST(KubernetesUnit, BadInputIsAClearError) {
@@ -496,7 +713,7 @@ TEST(KubernetesUnit, BadInputIsAClearError) {
       {{"--name", "s"}, "--image: give the server's container image"},
       {{"--name", "s", "--image", "x", "--metrics", "nope:x"}, "--metrics"},
       {{"--name", "s", "--image", "x", "--install"}, "no --install"},
-      {{"--name", "s", "--", "docker", "run", "--rm", "img"}, "no command after its image img"},
+      {{"--name", "s", "--", "docker", "run", "--rm", "img"}, "no command for the image img"},
       {{"--name", "s", "--", "docker", "run", "--attention-backend", "x", "img", "serve"},
        "docker does not know: --attention-backend"},
       {{"--name", "s", "--image", "x", "--", "/bin/server", "\xff\xfe"}, "not UTF-8"},
