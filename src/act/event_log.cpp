@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <string_view>
 
 namespace headroom {
 
@@ -34,6 +35,12 @@ void EventLog::append(const std::string& line) {
 
 std::string default_event_path(const std::string& name) {
   std::string dir;
+  // systemd's StateDirectory= (the units headroom writes have StateDirectory=headroom): the
+  // first of its colon-separated paths, whoever the unit runs as.
+  if (const char* st = std::getenv("STATE_DIRECTORY"); st != nullptr && *st == '/') {
+    const std::string_view first = std::string_view(st).substr(0, std::string_view(st).find(':'));
+    return std::string(first) + "/" + name + ".events.jsonl";
+  }
   if (::geteuid() == 0) {
     dir = "/var/lib/headroom";
   } else if (const char* x = std::getenv("XDG_STATE_HOME"); x != nullptr && *x == '/') {

@@ -28,7 +28,8 @@ class EventLog {
   std::string path_;
 };
 
-// Where events go by default: /var/lib/headroom/NAME.events.jsonl as root, else
+// Where events go by default: $STATE_DIRECTORY/NAME.events.jsonl under a unit with
+// StateDirectory=, else /var/lib/headroom/NAME.events.jsonl as root, else
 // $XDG_STATE_HOME/headroom/ (~/.local/state/headroom/).
 std::string default_event_path(const std::string& name);
 

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <filesystem>
 
+#include "act/docker.h"
 #include "act/event_log.h"
 #include "act/evict.h"
 #include "act/registry.h"
@@ -462,17 +463,60 @@ int run_run(const RunOptions& o, const Globals& g) {
 
 }  // namespace
 
+// `headroom run --cleanup`: what an earlier run of the same options may have left behind once its
+// supervisor is gone (SIGKILLed, the host crashed): the container of its docker run line, by the
+// name run gives it. The template unit's ExecStopPost=. Refused while a live `headroom run` of
+// that name holds it.
+int run_cleanup(const RunOptions& o, const Globals& g) {
+  Console console;
+  auto parsed = parse(o, g);
+  if (!parsed) return console.fail(parsed.error().message);
+  const std::string& container = parsed->host.container;
+  if (container.empty()) {
+    console.note("headroom: --cleanup: the command is not a docker run line: nothing to remove");
+    return 0;
+  }
+  const std::string name = o.name.empty() ? container : o.name;
+  if (auto live = find_run(name)) {
+    return console.fail(
+        fmt::format(
+            "--cleanup: headroom run {} is running (pid {}) and holds the container {}: stop it "
+            "instead",
+            name, live->pid, container),
+        1);
+  }
+  auto docker = DockerClient::open();
+  if (!docker) return console.fail(docker.error().message, 1);
+  auto found = (*docker)->inspect(container);
+  if (!found) return console.fail(found.error().message, 1);
+  if (!found->exists) {
+    console.note(fmt::format("headroom: --cleanup: no container {}: nothing to remove", container));
+    return 0;
+  }
+  if (Status st = (*docker)->remove(container, /*force=*/true); !st) {
+    return console.fail(st.error().message, 1);
+  }
+  console.note(fmt::format("headroom: --cleanup: removed the container {}", container));
+  return 0;
+}
+
 Command add_run_command(CLI::App& parent, const Globals& globals) {
   auto o = std::make_shared<RunOptions>();
+  auto cleanup = std::make_shared<bool>(false);
   CLI::App* cmd = parent.add_subcommand(
       "run",
       "Supervise a server: memory gate before every start, readiness and liveness probes, start "
       "limits, graceful stop, a verdict for every death, sd_notify, metrics, JSON events. Exits "
       "with the server's status when it gives up, 0 when it was stopped on request.");
   add_run_flags(cmd, *o);
-  return Command{cmd, [o, &globals] {
+  cmd->add_flag("--cleanup", *cleanup,
+                "Do not run the server: remove the container an earlier run of these options "
+                "left behind (its supervisor SIGKILLed, the host crashed), by the name run gives "
+                "it; refused while that run is alive. The template unit's ExecStopPost=");
+  return Command{cmd, [o, cleanup, &globals] {
                    o->command.insert(o->command.end(), globals.after_dashes.begin(),
                                      globals.after_dashes.end());
+                   if (*cleanup) return run_cleanup(*o, globals);
                    return run_run(*o, globals);
                  }};
 }

@@ -22,6 +22,7 @@
 #include "cli/run_options.h"
 #include "core/docker_cli.h"
 #include "core/duration.h"
+#include "core/text.h"
 #include "headroom_version.h"
 #include "lint/lint.h"
 
@@ -39,6 +40,8 @@ struct UnitOptions {
   bool kubernetes = false;
   std::string image;           // --kubernetes: the server's image
   std::string headroom_image;  // --kubernetes: the image headroom is copied from
+  bool force = false;          // --install: replace a unit edited since headroom wrote it
+  std::string user;            // User= (default: root)
   bool pod_monitor = false;    // --kubernetes: a PodMonitor too
   bool no_host_paths = false;  // --kubernetes: the Pod Security baseline variant
   std::string description;
@@ -175,6 +178,104 @@ std::string supervised_restart_lines() {
          "RestartSec=10\n";
 }
 
+// systemd's sandboxing that fits a GPU inference server (systemd.exec(5)). Left out on purpose:
+// PrivateDevices= hides /dev/nvidia*; ProtectClock= and DeviceAllow= turn device access into an
+// allow-list, hiding the GPU and /dev/kmsg; ProtectKernelLogs= hides /dev/kmsg, the OOM
+// verdicts' evidence; ProtectKernelModules= stops nvidia-modprobe loading nvidia-uvm on CUDA's
+// first use; ProtectKernelTunables= makes --drop-caches fail; ProtectHome= hides the usual
+// Hugging Face cache (~/.cache/huggingface); MemoryDenyWriteExecute= breaks the JIT compilers
+// (Triton, torch.compile, CUDA graphs' PTX).
+std::string hardening_lines(const UnitOptions& o, bool docker) {
+  std::string u =
+      "# Sandboxing that leaves the GPU, the kernel log and the model caches visible (see\n"
+      "# docs/systemd.md for what is left out and why).\n"
+      "NoNewPrivileges=yes\nProtectSystem=full\nPrivateTmp=yes\nStateDirectory=headroom\n"
+      "LockPersonality=yes\nRestrictRealtime=yes\nRestrictSUIDSGID=yes\nProtectHostname=yes\n"
+      "SystemCallArchitectures=native\n";
+  if (!o.user.empty()) {
+    u += fmt::format(
+        "# As {}: the kernel log (/dev/kmsg) is root's where kernel.dmesg_restrict=1 (Ubuntu's\n"
+        "# default), so OOM verdicts then rest on the cgroup's memory.events; --drop-caches\n"
+        "# needs root.\nUser={}\n",
+        o.user, o.user);
+    if (docker)
+      u += "# The Docker socket: membership of docker is root-equivalent.\n"
+           "SupplementaryGroups=docker\n";
+  }
+  return u;
+}
+
+// A systemd user name (systemd's valid_user_group_name(), the portable subset).
+bool is_user_name(std::string_view s) {
+  if (s.empty() || s.size() > 31 || is_digit(s[0]) || s[0] == '-') return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' || c == '-';
+  });
+}
+
+// What --plain can say in systemd's terms: systemd supervises the server there, so run's
+// options map to its directives or are refused with the reason (never dropped).
+struct PlainSettings {
+  std::vector<std::string> wait;  // headroom wait's flags: the gate's
+  int burst = 3;
+  std::string within = "600";
+  std::string restart = "on-failure";
+  std::string restart_sec = "10";
+  std::string kill_signal;  // KillSignal= for a plain process
+};
+
+Result<PlainSettings> plain_settings(const UnitOptions& o, bool docker) {
+  PlainSettings p;
+  CLI::App gate_only;
+  GateFlags unused;
+  add_gate_flags(&gate_only, unused);
+  std::vector<std::string> refused;
+  for (const auto& [flag, value] : o.passthrough) {
+    if (gate_only.get_option_no_throw(flag) != nullptr) {
+      p.wait.push_back(flag);
+      if (value) p.wait.push_back(*value);
+      continue;
+    }
+    const std::string v = value.value_or("");
+    if (flag == "--burst") {
+      p.burst = o.run.burst;
+    } else if (flag == "--within") {
+      auto d = parse_or(v, "--within");
+      if (!d) return d.error();
+      p.within = systemd_span(*d);
+    } else if (flag == "--restart") {
+      if (v != "no" && v != "on-failure" && v != "always") {
+        return make_error(fmt::format("--restart {}: no, on-failure or always", v));
+      }
+      p.restart = v;
+    } else if (flag == "--restart-delay") {
+      auto d = parse_or(v, "--restart-delay");
+      if (!d) return d.error();
+      p.restart_sec = systemd_span(*d);
+    } else if (flag == "--stop-signal" && !docker) {
+      std::string sig = v;
+      std::transform(sig.begin(), sig.end(), sig.begin(),
+                     [](char c) { return c >= 'a' && c <= 'z' ? char(c - 32) : c; });
+      p.kill_signal = sig.starts_with("SIG") ? sig : "SIG" + sig;
+    } else if (flag == "--stop-timeout" || flag == "--no-lint" || flag == "--name") {
+      // TimeoutStopSec= and docker stop -t below; --no-lint is about headroom run's own check.
+    } else {
+      refused.push_back(flag);
+    }
+  }
+  if (!refused.empty()) {
+    std::string list;
+    for (const std::string& f : refused)
+      list += (list.empty() ? "" : ", ") + f;
+    return make_error(fmt::format(
+        "--plain has no counterpart for {}: systemd supervises the server there, and it does "
+        "not probe it, serve metrics or write events{}; leave out --plain to run it under "
+        "headroom run",
+        list, docker ? " (and the container's stop signal is docker run --stop-signal's)" : ""));
+  }
+  return p;
+}
+
 Duration add(Duration a, Duration b) {
   return a == kForever || b == kForever ? kForever : a + b;
 }
@@ -193,14 +294,64 @@ Status lint_generated(const std::string& file_name, const std::string& unit, Con
   return {};
 }
 
-// Prints the unit, or writes it to DIR/FILE and daemon-reloads where systemd runs.
-int give_unit(const UnitOptions& o, const std::string& file_name, const std::string& unit,
+// The checksum line headroom writes as a unit's second line: FNV-1a (64 bits) of the rest of the
+// text, so that --install can tell its own untouched output from a unit someone edited.
+constexpr std::string_view kChecksumKey = "# headroom-checksum: ";
+
+std::string checksum_of(std::string_view text) {
+  uint64_t h = 14695981039346656037ULL;
+  for (const char c : text) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return fmt::format("{:016x}", h);
+}
+
+std::string with_checksum(const std::string& unit) {
+  const size_t eol = unit.find('\n');
+  if (eol == std::string::npos) return unit;
+  return unit.substr(0, eol + 1) + std::string(kChecksumKey) + checksum_of(unit) +
+         " (headroom unit --install replaces this file only while it matches)\n" +
+         unit.substr(eol + 1);
+}
+
+// True when `text` is headroom's output as written: its checksum line matches the rest.
+bool untouched(const std::string& text) {
+  const size_t at = text.find(std::string("\n") + std::string(kChecksumKey));
+  if (at == std::string::npos) return false;
+  const size_t from = at + 1 + kChecksumKey.size();
+  const size_t eol = text.find('\n', from);
+  if (eol == std::string::npos) return false;
+  const std::string rest = text.substr(0, at + 1) + text.substr(eol + 1);
+  return text.compare(from, 16, checksum_of(rest)) == 0;
+}
+
+// Prints the unit, or writes it to DIR/FILE and daemon-reloads where systemd runs. A file there
+// that headroom did not write, or that was edited since, is left alone without --force.
+int give_unit(const UnitOptions& o, const std::string& file_name, const std::string& bare_unit,
               const std::string& start_hint, Console& console) {
+  const std::string unit = with_checksum(bare_unit);
   if (!o.install && !o.enable) {
     std::fputs(unit.c_str(), stdout);
     return 0;
   }
   const fs::path path = fs::path(o.unit_dir) / file_name;
+  std::error_code exists_ec;
+  if (fs::exists(path, exists_ec)) {
+    std::ifstream in(path);
+    std::string old((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) {
+      return console.fail(fmt::format("{}: cannot read it to compare", path.string()), 1);
+    }
+    if (old != unit && !untouched(old) && !o.force) {
+      return console.fail(
+          fmt::format("{} was edited since headroom wrote it (or headroom did not write it): left "
+                      "as it is. Compare with `headroom unit ... | diff -u {} -`, then give "
+                      "--force to replace it",
+                      path.string(), path.string()),
+          1);
+    }
+  }
   {
     const fs::path tmp = path.string() + ".tmp";
     std::ofstream f(tmp);
@@ -267,8 +418,13 @@ std::string template_unit(const UnitOptions& o, const std::string& headroom) {
       "# The default gate timeout plus the default startup timeout; headroom extends it while it\n"
       "# waits for memory or the server loads.\nTimeoutStartSec={}\n",
       systemd_span(start));
+  u += "# A container left over by the instance's command (headroom SIGKILLed, host crash): its\n"
+       "# docker run line is read from the same file; nothing for a plain process.\n";
+  u += fmt::format("ExecStopPost=-{} run --config /etc/headroom/%i.toml --name %i --cleanup\n",
+                   systemd_quote(headroom));
   u += "# headroom's own stop timeout (default 30s) acts first; this is the backstop.\n"
        "TimeoutStopSec=5min\nKillMode=mixed\n";
+  u += hardening_lines(o, /*docker=*/true);
   u += "\n[Install]\nWantedBy=multi-user.target\n";
   return u;
 }
@@ -277,6 +433,12 @@ int run_unit(UnitOptions& o) {
   Console console;
   RunOptions& r = o.run;
   const std::string headroom = o.binary.empty() ? self_binary() : fs::absolute(o.binary).string();
+  if (!o.user.empty() && !is_user_name(o.user)) {
+    return console.fail(fmt::format(
+        "--user {}: a user name is letters, digits, '_' and '-', not starting with a digit or '-'",
+        o.user));
+  }
+  if (o.force && !o.install && !o.enable) return console.fail("--force goes with --install");
   if (o.template_unit) {
     if (!r.name.empty() || !r.command.empty() || !o.passthrough.empty() || o.plain || o.enable ||
         o.kubernetes) {
@@ -296,10 +458,10 @@ int run_unit(UnitOptions& o) {
   }
   if (r.command.empty()) return console.fail("give the server's command after --");
   if (o.kubernetes) {
-    if (o.install || o.enable || o.plain) {
+    if (o.install || o.enable || o.plain || !o.user.empty()) {
       return console.fail(
-          "--kubernetes prints manifests for `kubectl apply -f -`: no --install, --enable or "
-          "--plain");
+          "--kubernetes prints manifests for `kubectl apply -f -`: no --install, --enable, "
+          "--plain or --user");
     }
     KubernetesInput k{r.name,        o.image,   o.headroom_image, r,
                       o.passthrough, r.command, o.pod_monitor,    o.no_host_paths};
@@ -356,9 +518,15 @@ int run_unit(UnitOptions& o) {
   if (!container.empty()) u += " docker.service";
   u += "\nWants=network-online.target\n";
   if (!container.empty()) u += "Requires=docker.service\n";
+  PlainSettings plain;
   if (o.plain) {
-    u += "# systemd restarts the server: at most 3 failures in 10 minutes, then it stays down.\n";
-    u += "StartLimitIntervalSec=600\nStartLimitBurst=3\n";
+    auto ps = plain_settings(o, !container.empty());
+    if (!ps) return console.fail(ps.error().message);
+    plain = *ps;
+    u += fmt::format(
+        "# systemd restarts the server: at most {} failures in {} (--burst, --within), then it\n"
+        "# stays down.\nStartLimitIntervalSec={}\nStartLimitBurst={}\n",
+        plain.burst, plain.within, plain.within, plain.burst);
   } else {
     u += "# headroom restarts the server within its own limit (--burst/--within); these bound\n"
          "# restarts of headroom itself.\n";
@@ -368,14 +536,7 @@ int run_unit(UnitOptions& o) {
   if (o.plain) {
     // The gate as ExecStartPre=: only the gate's flags, told apart by their one definition.
     std::vector<std::string> wait = {headroom, "wait"};
-    CLI::App gate_only;
-    GateFlags unused;
-    add_gate_flags(&gate_only, unused);
-    for (const auto& [flag, value] : o.passthrough) {
-      if (gate_only.get_option_no_throw(flag) == nullptr) continue;
-      wait.push_back(flag);
-      if (value) wait.push_back(*value);
-    }
+    wait.insert(wait.end(), plain.wait.begin(), plain.wait.end());
     u += "Type=exec\n";
     if (!container.empty()) u += exec_line("ExecStartPre", {"-" + docker, "rm", "-f", container});
     u += exec_line("ExecStartPre", wait);
@@ -390,12 +551,19 @@ int run_unit(UnitOptions& o) {
          "# its processes ends the unit (systemd's OOMPolicy=stop), so no half-killed server runs "
          "on.\n"
          "OOMPolicy=stop\n";
-    u +=
-        "Restart=on-failure\n# 2: the server's usage error (a bad flag): restarting cannot help.\n"
-        "RestartPreventExitStatus=2\n# The gate waits for memory; this only spaces out the tries.\n"
-        "RestartSec=10\n";
+    u += fmt::format(
+        "Restart={}\n# 2: the server's usage error (a bad flag): restarting cannot help.\n"
+        "RestartPreventExitStatus=2\n# The gate waits for memory; this only spaces out the tries "
+        "(--restart-delay).\nRestartSec={}\n",
+        plain.restart, plain.restart_sec);
     u += fmt::format("# The memory wait plus a margin for the start itself.\nTimeoutStartSec={}\n",
                      systemd_span(add(*gate_timeout, std::chrono::seconds(120))));
+    if (!plain.kill_signal.empty()) u += fmt::format("KillSignal={}\n", plain.kill_signal);
+    u += fmt::format(
+        "# --stop-timeout{} plus a margin: systemd's stop job must outlast it.\n"
+        "TimeoutStopSec={}\n",
+        container.empty() ? "" : " (docker stop -t)",
+        systemd_span(add(*stop, std::chrono::seconds(15))));
   } else {
     std::vector<std::string> run = {headroom, "run", "--name", r.name};
     for (const auto& [flag, value] : o.passthrough) {
@@ -422,6 +590,7 @@ int run_unit(UnitOptions& o) {
     u += fmt::format("# The stop timeout plus a margin.\nTimeoutStopSec={}\nKillMode=mixed\n",
                      systemd_span(add(*stop, std::chrono::seconds(15))));
   }
+  u += hardening_lines(o, !container.empty());
   u += "\n[Install]\nWantedBy=multi-user.target\n";
 
   if (Status st = lint_generated(r.name + ".service", u, console); !st) {
@@ -444,6 +613,14 @@ Command add_unit_command(CLI::App& parent, const Globals& globals) {
   cmd->add_flag("--install", o->install,
                 "Write /etc/systemd/system/NAME.service (see --unit-dir) and run systemctl "
                 "daemon-reload where systemd runs; default: print the unit");
+  cmd->add_flag("--force", o->force,
+                "--install: replace NAME.service even where it was edited since headroom wrote "
+                "it (default: such a file is left alone, and said)");
+  cmd->add_option("--user", o->user,
+                  "User= of the unit, with SupplementaryGroups=docker for a docker command "
+                  "(default: root; as a user, headroom reads no kernel log where "
+                  "kernel.dmesg_restrict=1, and --drop-caches fails)")
+      ->type_name("NAME");
   cmd->add_flag("--enable", o->enable,
                 "--install, then systemctl enable --now NAME.service: from a command line to a "
                 "running, supervised service (returns once the server is ready)");
@@ -484,29 +661,30 @@ Command add_unit_command(CLI::App& parent, const Globals& globals) {
       ->type_name("URI");
   cmd->add_option("--unit-dir", o->unit_dir, "Where --install writes (default /etc/systemd/system)")
       ->type_name("DIR");
-  return Command{cmd, [o, cmd, &globals] {
-                   o->run.command.insert(o->run.command.end(), globals.after_dashes.begin(),
-                                         globals.after_dashes.end());
-                   // run's flags exactly as given, for `headroom run` in the unit.
-                   static const std::vector<std::string> own = {
-                       "--install",        "--enable",      "--plain",        "--template",
-                       "--description",    "--binary",      "--unit-dir",     "--name",
-                       "--documentation",  "--help",        "--kubernetes",   "--image",
-                       "--headroom-image", "--pod-monitor", "--no-host-paths"};
-                   for (const CLI::Option* opt : cmd->get_options()) {
-                     if (opt->get_lnames().empty() || opt->count() == 0) continue;
-                     const std::string name = "--" + opt->get_lnames()[0];
-                     if (std::find(own.begin(), own.end(), name) != own.end()) continue;
-                     if (opt->get_expected_min() == 0) {  // a switch
-                       o->passthrough.emplace_back(name, std::nullopt);
-                       continue;
-                     }
-                     for (const std::string& v : opt->results()) {
-                       o->passthrough.emplace_back(name, v);
-                     }
-                   }
-                   return run_unit(*o);
-                 }};
+  return Command{
+      cmd, [o, cmd, &globals] {
+        o->run.command.insert(o->run.command.end(), globals.after_dashes.begin(),
+                              globals.after_dashes.end());
+        // run's flags exactly as given, for `headroom run` in the unit.
+        static const std::vector<std::string> own = {
+            "--install",    "--enable",   "--plain",          "--template",      "--description",
+            "--binary",     "--unit-dir", "--name",           "--documentation", "--help",
+            "--kubernetes", "--image",    "--headroom-image", "--pod-monitor",   "--no-host-paths",
+            "--force",      "--user"};
+        for (const CLI::Option* opt : cmd->get_options()) {
+          if (opt->get_lnames().empty() || opt->count() == 0) continue;
+          const std::string name = "--" + opt->get_lnames()[0];
+          if (std::find(own.begin(), own.end(), name) != own.end()) continue;
+          if (opt->get_expected_min() == 0) {  // a switch
+            o->passthrough.emplace_back(name, std::nullopt);
+            continue;
+          }
+          for (const std::string& v : opt->results()) {
+            o->passthrough.emplace_back(name, v);
+          }
+        }
+        return run_unit(*o);
+      }};
 }
 
 }  // namespace headroom

@@ -270,6 +270,117 @@ TEST(UnitCli, TheTemplateUnit) {
   EXPECT_EQ(unit({"--template", "--free", "2G"}).exit_code, 2);
   EXPECT_EQ(unit({"--template", "--", "sleep", "1"}).exit_code, 2);
   EXPECT_EQ(unit({"--template", "--enable"}).exit_code, 2);  // enable which instance?
+  // A container the instance's command left behind is removed after every stop, by the same file.
+  EXPECT_EQ(exec_argv(r.out, "ExecStopPost"),
+            (std::vector<std::string>{bin, "run", "--config", "/etc/headroom/%i.toml", "--name",
+                                      "%i", "--cleanup"}));
+  EXPECT_NE(r.out.find("\nExecStopPost=-"), std::string::npos) << "its failure is ignored";
+}
+
+// --plain: systemd supervises, so run's options become its directives, or are refused with the
+// reason; none is dropped.
+TEST(UnitCli, PlainMapsWhatSystemdCanDoAndRefusesTheRest) {
+  const std::string d = fresh("plain-map");
+  const RunResult r = unit({"--plain", "--name", "srv", "--free", "2G", "--burst", "5", "--within",
+                            "30m", "--stop-timeout", "2m", "--restart-delay", "20s",
+                            "--stop-signal", "int", "--", "sleep", "1000"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const std::string line :
+       {"\nStartLimitBurst=5\n", "\nStartLimitIntervalSec=1800s\n", "\nTimeoutStopSec=135s\n",
+        "\nRestartSec=20s\n", "\nKillSignal=SIGINT\n"}) {
+    EXPECT_NE(r.out.find(line), std::string::npos) << line << r.out;
+  }
+  check(d, "srv", r.out);
+  // A docker line: docker stop -t gets --stop-timeout, systemd's stop job outlasts it.
+  const RunResult dk = unit({"--plain", "--name", "srv", "--stop-timeout", "2m", "--", "docker",
+                             "run", "--rm", "img", "/bin/server"});
+  ASSERT_EQ(dk.exit_code, 0) << dk.err;
+  EXPECT_NE(dk.out.find(" stop -t 120 srv\n"), std::string::npos) << dk.out;
+  EXPECT_NE(dk.out.find("\nTimeoutStopSec=135s\n"), std::string::npos) << dk.out;
+  // What systemd cannot do is refused, named, with the way out.
+  const RunResult h = unit({"--plain", "--name", "srv", "--health", "http://127.0.0.1:1/health",
+                            "--metrics", "127.0.0.1:9464", "--", "sleep", "1"});
+  EXPECT_EQ(h.exit_code, 2);
+  EXPECT_EQ(h.out, "");
+  EXPECT_NE(h.err.find("--plain has no counterpart for --health, --metrics"), std::string::npos)
+      << h.err;
+  EXPECT_NE(h.err.find("leave out --plain"), std::string::npos) << h.err;
+  const RunResult sig = unit({"--plain", "--name", "srv", "--stop-signal", "INT", "--", "docker",
+                              "run", "img", "/bin/server"});
+  EXPECT_EQ(sig.exit_code, 2);
+  EXPECT_NE(sig.err.find("docker run --stop-signal"), std::string::npos) << sig.err;
+}
+
+// The sandboxing every unit gets, and what it must not have: a GPU server needs /dev/nvidia*,
+// /dev/kmsg and nvidia-modprobe.
+TEST(UnitCli, UnitsAreSandboxedWithoutHidingTheGpuOrTheKernelLog) {
+  const std::string d = fresh("hardening");
+  const std::vector<std::vector<std::string>> forms = {
+      {"--name", "srv", "--", "sleep", "1000"},
+      {"--plain", "--name", "srv", "--", "sleep", "1000"},
+      {"--template"},
+      {"--name", "srv", "--user", "llm", "--", "docker", "run", "img", "/bin/server"}};
+  for (const auto& args : forms) {
+    const RunResult r = unit(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (const std::string on :
+         {"NoNewPrivileges=yes", "ProtectSystem=full", "PrivateTmp=yes", "StateDirectory=headroom",
+          "LockPersonality=yes", "RestrictRealtime=yes", "RestrictSUIDSGID=yes",
+          "ProtectHostname=yes", "SystemCallArchitectures=native"}) {
+      EXPECT_NE(r.out.find("\n" + on + "\n"), std::string::npos) << on << "\n" << r.out;
+    }
+    for (const std::string off :
+         {"PrivateDevices=", "ProtectClock=", "DeviceAllow=", "ProtectKernelLogs=",
+          "ProtectKernelModules=", "MemoryDenyWriteExecute=", "ProtectHome="}) {
+      EXPECT_EQ(r.out.find("\n" + off), std::string::npos) << off << "\n" << r.out;
+    }
+    if (args.front() != "--template") check(d, "srv", r.out);
+  }
+  const RunResult u = unit(forms.back());
+  EXPECT_NE(u.out.find("\nUser=llm\n"), std::string::npos) << u.out;
+  EXPECT_NE(u.out.find("\nSupplementaryGroups=docker\n"), std::string::npos) << u.out;
+  EXPECT_EQ(
+      unit({"--name", "srv", "--user", "llm", "--", "sleep", "1"}).out.find("SupplementaryGroups="),
+      std::string::npos);
+  EXPECT_EQ(unit({"--name", "srv", "--user", "1bad", "--", "sleep", "1"}).exit_code, 2);
+  EXPECT_EQ(unit({"--name", "srv", "--user", "a b", "--", "sleep", "1"}).exit_code, 2);
+}
+
+// --install replaces its own untouched unit, and leaves an edited one alone unless --force.
+TEST(UnitCli, InstallLeavesAnEditedUnitAloneWithoutForce) {
+  const std::string d = fresh("edited");
+  const std::vector<std::string> first = {"--name", "srv", "--install", "--unit-dir", d,
+                                          "--free", "2G",  "--",        "sleep",      "1"};
+  ASSERT_EQ(unit(first).exit_code, 0);
+  const auto read = [&] {
+    std::ifstream in(d + "/srv.service");
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  // Untouched: a new version of the unit replaces it.
+  std::vector<std::string> second = first;
+  second[5] = "--timeout";
+  second[6] = "10m";
+  const RunResult r2 = unit(second);
+  ASSERT_EQ(r2.exit_code, 0) << r2.err;
+  EXPECT_NE(read().find("TimeoutStartSec=2460s"), std::string::npos) << read();
+  // Edited by hand: left alone, said, exit 1.
+  const std::string edited = read() + "# local change\nEnvironment=HF_HOME=/srv/hf\n";
+  std::ofstream(d + "/srv.service") << edited;
+  const RunResult r3 = unit(first);
+  EXPECT_EQ(r3.exit_code, 1);
+  EXPECT_NE(r3.err.find("was edited since headroom wrote it"), std::string::npos) << r3.err;
+  EXPECT_NE(r3.err.find("--force"), std::string::npos) << r3.err;
+  EXPECT_EQ(read(), edited);
+  // A unit headroom did not write: the same.
+  std::ofstream(d + "/srv.service") << "[Service]\nExecStart=/bin/true\n";
+  EXPECT_EQ(unit(first).exit_code, 1);
+  // --force replaces it.
+  std::vector<std::string> forced = first;
+  forced.insert(forced.begin(), "--force");
+  const RunResult r4 = unit(forced);
+  EXPECT_EQ(r4.exit_code, 0) << r4.err;
+  EXPECT_NE(read().find("# headroom-checksum: "), std::string::npos);
+  EXPECT_EQ(unit({"--name", "srv", "--force", "--", "sleep", "1"}).exit_code, 2);  // no --install
 }
 
 // --config: run's options in TOML (what each instance of the template reads). The shipped example

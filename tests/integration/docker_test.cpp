@@ -287,6 +287,31 @@ TEST_F(DockerTest, RunNamesAContainerThatHasNoName) {
       << r.err;
 }
 
+// The template unit's ExecStopPost=: `headroom run --config FILE --name N --cleanup` removes the
+// container a SIGKILLed run of the same file left behind (named N by run), and only that.
+TEST_F(DockerTest, CleanupRemovesTheContainerALostRunLeftBehind) {
+  const std::string n = name("left");
+  ASSERT_EQ(docker({"run", "-d", "--name", n, "--network", "none", kImage, "/bin/headroom-standin",
+                    "--port", "8000"})
+                .exit_code,
+            0);
+  const std::string toml = test::scratch_dir() + "/" + n + ".toml";
+  std::ofstream(toml) << "no-gpu = true\ncommand = [\"docker\", \"run\", \"--network\", \"none\", "
+                         "\""
+                      << kImage << "\", \"/bin/headroom-standin\"]\n";
+  const std::vector<std::string> cleanup = {
+      test::headroom_bin(), "run", "--config", toml, "--name", n, "--cleanup"};
+  const test::RunResult r = test::run(cleanup);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("removed the container " + n), std::string::npos) << r.err;
+  EXPECT_NE(docker({"inspect", n}).exit_code, 0) << "the container is gone";
+  // Again: nothing there, said, still 0 (ExecStopPost= after a clean stop).
+  const test::RunResult again = test::run(cleanup);
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.err.find("no container " + n + ": nothing to remove"), std::string::npos)
+      << again.err;
+}
+
 class DockerRestartTest : public DockerTest {
  protected:
   void SetUp() override {

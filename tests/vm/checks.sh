@@ -411,6 +411,49 @@ t_template_verifies() {
   [[ -z $out ]] || echo "$out"
 }
 
+# The exposure systemd-analyze security gives the generated units, with and without the
+# sandboxing lines headroom adds (the "before" is the same unit with them removed).
+exposure() { systemd-analyze security --offline=yes "$1" 2>/dev/null | grep -o 'Overall exposure level for [^:]*: [0-9.]*' | grep -o '[0-9.]*$'; }
+t_security_exposure() {
+  local d form before after
+  local sandbox="NoNewPrivileges|ProtectSystem|PrivateTmp|StateDirectory|LockPersonality"
+  sandbox+="|RestrictRealtime|RestrictSUIDSGID|ProtectHostname|SystemCallArchitectures"
+  d=$(mktemp -d)
+  mkdir -p "$d/bare"
+  for form in notify plain template; do
+    case $form in
+      notify) $HR unit --name expo --no-gpu -- "$STANDIN" --port 1 >"$d/expo.service" ;;
+      plain) $HR unit --plain --name expo --no-gpu -- "$STANDIN" --port 1 >"$d/expo.service" ;;
+      template) $HR unit --template >"$d/expo.service" ;;
+    esac
+    grep -vE "^($sandbox)=" "$d/expo.service" >"$d/bare/expo.service"
+    before=$(exposure "$d/bare/expo.service")
+    after=$(exposure "$d/expo.service")
+    [[ -n $before && -n $after ]] || fail "no exposure level from systemd-analyze security for the $form unit"
+    echo "$form unit: exposure $before without the sandboxing lines, $after with them"
+    awk -v a="$after" -v b="$before" 'BEGIN { exit !(a < b) }' || fail "$form: the sandboxing does not lower the exposure"
+  done
+  rm -rf "$d"
+}
+
+# --user: the server and headroom run as that user; the events land in StateDirectory=.
+t_user_unit() {
+  local port ev
+  port=$(free_port)
+  id llm >/dev/null 2>&1 || useradd --system --no-create-home llm || fail "useradd"
+  make_unit usersrv "$port" --user llm --health "http://127.0.0.1:$port/health" --free 50M \
+    --settle 0 -- --load 1 >/etc/systemd/system/usersrv.service || return 1
+  grep -q '^User=llm$' /etc/systemd/system/usersrv.service || fail "no User=llm"
+  systemctl daemon-reload
+  systemctl start usersrv.service || fail "start failed: $(journalctl -u usersrv -n 20 --no-pager)"
+  http_ok "http://127.0.0.1:$port/health" || fail "active but not serving"
+  [[ $(ps -o user= -p "$(prop usersrv.service MainPID)") == llm ]] || fail "headroom does not run as llm"
+  ev=$(events_of usersrv)
+  until_true "the events in the state directory" has_event "$ev" ready || return 1
+  [[ $(stat -c %U "$ev") == llm ]] || fail "$ev is owned by $(stat -c %U "$ev")"
+  drop_unit usersrv.service
+}
+
 # ---- systemd's side of the contract ------------------------------------------------------------
 
 t_plain_unit_gates_and_systemd_restarts() {
@@ -522,6 +565,8 @@ check "the template with a TOML, enable --now" t_template_with_toml_enable
 check "--enable returns once the server is ready" t_install_and_enable
 check "EXTEND_TIMEOUT_USEC under TimeoutStartSec=3s, WATCHDOG=1 under WatchdogSec=2s" t_extend_timeout_and_watchdog
 check "start limits in [Unit] end a crash loop" t_start_limit_in_unit_section
+check "the sandboxing lowers systemd-analyze security's exposure" t_security_exposure
+check "--user: headroom and the server run as the user, events in StateDirectory=" t_user_unit
 
 if [[ $PROFILE == full ]]; then
   note "the integration tests, in the guest"
