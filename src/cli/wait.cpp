@@ -179,6 +179,10 @@ int run_wait(const WaitOptions& o, const Globals& g) {
         "pool: {}; target {}, settle {}, timeout {}", pool_label(**src, pool),
         cfg->target ? format_bytes(cfg->target->resolve(pool.total)) : std::string("none"),
         format_duration(cfg->settle), format_duration(cfg->timeout)));
+    if (gone) {
+      for (const std::string& a : gone->absent())
+        printer.log("--gone: " + a + ": nothing to wait for there");
+    }
   }
   auto outcome = run_gate(gate, **src, gone.get(), clock, settings->interval, printer);
   console.end_progress();

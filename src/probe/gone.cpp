@@ -82,6 +82,7 @@ Result<std::unique_ptr<ProcessGoneWatch>> ProcessGoneWatch::open(const Root& roo
         }
       } else {
         p.gone = true;  // not running now: nothing to wait for, but its GPU entry still counts
+        w->absent_.push_back(fmt::format("process {} is not running", s.pid));
       }
       w->watched_pids_.push_back(static_cast<uint32_t>(s.pid));
       w->procs_.push_back(std::move(p));
@@ -99,7 +100,8 @@ Result<std::unique_ptr<ProcessGoneWatch>> ProcessGoneWatch::open(const Root& roo
           g.events = std::move(*f);
         }
       } else {
-        g.gone = true;  // a cgroup that does not exist holds no process
+        g.gone = true;                              // a cgroup that does not exist holds no process
+        w->absent_.push_back(ref.error().message);  // cgroup "/x" not found: no directory ...
       }
       w->groups_.push_back(std::move(g));
     }

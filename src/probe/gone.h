@@ -47,6 +47,10 @@ class ProcessGoneWatch : public GoneWatch {
 
   Result<int> pending(std::string& what) override;
 
+  // What was already absent when opened, one line each ("process 123 is not running", "cgroup
+  // /x.slice does not exist"): nothing to wait for there, which a typo'd name would also give.
+  const std::vector<std::string>& absent() const { return absent_; }
+
  private:
   struct Proc {
     int pid = 0;
@@ -67,6 +71,7 @@ class ProcessGoneWatch : public GoneWatch {
   std::vector<Proc> procs_;
   std::vector<Group> groups_;
   GpuSource* gpu_ = nullptr;
+  std::vector<std::string> absent_;
   std::vector<uint32_t> watched_pids_;  // every PID seen: for the GPU process list check
   std::vector<GpuProcess> gpu_procs_;   // reused buffer
 };

@@ -105,6 +105,19 @@ TEST(Cli, WaitOpensWhenTheTargetIsThere) {
   EXPECT_EQ(j["pool"]["cgroup"]["path"], "/pool/server");
 }
 
+// --gone naming a cgroup or process that is not there opens (nothing holds memory there), and
+// says so: a typo'd name must not look like a wait that succeeded.
+TEST(Cli, WaitGoneOnSomethingAbsentSaysItIsNotThere) {
+  const RunResult r = hr({"wait", "--free", "300M", "--settle", "0", "--root", root("v1"), "--gone",
+                          "cgroup:/no/such.slice", "--gone", "4000000", "--no-gpu"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::string said = r.out + r.err;  // the wait's log lines
+  EXPECT_NE(said.find("--gone: cgroup \"/no/such.slice\" not found"), std::string::npos) << said;
+  EXPECT_NE(said.find("--gone: process 4000000 is not running: nothing to wait for there"),
+            std::string::npos)
+      << said;
+}
+
 TEST(Cli, WaitPercentTargetIsOfThePool) {
   const RunResult r = hr({"wait", "--free", "50%", "--timeout", "200ms", "--root", root("v1"),
                           "--json", "--settle", "0"});
