@@ -21,9 +21,10 @@ void add_gate_flags(CLI::App* cmd, GateFlags& f) {
                   "(default 1s: driver teardown returns memory in bursts)")
       ->type_name("DURATION")
       ->check(duration_validator());
-  cmd->add_option("--timeout", f.timeout,
-                  "Give up waiting after this long (default 300s, the seed's; 0 or infinity "
-                  "waits forever). Keep it below systemd's TimeoutStartSec")
+  cmd->add_option(
+         "--timeout", f.timeout,
+         "Give up waiting after this long (default 300s, the usual wait script's; 0 or infinity "
+         "waits forever). Keep it below systemd's TimeoutStartSec")
       ->type_name("DURATION")
       ->check(duration_validator());
   cmd->add_option("--interval", f.interval,

@@ -12,12 +12,14 @@ void add_run_flags(CLI::App* cmd, RunOptions& o) {
                   "When to restart: no, on-failure (default: deaths, wedges, failed starts) or "
                   "always (clean exits too)")
       ->type_name("POLICY");
-  cmd->add_option("--burst", o.burst,
-                  "Give up at this many failures within --within (default 3, the seed's "
-                  "StartLimitBurst)")
+  cmd->add_option(
+         "--burst", o.burst,
+         "Give up at this many failures within --within (default 3, the usual wait-script unit's "
+         "StartLimitBurst)")
       ->type_name("N");
   cmd->add_option("--within", o.within,
-                  "The start-limit window (default 10m, the seed's StartLimitIntervalSec=600)")
+                  "The start-limit window (default 10m, the usual wait-script unit's "
+                  "StartLimitIntervalSec=600)")
       ->type_name("DURATION")
       ->check(duration_validator());
   cmd->add_option("--restart-delay", o.restart_delay,

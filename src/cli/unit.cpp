@@ -624,9 +624,10 @@ Command add_unit_command(CLI::App& parent, const Globals& globals) {
   cmd->add_flag("--enable", o->enable,
                 "--install, then systemctl enable --now NAME.service: from a command line to a "
                 "running, supervised service (returns once the server is ready)");
-  cmd->add_flag("--plain", o->plain,
-                "The seed's style: ExecStartPre=headroom wait with the gate flags, the command as "
-                "ExecStart=, systemd owning restarts");
+  cmd->add_flag(
+      "--plain", o->plain,
+      "The usual wait-script style: ExecStartPre=headroom wait with the gate flags, the command as "
+      "ExecStart=, systemd owning restarts");
   cmd->add_flag("--template", o->template_unit,
                 "Write the template unit headroom@.service instead: instance NAME runs `headroom "
                 "run --config /etc/headroom/NAME.toml` (no name, command or run options here)");

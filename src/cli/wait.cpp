@@ -249,8 +249,8 @@ Command add_wait_command(CLI::App& parent, const Globals& globals) {
       "Exit 0 when open, 1 on timeout, 2 on bad input.");
   cmd->add_option(
       "TARGET_GIB", o->seed_target,
-      "Seed-compatible form: target in GiB (as `free -g`), e.g. `headroom wait 70 300`");
-  cmd->add_option("TIMEOUT_S", o->seed_timeout, "Seed-compatible form: timeout in seconds")
+      "The wait script's form: target in GiB (as `free -g`), e.g. `headroom wait 70 300`");
+  cmd->add_option("TIMEOUT_S", o->seed_timeout, "The wait script's form: timeout in seconds")
       ->type_name("SECONDS")
       ->check(duration_validator());
   add_gate_flags(cmd, o->gate);

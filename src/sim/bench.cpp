@@ -88,12 +88,13 @@ std::string bench_markdown(const BenchConfig& b, const std::vector<BenchRow>& ro
                                 : "",
         r.oom_kills, r.failed_starts, r.downtime_median, r.overshoot_median, r.downtime_max);
   }
-  fmt::format_to(std::back_inserter(out),
-                 "\nScale {:g}: load {:.2f} s, the seed's RestartSec {:.1f} s and poll {:.2f} s; "
-                 "headroom's settle {:.2f} s; lags {} (seed {}). Overshoot = downtime - lag - load "
-                 "- the policy's settle window.\n",
-                 b.scale, b.base.load_s, 60 * b.scale, 5 * b.scale, b.base.headroom_settle_s,
-                 b.distribution, b.seed);
+  fmt::format_to(
+      std::back_inserter(out),
+      "\nScale {:g}: load {:.2f} s, the wait script's RestartSec {:.1f} s and poll {:.2f} s; "
+      "headroom's settle {:.2f} s; lags {} (random seed {}). Overshoot = downtime - lag - load "
+      "- the policy's settle window.\n",
+      b.scale, b.base.load_s, 60 * b.scale, 5 * b.scale, b.base.headroom_settle_s, b.distribution,
+      b.seed);
   return out;
 }
 
@@ -121,8 +122,8 @@ std::string bench_json(const BenchConfig& b, const std::vector<BenchRow>& rows) 
                    {"target_mib", b.base.target_mib},
                    {"load_s", b.base.load_s},
                    {"headroom_settle_s", b.base.headroom_settle_s},
-                   {"seed_restart_sec_s", 60 * b.scale},
-                   {"seed_poll_s", 5 * b.scale}};
+                   {"wait_script_restart_sec_s", 60 * b.scale},
+                   {"wait_script_poll_s", 5 * b.scale}};
   return j.dump();
 }
 
@@ -155,11 +156,11 @@ set multiplot layout 1,2 title "Restart after a crash on a unified-memory pool (
 set title "downtime per crash, median (lower is better)"
 set xlabel "memory release lag (s)"
 set ylabel "seconds"
-plot for [p in "naive seed headroom"] 'results.csv' using 2:(strcol(1) eq p ? $6 : 1/0) skip 1 with linespoints lw 2 pt 7 title p
+plot for [p in "naive wait-script headroom"] 'results.csv' using 2:(strcol(1) eq p ? $6 : 1/0) skip 1 with linespoints lw 2 pt 7 title p
 set title "OOM kills over {} crash(es) per lag (0 is the goal)"
 set ylabel "OOM kills"
 set ytics 1
-plot for [p in "naive seed headroom"] 'results.csv' using 2:(strcol(1) eq p ? $4 : 1/0) skip 1 with linespoints lw 2 pt 7 title p
+plot for [p in "naive wait-script headroom"] 'results.csv' using 2:(strcol(1) eq p ? $4 : 1/0) skip 1 with linespoints lw 2 pt 7 title p
 unset multiplot
 )GP",
                      b.scale, b.crashes);

@@ -44,7 +44,6 @@ int free_tcp_port() {
   return ntohs(a.sin_port);
 }
 
-
 [[noreturn]] void exec_argv(const std::vector<std::string>& argv,
                             const std::vector<std::string>& env) {
   auto a = c_argv(argv);

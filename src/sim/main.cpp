@@ -44,7 +44,7 @@ struct PathFlags {
     cmd->add_option("--standin", paths.standin, "headroom-standin binary");
     cmd->add_option("--lagdriver", paths.lagdriver, "headroom-lagdriver binary");
     cmd->add_option("--seed-script", paths.seed_script,
-                    "The seed's wait script (default: bench/seed-wait-memory.sh of the source)");
+                    "The usual wait script (default: bench/seed-wait-memory.sh of the source)");
   }
 };
 
@@ -115,7 +115,8 @@ int run_demo(const SimPaths& paths, double lag, bool compare) {
                    c.target_mib)},
       {Policy::kNaive, "a naive supervisor: restarts at once, Docker-style (100 ms, doubling)"},
       {Policy::kSeed,
-       "the seed's recipe: RestartSec=60 (6 s here), then `free` every 5 s (0.5 s here)"},
+       "the usual wait-script recipe: RestartSec=60 (6 s here), then `free` every 5 s (0.5 s "
+       "here)"},
   };
   int step = 0;
   for (const auto& [policy, text] : runs) {
@@ -127,7 +128,7 @@ int run_demo(const SimPaths& paths, double lag, bool compare) {
     c.on_line = [&](const std::string& line) {
       // The supervisors' own lines; the server's wait script prints "Memory available: N".
       if (line.rfind("headroom:", 0) == 0 || line.rfind("naive:", 0) == 0 ||
-          line.rfind("seed:", 0) == 0 || line.rfind("Memory available", 0) == 0) {
+          line.rfind("wait-script:", 0) == 0 || line.rfind("Memory available", 0) == 0) {
         say("    | " + line);
       }
     };
@@ -238,7 +239,7 @@ int main(int argc, char** argv) {
   bool demo_only_headroom = false;
   auto* demo = app.add_subcommand("demo",
                                   "A narrated minute: one crash under headroom, a naive "
-                                  "supervisor and the seed's recipe");
+                                  "supervisor and the usual wait-script recipe");
   demo_paths.add(demo);
   demo->add_option("--lag", demo_lag, "Seconds the dead server's memory stays held (default 4)");
   demo->add_flag("--headroom-only", demo_only_headroom, "Skip the two baselines");
@@ -250,14 +251,14 @@ int main(int argc, char** argv) {
   auto* sc = app.add_subcommand("scenario", "One policy, one crash per lag; prints what happened");
   sc_paths.add(sc);
   sc_server.add(sc);
-  sc->add_option("--policy", sc_policy, "naive, seed or headroom (default headroom)");
+  sc->add_option("--policy", sc_policy, "naive, wait-script or headroom (default headroom)");
   sc->add_option("--lags", sc_lags, "Release lag of each crash, in seconds (default 1)");
   sc->add_flag("--json", sc_json, "One JSON object per crash");
 
   PathFlags b_paths;
   ServerFlags b_server;
   BenchConfig bench;
-  std::string b_lags = "0,2,5,10,20", b_policies = "naive,seed,headroom", b_out;
+  std::string b_lags = "0,2,5,10,20", b_policies = "naive,wait-script,headroom", b_out;
   bool b_quick = false, b_json = false;
   auto* b = app.add_subcommand("bench", "The head-to-head matrix: lags x policies x crashes");
   b_paths.add(b);
@@ -267,7 +268,7 @@ int main(int argc, char** argv) {
   b->add_option("--scale", bench.scale,
                 "Multiplies lags, load, RestartSec and polls (default 0.1)");
   b->add_option("--crashes", bench.crashes, "Crashes per policy and lag (default 3)");
-  b->add_option("--policies", b_policies, "Which (default naive,seed,headroom)");
+  b->add_option("--policies", b_policies, "Which (default naive,wait-script,headroom)");
   b->add_option("--distribution", bench.distribution,
                 "How each crash's lag is drawn around the row's lag: fixed, uniform or pareto "
                 "(heavy-tailed); default fixed");
@@ -282,7 +283,9 @@ int main(int argc, char** argv) {
   SeedSupervisorOptions seed_opts;
   std::vector<std::string> s_cmd;
   auto* seed =
-      app.add_subcommand("seed", "Baseline supervisor: the seed's RestartSec + wait script");
+      app.add_subcommand("wait-script",
+                         "Baseline supervisor: the usual wait-script recipe (RestartSec= + a "
+                         "free -g loop in ExecStartPre=)");
   seed->add_option("--delay", seed_opts.delay_s, "RestartSec= in seconds (default 60)");
   seed->add_option("--poll", seed_opts.poll_s, "The script's poll in seconds (default 5)");
   seed->add_option("--target", seed_opts.target, "The script's target (GiB, or MiB with a pool)");

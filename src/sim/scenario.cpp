@@ -76,7 +76,7 @@ const char* to_string(Policy p) {
     case Policy::kNaive:
       return "naive";
     case Policy::kSeed:
-      return "seed";
+      return "wait-script";
     case Policy::kHeadroom:
       return "headroom";
   }
@@ -85,9 +85,9 @@ const char* to_string(Policy p) {
 
 Result<Policy> parse_policy(std::string_view text) {
   if (text == "naive") return Policy::kNaive;
-  if (text == "seed") return Policy::kSeed;
+  if (text == "wait-script") return Policy::kSeed;
   if (text == "headroom") return Policy::kHeadroom;
-  return make_error(fmt::format("policy \"{}\": expected naive, seed or headroom", text));
+  return make_error(fmt::format("policy \"{}\": expected naive, wait-script or headroom", text));
 }
 
 Result<Fault> parse_fault(std::string_view text) {
@@ -171,7 +171,7 @@ Result<ScenarioResult> run_scenario(const ScenarioConfig& c,
       argv = {c.paths.sim, "naive"};
       break;
     case Policy::kSeed:
-      argv = {c.paths.sim,  "seed",
+      argv = {c.paths.sim,  "wait-script",
               "--delay",    fmt::format("{}", c.seed_delay_s),
               "--poll",     fmt::format("{}", c.seed_poll_s),
               "--target",   std::to_string(c.target_mib),

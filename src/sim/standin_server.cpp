@@ -233,6 +233,9 @@ bool parse_as_engine(int argc, char** argv, Options& o) {
     } else if (a == "--port" && next != nullptr) {
       o.port = std::atoi(next);
       ++i;
+    } else if (behave == "sglang" && (a == "--model-path" || a == "--model") && next != nullptr) {
+      o.model = next;  // SGLang serves it under its path (server_args.served_model_name)
+      ++i;
     }
   }
   return true;
@@ -470,6 +473,16 @@ bool answer(int client, const Request& r, const Options& o, double start, double
       // 503 until the warmup generation succeeded (http_server.py _wait_and_warmup).
       if (now_s() - start < o.warmup_s) return respond(client, 503, "Service Unavailable", "");
       return respond(client, 200, "OK", "");
+    }
+    if (r.method == "GET" && r.path == "/v1/models") {  // http_server.py: the served model
+      std::string id;
+      for (const char c : o.model) {
+        if (c == '"' || c == '\\') id += '\\';
+        if (static_cast<unsigned char>(c) >= 0x20) id += c;
+      }
+      return json(client, 200, "OK",
+                  "{\"object\":\"list\",\"data\":[{\"id\":\"" + id +
+                      "\",\"object\":\"model\",\"owned_by\":\"sglang\"}]}");
     }
     if (r.method == "POST" && r.path == "/generate") {
       if ((has_key(r.body, "text") || has_key(r.body, "input_ids")) &&

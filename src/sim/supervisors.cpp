@@ -122,26 +122,26 @@ int seed_supervisor(const SeedSupervisorOptions& o, const std::vector<std::strin
   bool first = true;
   while (!g_stop) {
     if (!first) {
-      say("seed", "RestartSec: sleeping " + std::to_string(o.delay_s).substr(0, 4) + " s");
+      say("wait-script", "RestartSec: sleeping " + std::to_string(o.delay_s).substr(0, 4) + " s");
       if (!nap(o.delay_s)) break;
     }
     first = false;
-    say("seed", "ExecStartPre: the wait script polls every " +
-                    std::to_string(o.poll_s).substr(0, 4) + " s for " + std::to_string(o.target) +
-                    (o.pool_dir.empty() ? " GiB" : " MiB"));
+    say("wait-script", "ExecStartPre: the wait script polls every " +
+                           std::to_string(o.poll_s).substr(0, 4) + " s for " +
+                           std::to_string(o.target) + (o.pool_dir.empty() ? " GiB" : " MiB"));
     const pid_t w = start(wait_cmd, env);
     const int st = w < 0 ? -1 : wait_or_stop(w);
     if (st < 0) break;
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-      say("seed", "the wait timed out: a failed start");
+      say("wait-script", "the wait timed out: a failed start");
       continue;  // systemd counts a failed start and tries again after RestartSec
     }
     const pid_t pid = start(command);
     if (pid < 0) break;
-    say("seed", "started pid " + std::to_string(pid));
+    say("wait-script", "started pid " + std::to_string(pid));
     const int server = wait_or_stop(pid);
     if (server < 0) break;
-    say("seed", "pid " + std::to_string(pid) + " died: " + status_text(server));
+    say("wait-script", "pid " + std::to_string(pid) + " died: " + status_text(server));
     kill(-pid, SIGKILL);  // KillMode=control-group
   }
   return 0;

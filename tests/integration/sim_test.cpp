@@ -147,7 +147,7 @@ TEST(Sim, TheReducedBenchmarkRunsEveryPolicy) {
   ASSERT_EQ(by.size(), 3u) << r.out;
   EXPECT_EQ(by["headroom"]["oom_kills"], 0);
   EXPECT_EQ(by["headroom"]["failed_starts"], 0);
-  EXPECT_EQ(by["seed"]["oom_kills"], 0) << "its target is right";
+  EXPECT_EQ(by["wait-script"]["oom_kills"], 0) << "its target is right";
   EXPECT_TRUE(by["naive"].contains("oom_kills"));
   EXPECT_TRUE(fs::exists(out + "/table.md"));
   EXPECT_TRUE(fs::exists(out + "/results.json"));

@@ -454,6 +454,62 @@ t_user_unit() {
   drop_unit usersrv.service
 }
 
+# The README's quick start, block by block as written, as root on this machine: apt installs the
+# package, the units are written and started by the real systemd, the server is a container of
+# the real Docker engine. Changed, and only these, because this machine is not a DGX Spark:
+#   - the package is this build's (amd64), not the arm64 file the README names;
+#   - no registry: `docker pull IMAGE` becomes `docker image inspect IMAGE` of the stand-in,
+#     imported under SGLang's name (its python3 is the stand-in, which answers as SGLang does);
+#   - no network: `hf download ... --local-dir DIR` becomes the synthetic model of the README's
+#     plan example (bench/make_model: the real config.json, real safetensors headers, sparse data);
+#   - not a GB10: plan gets --machine gb10 (the pool it plans against), the target 79G becomes
+#     64M, --gpus all is dropped (no GPU, no NVIDIA runtime);
+#   - `journalctl -f` follows forever: -n 40 instead.
+readme_blocks() {  # readme_blocks DIR: each `<!-- quickstart: STEP -->` block into DIR/STEP
+  awk -v dir="$1" '
+    /^<!-- quickstart: / { step = $3; want = 1; next }
+    want && /^```sh$/ { inblock = 1; want = 0; next }
+    inblock && /^```$/ { inblock = 0; next }
+    inblock { print > (dir "/" step) }' "$REPO/README.md"
+}
+t_readme_quick_start() {
+  local d deb step
+  d=$(mktemp -d)
+  deb=$(find "$BUILD" -maxdepth 1 -name 'headroom_*.deb' | head -1)
+  [[ -n $deb ]] || fail "no .deb in $BUILD (scripts/vm makes it with cpack)"
+  [[ -f $BUILD/standin-image.tar && -x $BUILD/bench/make_model ]] || fail "the payload lacks the image or make_model"
+  systemctl start docker.service || fail "dockerd does not start: $(journalctl -u docker -n 20 --no-pager)"
+  docker import "$BUILD/standin-image.tar" lmsysorg/sglang:spark >/dev/null || fail "docker import"
+  readme_blocks "$d"
+  local config=$REPO/tests/fixtures/models/mistral-small-3.1-24b/config.json
+  for step in install plan unit start watch verify troubleshoot; do
+    [[ -s $d/$step ]] || fail "the README has no quickstart block '$step'"
+    sed -e "s|\./headroom_[^ ]*\.deb|$deb|" \
+      -e 's|docker pull \([^ ]*\)|docker image inspect \1 >/dev/null|' \
+      -e "s|hf download [^ ]* --local-dir \([^ ]*\)|$BUILD/bench/make_model \1 $config 10 40 5120 32 8 128 32768 131072|" \
+      -e 's|^headroom plan |headroom plan --machine gb10 |' \
+      -e 's|--free 79G|--free 64M|' -e 's| --gpus all||' \
+      -e 's|journalctl -u \([^ ]*\) -f$|journalctl -u \1 -n 40 --no-pager|' \
+      "$d/$step" >"$d/$step.sh"
+    echo "\$ step $step:"
+    sed 's/^/  /' "$d/$step.sh"
+    bash -euo pipefail "$d/$step.sh" >"$d/$step.out" 2>&1 || {
+      sed 's/^/    /' "$d/$step.out" | tail -n 40
+      fail "the quick start's step '$step' failed"
+    }
+    sed 's/^/    /' "$d/$step.out" | tail -n 8
+  done
+  # What the steps claim: the package's binary, the unit's server healthy through the container.
+  dpkg -s headroom >/dev/null 2>&1 || fail "the package is not installed"
+  grep -q '^ExecStart=/usr/bin/headroom run' /etc/systemd/system/sglang.service || fail "the unit does not run /usr/bin/headroom"
+  is_prop sglang.service ActiveState active || fail "sglang.service is $(prop sglang.service ActiveState)"
+  http_ok http://127.0.0.1:30000/health || fail "the server does not answer through the published port"
+  grep -q 'mistral-small' "$d/verify.out" || fail "/v1/models does not name the model: $(cat "$d/verify.out")"
+  grep -q 'gate: headroom wait --free 79G' "$d/plan.out" || fail "plan does not end with the quick start's target"
+  systemctl disable --now sglang.service >/dev/null 2>&1
+  rm -rf "$d"
+}
+
 # ---- systemd's side of the contract ------------------------------------------------------------
 
 t_plain_unit_gates_and_systemd_restarts() {
@@ -567,6 +623,7 @@ check "EXTEND_TIMEOUT_USEC under TimeoutStartSec=3s, WATCHDOG=1 under WatchdogSe
 check "start limits in [Unit] end a crash loop" t_start_limit_in_unit_section
 check "the sandboxing lowers systemd-analyze security's exposure" t_security_exposure
 check "--user: headroom and the server run as the user, events in StateDirectory=" t_user_unit
+check "the README's quick start, step by step, with the package and a container" t_readme_quick_start
 
 if [[ $PROFILE == full ]]; then
   note "the integration tests, in the guest"
