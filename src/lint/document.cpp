@@ -128,12 +128,20 @@ class Builder {
     shell_c(words, env, stmt_line, exec_key, depth);
   }
 
-  // The container's command: a server line, a vLLM image's arguments, or bash -c "…".
+  // The container's command: a server line, the arguments of an image whose entrypoint is the
+  // server (vllm/vllm-openai: `vllm serve`), or bash -c "…". `name` is what the container goes
+  // by besides its image (a compose service's name and build context), for the engine.
   void container_command(Container& c, std::vector<Word> cmd, Env env, uint32_t stmt_line,
-                         int depth) {
+                         int depth, std::string_view name = {}) {
     const std::string image = lower(c.image);
     const std::vector<std::string> argv = texts(cmd);
+    const ImageInfo* info = c.image.empty() ? nullptr : find_image(c.image);
     std::optional<ServerStart> s = find_server(argv);
+    if (!s && !c.entrypoint && info != nullptr && info->entrypoint_is_server &&
+        (info->engine == EngineId::kVllm || info->engine == EngineId::kSglang)) {
+      // The words after the image are the server's own: `vllm/vllm-openai MODEL --flags`.
+      s = ServerStart{info->engine == EngineId::kVllm ? Engine::vllm : Engine::sglang, 0};
+    }
     if (!s && !cmd.empty() && depth <= 2) {
       const std::string_view prog = path_basename(argv[0]);
       if (prog == "bash" || prog == "sh") {
@@ -146,17 +154,68 @@ class Builder {
         }
       }
     }
-    if (!s && !c.server_index && image.find("vllm") != std::string::npos &&
-        (cmd.empty() || argv[0].rfind("-", 0) == 0)) {
-      s = ServerStart{Engine::vllm, 0};  // vllm/vllm-openai: the entrypoint is `vllm serve`
+    if (!s && !c.server_index && !c.entrypoint && info == nullptr &&
+        image.find("vllm") != std::string::npos && (cmd.empty() || argv[0].rfind("-", 0) == 0)) {
+      s = ServerStart{Engine::vllm, 0};  // an image built on vLLM's: its entrypoint is `vllm serve`
     }
     if (s) {
       if (cmd.empty()) cmd.push_back(Word{c.image, c.span});
       server(cmd, *s, std::move(env), stmt_line, true);
       c.server_index = doc_.servers.size() - 1;
     }
-    c.server = c.server_index.has_value() || image.find("sglang") != std::string::npos ||
-               image.find("vllm") != std::string::npos;
+    // The engine: the server found, the command (core's table: llama-server, ollama serve,
+    // trtllm-serve too), the image's entrypoint, else the names. A given entrypoint that runs
+    // no server (--entrypoint /bin/bash -it, python3 -c "download…") is not one.
+    if (c.server_index) {
+      c.engine = doc_.servers[*c.server_index].engine == Engine::vllm ? EngineId::kVllm
+                                                                      : EngineId::kSglang;
+    } else if (auto call = find_engine(argv)) {
+      c.engine = call->id;
+    } else if (auto inner = engine_in_shell_c(argv)) {
+      c.engine = inner;  // sh -c "sleep 15 && ollama serve"
+    } else if (!c.entrypoint && info != nullptr && (info->entrypoint_is_server || cmd.empty())) {
+      c.engine = info->engine;
+    } else if (!c.entrypoint && (cmd.empty() || argv[0].rfind("-", 0) == 0)) {
+      // The image's repository (not its tag), or for a build: service, its names.
+      c.engine = engine_by_name(c.image.empty() ? lower(std::string(name))
+                                                : lower(image_repository(c.image)));
+    }
+    c.server = c.engine == EngineId::kSglang || c.engine == EngineId::kVllm;
+  }
+
+  // The engine a `sh -c "…"` / `bash -c "…"` script starts, by core's table.
+  static std::optional<EngineId> engine_in_shell_c(const std::vector<std::string>& argv) {
+    if (argv.empty()) return std::nullopt;
+    const std::string_view prog = path_basename(argv[0]);
+    if (prog != "bash" && prog != "sh" && prog != "dash") return std::nullopt;
+    for (size_t i = 1; i + 1 < argv.size(); ++i) {
+      const std::string& f = argv[i];
+      if (f.size() < 2 || f[0] != '-' || f[1] == '-' || f.find('c') == std::string::npos) continue;
+      SplitResult split = split_commands(argv[i + 1], Syntax::shell);
+      if (split.error) return std::nullopt;
+      for (const RawCommand& rc : split.commands) {
+        std::vector<std::string> inner;
+        for (const RawWord& w : rc.words)
+          inner.push_back(w.text);
+        if (auto call = find_engine(inner)) return call->id;
+      }
+      return std::nullopt;
+    }
+    return std::nullopt;
+  }
+
+  // An engine by the words an image or a service goes by (dustynv/llama_cpp, ./services/vllm).
+  static std::optional<EngineId> engine_by_name(const std::string& n) {
+    const auto has = [&](std::string_view w) { return n.find(w) != std::string::npos; };
+    if (has("sglang")) return EngineId::kSglang;
+    if (has("vllm")) return EngineId::kVllm;
+    if (has("ollama")) return EngineId::kOllama;
+    if (has("llama.cpp") || has("llama-cpp") || has("llama_cpp") || has("llamacpp") ||
+        has("llama-server")) {
+      return EngineId::kLlamaCpp;
+    }
+    if (has("trtllm") || has("tensorrt-llm") || has("tensorrt_llm")) return EngineId::kTrtLlm;
+    return std::nullopt;
   }
 
   void server(const std::vector<Word>& words, ServerStart s, Env env, uint32_t stmt_line,
@@ -235,6 +294,10 @@ class Builder {
       }
     }
     std::vector<Word> cmd(words.begin() + static_cast<long>(run.image_index) + 1, words.end());
+    if (const DockerFlag* ep = run.find("--entrypoint")) {
+      c.entrypoint = true;  // the image's entrypoint does not run: this one does, with the words
+      cmd.insert(cmd.begin(), Word{ep->value, words[ep->index].span});
+    }
     container_command(c, std::move(cmd), std::move(env), stmt_line, depth);
     doc_.containers.push_back(std::move(c));
   }
@@ -378,8 +441,19 @@ std::optional<InputError> read_compose(Document& doc, std::string_view text) {
       }
       std::vector<Word> cmd;
       if (auto err = compose_words(svc["entrypoint"], cmd)) return err;
+      c.entrypoint = !cmd.empty();
       if (auto err = compose_words(svc["command"], cmd)) return err;
-      b.container_command(c, std::move(cmd), std::move(env), c.stmt_line, 0);
+      // A build: service has no image to go by: its name and build context say what it runs.
+      std::string known_as;  // not the service's name: vllm-benchmark builds a client
+      if (const YAML::Node build = svc["build"]) {
+        if (build.IsScalar()) known_as += " " + build.Scalar();
+        if (build.IsMap()) {
+          for (const char* k : {"context", "dockerfile"}) {
+            if (auto v = scalar(build[k])) known_as += " " + v->value;
+          }
+        }
+      }
+      b.container_command(c, std::move(cmd), std::move(env), c.stmt_line, 0, known_as);
       doc.containers.push_back(std::move(c));
     }
   } catch (const YAML::Exception& e) {

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/engines.h"
 #include "lint/finding.h"
 #include "lint/unit_file.h"
 
@@ -74,6 +75,11 @@ struct Container {
   bool compose = false;
   std::string image;
   bool server = false;  // its image or its command is SGLang / vLLM
+  // The inference server it runs, of any engine headroom knows (llama.cpp, Ollama and
+  // TensorRT-LLM too): from its command, its image's entrypoint (core/engines.h), or for an image
+  // or a compose build: service headroom has no table entry for, the name it goes by.
+  std::optional<EngineId> engine;
+  bool entrypoint = false;  // --entrypoint / compose entrypoint: given, the image's does not run
   std::optional<Setting> rm, restart, ipc, shm_size, name, detach;
   std::vector<Word> misplaced;         // flags before the image that docker does not know
   std::optional<size_t> server_index;  // its command, in Document::servers

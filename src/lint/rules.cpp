@@ -23,6 +23,8 @@ constexpr auto kRules = std::to_array<RuleInfo>({
     {"HR206", S::warning, "ExecStart= runs docker run without an ExecStop= that stops it"},
     {"HR207", S::error, "docker run --name in a unit without --rm or a docker rm before it"},
     {"HR208", S::warning, "a Docker --restart policy inside a unit that has Restart="},
+    {"HR213", S::warning, "a line in a unit that systemd ignores (not Key=Value, outside a section)"},
+    {"HR214", S::error, "an empty line inside a continued value: systemd reads only up to it"},
     {"HR301", S::error, "SGLang --speculative-eagle-topk > 1 with spec v2"},
     {"HR302", S::warning, "SGLang --mem-fraction-static above 0.80 on unified memory"},
     {"HR303", S::info, "SGLang FlashInfer attention or autotune: allocations outside the budget"},

@@ -30,18 +30,20 @@ void check_docker(const Document& doc, const CheckOptions&, Sink& sink) {
                            w.text, c.image, w.text.substr(0, w.text.find('='))),
                fmt::format("move {} (and its value) after the image name", w.text));
     }
-    if (!c.server) continue;
+    if (!c.engine) continue;
     if (restarts(c.restart)) {
       sink.add("HR103", Severity::warning, c.restart->span, c.stmt_line,
-               fmt::format("{} {} on an inference server: Docker restarts it after 100 ms, "
+               fmt::format("{} {} on an inference server ({}): Docker restarts it after 100 ms, "
                            "doubling to 1 min, with no memory gate; on unified memory the new "
                            "instance starts before the old one's memory is back, and restart "
                            "loops leak memory until the host wedges",
-                           c.compose ? "restart:" : "--restart", c.restart->value),
+                           c.compose ? "restart:" : "--restart", c.restart->value,
+                           engine_info(*c.engine).name),
                c.compose ? "set restart: \"no\" and supervise with `headroom run` (or a unit)"
                          : "drop --restart and supervise with `headroom run -- docker run …` "
                            "or a systemd unit with a memory gate");
     }
+    if (!c.server) continue;  // the rest: SGLang and vLLM
     const bool ipc_host = c.ipc && c.ipc->value == "host";
     if (!ipc_host && !c.shm_size) {
       sink.add(

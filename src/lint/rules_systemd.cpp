@@ -3,6 +3,7 @@
 // HR201-HR208: systemd units running inference servers (FIELD.md section 4).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <filesystem>
 #include <system_error>
@@ -137,6 +138,38 @@ std::optional<Duration> memory_wait(const ExecCommand& c) {
   return std::nullopt;
 }
 
+// Any ExecStartPre= that gates on memory: headroom wait or the usual wait script (memory_wait),
+// or a program of another name that says so (gb10_check_mem_available.sh, wait-for-vram,
+// check_memory.py behind bash/python): its timeout is unknown, but the start waits.
+bool gates_on_memory(const ExecCommand& c) {
+  if (memory_wait(c)) return true;
+  for (const std::string& a : c.argv) {
+    if (path_basename(a) == "docker") return false;  // docker rm -f x: housekeeping
+    std::string w(path_basename(a));
+    std::transform(w.begin(), w.end(), w.begin(), ascii_lower);
+    for (std::string_view hint : {"mem", "wait", "avail", "vram"}) {
+      if (w.find(hint) != std::string::npos && w.find('=') == std::string::npos) return true;
+    }
+  }
+  return false;
+}
+
+// An ExecStop= that stops the container: docker stop/kill/rm (or compose down/stop/kill/rm),
+// or a script or wrapper, whose inside this cannot see and whose author meant it to.
+bool stops_container(const ExecCommand& c) {
+  if (c.argv.empty()) return false;
+  if (path_basename(c.argv[0]) != "docker") return true;
+  if (is_docker(c, {"stop", "kill", "rm"})) return true;
+  for (size_t i = 1; i + 1 < c.argv.size() && i < 4; ++i) {
+    if (c.argv[i] != "compose") continue;
+    for (size_t k = i + 1; k < c.argv.size(); ++k) {
+      const std::string& s = c.argv[k];
+      if (s == "down" || s == "stop" || s == "kill" || s == "rm") return true;
+    }
+  }
+  return false;
+}
+
 bool is_headroom_run(const ExecCommand& c) {
   for (size_t i = 0; i + 1 < c.argv.size() && i < 3; ++i) {
     if (path_basename(c.argv[i]) == "headroom" && c.argv[i + 1] == "run") return true;
@@ -153,6 +186,12 @@ std::string seconds_text(Duration d) {
 void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
   if (!doc.unit) return;
   const UnitFile& u = *doc.unit;
+
+  // HR213, HR214: what the parser read past the way systemd does (unit_file.h, UnitIssue).
+  for (const UnitIssue& i : u.issues) {
+    sink.add(i.code, i.code == "HR214" ? Severity::error : Severity::warning, i.span,
+             i.span.begin.line, i.message, i.fix);
+  }
 
   // HR201: ordering and requirement on units that are not there.
   const UnitLookup lookup(opt.unit_root, doc.file);
@@ -195,10 +234,10 @@ void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
   for (const UnitExec& x : doc.execs) {
     if (x.key == "ExecStartPre") {
       if (auto w = memory_wait(x.cmd)) {
-        gate = true;
         has_wait = true;
         waits = (*w == kForever || waits == kForever) ? kForever : waits + *w;
       }
+      gate |= gates_on_memory(x.cmd);
     }
     if (x.key == "ExecStart" && is_headroom_run(x.cmd)) gate = true;
   }
@@ -277,7 +316,7 @@ void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
   const std::string type_value = type != nullptr ? type->value : "simple";
   bool stops = false;
   for (const UnitExec& x : doc.execs) {
-    if (x.key == "ExecStop" && is_docker(x.cmd, {"stop", "kill", "rm"})) stops = true;
+    if (x.key == "ExecStop" && stops_container(x.cmd)) stops = true;
   }
   for (const Container& c : doc.containers) {
     if (c.exec_key != "ExecStart") continue;

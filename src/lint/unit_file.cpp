@@ -68,16 +68,33 @@ UnitParse parse_unit(std::string_view text) {
       section = std::string(t.substr(1, t.size() - 2));
       continue;
     }
+    const Span whole{Pos{ln, col_of(line, t)},
+                     Pos{ln, col_of(line, t) + static_cast<uint32_t>(t.size()) - 1}};
     const size_t eq = t.find('=');
     if (eq == std::string_view::npos) {
-      return fail(
-          ln, col_of(line, t),
-          fmt::format("expected Key=Value, a [Section] or a comment, not \"{}\"", t.substr(0, 40)));
+      out.unit.issues.push_back(UnitIssue{
+          "HR213", whole,
+          fmt::format("\"{}\" is not Key=Value, a [Section] or a comment: systemd logs \"Missing "
+                      "'=', ignoring line\" and reads on without it",
+                      t.substr(0, 60)),
+          "delete the line, or make it a comment with #"});
+      continue;
     }
     const std::string_view key = trim(t.substr(0, eq));
-    if (key.empty()) return fail(ln, col_of(line, t), "a key is missing before '='");
+    if (key.empty()) {
+      out.unit.issues.push_back(UnitIssue{"HR213", whole,
+                                          "a key is missing before '=': systemd ignores the line",
+                                          "write Key=Value"});
+      continue;
+    }
     if (section.empty()) {
-      return fail(ln, col_of(line, t), fmt::format("{}= stands before any [Section] header", key));
+      out.unit.issues.push_back(UnitIssue{
+          "HR213", whole,
+          fmt::format("{}= stands before any [Section] header: systemd ignores it (\"Assignment "
+                      "outside of section\")",
+                      key),
+          "move it under its section ([Unit], [Service] or [Install])"});
+      continue;
     }
     UnitEntry e;
     e.section = section;
@@ -108,6 +125,18 @@ UnitParse parse_unit(std::string_view text) {
         break;
       }
       if (!more) break;
+      if (trim(next).empty()) {
+        // conf-parser.c joins the empty line and, with no backslash at its end, takes the value
+        // as complete: what follows is read as lines of their own.
+        const auto at = static_cast<uint32_t>(lines.line_no());
+        out.unit.issues.push_back(UnitIssue{
+            "HR214", Span{Pos{at, 1}, Pos{at, 1}},
+            fmt::format("this empty line ends the {}= continued from line {}: systemd reads the "
+                        "value only up to here, and the lines after it as lines of their own",
+                        e.key, ln),
+            "remove the empty line (a comment line inside a continuation is fine)"});
+        break;
+      }
       e.value += ' ';
       piece_line = static_cast<uint32_t>(lines.line_no());
       std::string_view nt = next;

@@ -27,8 +27,19 @@ struct UnitEntry {
   Span value_span() const { return value_map.span(0, value.size()); }
 };
 
+// What systemd reads past with a warning (conf-parser.c: "Missing '=', ignoring line",
+// "Assignment outside of section. Ignoring.") or reads differently than it looks (an empty line
+// ends a continuation): the rest of the file is still read.
+struct UnitIssue {
+  std::string code;  // HR213 (a line systemd ignores), HR214 (a continuation cut short)
+  Span span;
+  std::string message;
+  std::string fix;
+};
+
 struct UnitFile {
   std::vector<UnitEntry> entries;
+  std::vector<UnitIssue> issues;
 
   // The effective single value: the last assignment (systemd's rule), or null.
   const UnitEntry* last(std::string_view section, std::string_view key) const;

@@ -170,6 +170,15 @@ TEST(Rules, HR201UnitsThatDoNotExist) {
 
 TEST(Rules, HR202FastRestartWithoutAGate) {
   const std::string restart = "Restart=always\nRestartSec=30\n";
+  // A memory gate under another name counts (seen: gb10_check_mem_available.sh); a docker
+  // housekeeping command does not.
+  EXPECT_THAT(codes(unit("ExecStartPre=/opt/gb10/gb10_check_mem_available.sh 70\n" + kUnitDocker +
+                         restart),
+                    Kind::unit),
+              IsEmpty());
+  EXPECT_THAT(codes(unit("ExecStartPre=-/usr/bin/docker rm -f s\n" + kUnitDocker + restart),
+                    Kind::unit),
+              ElementsAre("HR202"));
   EXPECT_THAT(codes(unit(kUnitDocker + restart), Kind::unit), ElementsAre("HR202"));
   EXPECT_THAT(codes(unit(kUnitDocker + "Restart=on-failure\n"), Kind::unit),
               ElementsAre("HR202"));  // the default 100 ms
@@ -244,6 +253,51 @@ TEST(Rules, HR206NoExecStop) {
   EXPECT_EQ(r.findings[0].fix, "add ExecStop=/usr/bin/docker stop s");
   EXPECT_THAT(codes(unit(run + "ExecStop=/usr/bin/docker kill s\n"), Kind::unit), IsEmpty());
   EXPECT_THAT(codes(unit(run + "ExecStop=/usr/bin/docker container stop s\n"), Kind::unit),
+              IsEmpty());
+  // A cleanup script (seen in published units: env -i ... bash stop-vllm.sh), docker rm -f,
+  // docker compose down: each stops it.
+  for (const std::string stop :
+       {"ExecStop=/usr/bin/env -i PATH=/usr/bin /bin/bash /opt/vllm/stop.sh s\n",
+        "ExecStop=/usr/bin/docker rm -f s\n", "ExecStop=/usr/bin/docker compose down\n"}) {
+    EXPECT_THAT(codes(unit(run + stop), Kind::unit), IsEmpty()) << stop;
+  }
+  // The near miss: a docker command that stops nothing.
+  EXPECT_THAT(codes(unit(run + "ExecStop=/usr/bin/docker logs s\n"), Kind::unit),
+              ElementsAre("HR206"));
+}
+
+// systemd reads past a line that is not Key=Value ("Missing '=', ignoring line"): a warning on
+// that line, the rest linted; an empty line in a continuation cuts the value short: an error
+// there, and the lines after it are lines of their own.
+TEST(Rules, HR213HR214WhatSystemdReadsPast) {
+  const FileReport stray = lint("vi /etc/systemd/system/vllm.service\n" + unit(kUnitDocker +
+                                                                                   "Restart=always\n"),
+                                Kind::unit);
+  ASSERT_EQ(stray.findings.size(), 2u);
+  EXPECT_EQ(stray.findings[0].code, "HR213");
+  EXPECT_EQ(stray.findings[0].span.begin.line, 1u);
+  EXPECT_EQ(stray.findings[0].severity, Severity::warning);
+  EXPECT_EQ(stray.findings[1].code, "HR202") << "the rest of the file is still linted";
+  EXPECT_THAT(codes("Description=x\n" + unit(kUnitDocker), Kind::unit), ElementsAre("HR213"));
+
+  const FileReport cut = lint(unit("ExecStart=/usr/bin/docker run --rm --name s --ipc=host img \\\n"
+                                   "    python3 -m sglang.launch_server --model-path /m \\\n"
+                                   "\n"
+                                   "    --mem-fraction-static 0.75\n"
+                                   "ExecStop=/usr/bin/docker stop s\n"),
+                              Kind::unit);
+  std::vector<std::pair<std::string, uint32_t>> got;
+  for (const Finding& f : cut.findings)
+    got.emplace_back(f.code, f.span.begin.line);
+  // Lines: 1 [Unit] .. 6 empty, 7 [Service], 8-9 ExecStart=, 10 the empty line, 11 the flag.
+  EXPECT_THAT(got, testing::UnorderedElementsAre(testing::Pair("HR214", 10u),
+                                                 testing::Pair("HR213", 11u),
+                                                 testing::Pair("HR306", 9u)))
+      << "systemd runs SGLang without the fraction that came after the empty line";
+  // The near miss: a comment line inside a continuation is skipped, as systemd does.
+  EXPECT_THAT(codes(unit("ExecStart=/usr/bin/docker run --rm --name s --ipc=host img \\\n"
+                         "# a comment\n    " + kSglang + "\nExecStop=/usr/bin/docker stop s\n"),
+                    Kind::unit),
               IsEmpty());
 }
 
@@ -407,7 +461,7 @@ TEST(Rules, EveryRuleHasItsOwnIdAndADocPage) {
   }
   std::sort(ids.begin(), ids.end());
   EXPECT_EQ(std::adjacent_find(ids.begin(), ids.end()), ids.end());
-  EXPECT_EQ(ids.size(), 21u);
+  EXPECT_EQ(ids.size(), 23u);
 }
 
 }  // namespace
