@@ -155,8 +155,11 @@ class Builder {
       }
     }
     if (!s && !c.server_index && !c.entrypoint && info == nullptr &&
-        image.find("vllm") != std::string::npos && (cmd.empty() || argv[0].rfind("-", 0) == 0)) {
-      s = ServerStart{Engine::vllm, 0};  // an image built on vLLM's: its entrypoint is `vllm serve`
+        image.find("vllm") != std::string::npos) {
+      // An image built on vLLM's: its entrypoint is `vllm serve` (the flags follow the image), or
+      // `vllm` (ENTRYPOINT ["vllm"]: `serve MODEL --flags`).
+      if (cmd.empty() || argv[0].rfind("-", 0) == 0) s = ServerStart{Engine::vllm, 0};
+      if (!cmd.empty() && argv[0] == "serve") s = ServerStart{Engine::vllm, 1};
     }
     if (s) {
       if (cmd.empty()) cmd.push_back(Word{c.image, c.span});
@@ -176,9 +179,14 @@ class Builder {
     } else if (!c.entrypoint && info != nullptr && (info->entrypoint_is_server || cmd.empty())) {
       c.engine = info->engine;
     } else if (!c.entrypoint && (cmd.empty() || argv[0].rfind("-", 0) == 0)) {
-      // The image's repository (not its tag), or for a build: service, its names.
-      c.engine = engine_by_name(c.image.empty() ? lower(std::string(name))
-                                                : lower(image_repository(c.image)));
+      // A build: service by its context and Dockerfile; an image not in the table by its
+      // repository (SGLang and vLLM as before; the other engines' names on a GPU container).
+      if (!name.empty()) c.engine = engine_by_name(lower(std::string(name)));
+      if (auto e = engine_by_name(lower(image_repository(c.image)));
+          !c.engine && !c.image.empty() &&
+          (e == EngineId::kSglang || e == EngineId::kVllm || c.gpu)) {
+        c.engine = e;  // for the others only a GPU container: agentic/ollama-gate is a proxy
+      }
     }
     c.server = c.engine == EngineId::kSglang || c.engine == EngineId::kVllm;
   }
@@ -275,6 +283,10 @@ class Builder {
       return Setting{f->value, cover(words, f->index, f->index + (split_value ? 1 : 0))};
     };
     c.rm = setting("--rm", true);
+    for (const DockerFlag& f : run.flags) {
+      c.gpu |= f.name == "--gpus" || (f.name == "--runtime" && f.value == "nvidia") ||
+               (f.name == "--device" && f.value.find("nvidia") != std::string::npos);
+    }
     c.detach = setting("--detach", true);
     c.restart = setting("--restart", false);
     c.ipc = setting("--ipc", false);
@@ -376,7 +388,24 @@ std::optional<Setting> scalar(const YAML::Node& n) {
 }
 
 // A compose command/entrypoint: a string (split like a shell line) or a list.
-std::optional<InputError> compose_words(const YAML::Node& n, std::vector<Word>& out) {
+// Where a scalar's words sit in the file: a folded or literal block (`command: >` and the flags
+// on the lines below it), a plain or quoted string. Each word is looked for in the raw text from
+// the scalar's start on, in order; one not found verbatim (an escape in a double-quoted string)
+// takes the place of the word before it.
+struct RawText {
+  std::string_view text;
+  SourceMap map;
+  size_t offset_of(Pos p) const {
+    size_t line = 1, i = 0;
+    while (i < text.size() && line < p.line) {
+      if (text[i++] == '\n') ++line;
+    }
+    return std::min(text.size(), i + (p.col > 0 ? p.col - 1 : 0));
+  }
+};
+
+std::optional<InputError> compose_words(const YAML::Node& n, std::vector<Word>& out,
+                                        const RawText* raw = nullptr) {
   if (!n || n.IsNull()) return std::nullopt;
   if (n.IsSequence()) {
     for (const YAML::Node& item : n) {
@@ -388,11 +417,42 @@ std::optional<InputError> compose_words(const YAML::Node& n, std::vector<Word>& 
   if (!n.IsScalar()) return InputError{node_span(n).begin, "expected a string or a list"};
   SplitResult split = split_commands(n.Scalar(), Syntax::shell);
   if (split.error) return InputError{node_span(n).begin, split.error->message};
+  const Span whole = node_span(n);
+  size_t cursor = raw != nullptr ? raw->offset_of(whole.begin) : 0;
+  Span last = whole;
   for (RawCommand& rc : split.commands) {
-    for (RawWord& w : rc.words)
-      out.push_back(Word{std::move(w.text), node_span(n)});
+    for (RawWord& w : rc.words) {
+      Span at = last;
+      if (raw != nullptr && !w.text.empty()) {
+        const size_t found = raw->text.find(w.text, cursor);
+        if (found != std::string_view::npos) {
+          at = raw->map.span(found, found + w.text.size());
+          cursor = found + w.text.size();
+        }
+      }
+      last = at;
+      out.push_back(Word{std::move(w.text), at});
+    }
   }
   return std::nullopt;
+}
+
+// A service's key, or where the service has none, the key of the maps it merges (`<<: *base`,
+// YAML's merge key, which yaml-cpp leaves as a plain key; a sequence of maps merges the first
+// that has it, as the merge-key spec orders them).
+YAML::Node field(const YAML::Node& svc, const char* key) {
+  const YAML::Node none(YAML::NodeType::Undefined);  // YAML::Node() is a defined null: truthy
+  if (const YAML::Node own = svc[key]) return own;
+  const YAML::Node merged = svc["<<"];
+  if (!merged) return none;
+  if (merged.IsMap()) return field(merged, key);
+  if (merged.IsSequence()) {
+    for (const YAML::Node& m : merged) {
+      if (!m.IsMap()) continue;
+      if (const YAML::Node v = field(m, key)) return v;
+    }
+  }
+  return none;
 }
 
 std::optional<InputError> read_compose(Document& doc, std::string_view text) {
@@ -404,6 +464,7 @@ std::optional<InputError> read_compose(Document& doc, std::string_view text) {
     if (!services.IsMap())
       return InputError{node_span(services).begin, "services: is not a mapping"};
     Builder b(doc);
+    const RawText raw{text, SourceMap::of_text(text)};
     for (const auto& kv : services) {
       const YAML::Node& svc = kv.second;
       const std::string name = kv.first.as<std::string>();
@@ -415,13 +476,33 @@ std::optional<InputError> read_compose(Document& doc, std::string_view text) {
       c.compose = true;
       c.span = node_span(kv.first);
       c.stmt_line = c.span.begin.line;
-      if (auto image = scalar(svc["image"])) c.image = image->value;
-      c.restart = scalar(svc["restart"]);
-      c.ipc = scalar(svc["ipc"]);
-      c.shm_size = scalar(svc["shm_size"]);
-      c.name = scalar(svc["container_name"]);
+      if (auto image = scalar(field(svc, "image"))) c.image = image->value;
+      c.restart = scalar(field(svc, "restart"));
+      c.ipc = scalar(field(svc, "ipc"));
+      c.shm_size = scalar(field(svc, "shm_size"));
+      c.name = scalar(field(svc, "container_name"));
+      c.gpu = field(svc, "gpus") ||
+              (scalar(field(svc, "runtime")) && scalar(field(svc, "runtime"))->value == "nvidia");
+      YAML::Node devices;
+      devices.reset(field(svc, "deploy"));  // reset() rebinds; operator= would write into it
+      for (const char* k : {"resources", "reservations", "devices"}) {
+        // operator[] of a missing key is an invalid node that throws when indexed further.
+        const YAML::Node next = devices.IsMap() && devices[k] ? devices[k] : YAML::Node();
+        devices.reset(next);
+      }
+      if (devices.IsSequence()) {
+        for (const YAML::Node& d : devices) {
+          if (!d.IsMap()) continue;
+          const auto driver = scalar(d["driver"]);
+          c.gpu |= driver && driver->value == "nvidia";
+          if (const YAML::Node caps = d["capabilities"]; caps && caps.IsSequence()) {
+            for (const YAML::Node& cap : caps)
+              c.gpu |= cap.IsScalar() && cap.Scalar() == "gpu";
+          }
+        }
+      }
       Env env;
-      const YAML::Node environment = svc["environment"];
+      const YAML::Node environment = field(svc, "environment");
       if (environment && environment.IsMap()) {
         for (const auto& e : environment) {
           std::optional<std::string> v;
@@ -440,12 +521,12 @@ std::optional<InputError> read_compose(Document& doc, std::string_view text) {
         }
       }
       std::vector<Word> cmd;
-      if (auto err = compose_words(svc["entrypoint"], cmd)) return err;
+      if (auto err = compose_words(field(svc, "entrypoint"), cmd, &raw)) return err;
       c.entrypoint = !cmd.empty();
-      if (auto err = compose_words(svc["command"], cmd)) return err;
+      if (auto err = compose_words(field(svc, "command"), cmd, &raw)) return err;
       // A build: service has no image to go by: its name and build context say what it runs.
       std::string known_as;  // not the service's name: vllm-benchmark builds a client
-      if (const YAML::Node build = svc["build"]) {
+      if (const YAML::Node build = field(svc, "build")) {
         if (build.IsScalar()) known_as += " " + build.Scalar();
         if (build.IsMap()) {
           for (const char* k : {"context", "dockerfile"}) {

@@ -80,6 +80,7 @@ struct Container {
   // or a compose build: service headroom has no table entry for, the name it goes by.
   std::optional<EngineId> engine;
   bool entrypoint = false;  // --entrypoint / compose entrypoint: given, the image's does not run
+  bool gpu = false;         // --gpus, --runtime nvidia; compose gpus:, runtime:, deploy devices
   std::optional<Setting> rm, restart, ipc, shm_size, name, detach;
   std::vector<Word> misplaced;         // flags before the image that docker does not know
   std::optional<size_t> server_index;  // its command, in Document::servers

@@ -172,13 +172,13 @@ TEST(Rules, HR202FastRestartWithoutAGate) {
   const std::string restart = "Restart=always\nRestartSec=30\n";
   // A memory gate under another name counts (seen: gb10_check_mem_available.sh); a docker
   // housekeeping command does not.
-  EXPECT_THAT(codes(unit("ExecStartPre=/opt/gb10/gb10_check_mem_available.sh 70\n" + kUnitDocker +
-                         restart),
-                    Kind::unit),
-              IsEmpty());
-  EXPECT_THAT(codes(unit("ExecStartPre=-/usr/bin/docker rm -f s\n" + kUnitDocker + restart),
-                    Kind::unit),
-              ElementsAre("HR202"));
+  EXPECT_THAT(
+      codes(unit("ExecStartPre=/opt/gb10/gb10_check_mem_available.sh 70\n" + kUnitDocker + restart),
+            Kind::unit),
+      IsEmpty());
+  EXPECT_THAT(
+      codes(unit("ExecStartPre=-/usr/bin/docker rm -f s\n" + kUnitDocker + restart), Kind::unit),
+      ElementsAre("HR202"));
   EXPECT_THAT(codes(unit(kUnitDocker + restart), Kind::unit), ElementsAre("HR202"));
   EXPECT_THAT(codes(unit(kUnitDocker + "Restart=on-failure\n"), Kind::unit),
               ElementsAre("HR202"));  // the default 100 ms
@@ -270,9 +270,8 @@ TEST(Rules, HR206NoExecStop) {
 // that line, the rest linted; an empty line in a continuation cuts the value short: an error
 // there, and the lines after it are lines of their own.
 TEST(Rules, HR213HR214WhatSystemdReadsPast) {
-  const FileReport stray = lint("vi /etc/systemd/system/vllm.service\n" + unit(kUnitDocker +
-                                                                                   "Restart=always\n"),
-                                Kind::unit);
+  const FileReport stray = lint(
+      "vi /etc/systemd/system/vllm.service\n" + unit(kUnitDocker + "Restart=always\n"), Kind::unit);
   ASSERT_EQ(stray.findings.size(), 2u);
   EXPECT_EQ(stray.findings[0].code, "HR213");
   EXPECT_EQ(stray.findings[0].span.begin.line, 1u);
@@ -290,13 +289,14 @@ TEST(Rules, HR213HR214WhatSystemdReadsPast) {
   for (const Finding& f : cut.findings)
     got.emplace_back(f.code, f.span.begin.line);
   // Lines: 1 [Unit] .. 6 empty, 7 [Service], 8-9 ExecStart=, 10 the empty line, 11 the flag.
-  EXPECT_THAT(got, testing::UnorderedElementsAre(testing::Pair("HR214", 10u),
-                                                 testing::Pair("HR213", 11u),
-                                                 testing::Pair("HR306", 9u)))
+  EXPECT_THAT(
+      got, testing::UnorderedElementsAre(testing::Pair("HR214", 10u), testing::Pair("HR213", 11u),
+                                         testing::Pair("HR306", 9u)))
       << "systemd runs SGLang without the fraction that came after the empty line";
   // The near miss: a comment line inside a continuation is skipped, as systemd does.
   EXPECT_THAT(codes(unit("ExecStart=/usr/bin/docker run --rm --name s --ipc=host img \\\n"
-                         "# a comment\n    " + kSglang + "\nExecStop=/usr/bin/docker stop s\n"),
+                         "# a comment\n    " +
+                         kSglang + "\nExecStop=/usr/bin/docker stop s\n"),
                     Kind::unit),
               IsEmpty());
 }

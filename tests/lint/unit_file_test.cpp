@@ -31,15 +31,31 @@ TEST(UnitFile, SectionsKeysAndContinuations) {
   EXPECT_FALSE(u.has_section("Install"));
 }
 
-TEST(UnitFile, ErrorsNameTheLineAndColumn) {
-  auto err = [](std::string_view text) { return parse_unit(text).error.value(); };
-  EXPECT_EQ(err("After=x\n").pos, (Pos{1, 1}));
-  EXPECT_EQ(err("After=x\n").message, "After= stands before any [Section] header");
-  const InputError e = err("[Unit]\n  garbage here\n");
-  EXPECT_EQ(e.pos, (Pos{2, 3}));
-  EXPECT_NE(e.message.find("expected Key=Value"), std::string::npos);
-  EXPECT_EQ(err("[Unit\n").message, "a section header must be written [Name]");
-  EXPECT_EQ(err("[Unit]\n=x\n").message, "a key is missing before '='");
+// What systemd reads past (conf-parser.c logs it and goes on) is an issue on its line, the rest
+// still read; what makes systemd refuse the file (a broken section header) is an error.
+TEST(UnitFile, WhatSystemdIgnoresIsAnIssueWhatItRefusesAnError) {
+  auto issue = [](std::string_view text) {
+    const UnitParse p = parse_unit(text);
+    EXPECT_FALSE(p.error);
+    EXPECT_EQ(p.unit.issues.size(), 1u) << text;
+    return p.unit.issues.empty() ? UnitIssue{} : p.unit.issues.front();
+  };
+  EXPECT_EQ(issue("After=x\n[Unit]\n").span.begin, (Pos{1, 1}));
+  EXPECT_NE(issue("After=x\n").message.find("After= stands before any [Section] header"),
+            std::string::npos);
+  const UnitIssue g = issue("[Unit]\n  garbage here\nDescription=x\n");
+  EXPECT_EQ(g.code, "HR213");
+  EXPECT_EQ(g.span.begin, (Pos{2, 3}));
+  EXPECT_NE(g.message.find("is not Key=Value"), std::string::npos);
+  EXPECT_EQ(parse_unit("[Unit]\n  garbage here\nDescription=x\n").unit.entries.size(), 1u);
+  EXPECT_NE(issue("[Unit]\n=x\n").message.find("a key is missing before '='"), std::string::npos);
+  const UnitParse cut = parse_unit("[Service]\nExecStart=/bin/a \\\n\n  --b\n");
+  ASSERT_EQ(cut.unit.issues.size(), 2u);
+  EXPECT_EQ(cut.unit.issues[0].code, "HR214");
+  EXPECT_EQ(cut.unit.issues[0].span.begin.line, 3u);
+  EXPECT_EQ(cut.unit.issues[1].code, "HR213");  // "--b", read as a line of its own
+  EXPECT_EQ(cut.unit.last("Service", "ExecStart")->value, "/bin/a ");
+  EXPECT_EQ(parse_unit("[Unit\n").error.value().message, "a section header must be written [Name]");
 }
 
 TEST(UnitFile, ExecPrefixesAndWords) {
