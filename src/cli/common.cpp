@@ -2,6 +2,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/common.h"
 
+#include <filesystem>
+#include <system_error>
+
 #include <fmt/format.h>
 
 #include "core/duration.h"
@@ -71,6 +74,22 @@ CLI::Validator duration_validator() {
         return d ? std::string() : d.error().message;
       },
       "");
+}
+
+// Where the rule pages are for this binary: PREFIX/share/doc/headroom/rules beside
+// PREFIX/bin/headroom (the package), else docs/rules of the source tree a build's binary sits in
+// (build/src/headroom), else the source tree's relative path.
+std::string find_rule_docs() {
+  std::error_code ec;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    for (const std::filesystem::path& d :
+         {exe.parent_path().parent_path() / "share/doc/headroom/rules",
+          exe.parent_path().parent_path().parent_path() / "docs/rules"}) {
+      if (std::filesystem::exists(d / "HR101.md", ec)) return d.lexically_normal().string();
+    }
+  }
+  return "docs/rules";
 }
 
 }  // namespace headroom

@@ -52,4 +52,7 @@ nlohmann::ordered_json pool_json(const SystemMemorySource& src, const Sample& s,
 CLI::Validator size_validator(bool allow_percent);
 CLI::Validator duration_validator();
 
+// The lint rule pages' directory for this binary (installed, or the source tree's docs/rules).
+std::string find_rule_docs();
+
 }  // namespace headroom

@@ -46,6 +46,7 @@ struct LintOptions {
   std::string unit_root;
   std::string color = "auto";
   bool list_rules = false;
+  std::string explain;  // --explain HR101
 };
 
 struct Input {
@@ -180,6 +181,29 @@ class ConfigFinder {
   std::map<std::string, ConfigLoad> loaded_;
 };
 
+// `headroom lint --explain HR101`: the rule's page, as installed.
+int explain(const std::string& code) {
+  Console console;
+  std::string upper = code;
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](char c) { return c >= 'a' && c <= 'z' ? char(c - 32) : c; });
+  const RuleInfo* r = find_rule(upper);
+  if (r == nullptr) {
+    return console.fail(
+        fmt::format("--explain {}: no such rule (headroom lint --list-rules)", code));
+  }
+  std::ifstream in(rule_doc(r->code));
+  if (!in) {
+    fmt::print("{} ({}): {}\n(the page {} is not installed here)\n", r->code,
+               severity_name(r->severity), r->title, rule_doc(r->code));
+    return 0;
+  }
+  std::fputs(
+      std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()).c_str(),
+      stdout);
+  return 0;
+}
+
 int list_rules() {
   for (const RuleInfo& r : all_rules()) {
     fmt::print("{}  {:<7}  {}\n", r.code, severity_name(r.severity), r.title);
@@ -188,7 +212,9 @@ int list_rules() {
 }
 
 int run_lint(const LintOptions& o) {
+  set_rule_doc_dir(find_rule_docs());
   if (o.list_rules) return list_rules();
+  if (!o.explain.empty()) return explain(o.explain);
   Console console;
   const std::vector<std::string>& command = *o.command;
   if (o.files.empty() && command.empty()) {
@@ -325,6 +351,10 @@ Command add_lint_command(CLI::App& parent, const Globals& globals) {
                   "auto (default: on a terminal, unless NO_COLOR), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   cmd->add_flag("--list-rules", o->list_rules, "Print every rule id, severity and title");
+  cmd->add_option("--explain", o->explain,
+                  "Print a rule's page: what it finds, why it matters, how to fix it (the pages "
+                  "installed under /usr/share/doc/headroom/rules)")
+      ->type_name("HRxxx");
   return Command{cmd, [o] { return run_lint(*o); }};
 }
 

@@ -24,6 +24,7 @@
 #include "core/supervisor.h"
 #include "headroom_version.h"
 #include "lint/lint.h"
+#include "lint/rules.h"
 
 namespace headroom {
 namespace {
@@ -408,6 +409,7 @@ int run_run(const RunOptions& o, const Globals& g) {
   }
   // The landmines of the command itself (lint's engine): said once, never fatal.
   if (!o.no_lint) {
+    lint::set_rule_doc_dir(find_rule_docs());
     const lint::FileReport report = lint::lint_argv(parsed->host.argv, lint::CheckOptions{}, {});
     for (const lint::Finding& f : report.findings) {
       if (f.severity == lint::Severity::info) continue;

@@ -178,7 +178,8 @@ class Builder {
       c.engine = inner;  // sh -c "sleep 15 && ollama serve"
     } else if (!c.entrypoint && info != nullptr && (info->entrypoint_is_server || cmd.empty())) {
       c.engine = info->engine;
-    } else if (!c.entrypoint && (cmd.empty() || argv[0].rfind("-", 0) == 0)) {
+    } else if ((!c.entrypoint || runs_script(argv)) &&
+               (cmd.empty() || argv[0].rfind("-", 0) == 0 || runs_script(argv))) {
       // A build: service by its context and Dockerfile; an image not in the table by its
       // repository (SGLang and vLLM as before; the other engines' names on a GPU container).
       if (!name.empty()) c.engine = engine_by_name(lower(std::string(name)));
@@ -189,6 +190,20 @@ class Builder {
       }
     }
     c.server = c.engine == EngineId::kSglang || c.engine == EngineId::kVllm;
+  }
+
+  // `bash /app/launch_server.sh` (an entrypoint that runs a launcher script, which this cannot
+  // read): the container may still be named for what it serves.
+  static bool runs_script(const std::vector<std::string>& argv) {
+    if (argv.size() < 2) return false;
+    const std::string_view prog = path_basename(argv[0]);
+    if (prog != "bash" && prog != "sh" && prog != "dash") return false;
+    size_t i = 1;
+    while (i < argv.size() && argv[i].starts_with("-")) {
+      if (argv[i].find('c') != std::string::npos && !argv[i].starts_with("--")) return false;
+      ++i;
+    }
+    return i < argv.size();
   }
 
   // The engine a `sh -c "…"` / `bash -c "…"` script starts, by core's table.
@@ -292,6 +307,10 @@ class Builder {
     c.ipc = setting("--ipc", false);
     c.shm_size = setting("--shm-size", false);
     c.name = setting("--name", false);
+    c.memory = setting("--memory", false);
+    c.healthcheck = setting("--health-cmd", false);
+    c.published = run.find("--publish") != nullptr || run.enabled("--publish-all");
+    if (const DockerFlag* net = run.find("--network")) c.network_host = net->value == "host";
     for (const DockerUnknownFlag& u : run.unknown) {
       c.misplaced.push_back(Word{u.spelled, words[u.index].span});
     }
@@ -481,6 +500,19 @@ std::optional<InputError> read_compose(Document& doc, std::string_view text) {
       c.ipc = scalar(field(svc, "ipc"));
       c.shm_size = scalar(field(svc, "shm_size"));
       c.name = scalar(field(svc, "container_name"));
+      c.memory = scalar(field(svc, "mem_limit"));
+      c.published = static_cast<bool>(field(svc, "ports"));
+      if (auto net = scalar(field(svc, "network_mode"))) c.network_host = net->value == "host";
+      if (const YAML::Node hc = field(svc, "healthcheck"); hc.IsMap() && field(hc, "test")) {
+        const YAML::Node test = field(hc, "test");
+        std::string joined;
+        if (test.IsScalar()) joined = test.Scalar();
+        if (test.IsSequence()) {
+          for (const YAML::Node& w : test)
+            if (w.IsScalar()) joined += (joined.empty() ? "" : " ") + w.Scalar();
+        }
+        c.healthcheck = Setting{joined, node_span(test)};
+      }
       c.gpu = field(svc, "gpus") ||
               (scalar(field(svc, "runtime")) && scalar(field(svc, "runtime"))->value == "nvidia");
       YAML::Node devices;
@@ -525,7 +557,8 @@ std::optional<InputError> read_compose(Document& doc, std::string_view text) {
       c.entrypoint = !cmd.empty();
       if (auto err = compose_words(field(svc, "command"), cmd, &raw)) return err;
       // A build: service has no image to go by: its name and build context say what it runs.
-      std::string known_as;  // not the service's name: vllm-benchmark builds a client
+      // Not the service's name unless it holds a GPU: vllm-benchmark builds a client.
+      std::string known_as = c.gpu ? name : std::string();
       if (const YAML::Node build = field(svc, "build")) {
         if (build.IsScalar()) known_as += " " + build.Scalar();
         if (build.IsMap()) {

@@ -81,6 +81,10 @@ struct Container {
   std::optional<EngineId> engine;
   bool entrypoint = false;  // --entrypoint / compose entrypoint: given, the image's does not run
   bool gpu = false;         // --gpus, --runtime nvidia; compose gpus:, runtime:, deploy devices
+  std::optional<Setting> memory;       // --memory / compose mem_limit, deploy limits memory
+  std::optional<Setting> healthcheck;  // --health-cmd / compose healthcheck.test, as one text
+  bool published = false;              // -p / compose ports:
+  bool network_host = false;           // --network host / compose network_mode: host
   std::optional<Setting> rm, restart, ipc, shm_size, name, detach;
   std::vector<Word> misplaced;         // flags before the image that docker does not know
   std::optional<size_t> server_index;  // its command, in Document::servers

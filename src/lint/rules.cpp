@@ -23,6 +23,10 @@ constexpr auto kRules = std::to_array<RuleInfo>({
     {"HR206", S::warning, "ExecStart= runs docker run without an ExecStop= that stops it"},
     {"HR207", S::error, "docker run --name in a unit without --rm or a docker rm before it"},
     {"HR208", S::warning, "a Docker --restart policy inside a unit that has Restart="},
+    {"HR209", S::warning, "MemoryMax= on a unit that runs docker run: it limits the client"},
+    {"HR210", S::warning, "a user unit ordered on system units it cannot see"},
+    {"HR211", S::warning, "Type=oneshot, RemainAfterExit= and docker run -d: nothing supervises"},
+    {"HR212", S::error, "PrivateDevices= in the unit of a GPU server: it hides /dev/nvidia*"},
     {"HR213", S::warning,
      "a line in a unit that systemd ignores (not Key=Value, outside a section)"},
     {"HR214", S::error, "an empty line inside a continued value: systemd reads only up to it"},
@@ -32,8 +36,11 @@ constexpr auto kRules = std::to_array<RuleInfo>({
     {"HR304", S::warning, "SGLang --speculative-num-draft-tokens != num-steps + 1 with topk 1"},
     {"HR305", S::error, "SGLang --moe-runner-backend unknown or not valid with the quantization"},
     {"HR306", S::warning, "SGLang on unified memory without --mem-fraction-static"},
+    {"HR307", S::error, "SGLang bound to loopback in a container whose port is published"},
     {"HR351", S::warning, "vLLM --gpu-memory-utilization above 0.85 or unset on unified memory"},
     {"HR352", S::warning, "vLLM --enable-flashinfer-autotune on unified memory"},
+    {"HR353", S::warning, "a container health check on vLLM's /health, which a wedge passes"},
+    {"HR354", S::warning, "a VLLM_* memory variable vLLM does not read"},
 });
 
 }  // namespace
@@ -49,12 +56,27 @@ const RuleInfo* find_rule(std::string_view code) {
   return nullptr;
 }
 
+namespace {
+std::string& rule_doc_dir() {
+  static std::string dir = "docs/rules";
+  return dir;
+}
+}  // namespace
+
 std::string rule_doc(std::string_view code) {
-  return "docs/rules/" + std::string(code) + ".md";
+  return rule_doc_dir() + "/" + std::string(code) + ".md";
+}
+
+void set_rule_doc_dir(std::string dir) {
+  rule_doc_dir() = std::move(dir);
 }
 
 void Sink::add(std::string_view code, Severity severity, Span span, uint32_t stmt_line,
                std::string message, std::string fix) {
+  // One landmine, one finding: a compose anchor merged into three services is one place to fix.
+  for (const Finding& f : out_) {
+    if (f.code == code && f.span.begin == span.begin && f.message == message) return;
+  }
   out_.push_back(Finding{doc_.file, span, stmt_line, severity, std::string(code),
                          std::move(message), std::move(fix)});
 }

@@ -23,8 +23,11 @@ struct RuleInfo {
 
 std::span<const RuleInfo> all_rules();
 const RuleInfo* find_rule(std::string_view code);
-// The rule's page: docs/rules/HR101.md in the source tree (installed under the doc directory).
+// The rule's page: DIR/HR101.md, DIR the rule pages' directory as the command found it
+// (set_rule_doc_dir: /usr/share/doc/headroom/rules as installed, docs/rules in a source tree;
+// "docs/rules" until set). The library itself reads nothing to find it.
 std::string rule_doc(std::string_view code);
+void set_rule_doc_dir(std::string dir);
 
 // Where a file's rules run: the GPU kind, and where units are looked up (HR201).
 struct CheckOptions {

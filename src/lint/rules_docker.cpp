@@ -12,6 +12,20 @@ bool restarts(const std::optional<Setting>& restart) {
   return restart && !restart->value.empty() && restart->value != "no";
 }
 
+// A check that GETs the path /health (not /health_generate, /healthz): vLLM's says nothing of
+// the engine.
+bool probes_health(std::string_view test) {
+  for (size_t at = test.find("/health"); at != std::string_view::npos;
+       at = test.find("/health", at + 1)) {
+    const size_t end = at + 7;
+    if (end == test.size() ||
+        std::string_view(" \"'?&|;)").find(test[end]) != std::string_view::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 void check_docker(const Document& doc, const CheckOptions&, Sink& sink) {
@@ -42,6 +56,30 @@ void check_docker(const Document& doc, const CheckOptions&, Sink& sink) {
                c.compose ? "set restart: \"no\" and supervise with `headroom run` (or a unit)"
                          : "drop --restart and supervise with `headroom run -- docker run …` "
                            "or a systemd unit with a memory gate");
+    }
+    // HR353: a container health check on vLLM's /health (engines.cpp: it answers 200 while the
+    // engine is wedged, so Docker reports healthy and nothing restarts it).
+    if (c.engine == EngineId::kVllm && c.healthcheck && probes_health(c.healthcheck->value)) {
+      sink.add("HR353", Severity::warning, c.healthcheck->span, c.stmt_line,
+               "the health check GETs vLLM's /health, which answers 200 as long as the API "
+               "process runs, also with the engine wedged (a hung CUDA call, a dead worker): the "
+               "container stays \"healthy\" while every request hangs",
+               "check a real generation (POST /v1/completions with max_tokens 1), or supervise "
+               "with `headroom run --probe-post auto`");
+    }
+    // HR307: SGLang in a container with its port published but bound to loopback.
+    if (c.engine == EngineId::kSglang && c.server_index && c.published && !c.network_host) {
+      const ServerCall& s = doc.servers[*c.server_index];
+      const auto host = s.arg("--host");
+      const std::string h = host && host->has_value ? host->value : "127.0.0.1";
+      if (h == "127.0.0.1" || h == "localhost" || h == "::1") {
+        sink.add("HR307", Severity::error, host ? host->span : s.span, s.stmt_line,
+                 fmt::format("SGLang listens on {}{} inside the container: the published port "
+                             "forwards to the container's own address, where nothing listens, "
+                             "so the server is never reachable (nor healthy) from outside",
+                             h, host ? "" : " (its default)"),
+                 "add --host 0.0.0.0");
+      }
     }
     if (!c.server) continue;  // the rest: SGLang and vLLM
     const bool ipc_host = c.ipc && c.ipc->value == "host";

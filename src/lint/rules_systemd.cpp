@@ -143,13 +143,31 @@ std::optional<Duration> memory_wait(const ExecCommand& c) {
 // check_memory.py behind bash/python): its timeout is unknown, but the start waits.
 bool gates_on_memory(const ExecCommand& c) {
   if (memory_wait(c)) return true;
-  for (const std::string& a : c.argv) {
-    if (path_basename(a) == "docker") return false;  // docker rm -f x: housekeeping
-    std::string w(path_basename(a));
-    std::transform(w.begin(), w.end(), w.begin(), ascii_lower);
-    for (std::string_view hint : {"mem", "wait", "avail", "vram"}) {
-      if (w.find(hint) != std::string::npos && w.find('=') == std::string::npos) return true;
+  // The program run: past env (its flags and VAR=value words), sudo, nice, nohup, and through an
+  // interpreter (bash --norc SCRIPT, python3 SCRIPT) to its script. Its arguments do not count
+  // (install -d %t/gb10-memory-guardian makes a directory).
+  const auto& a = c.argv;
+  size_t i = 0;
+  while (i < a.size()) {
+    const std::string_view w = path_basename(a[i]);
+    if (w == "env" || w == "sudo" || w == "nice" || w == "nohup" || a[i].starts_with("-") ||
+        a[i].find('=') != std::string::npos) {
+      ++i;
+      continue;
     }
+    if (w == "bash" || w == "sh" || w == "dash" || w.starts_with("python")) {
+      ++i;
+      while (i < a.size() && a[i].starts_with("-"))
+        ++i;
+      continue;
+    }
+    break;
+  }
+  if (i >= a.size() || path_basename(a[i]) == "docker") return false;
+  std::string w(path_basename(a[i]));
+  std::transform(w.begin(), w.end(), w.begin(), ascii_lower);
+  for (std::string_view hint : {"mem", "wait", "avail", "vram"}) {
+    if (w.find(hint) != std::string::npos) return true;
   }
   return false;
 }
@@ -311,6 +329,62 @@ void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
     }
   }
 
+  // HR210: a user unit ordered on the system manager's units (systemd.special(7): the user
+  // manager has no network-online.target, docker.service, ...): the ordering does nothing.
+  const UnitEntry* wanted_by = u.last("Install", "WantedBy");
+  bool uses_home = false;
+  for (const UnitEntry& e : u.entries)
+    uses_home |= e.value.find("%h") != std::string::npos;
+  const bool default_target =
+      wanted_by != nullptr && wanted_by->value.find("default.target") != std::string::npos;
+  if (u.user_manager_hint || (uses_home && default_target)) {
+    static const std::array<std::string_view, 11> kSystemOnly = {
+        "network.target",   "network-online.target",       "nss-lookup.target", "time-sync.target",
+        "docker.service",   "containerd.service",          "multi-user.target", "graphical.target",
+        "remote-fs.target", "nvidia-persistenced.service", "local-fs.target"};
+    bool said = false;
+    for (const UnitEntry* e : u.all("Unit", "After")) {
+      if (said) break;
+      for (std::string_view name : kSystemOnly) {
+        const size_t at = e->value.find(name);
+        if (at == std::string::npos) continue;
+        sink.add("HR210", Severity::warning, e->value_map.span(at, at + name.size()), e->line,
+                 fmt::format("a user unit ({}) ordered After={}: that unit belongs to the "
+                             "system manager, which a user manager cannot see, so the ordering "
+                             "is silently ignored and the server may start before it",
+                             u.user_manager_hint ? "its text names the user manager"
+                                                 : "%h paths, WantedBy=default.target",
+                             name),
+                 "run it as a system unit with User= (headroom unit --user NAME), or wait for "
+                 "what it needs in ExecStartPre=");
+        said = true;
+        break;
+      }
+    }
+  }
+
+  // HR212: PrivateDevices= where the server is a process of the unit (a container's devices
+  // come from dockerd, which the setting does not touch).
+  if (const UnitEntry* pd = u.last("Service", "PrivateDevices")) {
+    const std::string v = pd->value;
+    bool runs_server = std::any_of(doc.servers.begin(), doc.servers.end(),
+                                   [](const ServerCall& s) { return !s.in_container; });
+    for (const UnitExec& x : doc.execs) {
+      const auto& argv = x.cmd.argv;  // headroom run -- docker run ...: a container too
+      const bool docker = std::any_of(argv.begin(), argv.end(), [](const std::string& w) {
+        return path_basename(w) == "docker";
+      });
+      runs_server |= x.key == "ExecStart" && !docker && find_engine(argv).has_value();
+    }
+    if (runs_server && (v == "yes" || v == "true" || v == "1" || v == "on")) {
+      sink.add("HR212", Severity::error, pd->value_span(), pd->line,
+               "PrivateDevices=yes gives the server a /dev with only the pseudo devices: "
+               "/dev/nvidia*, /dev/nvidia-uvm and /dev/dri are gone, and CUDA finds no GPU (it "
+               "falls back to the CPU or fails)",
+               "remove PrivateDevices= (docs/systemd.md lists the sandboxing a GPU server keeps)");
+    }
+  }
+
   // HR205-HR208: docker run as the unit's ExecStart.
   const UnitEntry* type = u.last("Service", "Type");
   const std::string type_value = type != nullptr ? type->value : "simple";
@@ -318,8 +392,36 @@ void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
   for (const UnitExec& x : doc.execs) {
     if (x.key == "ExecStop" && stops_container(x.cmd)) stops = true;
   }
+  // HR209: MemoryMax= bounds the unit's cgroup, which holds the docker client; the container
+  // lives in dockerd's (FIELD.md section 4). A container with its own --memory is bounded there.
+  for (const char* key : {"MemoryMax", "MemoryHigh"}) {
+    const UnitEntry* m = u.last("Service", key);
+    if (m == nullptr || m->value.empty() || m->value == "infinity") continue;
+    for (const Container& c : doc.containers) {
+      if (c.compose || c.memory) continue;
+      sink.add("HR209", Severity::warning, m->value_span(), m->line,
+               fmt::format("{}={} on a unit that runs docker run: it bounds the docker client in "
+                           "the unit's cgroup, not the container, which runs under dockerd with "
+                           "no limit",
+                           key, m->value),
+               "give docker run --memory (or drop it where the client is all it should bound)");
+      break;
+    }
+  }
+
+  const UnitEntry* remain = u.last("Service", "RemainAfterExit");
+  const bool remains = remain != nullptr && (remain->value == "yes" || remain->value == "true" ||
+                                             remain->value == "1" || remain->value == "on");
   for (const Container& c : doc.containers) {
     if (c.exec_key != "ExecStart") continue;
+    if (c.detach && type_value == "oneshot" && remains) {
+      sink.add("HR211", Severity::warning, c.detach->span, c.stmt_line,
+               "Type=oneshot with RemainAfterExit=yes and docker run -d: the unit is \"active\" "
+               "once docker returns, whatever the container does next; a crash, an OOM kill or a "
+               "wedge is seen by nobody, and Restart= cannot apply",
+               "run the container in the foreground (no -d) under Type=exec, or under "
+               "`headroom run`");
+    }
     if (c.detach && (type_value == "simple" || type_value == "exec")) {
       sink.add("HR205", Severity::error, c.detach->span, c.stmt_line,
                fmt::format("docker run -d under Type={}: docker returns as soon as the container "

@@ -23,6 +23,23 @@ void check_vllm(const Document& doc, const CheckOptions& opt, Sink& sink) {
   if (!opt.unified) return;
   for (const ServerCall& s : doc.servers) {
     if (s.engine != Engine::vllm) continue;
+    // HR354: a memory setting as an environment variable vLLM does not read (vllm/envs.py has
+    // none; docs/research/engine-behaviour.md, "Memory env"): vLLM runs at its default.
+    for (const auto& [name, var] : s.env) {
+      if (!name.starts_with("VLLM_")) continue;
+      if (name.find("MEMORY_UTILIZATION") == std::string::npos &&
+          name.find("MEMORY_FRACTION") == std::string::npos &&
+          name.find("MEM_FRACTION") == std::string::npos) {
+        continue;
+      }
+      sink.add("HR354", Severity::warning, var.span, var.span.begin.line,
+               fmt::format("{}{}: vLLM reads no such variable (no VLLM_* variable sets its "
+                           "memory share), so it runs at its default --gpu-memory-utilization "
+                           "0.9 whatever this says",
+                           name, var.value ? "=" + *var.value : ""),
+               fmt::format("pass --gpu-memory-utilization{} to vllm serve",
+                           var.value ? " " + *var.value : ""));
+    }
     const auto util = varg(s, "--gpu-memory-utilization");
     if (!util) {
       sink.add("HR351", Severity::warning, s.span, s.stmt_line,

@@ -50,6 +50,9 @@ bool UnitFile::has_section(std::string_view section) const {
 
 UnitParse parse_unit(std::string_view text) {
   UnitParse out;
+  for (std::string_view hint : {".config/systemd/user", "systemctl --user", "/run/user/"}) {
+    out.unit.user_manager_hint |= text.find(hint) != std::string_view::npos;
+  }
   std::string section;
   LineReader lines(text);
   std::string_view line;

@@ -40,6 +40,8 @@ struct UnitIssue {
 struct UnitFile {
   std::vector<UnitEntry> entries;
   std::vector<UnitIssue> issues;
+  // The text says it is a user unit: ~/.config/systemd/user, systemctl --user, /run/user/.
+  bool user_manager_hint = false;
 
   // The effective single value: the last assignment (systemd's rule), or null.
   const UnitEntry* last(std::string_view section, std::string_view key) const;

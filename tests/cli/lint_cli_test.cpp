@@ -59,6 +59,23 @@ TEST(LintCli, ExitCodesFollowTheFindings) {
   EXPECT_EQ(lint({"--ignore", "HR105", dir + "/run.sh"}).exit_code, 0);
 }
 
+// The rule pages reach the user: `see:` names a page that exists where this binary runs (the
+// source tree's for a build, /usr/share/doc/headroom/rules as installed), and --explain prints it.
+TEST(LintCli, RulePagesAreWhereSeePointsAndExplainPrintsThem) {
+  const RunResult r = lint({"--", "docker", "run", "--rm", "--restart", "always", "img"});
+  const size_t at = r.out.find("see: ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  const std::string page = r.out.substr(at + 5, r.out.find('\n', at) - at - 5);
+  EXPECT_TRUE(fs::path(page).is_absolute()) << page;
+  EXPECT_TRUE(fs::exists(page)) << page;
+  const RunResult e = lint({"--explain", "hr101"});
+  EXPECT_EQ(e.exit_code, 0) << e.err;
+  EXPECT_EQ(e.out.rfind("# HR101: ", 0), 0u) << e.out.substr(0, 200);
+  const RunResult bad = lint({"--explain", "HR999"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("no such rule"), std::string::npos) << bad.err;
+}
+
 TEST(LintCli, ACommandLineAfterTheDashes) {
   const RunResult r = lint({"--format", "gcc", "--", "docker", "run", "--rm", "--restart", "always",
                             "--name", "s", "nginx"});

@@ -52,7 +52,8 @@ CheckOptions discrete() {
 
 // A server line that is clean on its own, to vary one thing at a time.
 const std::string kSglang =
-    "python3 -m sglang.launch_server --model-path /m --mem-fraction-static 0.75 --port 30000";
+    "python3 -m sglang.launch_server --model-path /m --mem-fraction-static 0.75 --host 0.0.0.0 "
+    "--port 30000";
 const std::string kDocker = "docker run --rm --name s --gpus all --ipc=host lmsysorg/sglang:spark ";
 
 // A unit that is clean, with one part replaced.
@@ -301,6 +302,132 @@ TEST(Rules, HR213HR214WhatSystemdReadsPast) {
               IsEmpty());
 }
 
+TEST(Rules, HR209MemoryMaxAroundDockerRun) {
+  const FileReport r = lint(unit(kUnitDocker + "MemoryMax=100G\n"), Kind::unit);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].code, "HR209");
+  EXPECT_EQ(r.findings[0].span.begin.line, 10u);
+  // Near misses: the container has its own limit; a plain process is bounded by it.
+  EXPECT_THAT(codes(unit("ExecStart=/usr/bin/docker run --rm --name s --memory 100g --ipc=host "
+                         "img " +
+                         kSglang + "\nExecStop=/usr/bin/docker stop s\nMemoryMax=256M\n"),
+                    Kind::unit),
+              IsEmpty());
+  EXPECT_THAT(codes(unit("ExecStart=/usr/bin/" + kSglang + "\nMemoryMax=100G\n"), Kind::unit),
+              IsEmpty());
+}
+
+TEST(Rules, HR210UserUnitOrderedOnSystemUnits) {
+  const std::string user =
+      "[Unit]\nDescription=x\nAfter=network-online.target\n"
+      "Wants=network-online.target\nStartLimitIntervalSec=600\n"
+      "StartLimitBurst=3\n[Service]\nExecStart=%h/bin/" +
+      kSglang + "\n[Install]\nWantedBy=default.target\n";
+  const FileReport r = lint(user, Kind::unit);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].code, "HR210");
+  EXPECT_EQ(r.findings[0].span.begin, (Pos{3, 7}));
+  // Its text names the user manager instead (systemctl --user in a comment).
+  std::string named = user;
+  named.replace(named.find("%h/bin/"), 7, "/usr/bin/");
+  EXPECT_THAT(codes("# systemctl --user enable --now x\n" + named, Kind::unit),
+              ElementsAre("HR210"));
+  // Near miss: the same unit as a system unit (no %h, WantedBy=multi-user.target).
+  EXPECT_THAT(codes(unit("ExecStart=/usr/bin/" + kSglang + "\n"), Kind::unit), IsEmpty());
+}
+
+TEST(Rules, HR211OneshotRemainAfterExitDetached) {
+  const std::string run = "ExecStart=/usr/bin/docker run -d --rm --name s --ipc=host img " +
+                          kSglang + "\nExecStop=/usr/bin/docker stop s\n";
+  EXPECT_THAT(codes(unit("Type=oneshot\nRemainAfterExit=yes\n" + run), Kind::unit),
+              ElementsAre("HR211"));
+  // Near miss: a oneshot that does not remain (a setup step) is not a server's unit.
+  EXPECT_THAT(codes(unit("Type=oneshot\n" + run), Kind::unit), IsEmpty());
+}
+
+TEST(Rules, HR212PrivateDevicesHidesTheGpu) {
+  EXPECT_THAT(codes(unit("ExecStart=/usr/bin/" + kSglang + "\nPrivateDevices=yes\n"), Kind::unit),
+              ElementsAre("HR212"));
+  EXPECT_THAT(
+      codes(unit("ExecStart=/usr/bin/llama-server -m /m.gguf\nPrivateDevices=true\n"), Kind::unit),
+      ElementsAre("HR212"));
+  // Near misses: a container's devices come from dockerd; PrivateDevices=no.
+  EXPECT_THAT(codes(unit(kUnitDocker + "PrivateDevices=yes\n"), Kind::unit), IsEmpty());
+  EXPECT_THAT(codes(unit("ExecStart=/usr/bin/" + kSglang + "\nPrivateDevices=no\n"), Kind::unit),
+              IsEmpty());
+}
+
+TEST(Rules, HR307SglangOnLoopbackBehindAPublishedPort) {
+  const std::string bare =
+      "python3 -m sglang.launch_server --model-path /m --mem-fraction-static 0.75 --port 30000";
+  const FileReport r =
+      lint("docker run --rm --name s --ipc=host -p 30000:30000 lmsysorg/sglang:spark " + bare,
+           Kind::shell);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].code, "HR307");
+  EXPECT_NE(r.findings[0].message.find("(its default)"), std::string::npos);
+  EXPECT_THAT(codes("docker run --rm --name s --ipc=host -p 30000:30000 lmsysorg/sglang:spark " +
+                    bare + " --host 127.0.0.1"),
+              ElementsAre("HR307"));
+  // Near misses: --network host; nothing published; --host 0.0.0.0.
+  EXPECT_THAT(
+      codes("docker run --rm --name s --ipc=host --network host lmsysorg/sglang:spark " + bare),
+      IsEmpty());
+  EXPECT_THAT(codes("docker run --rm --name s --ipc=host lmsysorg/sglang:spark " + bare),
+              IsEmpty());
+  EXPECT_THAT(codes("services:\n  s:\n    image: lmsysorg/sglang:spark\n    ipc: host\n"
+                    "    ports: [\"30000:30000\"]\n    command: " +
+                        bare + "\n",
+                    Kind::compose),
+              ElementsAre("HR307"));
+}
+
+TEST(Rules, HR353HealthcheckOnVllmsHealth) {
+  const std::string svc =
+      "services:\n  v:\n    image: vllm/vllm-openai:latest\n    ipc: host\n"
+      "    command: --model /m --gpu-memory-utilization 0.75\n"
+      "    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", ";
+  const FileReport r = lint(svc + "\"http://localhost:8000/health\"]\n", Kind::compose);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].code, "HR353");
+  EXPECT_EQ(r.findings[0].span.begin.line, 7u);
+  // Through a merge key: reported once, where the check is written.
+  EXPECT_THAT(
+      codes("x-hc: &hc\n  test: curl -sf http://localhost:8000/health\n" +
+                svc.substr(0, svc.find("    healthcheck")) + "    healthcheck:\n      <<: *hc\n",
+            Kind::compose),
+      ElementsAre("HR353"));
+  // Near misses: a generation or the model list; SGLang's /health (it runs a generation).
+  EXPECT_THAT(codes(svc + "\"http://localhost:8000/v1/models\"]\n", Kind::compose), IsEmpty());
+  EXPECT_THAT(codes("docker run --rm --name s --ipc=host --health-cmd 'curl -f "
+                    "http://localhost:30000/health' lmsysorg/sglang:spark " +
+                    kSglang),
+              IsEmpty());
+  EXPECT_THAT(codes("docker run --rm --name v --ipc=host --health-cmd 'curl -f "
+                    "http://localhost:8000/health || exit 1' vllm/vllm-openai --model /m "
+                    "--gpu-memory-utilization 0.75"),
+              ElementsAre("HR353"));
+}
+
+TEST(Rules, HR354MemoryVariablesVllmDoesNotRead) {
+  const FileReport r = lint(
+      "services:\n  v:\n    image: vllm/vllm-openai:latest\n    ipc: host\n    environment:\n"
+      "      - VLLM_GPU_MEMORY_UTILIZATION=0.95\n      - VLLM_MEMORY_FRACTION=0.95\n"
+      "      - VLLM_USE_V1=1\n    command: --model /m --gpu-memory-utilization 0.75\n",
+      Kind::compose);
+  std::vector<std::pair<std::string, uint32_t>> got;
+  for (const Finding& f : r.findings)
+    got.emplace_back(f.code, f.span.begin.line);
+  EXPECT_THAT(got, ElementsAre(testing::Pair("HR354", 6u), testing::Pair("HR354", 7u)));
+  // Near miss: the same variable in a container whose launcher script reads it (no vLLM command
+  // here to tell).
+  EXPECT_THAT(codes("services:\n  v:\n    build: ./vllm\n    ipc: host\n    environment:\n"
+                    "      - VLLM_GPU_MEMORY_UTILIZATION=0.9\n    entrypoint: [/bin/bash, "
+                    "/app/launch_server.sh]\n",
+                    Kind::compose),
+              IsEmpty());
+}
+
 TEST(Rules, HR207NameConflictOnRestart) {
   const std::string named = "ExecStart=/usr/bin/docker run --name s --ipc=host img " + kSglang +
                             "\nExecStop=/usr/bin/docker stop s\n";
@@ -461,7 +588,7 @@ TEST(Rules, EveryRuleHasItsOwnIdAndADocPage) {
   }
   std::sort(ids.begin(), ids.end());
   EXPECT_EQ(std::adjacent_find(ids.begin(), ids.end()), ids.end());
-  EXPECT_EQ(ids.size(), 23u);
+  EXPECT_EQ(ids.size(), 30u);
 }
 
 }  // namespace
