@@ -9,6 +9,7 @@
 
 #include "core/docker_cli.h"
 #include "core/text.h"
+#include "lint/shell_values.h"
 #include "lint/shell_words.h"
 #include "lint/source_map.h"
 
@@ -277,9 +278,20 @@ class Builder {
     }
   }
 
-  void docker(const std::vector<Word>& words, const std::vector<std::string>& argv,
+  void docker(const std::vector<Word>& given, const std::vector<std::string>& given_argv,
               uint32_t stmt_line, const std::string& exec_key, int depth) {
+    // `docker run $EXTRA_ARGS --rm IMAGE`: a variable the file never sets, where docker reads its
+    // flags, is not the image; it is read past (it holds flags, or nothing).
+    std::vector<Word> words = given;
+    std::vector<std::string> argv = given_argv;
     auto parsed = parse_docker_run(argv);
+    for (int tries = 0; tries < 8 && parsed && parsed->image_index < words.size() &&
+                        words[parsed->image_index].unresolved;
+         ++tries) {
+      words.erase(words.begin() + static_cast<long>(parsed->image_index));
+      argv.erase(argv.begin() + static_cast<long>(parsed->image_index));
+      parsed = parse_docker_run(argv);
+    }
     if (!parsed) {
       if (strict_docker && !error) error = InputError{words[0].span.begin, parsed.error().message};
       return;
@@ -344,12 +356,14 @@ std::optional<InputError> read_shell(Document& doc, std::string_view text) {
   if (split.error) return InputError{map.at(split.error->offset), split.error->message};
   Builder b(doc);
   Env exported;
+  ShellVars vars(text, map);
   for (RawCommand& rc : split.commands) {
-    std::vector<Word> words;
-    words.reserve(rc.words.size());
-    for (RawWord& w : rc.words)
-      words.push_back(Word{std::move(w.text), map.span(w.begin, w.end)});
-    if (words[0].text == "export" || words[0].text == "declare") {
+    const bool export_line = rc.words[0].text == "export" || rc.words[0].text == "declare";
+    const bool assigned = vars.assign(rc);
+    if (assigned && !export_line) continue;  // NAME=value: the script's own variable
+    std::vector<Word> words = vars.expand(rc);
+    if (words.empty()) continue;
+    if (export_line) {
       for (size_t i = 1; i < words.size(); ++i)
         assign(exported, words[i]);
       continue;
@@ -401,9 +415,31 @@ Span node_span(const YAML::Node& n) {
   return Span{begin, Pos{begin.line, begin.col + static_cast<uint32_t>(len) - 1}};
 }
 
+// Compose's interpolation (compose-spec "Interpolation"): ${VAR:-default}, ${VAR-default} take
+// their default, since the environment compose would read is not here; $$ is a literal $. A
+// value with no default stays as written (it comes from outside the file).
+std::string interpolate(const std::string& s) {
+  if (s.find('$') == std::string::npos) return s;
+  static const SourceMap none = SourceMap::of_text("");
+  static const ShellVars unset("", none);
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '$' && i + 1 < s.size() && s[i + 1] == '$') {
+      out += "$$";  // kept for substitute() to pass through as two characters, undone below
+      ++i;
+      continue;
+    }
+    out += s[i];
+  }
+  out = unset.substitute(out);
+  for (size_t at; (at = out.find("$$")) != std::string::npos;)
+    out.replace(at, 2, "$");
+  return out;
+}
+
 std::optional<Setting> scalar(const YAML::Node& n) {
   if (!n || !n.IsScalar()) return std::nullopt;
-  return Setting{n.Scalar(), node_span(n)};
+  return Setting{interpolate(n.Scalar()), node_span(n)};
 }
 
 // A compose command/entrypoint: a string (split like a shell line) or a list.
@@ -429,12 +465,12 @@ std::optional<InputError> compose_words(const YAML::Node& n, std::vector<Word>& 
   if (n.IsSequence()) {
     for (const YAML::Node& item : n) {
       if (!item.IsScalar()) return InputError{node_span(item).begin, "expected a string"};
-      out.push_back(Word{item.Scalar(), node_span(item)});
+      out.push_back(Word{interpolate(item.Scalar()), node_span(item)});
     }
     return std::nullopt;
   }
   if (!n.IsScalar()) return InputError{node_span(n).begin, "expected a string or a list"};
-  SplitResult split = split_commands(n.Scalar(), Syntax::shell);
+  SplitResult split = split_commands(interpolate(n.Scalar()), Syntax::shell);
   if (split.error) return InputError{node_span(n).begin, split.error->message};
   const Span whole = node_span(n);
   size_t cursor = raw != nullptr ? raw->offset_of(whole.begin) : 0;

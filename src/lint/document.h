@@ -34,6 +34,8 @@ std::string_view engine_name(Engine e);  // "SGLang", "vLLM"
 struct Word {
   std::string text;
   Span span;
+  // An unquoted $NAME the file never sets: it may expand to nothing, or to several words.
+  bool unresolved = false;
 };
 
 struct EnvVar {

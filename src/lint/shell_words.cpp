@@ -130,6 +130,29 @@ class Splitter {
       ++i_;
       return;
     }
+    // Bash array literals, NAME=( … ) and NAME+=( … ): one command whose words are "NAME=(",
+    // the elements (over as many lines as they take) and ")".
+    if (c == '(' && in_word_ && !word_.quoted && !word_.text.empty() && word_.text.back() == '=' &&
+        cmd_.words.empty() && word_.begin + word_.text.size() == i_) {
+      word_.text += '(';
+      ++i_;
+      end_word();
+      in_array_ = true;
+      return;
+    }
+    if (in_array_ && (c == ')' || c == '\n')) {
+      end_word();
+      if (c == ')') {
+        start_word();
+        word_.text = ")";
+        ++i_;
+        end_word();
+        in_array_ = false;
+      } else {
+        ++i_;
+      }
+      return;
+    }
     const bool redirect_amp = c == '&' && in_word_ && !word_.text.empty() &&
                               (word_.text.back() == '>' || word_.text.back() == '<');
     if ((c == '\n' || c == ';' || c == '&' || c == '|' || c == '(' || c == ')') && !redirect_amp) {
@@ -327,6 +350,7 @@ class Splitter {
   Syntax syntax_;
   size_t i_ = 0;
   bool in_word_ = false;
+  bool in_array_ = false;  // inside NAME=( … )
   RawWord word_;
   RawCommand cmd_;
   SplitResult out_;

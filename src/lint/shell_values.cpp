@@ -1,0 +1,253 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
+#include "lint/shell_values.h"
+
+#include <optional>
+
+#include "core/text.h"
+
+namespace headroom::lint {
+namespace {
+
+bool name_char(char c, bool first) {
+  return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (!first && is_digit(c));
+}
+
+// NAME=, NAME+=: the name, whether it appends, and where the value starts.
+struct Assignment {
+  std::string name;
+  bool append = false;
+  size_t value_at = 0;
+};
+std::optional<Assignment> assignment(std::string_view w) {
+  size_t i = 0;
+  while (i < w.size() && name_char(w[i], i == 0))
+    ++i;
+  if (i == 0 || i >= w.size()) return std::nullopt;
+  if (w[i] == '=') return Assignment{std::string(w.substr(0, i)), false, i + 1};
+  if (w[i] == '+' && i + 1 < w.size() && w[i + 1] == '=') {
+    return Assignment{std::string(w.substr(0, i)), true, i + 2};
+  }
+  return std::nullopt;
+}
+
+// One ${…} or $NAME at text[at] ('$'): its name, operator, word and length; nullopt when it is
+// not one this reads (a positional $1, $(…), ${#X}, ${X%y}).
+struct Reference {
+  std::string name;
+  std::string op;    // "", ":-", "-", ":=", "=", ":+", "[@]", "[*]"
+  std::string word;  // the operator's word
+  size_t length = 0;
+};
+std::optional<Reference> reference(std::string_view text, size_t at) {
+  if (at + 1 >= text.size()) return std::nullopt;
+  Reference r;
+  if (text[at + 1] != '{') {
+    size_t i = at + 1;
+    while (i < text.size() && name_char(text[i], i == at + 1))
+      ++i;
+    if (i == at + 1) return std::nullopt;
+    r.name = std::string(text.substr(at + 1, i - at - 1));
+    r.length = i - at;
+    return r;
+  }
+  // ${…}: to the matching brace.
+  size_t depth = 0, end = at + 1;
+  for (; end < text.size(); ++end) {
+    if (text[end] == '{') ++depth;
+    if (text[end] == '}' && --depth == 0) break;
+  }
+  if (end >= text.size()) return std::nullopt;
+  const std::string_view inner = text.substr(at + 2, end - at - 2);
+  size_t i = 0;
+  while (i < inner.size() && name_char(inner[i], i == 0))
+    ++i;
+  if (i == 0) return std::nullopt;
+  r.name = std::string(inner.substr(0, i));
+  const std::string_view rest = inner.substr(i);
+  r.length = end - at + 1;
+  if (rest.empty()) return r;
+  for (std::string_view op : {"[@]", "[*]"}) {
+    if (rest == op) {
+      r.op = std::string(op);
+      return r;
+    }
+  }
+  for (std::string_view op : {":-", ":=", ":+", "-", "="}) {
+    if (rest.starts_with(op)) {
+      r.op = std::string(op);
+      r.word = std::string(rest.substr(op.size()));
+      return r;
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> blank_split(std::string_view s) {
+  std::vector<std::string> out;
+  for (std::string_view w = next_word(s); !w.empty(); w = next_word(s))
+    out.emplace_back(w);
+  return out;
+}
+
+}  // namespace
+
+const ShellValue* ShellVars::get(std::string_view name) const {
+  auto it = vars_.find(name);
+  return it == vars_.end() ? nullptr : &it->second;
+}
+
+// The text with every reference this can resolve replaced; the others stay as written.
+std::string ShellVars::substitute(std::string_view text) const {
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    if (text[i] != '$') {
+      out += text[i++];
+      continue;
+    }
+    const auto r = reference(text, i);
+    if (!r) {
+      out += text[i++];
+      continue;
+    }
+    const ShellValue* v = get(r->name);
+    std::string value;
+    bool known = v != nullptr;
+    if (v != nullptr) {
+      if (v->array) {
+        for (const Word& w : v->words)
+          value += (value.empty() ? "" : " ") + w.text;
+      } else {
+        value = v->text;
+      }
+    }
+    const bool empty = !known || value.empty();
+    if ((r->op == ":-" || r->op == ":=") && empty) {
+      value = substitute(r->word);
+      known = true;
+    } else if ((r->op == "-" || r->op == "=") && !known) {
+      value = substitute(r->word);
+      known = true;
+    } else if (r->op == ":+") {
+      value = known && !empty ? substitute(r->word) : "";
+      known = known || true;
+    }
+    out += known ? value : std::string(text.substr(i, r->length));
+    i += r->length;
+  }
+  return out;
+}
+
+// Words of a value, each placed where the file writes it: looked for in order inside the word's
+// own text (a quoted string over several lines), else in the variables it came from, else at
+// the word.
+std::vector<Word> ShellVars::place(const std::string& text, const RawWord& at) const {
+  std::vector<Word> out;
+  const std::string_view raw = script_.substr(at.begin, at.end - at.begin);
+  size_t cursor = 0;
+  for (std::string& w : blank_split(text)) {
+    Span span = map_.span(at.begin, at.end);
+    if (const size_t found = raw.find(w, cursor); found != std::string_view::npos) {
+      span = map_.span(at.begin + found, at.begin + found + w.size());
+      cursor = found + w.size();
+    } else {
+      for (const auto& [name, v] : vars_) {
+        bool hit = false;
+        for (const Word& vw : v.words) {
+          if (vw.text == w) {
+            span = vw.span;
+            hit = true;
+            break;
+          }
+        }
+        if (hit) break;
+      }
+    }
+    const auto r = w[0] == '$' ? reference(w, 0) : std::nullopt;
+    const bool unresolved = r && r->length == w.size() && get(r->name) == nullptr;
+    out.push_back(Word{std::move(w), span, unresolved});
+  }
+  return out;
+}
+
+bool ShellVars::assign(const RawCommand& rc) {
+  if (rc.words.empty()) return false;
+  size_t first = 0;
+  const std::string_view lead = rc.words[0].text;
+  if (lead == "export" || lead == "declare" || lead == "local" || lead == "readonly" ||
+      lead == "typeset") {
+    first = 1;
+    while (first < rc.words.size() && rc.words[first].text.starts_with("-"))
+      ++first;
+  }
+  if (first >= rc.words.size()) return first > 0;
+  // Every word an assignment (an array's elements between "NAME=(" and ")").
+  for (size_t i = first; i < rc.words.size(); ++i) {
+    const auto a = assignment(rc.words[i].text);
+    if (!a) return false;
+    if (rc.words[i].text.size() == a->value_at + 1 && rc.words[i].text.back() == '(') {
+      size_t close = i + 1;
+      while (close < rc.words.size() && rc.words[close].text != ")")
+        ++close;
+      if (close >= rc.words.size()) return false;
+      i = close;
+    }
+  }
+  for (size_t i = first; i < rc.words.size(); ++i) {
+    const RawWord& w = rc.words[i];
+    const Assignment a = *assignment(w.text);
+    ShellValue& v = vars_[a.name];
+    if (w.text.size() == a.value_at + 1 && w.text.back() == '(') {
+      ShellValue next;
+      next.array = true;
+      if (a.append && v.array) next.words = v.words;
+      for (++i; i < rc.words.size() && rc.words[i].text != ")"; ++i) {
+        for (Word& e : expand_word(rc.words[i]))
+          next.words.push_back(std::move(e));
+      }
+      v = std::move(next);
+      continue;
+    }
+    const std::string value = substitute(std::string_view(w.text).substr(a.value_at));
+    ShellValue next;
+    next.text = a.append && !v.array ? v.text + value : value;
+    next.words = place(next.text, w);
+    v = std::move(next);
+  }
+  return true;
+}
+
+std::vector<Word> ShellVars::expand_word(const RawWord& w) const {
+  const Span at = map_.span(w.begin, w.end);
+  if (w.text.find('$') == std::string::npos) return {Word{w.text, at}};
+  // The whole word one reference: an array's elements, or an unquoted string's words, each
+  // where the file wrote it.
+  if (w.text[0] == '$') {
+    if (const auto r = reference(w.text, 0); r && r->length == w.text.size()) {
+      if (const ShellValue* v = get(r->name)) {
+        if (v->array && (r->op == "[@]" || r->op == "[*]")) return v->words;
+        const bool takes_value =
+            r->op.empty() ||
+            ((r->op == ":-" || r->op == ":=" || r->op == "-" || r->op == "=") && !v->text.empty());
+        if (!v->array && !w.quoted && takes_value) return v->words;
+      }
+    }
+  }
+  std::string text = substitute(w.text);
+  if (w.quoted) return {Word{std::move(text), at}};
+  const bool unresolved = text == w.text && w.text[0] == '$' && reference(w.text, 0).has_value() &&
+                          reference(w.text, 0)->length == w.text.size();
+  if (unresolved) return {Word{std::move(text), at, true}};
+  return place(text, w);
+}
+
+std::vector<Word> ShellVars::expand(const RawCommand& rc) const {
+  std::vector<Word> out;
+  for (const RawWord& w : rc.words) {
+    for (Word& e : expand_word(w))
+      out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace headroom::lint

@@ -1,0 +1,103 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
+// The shell value model (lint/shell_values.h) as the rules see it: each construct the real-world
+// corpus has, firing where the value is, and silent on the near miss.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "lint/lint.h"
+#include "lint/shell_values.h"
+
+namespace headroom::lint {
+namespace {
+
+using testing::ElementsAre;
+using testing::IsEmpty;
+using testing::Pair;
+
+std::vector<std::pair<std::string, uint32_t>> found(std::string_view text,
+                                                    Kind kind = Kind::shell) {
+  const FileReport r = lint_text("t.sh", text, kind, CheckOptions{}, Config{});
+  EXPECT_FALSE(r.error) << r.error->message;
+  std::vector<std::pair<std::string, uint32_t>> out;
+  for (const Finding& f : r.findings)
+    out.emplace_back(f.code, f.span.begin.line);
+  return out;
+}
+
+std::vector<std::string> words(std::string_view script, std::string_view last_line) {
+  const std::string text = std::string(script) + std::string(last_line);
+  const SourceMap map = SourceMap::of_text(text);
+  SplitResult split = split_commands(text, Syntax::shell);
+  ShellVars vars(text, map);
+  std::vector<std::string> out;
+  for (const RawCommand& rc : split.commands) {
+    if (vars.assign(rc)) continue;
+    out.clear();
+    for (const Word& w : vars.expand(rc))
+      out.push_back(w.text);
+  }
+  return out;
+}
+
+TEST(ShellValues, AssignmentsDefaultsAndArrays) {
+  EXPECT_THAT(words("F=0.95\n", "echo $F ${F} \"$F\""),
+              ElementsAre("echo", "0.95", "0.95", "0.95"));
+  EXPECT_THAT(words("", "echo ${M:-0.8} ${M-0.7} ${M:+x}"), ElementsAre("echo", "0.8", "0.7"));
+  EXPECT_THAT(words("M=\n", "echo ${M:-0.8} ${M-0.7}"), ElementsAre("echo", "0.8"));
+  EXPECT_THAT(words("M=1\n", "echo ${M:+set} ${M:=2}"), ElementsAre("echo", "set", "1"));
+  EXPECT_THAT(words("A=( --a 1\n  --b \"x y\" )\nA+=( --c )\n", "run \"${A[@]}\""),
+              ElementsAre("run", "--a", "1", "--b", "x y", "--c"));
+  EXPECT_THAT(words("C=\"vllm serve m --x 1\"\nC=\"$C --y\"\n", "exec $C"),
+              ElementsAre("exec", "vllm", "serve", "m", "--x", "1", "--y"));
+  EXPECT_THAT(words("C=\"a b\"\n", "echo \"$C\""), ElementsAre("echo", "a b"));
+  // From outside the file: kept as written.
+  EXPECT_THAT(words("", "echo $UNSET \"${ALSO}\""), ElementsAre("echo", "$UNSET", "${ALSO}"));
+  EXPECT_THAT(words("export E=1 G=2\n", "echo $E$G"), ElementsAre("echo", "12"));
+}
+
+TEST(ShellValues, TheRulesSeeTheValuesWhereTheFileWritesThem) {
+  // A default through a variable: reported on the line of the flag.
+  EXPECT_THAT(found("MEMFRAC=\"${MEMFRAC:-0.95}\"\n"
+                    "python3 -m sglang.launch_server --model-path /m \\\n"
+                    "  --mem-fraction-static $MEMFRAC\n"),
+              ElementsAre(Pair("HR302", 3u)));
+  EXPECT_THAT(found("MEMFRAC=\"${MEMFRAC:-0.75}\"\n"
+                    "python3 -m sglang.launch_server --model-path /m --mem-fraction-static "
+                    "$MEMFRAC\n"),
+              IsEmpty());
+  // A command held in a string, run by exec $CMD: the flag on its own line inside the string.
+  EXPECT_THAT(found("U=${U:-0.95}\n"
+                    "CMD=\"vllm serve /m \\\n"
+                    "  --gpu-memory-utilization $U\"\n"
+                    "exec $CMD\n"),
+              ElementsAre(Pair("HR351", 3u)));
+  // An array literal is one value, not lines of their own (no false HR306 for the fraction).
+  EXPECT_THAT(found("ARGS=(\n  --model-path /m\n  --mem-fraction-static 0.75\n)\n"
+                    "python3 -m sglang.launch_server \"${ARGS[@]}\"\n"),
+              IsEmpty());
+  EXPECT_THAT(
+      found("ARGS=(\n  --model-path /m\n)\npython3 -m sglang.launch_server \"${ARGS[@]}\"\n"),
+      ElementsAre(Pair("HR306", 4u)));
+  // An unset variable where docker reads its flags is not the image.
+  EXPECT_THAT(
+      found("docker run $DETACH_FLAG --rm --restart always --name x "
+            "lmsysorg/sglang:spark python3 -m sglang.launch_server --model-path /m "
+            "--mem-fraction-static 0.75 --host 0.0.0.0\n"),
+      testing::UnorderedElementsAre(Pair("HR101", 1u), Pair("HR103", 1u), Pair("HR104", 1u)));
+}
+
+TEST(ShellValues, ComposeInterpolationTakesTheDefault) {
+  EXPECT_THAT(found("services:\n  v:\n    image: ${IMG:-vllm/vllm-openai:latest}\n    ipc: host\n"
+                    "    command: --model /m --gpu-memory-utilization ${U:-0.95}\n",
+                    Kind::compose),
+              ElementsAre(Pair("HR351", 5u)));
+  // No default: from the environment compose reads, not known here.
+  EXPECT_THAT(found("services:\n  v:\n    image: vllm/vllm-openai:latest\n    ipc: host\n"
+                    "    command: --model /m --gpu-memory-utilization ${U}\n",
+                    Kind::compose),
+              IsEmpty());
+}
+
+}  // namespace
+}  // namespace headroom::lint
