@@ -86,9 +86,10 @@ std::vector<std::string> sh_words(const std::string& text) {
 TEST(Readme, EachEngineExampleRunsAsWritten) {
   const std::vector<Example> examples = readme_examples();
   std::map<std::string, int> seen;
-  for (const Example& e : examples) seen[e.engine]++;
-  EXPECT_EQ(seen, (std::map<std::string, int>{{"llamacpp", 1}, {"ollama", 1}, {"sglang", 1},
-                                              {"vllm", 1}}));
+  for (const Example& e : examples)
+    seen[e.engine]++;
+  EXPECT_EQ(seen, (std::map<std::string, int>{
+                      {"llamacpp", 1}, {"ollama", 1}, {"sglang", 2}, {"vllm", 1}}));
   // The engines' own names, linked to the stand-in.
   const std::string bin = test::scratch_dir() + "/readme-bin-" + std::to_string(::getpid());
   fs::create_directories(bin);
@@ -107,8 +108,8 @@ TEST(Readme, EachEngineExampleRunsAsWritten) {
     for (size_t i = 2; i + 1 < words.size() && words[i] != "--"; ++i) {
       if (words[i] == "--free") words[i + 1] = "64M";  // this machine is not a 128 GB GB10
     }
-    const std::string ev = test::scratch_dir() + "/readme-" + e.engine + "-" +
-                           std::to_string(::getpid()) + ".jsonl";
+    const std::string ev =
+        test::scratch_dir() + "/readme-" + e.engine + "-" + std::to_string(::getpid()) + ".jsonl";
     fs::remove(ev);
     words.insert(words.begin() + 2, {"--no-gpu", "--events", ev, "--settle", "0"});
     ChildOptions o;
