@@ -431,10 +431,13 @@ std::string interpolate(const std::string& s) {
     }
     out += s[i];
   }
-  out = unset.substitute(out);
-  for (size_t at; (at = out.find("$$")) != std::string::npos;)
-    out.replace(at, 2, "$");
-  return out;
+  const std::string substituted = unset.substitute(out);
+  std::string result;  // "$$" back to "$" (built anew: GCC 12's -O3 misreads replace())
+  for (size_t i = 0; i < substituted.size(); ++i) {
+    result += substituted[i];
+    if (substituted[i] == '$' && i + 1 < substituted.size() && substituted[i + 1] == '$') ++i;
+  }
+  return result;
 }
 
 std::optional<Setting> scalar(const YAML::Node& n) {

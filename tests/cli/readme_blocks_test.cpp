@@ -68,8 +68,15 @@ std::vector<Block> readme_blocks() {
 }
 
 void replace_all(std::string& s, const std::string& from, const std::string& to) {
-  for (size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += to.size())
-    s.replace(at, from.size(), to);
+  std::string out;  // built anew: GCC 12's -O3 -Wrestrict misreads std::string::replace
+  for (size_t at = 0;;) {
+    const size_t next = s.find(from, at);
+    out.append(s, at, next == std::string::npos ? std::string::npos : next - at);
+    if (next == std::string::npos) break;
+    out += to;
+    at = next + from.size();
+  }
+  s = std::move(out);
 }
 
 TEST(ReadmeBlocks, EveryCommandBlockSaysWhereItIsRun) {

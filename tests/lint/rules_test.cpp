@@ -328,8 +328,8 @@ TEST(Rules, HR210UserUnitOrderedOnSystemUnits) {
   EXPECT_EQ(r.findings[0].code, "HR210");
   EXPECT_EQ(r.findings[0].span.begin, (Pos{3, 7}));
   // Its text names the user manager instead (systemctl --user in a comment).
-  std::string named = user;
-  named.replace(named.find("%h/bin/"), 7, "/usr/bin/");
+  const size_t home = user.find("%h/bin/");
+  const std::string named = user.substr(0, home) + "/usr/bin/" + user.substr(home + 7);
   EXPECT_THAT(codes("# systemctl --user enable --now x\n" + named, Kind::unit),
               ElementsAre("HR210"));
   // Near miss: the same unit as a system unit (no %h, WantedBy=multi-user.target).
