@@ -88,8 +88,10 @@ class Builder {
         ++i;
         while (i < words.size() && words[i].text.size() > 1 && words[i].text[0] == '-')
           ++i;
-      } else if (b == "exec" || b == "nohup" || b == "time" || b == "command") {
-        ++i;
+      } else if (b == "exec" || b == "nohup" || b == "time" || b == "command" || w == "then" ||
+                 w == "do" || w == "else" || w == "{" || w == "!" || w == "if" || w == "while" ||
+                 w == "until" || w == "elif") {
+        ++i;  // a one-line `if …; then docker run …; fi`: the command after the keyword
       } else if (w.rfind("Exec", 0) == 0 && w.find('=') != std::string_view::npos &&
                  doc_.kind == Kind::shell) {
         // An `ExecStart=docker run …` line pasted into a script or a snippet.
@@ -108,7 +110,18 @@ class Builder {
     }
     words.erase(words.begin(), words.begin() + static_cast<long>(i));
     if (words.empty()) return;
-    const std::vector<std::string> argv = texts(words);
+    std::vector<std::string> argv = texts(words);
+    // docker create takes run's flags and makes the same container (started later).
+    if (path_basename(argv[0]) == "docker") {
+      for (size_t k = 1; k < argv.size() && k < 3; ++k) {
+        if (argv[k] == "create") {
+          argv[k] = "run";
+          words[k].text = "run";
+          break;
+        }
+        if (!argv[k].starts_with("-") && argv[k] != "container") break;
+      }
+    }
     if (is_docker_run(argv)) return docker(words, argv, stmt_line, exec_key, depth);
     // headroom run [options] -- CMD…: lint the command it supervises. It is headroom's child,
     // not the unit's: headroom stops and removes the container itself, so the unit rules about
@@ -357,7 +370,36 @@ std::optional<InputError> read_shell(Document& doc, std::string_view text) {
   Builder b(doc);
   Env exported;
   ShellVars vars(text, map);
+  // $( … ) inside a word (CID=$(docker run -d …)): its commands are linted too, placed in the
+  // file (one level deep).
+  const auto substitutions = [&](const RawCommand& rc) {
+    for (const RawWord& w : rc.words) {
+      const std::string_view raw = text.substr(w.begin, w.end - w.begin);
+      for (size_t at = raw.find("$("); at != std::string_view::npos; at = raw.find("$(", at + 2)) {
+        size_t depth = 0, end = at + 1;
+        for (; end < raw.size(); ++end) {
+          if (raw[end] == '(') ++depth;
+          if (raw[end] == ')' && --depth == 0) break;
+        }
+        if (end >= raw.size()) break;
+        const size_t base = w.begin + at + 2;
+        SplitResult inner = split_commands(text.substr(base, end - at - 2), Syntax::shell);
+        if (inner.error) continue;
+        for (RawCommand& ic : inner.commands) {
+          for (RawWord& iw : ic.words) {
+            iw.begin += base;
+            iw.end += base;
+          }
+          std::vector<Word> words = vars.expand(ic);
+          if (words.empty()) continue;
+          const uint32_t stmt = words[0].span.begin.line;
+          b.command(std::move(words), exported, stmt, "");
+        }
+      }
+    }
+  };
   for (RawCommand& rc : split.commands) {
+    substitutions(rc);
     const bool export_line = rc.words[0].text == "export" || rc.words[0].text == "declare";
     const bool assigned = vars.assign(rc);
     if (assigned && !export_line) continue;  // NAME=value: the script's own variable
@@ -536,6 +578,16 @@ std::optional<InputError> read_compose(Document& doc, std::string_view text) {
       c.stmt_line = c.span.begin.line;
       if (auto image = scalar(field(svc, "image"))) c.image = image->value;
       c.restart = scalar(field(svc, "restart"));
+      if (const YAML::Node deploy = field(svc, "deploy"); !c.restart && deploy.IsMap()) {
+        // deploy.restart_policy.condition: none | on-failure | any (the default once the key
+        // is there: compose-spec "deploy", which docker compose also applies outside a swarm).
+        if (const YAML::Node policy = deploy["restart_policy"]; policy && policy.IsMap()) {
+          const auto condition = scalar(policy["condition"]);
+          const std::string value = condition ? condition->value : "any";
+          c.restart = Setting{value == "none" ? "no" : value,
+                              condition ? condition->span : node_span(policy)};
+        }
+      }
       c.ipc = scalar(field(svc, "ipc"));
       c.shm_size = scalar(field(svc, "shm_size"));
       c.name = scalar(field(svc, "container_name"));

@@ -87,6 +87,31 @@ TEST(ShellValues, TheRulesSeeTheValuesWhereTheFileWritesThem) {
       testing::UnorderedElementsAre(Pair("HR101", 1u), Pair("HR103", 1u), Pair("HR104", 1u)));
 }
 
+// Commands the linter did not see before: docker create, $( … ), one-line if/while, a function's
+// body; compose's deploy.restart_policy.
+TEST(ShellValues, MoreOfTheShellAndCompose) {
+  const std::string line = "docker run --rm --restart always --name x --ipc=host img\n";
+  EXPECT_THAT(found("CID=$(" + line.substr(0, line.size() - 1) + ")\n"),
+              ElementsAre(Pair("HR101", 1u)));
+  EXPECT_THAT(found("if [ -n \"$X\" ]; then " + line.substr(0, line.size() - 1) + "; fi\n"),
+              ElementsAre(Pair("HR101", 1u)));
+  EXPECT_THAT(found("start() {\n  " + line + "}\nstart\n"), ElementsAre(Pair("HR101", 2u)));
+  const std::string create = "docker create" + line.substr(std::string("docker run").size());
+  EXPECT_THAT(found(create), ElementsAre(Pair("HR101", 1u)));
+  // Near miss: docker ps is not a container.
+  EXPECT_THAT(found("if docker ps -q; then echo up; fi\n"), IsEmpty());
+  EXPECT_THAT(found("services:\n  v:\n    image: vllm/vllm-openai\n    ipc: host\n"
+                    "    command: --model /m --gpu-memory-utilization 0.7\n    deploy:\n"
+                    "      restart_policy:\n        condition: on-failure\n",
+                    Kind::compose),
+              ElementsAre(Pair("HR103", 8u)));
+  EXPECT_THAT(found("services:\n  v:\n    image: vllm/vllm-openai\n    ipc: host\n"
+                    "    command: --model /m --gpu-memory-utilization 0.7\n    deploy:\n"
+                    "      restart_policy:\n        condition: none\n",
+                    Kind::compose),
+              IsEmpty());
+}
+
 TEST(ShellValues, ComposeInterpolationTakesTheDefault) {
   EXPECT_THAT(found("services:\n  v:\n    image: ${IMG:-vllm/vllm-openai:latest}\n    ipc: host\n"
                     "    command: --model /m --gpu-memory-utilization ${U:-0.95}\n",
