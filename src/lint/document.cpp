@@ -592,6 +592,10 @@ std::optional<InputError> read_compose(Document& doc, std::string_view text) {
       c.shm_size = scalar(field(svc, "shm_size"));
       c.name = scalar(field(svc, "container_name"));
       c.memory = scalar(field(svc, "mem_limit"));
+      if (const YAML::Node p = field(svc, "profiles"); p.IsSequence()) {
+        for (const YAML::Node& v : p)
+          if (v.IsScalar()) c.profiles.push_back(v.Scalar());
+      }
       c.published = static_cast<bool>(field(svc, "ports"));
       if (auto net = scalar(field(svc, "network_mode"))) c.network_host = net->value == "host";
       if (const YAML::Node hc = field(svc, "healthcheck"); hc.IsMap() && field(hc, "test")) {

@@ -87,6 +87,7 @@ struct Container {
   std::optional<Setting> healthcheck;  // --health-cmd / compose healthcheck.test, as one text
   bool published = false;              // -p / compose ports:
   bool network_host = false;           // --network host / compose network_mode: host
+  std::vector<std::string> profiles;   // compose profiles: (none: the service always runs)
   std::optional<Setting> rm, restart, ipc, shm_size, name, detach;
   std::vector<Word> misplaced;         // flags before the image that docker does not know
   std::optional<size_t> server_index;  // its command, in Document::servers

@@ -41,6 +41,7 @@ constexpr auto kRules = std::to_array<RuleInfo>({
     {"HR352", S::warning, "vLLM --enable-flashinfer-autotune on unified memory"},
     {"HR353", S::warning, "a container health check on vLLM's /health, which a wedge passes"},
     {"HR354", S::warning, "a VLLM_* memory variable vLLM does not read"},
+    {"HR401", S::error, "servers that run together claim more than the whole pool"},
 });
 
 }  // namespace

@@ -3,6 +3,8 @@
 // HR351-HR352: vLLM server flags on unified memory (FIELD.md section 2).
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "lint/rules.h"
 
 namespace headroom::lint {
@@ -17,10 +19,55 @@ std::optional<ServerCall::Arg> varg(const ServerCall& s, std::string flag) {
   return s.arg(flag);
 }
 
+// The share of the pool a server claims when its flag says so: vLLM's utilization, SGLang's
+// static fraction (both of the whole memory on unified memory).
+struct ShareArg {
+  double share;
+  std::string text;
+  Span span;
+};
+std::optional<ShareArg> claimed_share(const ServerCall& s) {
+  const auto a = s.engine == Engine::vllm ? varg(s, "--gpu-memory-utilization")
+                                          : s.arg("--mem-fraction-static");
+  if (!a) return std::nullopt;
+  const auto v = a->number();
+  if (!v) return std::nullopt;
+  return ShareArg{*v, a->value, a->span};
+}
+
+// HR401: servers of one file that run together, their shares of the one pool adding up past it:
+// the second to start fails its own start check (vLLM: "free memory on device … is less than
+// desired") or takes what the first needs, and restart-loops. Together means what starts them all
+// at once: the compose services without a profile (a profile is opt-in, often started one at a
+// time), the containers of `docker run -d` lines. Servers in a script's if/else are alternatives.
+void check_shares(const Document& doc, Sink& sink) {
+  double sum = 0;
+  std::string names;
+  for (const Container& c : doc.containers) {
+    if (!c.server_index || !(c.compose ? c.profiles.empty() : c.detach.has_value())) continue;
+    const ServerCall& s = doc.servers[*c.server_index];
+    const auto share = claimed_share(s);
+    if (!share) continue;
+    sum += share->share;
+    names += fmt::format("{}{} {}", names.empty() ? "" : " + ", engine_name(s.engine), share->text);
+    if (sum > 1.0 + 1e-9) {
+      sink.add("HR401", Severity::error, share->span, s.stmt_line,
+               fmt::format("the servers this file starts together claim more than the whole pool "
+                           "({} = {:.2f}): on one unified-memory machine the later one fails its "
+                           "start check or starves the first, and restart-loops",
+                           names, sum),
+               "lower the fractions so that they add up to the pool less what the OS needs "
+               "(`headroom plan` for each), or run them on different machines");
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 void check_vllm(const Document& doc, const CheckOptions& opt, Sink& sink) {
   if (!opt.unified) return;
+  check_shares(doc, sink);
   for (const ServerCall& s : doc.servers) {
     if (s.engine != Engine::vllm) continue;
     // HR354: a memory setting as an environment variable vLLM does not read (vllm/envs.py has

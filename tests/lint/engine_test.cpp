@@ -61,7 +61,7 @@ TEST(Examples, PlaybookComposeAndUnits) {
   EXPECT_THAT(example("playbook/sglang-spark.sh"), IsEmpty());
   EXPECT_THAT(example("playbook/vllm-spark.sh"), ElementsAre("HR104@5", "HR105@5", "HR351@7"));
   EXPECT_THAT(example("compose/docker-compose.yml"),
-              ElementsAre("HR103@8", "HR302@16", "HR104@17", "HR103@19", "HR351@21"));
+              ElementsAre("HR103@8", "HR302@16", "HR104@17", "HR103@19", "HR351@21", "HR401@21"));
   EXPECT_THAT(example("units/sglang-headroom.service"), IsEmpty());
   EXPECT_THAT(example("units/sglang-wait.service"), IsEmpty());
 }

@@ -428,6 +428,33 @@ TEST(Rules, HR354MemoryVariablesVllmDoesNotRead) {
               IsEmpty());
 }
 
+TEST(Rules, HR401SharesAddUpPastThePool) {
+  const auto svc = [](const std::string& name, const std::string& share,
+                      const std::string& extra = "") {
+    return "  " + name + ":\n    image: vllm/vllm-openai\n    ipc: host\n" + extra +
+           "    command: --model /m --gpu-memory-utilization " + share + "\n";
+  };
+  const FileReport r = lint("services:\n" + svc("a", "0.4") + svc("b", "0.7"), Kind::compose);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].code, "HR401");
+  EXPECT_EQ(r.findings[0].span.begin.line, 9u);
+  EXPECT_NE(r.findings[0].message.find("vLLM 0.4 + vLLM 0.7 = 1.10"), std::string::npos);
+  // Two detached containers of a script, an SGLang fraction among them.
+  EXPECT_THAT(codes("docker run -d --rm --name a --ipc=host vllm/vllm-openai --model /m "
+                    "--gpu-memory-utilization 0.5\n"
+                    "docker run -d --rm --name b --ipc=host lmsysorg/sglang:spark " +
+                    kSglang + "\n"),
+              ElementsAre("HR401"));
+  // Near misses: they fit; one is in a profile; alternatives in a script.
+  EXPECT_THAT(codes("services:\n" + svc("a", "0.4") + svc("b", "0.5"), Kind::compose), IsEmpty());
+  EXPECT_THAT(codes("services:\n" + svc("a", "0.4") + svc("b", "0.7", "    profiles: [big]\n"),
+                    Kind::compose),
+              IsEmpty());
+  EXPECT_THAT(codes("if [ \"$1\" = a ]; then vllm serve /m --gpu-memory-utilization 0.7\n"
+                    "else vllm serve /n --gpu-memory-utilization 0.7; fi\n"),
+              IsEmpty());
+}
+
 TEST(Rules, HR207NameConflictOnRestart) {
   const std::string named = "ExecStart=/usr/bin/docker run --name s --ipc=host img " + kSglang +
                             "\nExecStop=/usr/bin/docker stop s\n";
@@ -588,7 +615,7 @@ TEST(Rules, EveryRuleHasItsOwnIdAndADocPage) {
   }
   std::sort(ids.begin(), ids.end());
   EXPECT_EQ(std::adjacent_find(ids.begin(), ids.end()), ids.end());
-  EXPECT_EQ(ids.size(), 30u);
+  EXPECT_EQ(ids.size(), 31u);
 }
 
 }  // namespace
