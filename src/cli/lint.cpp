@@ -99,8 +99,23 @@ std::vector<Input> expand(const std::vector<std::string>& args, std::vector<std:
       for (auto it = fs::recursive_directory_iterator(
                a, fs::directory_options::skip_permission_denied, ec);
            !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file(ec) && kind_by_name(it->path().string())) {
-          found.push_back(it->path().string());
+        if (!it->is_regular_file(ec)) continue;
+        const std::string path = it->path().string();
+        if (kind_by_name(path)) {
+          found.push_back(path);
+        } else if (path.ends_with(".yml") || path.ends_with(".yaml")) {
+          // A compose file under another name (models-gemma.yml, compose.core.yml): by its
+          // content, a top-level services: (the first 64 KiB tell).
+          std::ifstream in(path, std::ios::binary);
+          std::string head(64 * 1024, '\0');
+          in.read(head.data(), static_cast<std::streamsize>(head.size()));
+          head.resize(static_cast<size_t>(in.gcount()));
+          // services: opening a block (not `services: 3` in some other tool's settings).
+          const bool block = head.starts_with("services:\n") ||
+                             head.find("\nservices:\n") != std::string::npos ||
+                             head.starts_with("services:\r\n") ||
+                             head.find("\nservices:\r\n") != std::string::npos;
+          if (block && detect_kind(path, head) == Kind::compose) found.push_back(path);
         }
       }
       if (ec) errors.push_back(fmt::format("{}: error: {}", a, ec.message()));

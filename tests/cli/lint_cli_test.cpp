@@ -120,6 +120,19 @@ TEST(LintCli, DirectoriesAreWalkedForWhatTheirNamesSay) {
   EXPECT_TRUE(files.count("docker-compose.yml"));
   EXPECT_TRUE(files.count("5-working.sh"));
   EXPECT_FALSE(files.count("README.md"));
+  EXPECT_FALSE(files.count("sglang-deployment.yaml")) << "a Kubernetes manifest is not compose";
+
+  // A compose file under another name is found by its content; other YAML is left alone.
+  const std::string d = fresh_dir("yaml-by-content");
+  write(d + "/models-gemma.yml",
+        "services:\n  v:\n    image: vllm/vllm-openai\n    ipc: host\n    restart: always\n"
+        "    command: --model /m --gpu-memory-utilization 0.7\n");
+  write(d + "/settings.yaml", "services: 3\nname: x\n");
+  write(d + "/other.yml", "foo: bar\n");
+  const RunResult y = lint({"--format", "gcc", d});
+  EXPECT_EQ(y.exit_code, 1) << y.err;
+  EXPECT_NE(y.out.find("models-gemma.yml:5:"), std::string::npos) << y.out;
+  EXPECT_EQ(y.out.find("other.yml"), std::string::npos) << y.out;
 }
 
 TEST(LintCli, ConfigIsFoundUpwardThenInXdg) {
