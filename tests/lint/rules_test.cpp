@@ -428,6 +428,35 @@ TEST(Rules, HR354MemoryVariablesVllmDoesNotRead) {
               IsEmpty());
 }
 
+// The image's entrypoint: vllm/vllm-openai runs `vllm serve`, so the words after the image are
+// vLLM's own (its documented `MODEL --flags` form); a given entrypoint replaces it (a shell or a
+// python -c one-shot is not a server); a build: service is known by its build context.
+TEST(Rules, ImagesEntrypointsAndBuildServices) {
+  EXPECT_THAT(codes("docker run --rm --name v --ipc=host vllm/vllm-openai:v0.11.0 Qwen/Qwen3-8B "
+                    "--gpu-memory-utilization 0.95"),
+              ElementsAre("HR351"));
+  EXPECT_THAT(codes("docker run --rm --name v --ipc=host vllm/vllm-openai:v0.11.0 Qwen/Qwen3-8B "
+                    "--gpu-memory-utilization 0.75"),
+              IsEmpty());
+  EXPECT_THAT(codes("docker run --rm -it --entrypoint /bin/bash vllm/vllm-openai:latest"),
+              IsEmpty());
+  EXPECT_THAT(codes("docker run --rm --entrypoint python3 vllm/vllm-openai:latest -c "
+                    "\"from huggingface_hub import snapshot_download; snapshot_download('m')\""),
+              IsEmpty());
+  EXPECT_THAT(codes("docker run -d --restart unless-stopped --name l --gpus all "
+                    "ghcr.io/ggml-org/llama.cpp:server-cuda -m /m.gguf"),
+              ElementsAre("HR103"));  // llama.cpp: restart policy only (no shm/flag rules)
+  const std::string build =
+      "services:\n  vllm-service:\n    build:\n      context: ../services/vllm\n"
+      "    restart: unless-stopped\n    ipc: host\n";
+  EXPECT_THAT(codes(build, Kind::compose), ElementsAre("HR103"));
+  // Near miss: a build: client named after the server it talks to.
+  EXPECT_THAT(codes("services:\n  vllm-benchmark:\n    build:\n      context: .\n"
+                    "      dockerfile: Dockerfile.benchmark\n    restart: unless-stopped\n",
+                    Kind::compose),
+              IsEmpty());
+}
+
 TEST(Rules, HR401SharesAddUpPastThePool) {
   const auto svc = [](const std::string& name, const std::string& share,
                       const std::string& extra = "") {
