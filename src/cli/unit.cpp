@@ -184,12 +184,14 @@ std::string supervised_restart_lines() {
 // verdicts' evidence; ProtectKernelModules= stops nvidia-modprobe loading nvidia-uvm on CUDA's
 // first use; ProtectKernelTunables= makes --drop-caches fail; ProtectHome= hides the usual
 // Hugging Face cache (~/.cache/huggingface); MemoryDenyWriteExecute= breaks the JIT compilers
-// (Triton, torch.compile, CUDA graphs' PTX).
+// (Triton, torch.compile, CUDA graphs' PTX); PrivateTmp= hides the host's /tmp, where Ray's
+// session directory (/tmp/ray: `ray start` in one unit, the server in another, as two-Spark
+// clusters run it) and a model or binary put under /tmp live.
 std::string hardening_lines(const UnitOptions& o, bool docker) {
   std::string u =
       "# Sandboxing that leaves the GPU, the kernel log and the model caches visible (see\n"
       "# docs/systemd.md for what is left out and why).\n"
-      "NoNewPrivileges=yes\nProtectSystem=full\nPrivateTmp=yes\nStateDirectory=headroom\n"
+      "NoNewPrivileges=yes\nProtectSystem=full\nStateDirectory=headroom\n"
       "LockPersonality=yes\nRestrictRealtime=yes\nRestrictSUIDSGID=yes\nProtectHostname=yes\n"
       "SystemCallArchitectures=native\n";
   if (!o.user.empty()) {

@@ -416,7 +416,7 @@ t_template_verifies() {
 exposure() { systemd-analyze security --offline=yes "$1" 2>/dev/null | grep -o 'Overall exposure level for [^:]*: [0-9.]*' | grep -o '[0-9.]*$'; }
 t_security_exposure() {
   local d form before after
-  local sandbox="NoNewPrivileges|ProtectSystem|PrivateTmp|StateDirectory|LockPersonality"
+  local sandbox="NoNewPrivileges|ProtectSystem|StateDirectory|LockPersonality"
   sandbox+="|RestrictRealtime|RestrictSUIDSGID|ProtectHostname|SystemCallArchitectures"
   d=$(mktemp -d)
   mkdir -p "$d/bare"
