@@ -143,10 +143,10 @@ int run_demo(const SimPaths& paths, double lag, bool compare) {
     shown.push_back({policy, cr, r->settle_s});
   }
   say("Summary (one crash each; downtime = dead -> healthy again):");
-  say("  policy     OOM kills  failed starts  downtime  overshoot (downtime - lag - load - "
+  say("  policy       OOM kills  failed starts  downtime  overshoot (downtime - lag - load - "
       "settle)");
   for (const Shown& s : shown) {
-    say(fmt::format("  {:<9}  {:>9}  {:>13}  {:>7.1f}s  {:>8.2f}s", to_string(s.policy),
+    say(fmt::format("  {:<11}  {:>9}  {:>13}  {:>7.1f}s  {:>8.2f}s", to_string(s.policy),
                     s.r.oom_kills, s.r.failed_starts, s.r.downtime_s, s.r.overshoot_s));
   }
   say("\nheadroom waited exactly as long as the memory needed, with no OOM kill. The full matrix:\n"
