@@ -60,9 +60,26 @@ bool is_python(std::string_view prog) {
   return b == "python" || b.rfind("python3", 0) == 0;
 }
 
+// Where a scalar's words sit in the file: a folded or literal block (`command: >` and the flags
+// on the lines below it), a plain or quoted string. Each word is looked for in the raw text from
+// the scalar's start on, in order; one not found verbatim (an escape in a double-quoted string)
+// takes the place of the word before it.
+struct RawText {
+  std::string_view text;
+  SourceMap map;
+  size_t offset_of(Pos p) const {
+    size_t line = 1, i = 0;
+    while (i < text.size() && line < p.line) {
+      if (text[i++] == '\n') ++line;
+    }
+    return std::min(text.size(), i + (p.col > 0 ? p.col - 1 : 0));
+  }
+};
+
 class Builder {
  public:
-  explicit Builder(Document& doc) : doc_(doc) {}
+  // `raw`: the file's text, to place the words of a `bash -c '…'` string on their own lines.
+  explicit Builder(Document& doc, const RawText* raw = nullptr) : doc_(doc), raw_(raw) {}
 
   std::optional<InputError> error;
   bool strict_docker = false;  // argv mode: a broken docker line is an input error
@@ -281,10 +298,23 @@ class Builder {
       const Word& script = words[i + 1];
       SplitResult split = split_commands(script.text, Syntax::shell);
       if (split.error) return;
+      // Each word where the file has it, looked for in order inside the string's own text;
+      // one not found verbatim (an escape) stays at the string's start.
+      size_t cursor = raw_ != nullptr ? raw_->offset_of(script.span.begin) : 0;
+      const size_t limit = raw_ != nullptr ? raw_->offset_of(script.span.end) + 1 : 0;
       for (RawCommand& rc : split.commands) {
         std::vector<Word> inner;
-        for (RawWord& rw : rc.words)
-          inner.push_back(Word{std::move(rw.text), script.span});
+        for (RawWord& rw : rc.words) {
+          Span at = script.span;
+          if (raw_ != nullptr && !rw.text.empty()) {
+            const size_t found = raw_->text.find(rw.text, cursor);
+            if (found != std::string_view::npos && found + rw.text.size() <= limit) {
+              at = raw_->map.span(found, found + rw.text.size());
+              cursor = found + rw.text.size();
+            }
+          }
+          inner.push_back(Word{std::move(rw.text), at});
+        }
         command(std::move(inner), env, stmt_line, exec_key, depth + 1);
       }
       return;
@@ -359,6 +389,7 @@ class Builder {
   }
 
   Document& doc_;
+  const RawText* raw_ = nullptr;
 };
 
 // ---- the four readers
@@ -367,7 +398,8 @@ std::optional<InputError> read_shell(Document& doc, std::string_view text) {
   SplitResult split = split_commands(text, Syntax::shell);
   const SourceMap map = SourceMap::of_text(text);
   if (split.error) return InputError{map.at(split.error->offset), split.error->message};
-  Builder b(doc);
+  const RawText file{text, map};
+  Builder b(doc, &file);
   Env exported;
   ShellVars vars(text, map);
   // $( … ) inside a word (CID=$(docker run -d …)): its commands are linted too, placed in the
@@ -429,7 +461,8 @@ std::optional<InputError> read_unit(Document& doc, std::string_view text) {
         assign(env, Word{c.argv[i], c.spans[i]});
     }
   }
-  Builder b(doc);
+  const RawText raw{text, SourceMap::of_text(text)};
+  Builder b(doc, &raw);
   for (const char* key : {"ExecCondition", "ExecStartPre", "ExecStart", "ExecStartPost",
                           "ExecReload", "ExecStop", "ExecStopPost"}) {
     for (const UnitEntry* e : doc.unit->all("Service", key)) {
@@ -488,22 +521,6 @@ std::optional<Setting> scalar(const YAML::Node& n) {
 }
 
 // A compose command/entrypoint: a string (split like a shell line) or a list.
-// Where a scalar's words sit in the file: a folded or literal block (`command: >` and the flags
-// on the lines below it), a plain or quoted string. Each word is looked for in the raw text from
-// the scalar's start on, in order; one not found verbatim (an escape in a double-quoted string)
-// takes the place of the word before it.
-struct RawText {
-  std::string_view text;
-  SourceMap map;
-  size_t offset_of(Pos p) const {
-    size_t line = 1, i = 0;
-    while (i < text.size() && line < p.line) {
-      if (text[i++] == '\n') ++line;
-    }
-    return std::min(text.size(), i + (p.col > 0 ? p.col - 1 : 0));
-  }
-};
-
 std::optional<InputError> compose_words(const YAML::Node& n, std::vector<Word>& out,
                                         const RawText* raw = nullptr) {
   if (!n || n.IsNull()) return std::nullopt;

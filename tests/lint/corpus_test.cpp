@@ -23,8 +23,8 @@ namespace {
 namespace fs = std::filesystem;
 
 // The floor: what this tree measures (issue 16's target is precision 0.95, recall 0.90).
-constexpr double kMinPrecision = 0.98;  // 60 of 61
-constexpr double kMinRecall = 0.95;     // 60 of 63
+constexpr double kMinPrecision = 1.0;  // 61 of 61
+constexpr double kMinRecall = 0.96;    // 61 of 63
 
 using Key = std::tuple<std::string, uint32_t, std::string>;  // file, line, rule
 
