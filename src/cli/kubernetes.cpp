@@ -133,8 +133,7 @@ struct EnvVar {
 // Deployment, which anyone who may read the namespace's workloads can read.
 bool is_credential(std::string_view name) {
   std::string up(name);
-  std::transform(up.begin(), up.end(), up.begin(),
-                 [](char c) { return c >= 'a' && c <= 'z' ? char(c - 32) : c; });
+  std::transform(up.begin(), up.end(), up.begin(), ascii_upper);
   for (std::string_view w : {"TOKEN", "SECRET", "PASSWORD", "PASSWD", "API_KEY", "APIKEY",
                              "ACCESS_KEY", "PRIVATE_KEY", "CREDENTIAL"}) {
     if (up.find(w) != std::string::npos) return true;
@@ -224,8 +223,7 @@ Status translate_docker(const DockerRunLine& line, Server& s) {
       std::string proto = "TCP";
       if (const size_t slash = spec.rfind('/'); slash != std::string::npos) {
         proto = spec.substr(slash + 1);
-        std::transform(proto.begin(), proto.end(), proto.begin(),
-                       [](char c) { return c >= 'a' && c <= 'z' ? char(c - 32) : c; });
+        std::transform(proto.begin(), proto.end(), proto.begin(), ascii_upper);
         spec.resize(slash);
       }
       const auto p = port_number(spec.substr(spec.rfind(':') + 1));
@@ -520,19 +518,17 @@ Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
         "secret generic {}-secrets --from-literal={}=...",
         v.name, in.name, in.name, v.name));
   }
-  const bool privileged = gated || s.host_ipc || s.host_network ||
-                          std::any_of(s.volumes.begin(), s.volumes.end(),
-                                      [](const Volume& v) { return v.claim.empty(); });
+  // What puts the pod above the baseline level, which forbids each.
+  std::vector<std::string> why;
+  if (gated) why.push_back("hostPath /proc and /sys for the gate");
+  if (std::any_of(s.volumes.begin(), s.volumes.end(),
+                  [](const Volume& v) { return v.claim.empty(); })) {
+    why.push_back("hostPath volumes from -v");
+  }
+  if (s.host_ipc) why.push_back("hostIPC");
+  if (s.host_network) why.push_back("hostNetwork");
   std::string pod_security;
-  if (privileged) {
-    std::vector<std::string> why;
-    if (gated) why.push_back("hostPath /proc and /sys for the gate");
-    if (std::any_of(s.volumes.begin(), s.volumes.end(),
-                    [](const Volume& v) { return v.claim.empty(); })) {
-      why.push_back("hostPath volumes from -v");
-    }
-    if (s.host_ipc) why.push_back("hostIPC");
-    if (s.host_network) why.push_back("hostNetwork");
+  if (!why.empty()) {
     std::string list;
     for (const std::string& w : why)
       list += (list.empty() ? "" : ", ") + w;

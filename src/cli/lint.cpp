@@ -200,8 +200,7 @@ class ConfigFinder {
 int explain(const std::string& code) {
   Console console;
   std::string upper = code;
-  std::transform(upper.begin(), upper.end(), upper.begin(),
-                 [](char c) { return c >= 'a' && c <= 'z' ? char(c - 32) : c; });
+  std::transform(upper.begin(), upper.end(), upper.begin(), ascii_upper);
   const RuleInfo* r = find_rule(upper);
   if (r == nullptr) {
     return console.fail(

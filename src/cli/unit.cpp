@@ -256,8 +256,7 @@ Result<PlainSettings> plain_settings(const UnitOptions& o, bool docker) {
       p.restart_sec = systemd_span(*d);
     } else if (flag == "--stop-signal" && !docker) {
       std::string sig = v;
-      std::transform(sig.begin(), sig.end(), sig.begin(),
-                     [](char c) { return c >= 'a' && c <= 'z' ? char(c - 32) : c; });
+      std::transform(sig.begin(), sig.end(), sig.begin(), ascii_upper);
       p.kill_signal = sig.starts_with("SIG") ? sig : "SIG" + sig;
     } else if (flag == "--stop-timeout" || flag == "--no-lint" || flag == "--name") {
       // TimeoutStopSec= and docker stop -t below; --no-lint is about headroom run's own check.

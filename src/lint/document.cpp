@@ -497,22 +497,16 @@ std::string interpolate(const std::string& s) {
   if (s.find('$') == std::string::npos) return s;
   static const SourceMap none = SourceMap::of_text("");
   static const ShellVars unset("", none);
+  // "$$" is a literal "$": the text between them is interpolated, each on its own.
   std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '$' && i + 1 < s.size() && s[i + 1] == '$') {
-      out += "$$";  // kept for substitute() to pass through as two characters, undone below
-      ++i;
-      continue;
-    }
-    out += s[i];
+  for (size_t at = 0;;) {
+    const size_t escape = s.find("$$", at);
+    out += unset.substitute(std::string_view(s).substr(at, escape - at));
+    if (escape == std::string::npos) break;
+    out += '$';
+    at = escape + 2;
   }
-  const std::string substituted = unset.substitute(out);
-  std::string result;  // "$$" back to "$" (built anew: GCC 12's -O3 misreads replace())
-  for (size_t i = 0; i < substituted.size(); ++i) {
-    result += substituted[i];
-    if (substituted[i] == '$' && i + 1 < substituted.size() && substituted[i + 1] == '$') ++i;
-  }
-  return result;
+  return out;
 }
 
 std::optional<Setting> scalar(const YAML::Node& n) {

@@ -130,7 +130,7 @@ std::string ShellVars::substitute(std::string_view text) const {
       known = true;
     } else if (r->op == ":+") {
       value = known && !empty ? substitute(r->word) : "";
-      known = known || true;
+      known = true;
     }
     out += known ? value : std::string(text.substr(i, r->length));
     i += r->length;

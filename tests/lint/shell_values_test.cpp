@@ -117,6 +117,11 @@ TEST(ShellValues, ComposeInterpolationTakesTheDefault) {
                     "    command: --model /m --gpu-memory-utilization ${U:-0.95}\n",
                     Kind::compose),
               ElementsAre(Pair("HR351", 5u)));
+  // $$ is a literal $: "$${U:-0.95}" is not interpolated (compose passes "${U:-0.95}" on).
+  EXPECT_THAT(found("services:\n  v:\n    image: vllm/vllm-openai:latest\n    ipc: host\n"
+                    "    command: --model /m --gpu-memory-utilization $${U:-0.95}\n",
+                    Kind::compose),
+              IsEmpty());
   // No default: from the environment compose reads, not known here.
   EXPECT_THAT(found("services:\n  v:\n    image: vllm/vllm-openai:latest\n    ipc: host\n"
                     "    command: --model /m --gpu-memory-utilization ${U}\n",
