@@ -310,7 +310,21 @@ int run_lint(const LintOptions& o) {
       continue;
     }
     const Kind k = kind.value_or(detect_kind(in.name, *text));
-    settle(lint_text(in.name, *text, k, options_for(config), config), cl);
+    CheckOptions opt = options_for(config);
+    if (!in.path.empty()) {
+      // A file it names (`source config.env`, compose's .env): beside it, as lint reports it.
+      opt.read_beside = [&in](const std::string& joined) -> std::optional<std::string> {
+        const auto dir = [](const std::string& p) { return p.substr(0, p.rfind('/') + 1); };
+        const std::string prefix = dir(in.name);
+        if (joined.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
+        const Input beside{joined, dir(in.path) + joined.substr(prefix.size())};
+        std::error_code ec;
+        if (!fs::is_regular_file(beside.path, ec)) return std::nullopt;
+        std::string unused;
+        return read_input(beside, unused);
+      };
+    }
+    settle(lint_text(in.name, *text, k, opt, config), cl);
   }
   if (!command.empty()) {
     const ConfigLoad& cl = configs.for_file("");

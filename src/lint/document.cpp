@@ -83,6 +83,7 @@ class Builder {
 
   std::optional<InputError> error;
   bool strict_docker = false;  // argv mode: a broken docker line is an input error
+  bool variant = false;        // what is built is a variant (Container::variant)
 
   // One simple command with its words; `env` is what it inherits. Strips the wrappers
   // (assignments, sudo, exec, env, nohup…), then looks for docker run, a server, or a shell -c.
@@ -282,6 +283,7 @@ class Builder {
     call.stmt_line = stmt_line;
     call.env = std::move(env);
     call.in_container = in_container;
+    call.variant = variant;
     doc_.servers.push_back(std::move(call));
   }
 
@@ -384,6 +386,7 @@ class Builder {
       c.entrypoint = true;  // the image's entrypoint does not run: this one does, with the words
       cmd.insert(cmd.begin(), Word{ep->value, words[ep->index].span});
     }
+    c.variant = variant;
     container_command(c, std::move(cmd), std::move(env), stmt_line, depth);
     doc_.containers.push_back(std::move(c));
   }
@@ -394,14 +397,91 @@ class Builder {
 
 // ---- the four readers
 
-std::optional<InputError> read_shell(Document& doc, std::string_view text) {
+// The directory of the script a sourced path names, as scripts write it: `$(dirname "$0")/x`,
+// `$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/x` (through a variable or not),
+// `${BASH_SOURCE%/*}/x`, or a plain relative `x` / `./x`. The relative name, or why it cannot be
+// read here.
+struct Beside {
+  std::string relative;
+  std::string why;  // non-empty: not read
+};
+Beside sourced_path(std::string_view p) {
+  if (p.starts_with("/")) return {"", "an absolute path: the file on the machine that runs it"};
+  std::string_view rest = p;
+  if (p.starts_with("$(")) {
+    size_t depth = 0, end = 1;
+    for (; end < p.size(); ++end) {
+      if (p[end] == '(') ++depth;
+      if (p[end] == ')' && --depth == 0) break;
+    }
+    const std::string_view inner = p.substr(0, std::min(end, p.size()));
+    const bool script_dir = inner.find("dirname") != std::string_view::npos &&
+                            (inner.find("$0") != std::string_view::npos ||
+                             inner.find("BASH_SOURCE") != std::string_view::npos);
+    if (!script_dir || end + 1 >= p.size() || p[end + 1] != '/') {
+      return {"", "a path a command computes"};
+    }
+    rest = p.substr(end + 2);
+  } else {
+    for (std::string_view dir : {"${BASH_SOURCE%/*}/", "${0%/*}/"}) {
+      if (p.starts_with(dir)) rest = p.substr(dir.size());
+    }
+  }
+  while (rest.starts_with("./"))
+    rest.remove_prefix(2);
+  if (rest.empty() || rest.find('$') != std::string_view::npos || rest.find('`') != rest.npos) {
+    return {"", "a path a variable from outside the file gives"};
+  }
+  return {std::string(rest), ""};
+}
+
+// A script, read along each way through its if/elif/else blocks: one set of variables per
+// branch (up to kWays), so that a server line after `fi` is linted with each branch's values
+// (VLLM_GPU_MEMORY_UTIL=0.9 in the first branch, 0.7 in the others), the first branch's being
+// the line itself and the others its variants (Container::variant). Loops are read once, in file
+// order. `source FILE` beside the script is read for its assignments.
+std::optional<InputError> read_shell(Document& doc, std::string_view text,
+                                     const ReadBeside& read_beside) {
   SplitResult split = split_commands(text, Syntax::shell);
   const SourceMap map = SourceMap::of_text(text);
   if (split.error) return InputError{map.at(split.error->offset), split.error->message};
   const RawText file{text, map};
   Builder b(doc, &file);
   Env exported;
-  ShellVars vars(text, map);
+  constexpr size_t kWays = 8;
+  std::vector<ShellVars> ways{ShellVars(text, map)};
+  struct Frame {
+    std::vector<ShellVars> entry, done;
+    bool has_else = false;
+  };
+  std::vector<Frame> frames;
+  const auto merge = [&](std::vector<ShellVars>& into, const std::vector<ShellVars>& from) {
+    for (const ShellVars& w : from) {
+      const bool seen =
+          std::any_of(into.begin(), into.end(), [&](const ShellVars& v) { return v.same_as(w); });
+      if (!seen && into.size() < kWays) into.push_back(w);
+    }
+  };
+  // Runs a command's words (each way's, where they differ) through the builder.
+  const auto run = [&](const RawCommand& rc) {
+    std::vector<std::vector<Word>> seen;
+    for (const ShellVars& vars : ways) {
+      std::vector<Word> words = vars.expand(rc);
+      if (words.empty()) continue;
+      const bool same = std::any_of(seen.begin(), seen.end(), [&](const std::vector<Word>& o) {
+        return std::equal(o.begin(), o.end(), words.begin(), words.end(),
+                          [](const Word& a, const Word& c) { return a.text == c.text; });
+      });
+      if (same) continue;
+      for (const Word& w : words)
+        if (w.origin) doc.traced.push_back(w);
+      b.variant = !seen.empty();
+      seen.push_back(words);
+      const uint32_t stmt = words[0].span.begin.line;
+      b.command(std::move(words), exported, stmt, "");
+    }
+    b.variant = false;
+  };
   // $( … ) inside a word (CID=$(docker run -d …)): its commands are linted too, placed in the
   // file (one level deep).
   const auto substitutions = [&](const RawCommand& rc) {
@@ -422,28 +502,70 @@ std::optional<InputError> read_shell(Document& doc, std::string_view text) {
             iw.begin += base;
             iw.end += base;
           }
-          std::vector<Word> words = vars.expand(ic);
-          if (words.empty()) continue;
-          const uint32_t stmt = words[0].span.begin.line;
-          b.command(std::move(words), exported, stmt, "");
+          run(ic);
         }
       }
     }
   };
+  // `source FILE` / `. FILE`: its assignments, when it is beside the script and readable.
+  const auto source = [&](const RawCommand& rc) {
+    if (rc.words.size() < 2 || (rc.words[0].text != "source" && rc.words[0].text != ".")) {
+      return false;
+    }
+    const std::string path = ways[0].substitute(rc.words[1].text);
+    const Beside beside = sourced_path(path);
+    std::optional<std::string> content;
+    std::string why = beside.why;
+    const std::string dir = doc.file.substr(0, doc.file.rfind('/') + 1);
+    const std::string joined = dir + beside.relative;
+    if (why.empty()) {
+      if (read_beside) content = read_beside(joined);
+      if (!content) why = "not found beside the script";
+    }
+    if (content && content->find('\0') == std::string::npos) {
+      for (ShellVars& vars : ways)
+        vars.assign_sourced(*content, joined);
+      return true;
+    }
+    if (why.empty()) why = "binary data";
+    doc.outside.push_back(Outside{map.span(rc.words[0].begin, rc.words[1].end),
+                                  fmt::format("{} {}", rc.words[0].text, rc.words[1].text), why});
+    return true;
+  };
   for (RawCommand& rc : split.commands) {
     substitutions(rc);
+    // if / elif / else / fi: a set of variables per branch; then / do open a body.
+    const std::string_view k = rc.words[0].text;
+    if (k == "if") {
+      frames.push_back(Frame{ways, {}, false});
+    } else if ((k == "elif" || k == "else") && !frames.empty()) {
+      merge(frames.back().done, ways);
+      ways = frames.back().entry;
+      frames.back().has_else |= k == "else";
+    } else if (k == "fi" && !frames.empty()) {
+      Frame f = std::move(frames.back());
+      frames.pop_back();
+      merge(f.done, ways);
+      if (!f.has_else) merge(f.done, f.entry);  // no branch taken
+      ways = std::move(f.done);
+    }
+    if (k == "if" || k == "elif" || k == "else" || k == "fi" || k == "then" || k == "do") {
+      rc.words.erase(rc.words.begin());
+      if (rc.words.empty()) continue;
+    }
+    if (source(rc)) continue;
     const bool export_line = rc.words[0].text == "export" || rc.words[0].text == "declare";
-    const bool assigned = vars.assign(rc);
+    bool assigned = false;
+    for (ShellVars& vars : ways)
+      assigned = vars.assign(rc);
     if (assigned && !export_line) continue;  // NAME=value: the script's own variable
-    std::vector<Word> words = vars.expand(rc);
-    if (words.empty()) continue;
     if (export_line) {
+      std::vector<Word> words = ways[0].expand(rc);
       for (size_t i = 1; i < words.size(); ++i)
         assign(exported, words[i]);
       continue;
     }
-    const uint32_t stmt = words[0].span.begin.line;
-    b.command(std::move(words), exported, stmt, "");
+    run(rc);
   }
   return std::nullopt;
 }
@@ -786,7 +908,8 @@ std::optional<ServerStart> find_server(const std::vector<std::string>& argv) {
   return std::nullopt;
 }
 
-Built build_document(std::string file, std::string_view text, Kind kind) {
+Built build_document(std::string file, std::string_view text, Kind kind,
+                     const ReadBeside& read_beside) {
   Built out;
   out.doc.file = std::move(file);
   out.doc.kind = kind;
@@ -806,7 +929,7 @@ Built build_document(std::string file, std::string_view text, Kind kind) {
       break;
     case Kind::shell:
     case Kind::command:
-      out.error = read_shell(out.doc, text);
+      out.error = read_shell(out.doc, text, read_beside);
       break;
   }
   return out;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -31,11 +32,22 @@ std::optional<Kind> kind_by_name(std::string_view path);
 enum class Engine { sglang, vllm };
 std::string_view engine_name(Engine e);  // "SGLang", "vLLM"
 
+// Where a value that came through a variable was set: MEM_FRACTION, on line 14 (of `file`, a
+// sourced file or compose's .env, when not the linted file itself).
+// Or, for a word placed where it is set (the words of `exec $VLLM_CMD`), where it is used.
+struct Origin {
+  std::string name;
+  std::string file;
+  uint32_t line = 0;
+  bool use = false;  // `line` is where the variable is used, not where it is set
+};
+
 struct Word {
   std::string text;
   Span span;
   // An unquoted $NAME the file never sets: it may expand to nothing, or to several words.
   bool unresolved = false;
+  std::optional<Origin> origin = std::nullopt;  // it came through a variable set elsewhere
 };
 
 struct EnvVar {
@@ -52,6 +64,7 @@ struct ServerCall {
   uint32_t stmt_line = 0;
   Env env;  // what the server process sees (for a container: its -e / environment:)
   bool in_container = false;
+  bool variant = false;  // the same line again, with the values of another if/elif branch
 
   struct Arg {
     std::string value;  // "" for a flag given without a value
@@ -92,6 +105,7 @@ struct Container {
   std::vector<Word> misplaced;         // flags before the image that docker does not know
   std::optional<size_t> server_index;  // its command, in Document::servers
   std::string exec_key;                // the unit key that runs it ("ExecStart"), empty elsewhere
+  bool variant = false;  // the same line again, with the values of another if/elif branch
 };
 
 // One command of a unit's Exec*= keys.
@@ -101,6 +115,13 @@ struct UnitExec {
   ExecCommand cmd;
 };
 
+// Something the file takes from outside that could not be read here (`source /etc/vllm.env`).
+struct Outside {
+  Span span;
+  std::string what;  // "source /etc/vllm.env"
+  std::string why;   // "an absolute path"
+};
+
 struct Document {
   std::string file;
   Kind kind = Kind::shell;
@@ -108,6 +129,8 @@ struct Document {
   std::vector<ServerCall> servers;
   std::optional<UnitFile> unit;
   std::vector<UnitExec> execs;
+  std::vector<Word> traced;  // words that came through a variable (Word::origin set)
+  std::vector<Outside> outside;
 };
 
 struct Built {
@@ -115,7 +138,13 @@ struct Built {
   std::optional<InputError> error;
 };
 
-Built build_document(std::string file, std::string_view text, Kind kind);
+// Reads a file the linted one names (a script's `source config.env`, compose's .env and
+// `extends: file:`): the path is the linted file's directory joined with the relative name.
+// nullopt: not there or not readable. The library reads nothing itself.
+using ReadBeside = std::function<std::optional<std::string>(const std::string& path)>;
+
+Built build_document(std::string file, std::string_view text, Kind kind,
+                     const ReadBeside& read_beside = {});
 // `headroom lint -- docker run …`: one command given as argv (file "<command line>").
 Built build_from_argv(const std::vector<std::string>& argv);
 

@@ -37,7 +37,8 @@ struct Finding {
   Severity severity = Severity::warning;
   std::string code;  // "HR101"
   std::string message;
-  std::string fix;  // one line: what to do instead
+  std::string fix;     // one line: what to do instead
+  bool counts = true;  // fails the run at its severity (RuleInfo::counts)
 };
 
 // Input the linter cannot read (exit 2): where, and what is wrong.

@@ -85,6 +85,7 @@ FileReport finish(Built built, const CheckOptions& options, const Config& config
     if (sev != config.severity.end()) {
       if (!sev->second) continue;  // "off"
       f.severity = *sev->second;
+      f.counts = true;  // given a severity on purpose
     }
     r.findings.push_back(std::move(f));
   }
@@ -119,7 +120,8 @@ std::optional<Severity> parse_severity(std::string_view s) {
 
 FileReport lint_text(const std::string& file, std::string_view text, Kind kind,
                      const CheckOptions& options, const Config& config) {
-  return finish(build_document(file, text, kind), options, config, read_pragmas(text));
+  return finish(build_document(file, text, kind, options.read_beside), options, config,
+                read_pragmas(text));
 }
 
 FileReport lint_argv(const std::vector<std::string>& argv, const CheckOptions& options,
@@ -130,7 +132,7 @@ FileReport lint_argv(const std::vector<std::string>& argv, const CheckOptions& o
 bool fails(const std::vector<Finding>& findings, Threshold threshold) {
   if (threshold.never) return false;
   return std::any_of(findings.begin(), findings.end(),
-                     [&](const Finding& f) { return f.severity >= threshold.at; });
+                     [&](const Finding& f) { return f.counts && f.severity >= threshold.at; });
 }
 
 }  // namespace headroom::lint

@@ -2,7 +2,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "lint/rules.h"
 
+#include <fmt/format.h>
+
 #include <array>
+#include <vector>
 
 namespace headroom::lint {
 namespace {
@@ -10,6 +13,7 @@ namespace {
 using S = Severity;
 
 constexpr auto kRules = std::to_array<RuleInfo>({
+    {"HR001", S::info, "a checked value comes from outside the file: not checked", false},
     {"HR101", S::error, "docker --rm together with a --restart policy: docker refuses to start"},
     {"HR102", S::error, "flags before the image name that docker does not know"},
     {"HR103", S::warning, "a Docker restart policy on an inference server: no memory gate"},
@@ -72,14 +76,92 @@ void set_rule_doc_dir(std::string dir) {
   rule_doc_dir() = std::move(dir);
 }
 
+namespace {
+
+bool within(Pos p, Span s) {
+  const auto key = [](Pos x) { return (uint64_t{x.line} << 32) | x.col; };
+  return key(p) >= key(s.begin) && key(p) <= key(s.end);
+}
+
+// " (MEM_FRACTION is set on line 14; SGLANG_ARGS runs it on line 33)": where a value that came
+// through a variable was set, and where the words of a variable that holds the command (`exec
+// $VLLM_CMD`, "${ARGS[@]}") run. Of several words there (the values of two branches), the one
+// the message quotes.
+std::string origin_note(const Document& doc, Span span, const std::string& message) {
+  const Word* set = nullptr;
+  const Word* use = nullptr;
+  for (const Word& w : doc.traced) {
+    if (!within(w.span.begin, span)) continue;
+    const Origin& o = *w.origin;
+    if (o.file.empty() && o.line == span.begin.line) continue;  // said by the finding's place
+    const Word*& slot = o.use ? use : set;
+    if (slot == nullptr || (message.find(w.text) != std::string::npos &&
+                            message.find(slot->text) == std::string::npos)) {
+      slot = &w;
+    }
+  }
+  std::vector<std::string> parts;
+  if (set != nullptr) {
+    const Origin& o = *set->origin;
+    parts.push_back(o.file.empty()
+                        ? fmt::format("{} is set on line {}", o.name, o.line)
+                        : fmt::format("{} is set in {}, line {}", o.name, o.file, o.line));
+  }
+  if (use != nullptr) {
+    const Origin& o = *use->origin;
+    parts.push_back(fmt::format("${} runs it on line {}", o.name, o.line));
+  }
+  if (parts.empty()) return "";
+  return parts.size() == 1 ? " (" + parts[0] + ")" : " (" + parts[0] + "; " + parts[1] + ")";
+}
+
+}  // namespace
+
 void Sink::add(std::string_view code, Severity severity, Span span, uint32_t stmt_line,
                std::string message, std::string fix) {
-  // One landmine, one finding: a compose anchor merged into three services is one place to fix.
+  // One landmine, one finding: a compose anchor merged into three services, or a script line
+  // read with the values of two if/elif branches, is one place to fix.
   for (const Finding& f : out_) {
-    if (f.code == code && f.span.begin == span.begin && f.message == message) return;
+    if (f.code == code && f.span.begin == span.begin) return;
   }
+  message += origin_note(doc_, span, message);
+  const RuleInfo* rule = find_rule(code);
   out_.push_back(Finding{doc_.file, span, stmt_line, severity, std::string(code),
-                         std::move(message), std::move(fix)});
+                         std::move(message), std::move(fix), rule == nullptr || rule->counts});
+}
+
+// HR001: what the file takes from outside, where a rule would have checked it: a sourced file
+// that is not here to read, a memory or speculative flag whose value is a variable the file
+// never sets. Said (info, not counted) instead of guessed.
+void check_values(const Document& doc, const CheckOptions&, Sink& sink) {
+  for (const Outside& o : doc.outside) {
+    sink.add("HR001", Severity::info, o.span, o.span.begin.line,
+             fmt::format("`{}` is not read ({}): the values it sets are not known here, and "
+                         "the defaults this file gives were checked in their place",
+                         o.what, o.why),
+             "lint the files together (headroom lint DIR), or give the values in this file");
+  }
+  static constexpr std::string_view kChecked[] = {"--mem-fraction-static",
+                                                  "--gpu-memory-utilization",
+                                                  "--speculative-eagle-topk",
+                                                  "--moe-runner-backend",
+                                                  "--speculative-num-draft-tokens",
+                                                  "--speculative-num-steps",
+                                                  "--attention-backend",
+                                                  "--host"};
+  for (const ServerCall& s : doc.servers) {
+    if (s.variant) continue;
+    for (std::string_view flag : kChecked) {
+      const auto a = s.arg(flag);
+      if (!a || !a->has_value || a->value.find('$') == std::string::npos) continue;
+      sink.add("HR001", Severity::info, a->span, s.stmt_line,
+               fmt::format("{} {}: the value comes from outside the file (the caller, an "
+                           "environment file), so the rules on it were not checked",
+                           flag, a->value),
+               "give it a default in the file (${NAME:-0.75}) or lint the line that runs, with "
+               "`headroom lint -- CMD…`");
+    }
+  }
 }
 
 }  // namespace headroom::lint

@@ -44,7 +44,9 @@ void check_shares(const Document& doc, Sink& sink) {
   double sum = 0;
   std::string names;
   for (const Container& c : doc.containers) {
-    if (!c.server_index || !(c.compose ? c.profiles.empty() : c.detach.has_value())) continue;
+    if (c.variant || !c.server_index || !(c.compose ? c.profiles.empty() : c.detach.has_value())) {
+      continue;
+    }
     const ServerCall& s = doc.servers[*c.server_index];
     const auto share = claimed_share(s);
     if (!share) continue;

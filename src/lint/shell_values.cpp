@@ -138,36 +138,102 @@ std::string ShellVars::substitute(std::string_view text) const {
   return out;
 }
 
+// Where the first variable `text` refers to that is set was set.
+std::optional<Origin> ShellVars::origin_of(std::string_view text) const {
+  for (size_t at = text.find('$'); at != std::string_view::npos; at = text.find('$', at + 1)) {
+    const auto r = reference(text, at);
+    if (!r) continue;
+    if (const ShellValue* v = get(r->name)) return Origin{r->name, v->file, v->line, false};
+  }
+  return std::nullopt;
+}
+
 // Words of a value, each placed where the file writes it: looked for in order inside the word's
-// own text (a quoted string over several lines), else in the variables it came from, else at
-// the word.
+// own text (a quoted string over several lines); the words a variable gave read off its
+// reference in the text: a one-word value ("0.9") placed at the reference, a longer one's words
+// (VLLM_CMD="$VLLM_CMD --cpu-offload-gb 40") where that variable placed them, each keeping where
+// it was set; else at the word.
 std::vector<Word> ShellVars::place(const std::string& text, const RawWord& at) const {
   std::vector<Word> out;
   const std::string_view raw = script_.substr(at.begin, at.end - at.begin);
+  struct Open {  // a reference whose words are being read
+    const ShellValue* value = nullptr;
+    std::string name;
+    size_t next = 0, at = 0, length = 0;
+  } open;
   size_t cursor = 0;
   for (std::string& w : blank_split(text)) {
-    Span span = map_.span(at.begin, at.end);
-    if (const size_t found = raw.find(w, cursor); found != std::string_view::npos) {
-      span = map_.span(at.begin + found, at.begin + found + w.size());
+    Span span = map_->span(at.begin, at.end);
+    std::optional<Origin> origin;
+    const auto take = [&](const ShellValue& v, const std::string& name, size_t k, size_t ref_at,
+                          size_t ref_length) {
+      const Word& vw = v.words[k];
+      origin = vw.origin;
+      if (v.words.size() == 1 || !v.file.empty() || vw.span.begin.line == 0) {
+        span = map_->span(at.begin + ref_at, at.begin + ref_at + ref_length);
+        if (!origin) origin = Origin{name, v.file, v.line, false};
+      } else {
+        span = vw.span;  // where it is written: said by the finding's place
+      }
+    };
+    if (open.value != nullptr && open.next < open.value->words.size() &&
+        open.value->words[open.next].text == w) {
+      take(*open.value, open.name, open.next++, open.at, open.length);
+      if (open.next == open.value->words.size()) {
+        cursor = open.at + open.length;
+        open.value = nullptr;
+      }
+    } else if (const size_t found = raw.find(w, cursor); found != std::string_view::npos) {
+      open.value = nullptr;
+      span = map_->span(at.begin + found, at.begin + found + w.size());
       cursor = found + w.size();
     } else {
-      for (const auto& [name, v] : vars_) {
-        bool hit = false;
-        for (const Word& vw : v.words) {
-          if (vw.text == w) {
-            span = vw.span;
-            hit = true;
-            break;
-          }
+      open.value = nullptr;
+      bool placed = false;
+      for (size_t p = raw.find('$', cursor); p != std::string_view::npos && !placed;
+           p = raw.find('$', p + 1)) {
+        const auto r = reference(raw, p);
+        const ShellValue* v = r ? get(r->name) : nullptr;
+        if (v == nullptr || v->words.empty() || v->words[0].text != w) continue;
+        take(*v, r->name, 0, p, r->length);
+        if (v->words.size() > 1) {
+          open = Open{v, r->name, 1, p, r->length};
+        } else {
+          cursor = p + r->length;
         }
-        if (hit) break;
+        placed = true;
+      }
+      for (auto it = vars_.begin(); it != vars_.end() && !placed; ++it) {
+        for (const Word& vw : it->second.words) {
+          if (vw.text != w) continue;
+          if (it->second.file.empty()) span = vw.span;
+          origin = vw.origin ? vw.origin : Origin{it->first, it->second.file, it->second.line};
+          placed = true;
+          break;
+        }
       }
     }
     const auto r = w[0] == '$' ? reference(w, 0) : std::nullopt;
     const bool unresolved = r && r->length == w.size() && get(r->name) == nullptr;
-    out.push_back(Word{std::move(w), span, unresolved});
+    out.push_back(Word{std::move(w), span, unresolved, std::move(origin)});
   }
   return out;
+}
+
+void ShellVars::assign_sourced(std::string_view text, const std::string& file) {
+  SplitResult split = split_commands(text, Syntax::shell);
+  if (split.error) return;
+  const SourceMap map = SourceMap::of_text(text);
+  const std::string_view script = script_;
+  const SourceMap* script_map = map_;
+  script_ = text;
+  map_ = &map;
+  file_ = file;
+  for (const RawCommand& rc : split.commands)
+    assign(rc);
+  script_ = script;
+  map_ = script_map;
+  file_.clear();
 }
 
 bool ShellVars::assign(const RawCommand& rc) {
@@ -205,6 +271,8 @@ bool ShellVars::assign(const RawCommand& rc) {
         for (Word& e : expand_word(rc.words[i]))
           next.words.push_back(std::move(e));
       }
+      next.file = file_;
+      next.line = map_->at(w.begin).line;
       v = std::move(next);
       continue;
     }
@@ -212,29 +280,47 @@ bool ShellVars::assign(const RawCommand& rc) {
     ShellValue next;
     next.text = a.append && !v.array ? v.text + value : value;
     next.words = place(next.text, w);
+    next.file = file_;
+    next.line = map_->at(w.begin).line;
+    // MEM_FRACTION="${MEM_FRACTION:-0.80}" after a sourced file set it: the value is still the
+    // one set there.
+    const auto from = origin_of(std::string_view(w.text).substr(a.value_at));
+    if (!a.append && v.line != 0 && from && from->name == a.name && next.text == v.text) {
+      next.file = v.file;
+      next.line = v.line;
+    }
     v = std::move(next);
   }
   return true;
 }
 
 std::vector<Word> ShellVars::expand_word(const RawWord& w) const {
-  const Span at = map_.span(w.begin, w.end);
+  const Span at = map_->span(w.begin, w.end);
   if (w.text.find('$') == std::string::npos) return {Word{w.text, at}};
   // The whole word one reference: an array's elements, or an unquoted string's words, each
-  // where the file wrote it.
+  // where the file wrote it (a sourced file's where they are used, with where they were set).
   if (w.text[0] == '$') {
     if (const auto r = reference(w.text, 0); r && r->length == w.text.size()) {
       if (const ShellValue* v = get(r->name)) {
-        if (v->array && (r->op == "[@]" || r->op == "[*]")) return v->words;
+        const bool elements = v->array && (r->op == "[@]" || r->op == "[*]");
         const bool takes_value =
             r->op.empty() ||
             ((r->op == ":-" || r->op == ":=" || r->op == "-" || r->op == "=") && !v->text.empty());
-        if (!v->array && !w.quoted && takes_value) return v->words;
+        if (elements || (!v->array && !w.quoted && takes_value)) {
+          std::vector<Word> out = v->words;
+          for (Word& e : out) {
+            if (!v->file.empty()) e.span = at;
+            if (e.origin) continue;
+            e.origin = v->file.empty() ? Origin{r->name, "", at.begin.line, true}
+                                       : Origin{r->name, v->file, v->line, false};
+          }
+          return out;
+        }
       }
     }
   }
   std::string text = substitute(w.text);
-  if (w.quoted) return {Word{std::move(text), at}};
+  if (w.quoted) return {Word{std::move(text), at, false, origin_of(w.text)}};
   const bool unresolved = text == w.text && w.text[0] == '$' && reference(w.text, 0).has_value() &&
                           reference(w.text, 0)->length == w.text.size();
   if (unresolved) return {Word{std::move(text), at, true}};

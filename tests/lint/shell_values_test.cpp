@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "lint/lint.h"
 #include "lint/shell_values.h"
 
@@ -117,15 +119,128 @@ TEST(ShellValues, ComposeInterpolationTakesTheDefault) {
                     "    command: --model /m --gpu-memory-utilization ${U:-0.95}\n",
                     Kind::compose),
               ElementsAre(Pair("HR351", 5u)));
-  // $$ is a literal $: "$${U:-0.95}" is not interpolated (compose passes "${U:-0.95}" on).
+  // $$ is a literal $: "$${U:-0.95}" is not interpolated (compose passes "${U:-0.95}" on, to
+  // the container's environment): not checked, and said so (HR001), not HR351.
   EXPECT_THAT(found("services:\n  v:\n    image: vllm/vllm-openai:latest\n    ipc: host\n"
                     "    command: --model /m --gpu-memory-utilization $${U:-0.95}\n",
                     Kind::compose),
-              IsEmpty());
-  // No default: from the environment compose reads, not known here.
+              ElementsAre(Pair("HR001", 5u)));
+  // No default: from the environment compose reads, not known here, and said so.
   EXPECT_THAT(found("services:\n  v:\n    image: vllm/vllm-openai:latest\n    ipc: host\n"
                     "    command: --model /m --gpu-memory-utilization ${U}\n",
                     Kind::compose),
+              ElementsAre(Pair("HR001", 5u)));
+}
+
+// The whole report of one script, with the files beside it that it may read.
+FileReport report(std::string_view text, std::map<std::string, std::string> beside = {}) {
+  CheckOptions opt;
+  opt.read_beside = [beside](const std::string& path) -> std::optional<std::string> {
+    auto it = beside.find(path);
+    if (it == beside.end()) return std::nullopt;
+    return it->second;
+  };
+  FileReport r = lint_text("deploy/start.sh", text, Kind::shell, opt, Config{});
+  EXPECT_FALSE(r.error) << r.error->message;
+  return r;
+}
+
+std::vector<std::pair<std::string, uint32_t>> codes(const FileReport& r) {
+  std::vector<std::pair<std::string, uint32_t>> out;
+  for (const Finding& f : r.findings)
+    out.emplace_back(f.code, f.span.begin.line);
+  return out;
+}
+
+TEST(ShellValues, EachBranchOfAnIfIsLintedWithItsOwnValues) {
+  // launch_server.sh (NVIDIA's txt2kg playbook): the first branch's 0.9 fires on the flag's line,
+  // and the finding says where the value was set and where the command runs.
+  const std::string script =
+      "if [[ \"$M\" == *7B* ]]; then\n"    // 1
+      "  U=\"${VLLM_U:-0.9}\"\n"           // 2
+      "elif [[ \"$C\" == 12.1 ]]; then\n"  // 3
+      "  U=\"${VLLM_U:-0.7}\"\n"           // 4
+      "else\n"                             // 5
+      "  U=0.7\n"                          // 6
+      "fi\n"                               // 7
+      "CMD=\"vllm serve m \\\n"            // 8
+      "  --gpu-memory-utilization $U\"\n"  // 9
+      "exec $CMD\n";                       // 10
+  const FileReport r = report(script);
+  ASSERT_THAT(codes(r), ElementsAre(Pair("HR351", 9u)));
+  EXPECT_THAT(r.findings[0].message, testing::HasSubstr("0.9 on unified memory"));
+  EXPECT_THAT(r.findings[0].message,
+              testing::HasSubstr("(U is set on line 2; $CMD runs it on line 10)"));
+  // Only a later branch is unsafe: found all the same (the line runs with it when that branch
+  // is taken), once.
+  std::string later = script;
+  later.replace(later.find("0.9"), 3, "0.7");
+  later.replace(later.find("U=0.7\n"), 6, "U=0.95\n");
+  EXPECT_THAT(codes(report(later)), ElementsAre(Pair("HR351", 9u)));
+  // Near miss: every branch safe.
+  std::string safe = script;
+  safe.replace(safe.find("0.9"), 3, "0.7");
+  EXPECT_THAT(codes(report(safe)), IsEmpty());
+  // No else: the value before the if holds when no branch runs.
+  EXPECT_THAT(found("U=0.95\nif [ -n \"$X\" ]; then U=0.7; fi\n"
+                    "vllm serve m --gpu-memory-utilization $U\n"),
+              ElementsAre(Pair("HR351", 3u)));
+  // Two branches that start one server each are not two servers running together (HR401).
+  EXPECT_THAT(found("if [ -n \"$BIG\" ]; then U=0.7; else U=0.6; fi\n"
+                    "docker run -d --ipc host --name a vllm/vllm-openai m "
+                    "--gpu-memory-utilization $U\n"
+                    "docker run -d --ipc host --name b vllm/vllm-openai m "
+                    "--gpu-memory-utilization 0.2\n"),
+              IsEmpty());
+}
+
+TEST(ShellValues, ASourcedFileBesideTheScriptIsRead) {
+  const std::string script =
+      "SCRIPT_DIR=\"$(cd \"$(dirname \"${BASH_SOURCE[0]}\")\" && pwd)\"\n"  // 1
+      "source \"${SCRIPT_DIR}/config.env\"\n"                               // 2
+      "MEM=\"${MEM:-0.75}\"\n"                                              // 3
+      "python3 -m sglang.launch_server --model-path m --mem-fraction-static \"$MEM\"\n";
+  const FileReport r = report(script, {{"deploy/config.env", "# cluster\nMEM=0.9\n"}});
+  ASSERT_THAT(codes(r), ElementsAre(Pair("HR302", 4u)));
+  EXPECT_THAT(r.findings[0].message,
+              testing::HasSubstr("(MEM is set in deploy/config.env, line 2)"));
+  // `. ./config.env` and $(dirname "$0") are the same directory.
+  EXPECT_THAT(codes(report(". ./config.env\n"
+                           "python3 -m sglang.launch_server --mem-fraction-static $MEM\n",
+                           {{"deploy/config.env", "MEM=0.9\n"}})),
+              ElementsAre(Pair("HR302", 2u)));
+  // Near miss: the sourced file sets a safe value over the script's unsafe default.
+  EXPECT_THAT(codes(report("source \"$(dirname \"$0\")/config.env\"\nMEM=\"${MEM:-0.9}\"\n"
+                           "python3 -m sglang.launch_server --mem-fraction-static $MEM\n",
+                           {{"deploy/config.env", "MEM=0.7\n"}})),
+              IsEmpty());
+}
+
+TEST(ShellValues, WhatComesFromOutsideIsSaidNotGuessed) {
+  // Not beside the script, an absolute path, a path from outside: HR001 on the source line, and
+  // the script's own default is checked.
+  for (const char* line :
+       {"source ./config.env\n", "source /etc/default/sglang\n", "source \"$CONF\"\n"}) {
+    const FileReport r = report(std::string(line) +
+                                "MEM=\"${MEM:-0.9}\"\n"
+                                "python3 -m sglang.launch_server --mem-fraction-static $MEM\n");
+    EXPECT_THAT(codes(r), ElementsAre(Pair("HR001", 1u), Pair("HR302", 3u))) << line;
+  }
+  // A checked flag whose variable the file never sets.
+  const FileReport r = report("python3 -m sglang.launch_server --mem-fraction-static $MEM\n");
+  ASSERT_THAT(codes(r), ElementsAre(Pair("HR001", 1u)));
+  EXPECT_EQ(r.findings[0].severity, Severity::info);
+  // A note, not a landmine: it does not fail the run, unless the configuration says so.
+  EXPECT_FALSE(fails(r.findings, Threshold{}));
+  Config strict;
+  strict.severity["HR001"] = Severity::warning;
+  const FileReport counted =
+      lint_text("t.sh", "python3 -m sglang.launch_server --mem-fraction-static $MEM\n", Kind::shell,
+                CheckOptions{}, strict);
+  EXPECT_TRUE(fails(counted.findings, Threshold{}));
+  // Near miss: a flag no rule checks (the model path) is not a note.
+  EXPECT_THAT(found("python3 -m sglang.launch_server --model-path $MODEL "
+                    "--mem-fraction-static 0.7\n"),
               IsEmpty());
 }
 
