@@ -604,95 +604,191 @@ std::optional<InputError> read_unit(Document& doc, std::string_view text) {
   return std::nullopt;
 }
 
+// Where a YAML node is. A node of another file (a service `extends:` from it, read as a copy,
+// whose positions are all 0) has none: spans of it are given the `extends:` line instead.
 Span node_span(const YAML::Node& n) {
   const YAML::Mark m = n.Mark();
-  if (m.line < 0) return {};
+  if (m.line < 0 || (m.line == 0 && m.column == 0 && m.pos == 0)) return {};
   const Pos begin{static_cast<uint32_t>(m.line) + 1, static_cast<uint32_t>(m.column) + 1};
   const size_t len = n.IsScalar() ? std::max<size_t>(n.Scalar().size(), 1) : 1;
   return Span{begin, Pos{begin.line, begin.col + static_cast<uint32_t>(len) - 1}};
 }
 
-// Compose's interpolation (compose-spec "Interpolation"): ${VAR:-default}, ${VAR-default} take
-// their default, since the environment compose would read is not here; $$ is a literal $. A
-// value with no default stays as written (it comes from outside the file).
-std::string interpolate(const std::string& s) {
-  if (s.find('$') == std::string::npos) return s;
-  static const SourceMap none = SourceMap::of_text("");
-  static const ShellVars unset("", none);
-  // "$$" is a literal "$": the text between them is interpolated, each on its own.
-  std::string out;
-  for (size_t at = 0;;) {
-    const size_t escape = s.find("$$", at);
-    out += unset.substitute(std::string_view(s).substr(at, escape - at));
-    if (escape == std::string::npos) break;
-    out += '$';
-    at = escape + 2;
+// One compose file as compose reads it: interpolation (compose-spec "Interpolation":
+// ${VAR:-default}, ${VAR-default}, $$ a literal $) from the `.env` beside it, else the defaults
+// (the environment compose would read is not here; a value with no default stays as written: it
+// comes from outside the file); a service's keys through YAML merge keys and `extends:` (of this
+// file, or `file:` beside it).
+class ComposeFile {
+ public:
+  ComposeFile(Document& doc, const ReadBeside& read_beside)
+      : doc_(doc), read_beside_(read_beside), dir_(doc.file.substr(0, doc.file.rfind('/') + 1)) {
+    if (!read_beside_) return;
+    if (auto env = read_beside_(dir_ + ".env"); env && env->find('\0') == std::string::npos) {
+      env_.assign_sourced(*env, dir_ + ".env");
+    }
   }
-  return out;
-}
 
-std::optional<Setting> scalar(const YAML::Node& n) {
-  if (!n || !n.IsScalar()) return std::nullopt;
-  return Setting{interpolate(n.Scalar()), node_span(n)};
-}
+  std::optional<InputError> read(std::string_view text);
 
-// A compose command/entrypoint: a string (split like a shell line) or a list.
-std::optional<InputError> compose_words(const YAML::Node& n, std::vector<Word>& out,
-                                        const RawText* raw = nullptr) {
-  if (!n || n.IsNull()) return std::nullopt;
-  if (n.IsSequence()) {
-    for (const YAML::Node& item : n) {
-      if (!item.IsScalar()) return InputError{node_span(item).begin, "expected a string"};
-      out.push_back(Word{interpolate(item.Scalar()), node_span(item)});
+ private:
+  std::string interpolate(const std::string& s) const {
+    if (s.find('$') == std::string::npos) return s;
+    // "$$" is a literal "$": the text between them is interpolated, each on its own.
+    std::string out;
+    for (size_t at = 0;;) {
+      const size_t escape = s.find("$$", at);
+      out += env_.substitute(std::string_view(s).substr(at, escape - at));
+      if (escape == std::string::npos) break;
+      out += '$';
+      at = escape + 2;
+    }
+    return out;
+  }
+
+  Span node_span(const YAML::Node& n) const {
+    const Span s = lint::node_span(n);
+    return s.begin.line == 0 ? foreign_at_ : s;
+  }
+
+  std::optional<Setting> scalar(const YAML::Node& n) const {
+    if (!n || !n.IsScalar()) return std::nullopt;
+    return Setting{interpolate(n.Scalar()), node_span(n)};
+  }
+
+  // A word written with a reference the .env resolves: where it was set (a finding on it names
+  // the place).
+  Word traced(Word w, std::string_view written) {
+    if (auto o = env_.origin_of(written); o && !o->file.empty()) {
+      w.origin = o;
+      doc_.traced.push_back(w);
+    }
+    return w;
+  }
+
+  // A compose command/entrypoint: a string (split like a shell line) or a list.
+  std::optional<InputError> compose_words(const YAML::Node& n, std::vector<Word>& out,
+                                          const RawText* raw = nullptr) {
+    if (!n || n.IsNull()) return std::nullopt;
+    if (n.IsSequence()) {
+      for (const YAML::Node& item : n) {
+        if (!item.IsScalar()) return InputError{node_span(item).begin, "expected a string"};
+        out.push_back(traced(Word{interpolate(item.Scalar()), node_span(item)}, item.Scalar()));
+      }
+      return std::nullopt;
+    }
+    if (!n.IsScalar()) return InputError{node_span(n).begin, "expected a string or a list"};
+    SplitResult split = split_commands(interpolate(n.Scalar()), Syntax::shell);
+    if (split.error) return InputError{node_span(n).begin, split.error->message};
+    const Span whole = node_span(n);
+    const bool here = lint::node_span(n).begin.line != 0;
+    size_t cursor = raw != nullptr && here ? raw->offset_of(whole.begin) : 0;
+    Span last = whole;
+    for (RawCommand& rc : split.commands) {
+      for (RawWord& w : rc.words) {
+        Span at = last;
+        std::string_view written = w.text;
+        if (raw != nullptr && here && !w.text.empty()) {
+          const size_t found = raw->text.find(w.text, cursor);
+          if (found != std::string_view::npos) {
+            at = raw->map.span(found, found + w.text.size());
+            cursor = found + w.text.size();
+          } else if (const size_t ref = raw->text.find('$', cursor);
+                     ref != std::string_view::npos) {
+            // A value the .env gave: at its reference, when that is what it reads.
+            const size_t stop =
+                std::min(raw->text.find_first_of(" \t\n\"'", ref), raw->text.size());
+            if (interpolate(std::string(raw->text.substr(ref, stop - ref))) == w.text) {
+              written = raw->text.substr(ref, stop - ref);
+              at = raw->map.span(ref, stop);
+              cursor = stop;
+            }
+          }
+        }
+        last = at;
+        out.push_back(traced(Word{std::move(w.text), at}, written));
+      }
     }
     return std::nullopt;
   }
-  if (!n.IsScalar()) return InputError{node_span(n).begin, "expected a string or a list"};
-  SplitResult split = split_commands(interpolate(n.Scalar()), Syntax::shell);
-  if (split.error) return InputError{node_span(n).begin, split.error->message};
-  const Span whole = node_span(n);
-  size_t cursor = raw != nullptr ? raw->offset_of(whole.begin) : 0;
-  Span last = whole;
-  for (RawCommand& rc : split.commands) {
-    for (RawWord& w : rc.words) {
-      Span at = last;
-      if (raw != nullptr && !w.text.empty()) {
-        const size_t found = raw->text.find(w.text, cursor);
-        if (found != std::string_view::npos) {
-          at = raw->map.span(found, found + w.text.size());
-          cursor = found + w.text.size();
+
+  // A service's key, or where the service has none, the key of the maps it merges (`<<: *base`,
+  // YAML's merge key, which yaml-cpp leaves as a plain key; a sequence of maps merges the first
+  // that has it, as the merge-key spec orders them), then of the service it extends.
+  YAML::Node field(const YAML::Node& svc, const char* key, int depth = 0) {
+    const YAML::Node none(YAML::NodeType::Undefined);  // YAML::Node() is a defined null: truthy
+    if (depth > 8) return none;
+    if (const YAML::Node own = svc[key]) return own;
+    if (const YAML::Node merged = svc["<<"]; merged && merged.IsMap()) {
+      if (const YAML::Node v = field(merged, key, depth + 1)) return v;
+    } else if (merged && merged.IsSequence()) {
+      for (const YAML::Node& m : merged) {
+        if (!m.IsMap()) continue;
+        if (const YAML::Node v = field(m, key, depth + 1)) return v;
+      }
+    }
+    if (const auto base = extended(svc)) return field(*base, key, depth + 1);
+    return none;
+  }
+
+  // `extends: base` / `extends: {service: base}` / `extends: {file: common.yml, service: base}`.
+  std::optional<YAML::Node> extended(const YAML::Node& svc) {
+    const YAML::Node e = svc["extends"];
+    if (!e) return std::nullopt;
+    std::string service, file;
+    if (e.IsScalar()) service = e.Scalar();
+    if (e.IsMap()) {
+      if (const YAML::Node n = e["service"]; n && n.IsScalar()) service = n.Scalar();
+      if (const YAML::Node n = e["file"]; n && n.IsScalar()) file = n.Scalar();
+    }
+    if (service.empty()) return std::nullopt;
+    YAML::Node services(YAML::NodeType::Undefined);
+    if (file.empty()) {
+      services.reset(services_);
+    } else {
+      services.reset(other(file)["services"]);
+    }
+    if (!services.IsMap()) return std::nullopt;
+    const YAML::Node& all = services;
+    const YAML::Node base = all[service];
+    if (!base || !base.IsMap()) return std::nullopt;
+    return base;
+  }
+
+  // Another compose file beside this one, as a copy whose nodes have no position here.
+  YAML::Node other(const std::string& file) {
+    auto it = others_.find(file);
+    if (it != others_.end()) return it->second;
+    YAML::Node root(YAML::NodeType::Undefined);
+    if (read_beside_ && !file.starts_with("/")) {
+      if (auto text = read_beside_(dir_ + file)) {
+        try {
+          root.reset(YAML::Clone(YAML::Load(*text)));
+        } catch (const YAML::Exception&) {
+          root.reset(YAML::Node(YAML::NodeType::Undefined));
         }
       }
-      last = at;
-      out.push_back(Word{std::move(w.text), at});
     }
+    return others_.emplace(file, root).first->second;
   }
-  return std::nullopt;
-}
 
-// A service's key, or where the service has none, the key of the maps it merges (`<<: *base`,
-// YAML's merge key, which yaml-cpp leaves as a plain key; a sequence of maps merges the first
-// that has it, as the merge-key spec orders them).
-YAML::Node field(const YAML::Node& svc, const char* key) {
-  const YAML::Node none(YAML::NodeType::Undefined);  // YAML::Node() is a defined null: truthy
-  if (const YAML::Node own = svc[key]) return own;
-  const YAML::Node merged = svc["<<"];
-  if (!merged) return none;
-  if (merged.IsMap()) return field(merged, key);
-  if (merged.IsSequence()) {
-    for (const YAML::Node& m : merged) {
-      if (!m.IsMap()) continue;
-      if (const YAML::Node v = field(m, key)) return v;
-    }
-  }
-  return none;
-}
+  Document& doc_;
+  const ReadBeside& read_beside_;
+  std::string dir_;
+  const SourceMap no_text_ = SourceMap::of_text("");
+  ShellVars env_{"", no_text_};
+  YAML::Node services_{YAML::NodeType::Undefined};
+  std::map<std::string, YAML::Node> others_;
+  Span foreign_at_;  // the `extends:` line of the service being read
+};
 
-std::optional<InputError> read_compose(Document& doc, std::string_view text) {
+std::optional<InputError> ComposeFile::read(std::string_view text) {
+  Document& doc = doc_;
   try {
     const YAML::Node root = YAML::Load(std::string(text));
     if (!root.IsMap()) return InputError{Pos{1, 1}, "a compose file is a mapping with services:"};
     const YAML::Node services = root["services"];
+    services_.reset(services);
     if (!services) return std::nullopt;  // e.g. only networks/volumes
     if (!services.IsMap())
       return InputError{node_span(services).begin, "services: is not a mapping"};
@@ -708,6 +804,7 @@ std::optional<InputError> read_compose(Document& doc, std::string_view text) {
       Container c;
       c.compose = true;
       c.span = node_span(kv.first);
+      foreign_at_ = svc["extends"] ? node_span(svc["extends"]) : c.span;
       c.stmt_line = c.span.begin.line;
       if (auto image = scalar(field(svc, "image"))) c.image = image->value;
       c.restart = scalar(field(svc, "restart"));
@@ -805,6 +902,12 @@ std::optional<InputError> read_compose(Document& doc, std::string_view text) {
     return InputError{at, e.msg.empty() ? std::string("not valid YAML") : e.msg};
   }
   return std::nullopt;
+}
+
+std::optional<InputError> read_compose(Document& doc, std::string_view text,
+                                       const ReadBeside& read_beside) {
+  ComposeFile file(doc, read_beside);
+  return file.read(text);
 }
 
 }  // namespace
@@ -925,7 +1028,7 @@ Built build_document(std::string file, std::string_view text, Kind kind,
       out.error = read_unit(out.doc, text);
       break;
     case Kind::compose:
-      out.error = read_compose(out.doc, text);
+      out.error = read_compose(out.doc, text, read_beside);
       break;
     case Kind::shell:
     case Kind::command:

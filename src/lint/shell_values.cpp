@@ -97,8 +97,14 @@ const ShellValue* ShellVars::get(std::string_view name) const {
   return it == vars_.end() ? nullptr : &it->second;
 }
 
-// The text with every reference this can resolve replaced; the others stay as written.
+// The text with every reference this can resolve replaced; the others stay as written. Defaults
+// inside defaults (${A:-${B:-0.9}}) are read 16 deep; deeper ones stay as written.
 std::string ShellVars::substitute(std::string_view text) const {
+  return substitute(text, 0);
+}
+
+std::string ShellVars::substitute(std::string_view text, int depth) const {
+  if (depth > 16) return std::string(text);
   std::string out;
   for (size_t i = 0; i < text.size();) {
     if (text[i] != '$') {
@@ -123,13 +129,13 @@ std::string ShellVars::substitute(std::string_view text) const {
     }
     const bool empty = !known || value.empty();
     if ((r->op == ":-" || r->op == ":=") && empty) {
-      value = substitute(r->word);
+      value = substitute(r->word, depth + 1);
       known = true;
     } else if ((r->op == "-" || r->op == "=") && !known) {
-      value = substitute(r->word);
+      value = substitute(r->word, depth + 1);
       known = true;
     } else if (r->op == ":+") {
-      value = known && !empty ? substitute(r->word) : "";
+      value = known && !empty ? substitute(r->word, depth + 1) : "";
       known = true;
     }
     out += known ? value : std::string(text.substr(i, r->length));

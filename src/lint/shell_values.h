@@ -61,6 +61,7 @@ class ShellVars {
   bool same_as(const ShellVars& other) const { return vars_ == other.vars_; }
 
  private:
+  std::string substitute(std::string_view text, int depth) const;
   std::vector<Word> expand_word(const RawWord& w) const;
   std::vector<Word> place(const std::string& text, const RawWord& at) const;
 

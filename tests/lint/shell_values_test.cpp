@@ -244,5 +244,66 @@ TEST(ShellValues, WhatComesFromOutsideIsSaidNotGuessed) {
               IsEmpty());
 }
 
+FileReport compose(std::string_view text, std::map<std::string, std::string> beside = {}) {
+  CheckOptions opt;
+  opt.read_beside = [beside](const std::string& path) -> std::optional<std::string> {
+    auto it = beside.find(path);
+    if (it == beside.end()) return std::nullopt;
+    return it->second;
+  };
+  FileReport r = lint_text("stack/compose.yaml", text, Kind::compose, opt, Config{});
+  EXPECT_FALSE(r.error) << r.error->message;
+  return r;
+}
+
+TEST(ShellValues, ComposeReadsTheEnvFileBesideIt) {
+  const std::string text =
+      "services:\n"
+      "  v:\n"
+      "    image: vllm/vllm-openai:latest\n"
+      "    ipc: host\n"
+      "    command: --model /m --gpu-memory-utilization ${GPU_UTIL:-0.7}\n";
+  // No .env: the default (0.7) is checked.
+  EXPECT_THAT(codes(compose(text)), IsEmpty());
+  // The .env beside the file sets it, as compose reads it; the finding names the .env's line.
+  const FileReport r = compose(text, {{"stack/.env", "# GPU share\nGPU_UTIL=0.95\n"}});
+  ASSERT_THAT(codes(r), ElementsAre(Pair("HR351", 5u)));
+  EXPECT_THAT(r.findings[0].message, testing::HasSubstr("(GPU_UTIL is set in stack/.env, line 2)"));
+  // A list command, and a value only the .env gives.
+  EXPECT_THAT(codes(compose("services:\n  v:\n    image: vllm/vllm-openai:latest\n"
+                            "    ipc: host\n"
+                            "    command: [\"--model\", \"/m\", \"--gpu-memory-utilization\",\n"
+                            "              \"${GPU_UTIL}\"]\n",
+                            {{"stack/.env", "GPU_UTIL=\"0.95\"\n"}})),
+              ElementsAre(Pair("HR351", 5u)));
+}
+
+TEST(ShellValues, ComposeExtendsAnotherService) {
+  // extends: in the same file: the base's keys are the service's (here its --ipc).
+  const std::string base =
+      "services:\n"                                              // 1
+      "  common:\n"                                              // 2
+      "    ipc: host\n"                                          // 3
+      "  llm:\n"                                                 // 4
+      "    image: vllm/vllm-openai:latest\n"                     // 5
+      "    command: --model /m --gpu-memory-utilization 0.7\n";  // 6
+  EXPECT_THAT(codes(compose(base + "    extends: common\n")), IsEmpty());
+  EXPECT_THAT(codes(compose(base + "    extends:\n      service: common\n")), IsEmpty());
+  // Near miss: without it, the server has neither --ipc=host nor a shm size.
+  EXPECT_THAT(codes(compose(base)), ElementsAre(Pair("HR104", 4u)));
+  // extends: {file:, service:} beside it: read, and reported on the extends: line.
+  const FileReport r = compose(
+      "services:\n  llm:\n    extends:\n      file: common.yaml\n      service: vllm\n"
+      "    ipc: host\n",
+      {{"stack/common.yaml",
+        "services:\n  vllm:\n    image: vllm/vllm-openai\n"
+        "    command: --model /m --gpu-memory-utilization 0.95\n"}});
+  EXPECT_THAT(codes(r), ElementsAre(Pair("HR351", 4u)));
+  // Not there: nothing is invented.
+  EXPECT_THAT(codes(compose("services:\n  llm:\n    extends:\n      file: common.yaml\n"
+                            "      service: vllm\n    image: busybox\n")),
+              IsEmpty());
+}
+
 }  // namespace
 }  // namespace headroom::lint
