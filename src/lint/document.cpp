@@ -106,9 +106,20 @@ class Builder {
         ++i;
         while (i < words.size() && words[i].text.size() > 1 && words[i].text[0] == '-')
           ++i;
-      } else if (b == "exec" || b == "nohup" || b == "time" || b == "command" || w == "then" ||
-                 w == "do" || w == "else" || w == "{" || w == "!" || w == "if" || w == "while" ||
-                 w == "until" || w == "elif") {
+      } else if (w == "eval" && i + 2 == words.size()) {
+        // eval "$CMD": the one string read as a command line, its words at the string.
+        SplitResult split = split_commands(words[i + 1].text, Syntax::shell);
+        if (split.error || depth > 2) return;
+        for (RawCommand& rc : split.commands) {
+          std::vector<Word> inner;
+          for (RawWord& rw : rc.words)
+            inner.push_back(Word{std::move(rw.text), words[i + 1].span});
+          command(std::move(inner), env, stmt_line, exec_key, depth + 1);
+        }
+        return;
+      } else if (b == "exec" || b == "nohup" || b == "time" || b == "command" || w == "eval" ||
+                 w == "then" || w == "do" || w == "else" || w == "{" || w == "!" || w == "if" ||
+                 w == "while" || w == "until" || w == "elif") {
         ++i;  // a one-line `if …; then docker run …; fi`: the command after the keyword
       } else if (w.rfind("Exec", 0) == 0 && w.find('=') != std::string_view::npos &&
                  doc_.kind == Kind::shell) {

@@ -194,6 +194,18 @@ TEST(ShellValues, EachBranchOfAnIfIsLintedWithItsOwnValues) {
               IsEmpty());
 }
 
+TEST(ShellValues, EvalRunsTheCommandItIsGiven) {
+  // eval $CMD: the words where CMD placed them; eval "$CMD": at the string, naming CMD's line.
+  EXPECT_THAT(found("CMD=\"vllm serve m --gpu-memory-utilization 0.95\"\neval $CMD\n"),
+              ElementsAre(Pair("HR351", 1u)));
+  const FileReport r =
+      report("CMD=\"vllm serve m --gpu-memory-utilization 0.95\"\neval \"$CMD\"\n");
+  ASSERT_THAT(codes(r), ElementsAre(Pair("HR351", 2u)));
+  EXPECT_THAT(r.findings[0].message, testing::HasSubstr("(CMD is set on line 1)"));
+  // Near miss: eval of something else.
+  EXPECT_THAT(found("CMD=\"echo --gpu-memory-utilization 0.95\"\neval \"$CMD\"\n"), IsEmpty());
+}
+
 TEST(ShellValues, ASourcedFileBesideTheScriptIsRead) {
   const std::string script =
       "SCRIPT_DIR=\"$(cd \"$(dirname \"${BASH_SOURCE[0]}\")\" && pwd)\"\n"  // 1
