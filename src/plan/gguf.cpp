@@ -193,6 +193,7 @@ Result<GgufValue> value(Reader& r, uint32_t type, const std::string& key, int de
     if (a.ints.size() < kKeptInts) {
       if (auto* u = std::get_if<uint64_t>(&*v)) a.ints.push_back(static_cast<int64_t>(*u));
       if (auto* s = std::get_if<int64_t>(&*v)) a.ints.push_back(*s);
+      if (auto* b = std::get_if<bool>(&*v)) a.ints.push_back(*b ? 1 : 0);  // per-layer flags
     }
   }
   return GgufValue{std::move(a)};

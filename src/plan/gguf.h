@@ -19,7 +19,7 @@ namespace headroom::plan {
 
 struct GgufArray {
   uint64_t count = 0;
-  std::vector<int64_t> ints;  // the elements when they are integers (up to 65,536 kept)
+  std::vector<int64_t> ints;  // integer or bool elements, as 0/1 (up to 65,536 kept)
 };
 using GgufValue = std::variant<uint64_t, int64_t, double, bool, std::string, GgufArray>;
 

@@ -28,10 +28,46 @@ Result<std::string> read_text(const std::string& path) {
   return ss.str();
 }
 
+// Python's json.dump writes Infinity, -Infinity and NaN, which JSON has not (Nemotron-H's
+// config.json: "time_step_limit": [0.0, Infinity]); outside strings they are read as null.
+std::string python_json(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      out += c;
+      if (c == '\\' && i + 1 < text.size()) {
+        out += text[++i];
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') in_string = true;
+    bool replaced = false;
+    for (std::string_view word : {"-Infinity", "Infinity", "NaN"}) {
+      if (text.substr(i, word.size()) == word) {
+        out += "null";
+        i += word.size() - 1;
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out += c;
+  }
+  return out;
+}
+
 // JSON from an untrusted file: syntax errors with their byte, and the library's other refusals
 // (a number too large for a double: "1E999999") as errors too, never an exception.
 Result<json> parse_json(const std::string& path, std::string_view text) {
   try {
+    if (text.find("Infinity") != std::string_view::npos ||
+        text.find("NaN") != std::string_view::npos) {
+      return json::parse(python_json(text));
+    }
     return json::parse(text);
   } catch (const json::parse_error& e) {
     return make_error(fmt::format("{}: not valid JSON at byte {}", path, e.byte));
@@ -66,6 +102,75 @@ uint64_t dtype_bytes(std::string_view) {
   return 2;
 }
 
+// Which layers keep KV per token, and the state of the others (vLLM's and SGLang's readers of
+// the same keys: Qwen3-Next's Gated DeltaNet, Nemotron-H's and Jamba's Mamba-2).
+Result<bool> hybrid_layers(const Fields& f, const json& j, Architecture& a) {
+  a.attention_layers = a.layers;
+  uint64_t linear = 0, mamba = 0, attention = 0;
+  if (j.contains("layer_types") && j["layer_types"].is_array()) {
+    for (const auto& t : j["layer_types"]) {
+      if (!t.is_string()) continue;
+      const std::string kind = t.get<std::string>();
+      if (kind == "linear_attention") ++linear;
+      if (kind == "mamba" || kind == "mamba2") ++mamba;
+      if (kind.find("attention") != std::string::npos && kind != "linear_attention") ++attention;
+    }
+  } else if (auto k = f.count("full_attention_interval", false); k && *k > 0) {
+    attention = a.layers / *k;  // layer i is full attention when (i + 1) % k == 0
+    linear = a.layers - attention;
+  } else if (j.contains("hybrid_override_pattern") && j["hybrid_override_pattern"].is_string()) {
+    for (char c : j["hybrid_override_pattern"].get<std::string>()) {
+      attention += c == '*' ? 1 : 0;
+      mamba += c == 'M' ? 1 : 0;
+    }
+  } else if (auto period = f.count("attn_layer_period", false); period && *period > 0) {
+    const uint64_t offset = f.count("attn_layer_offset", false).value_or(0);
+    for (uint64_t i = 0; i < a.layers; ++i)
+      attention += i % *period == offset % *period ? 1 : 0;
+    mamba = a.layers - attention;
+  }
+  if (linear + mamba == 0) return true;
+  if (attention == 0) {
+    return make_error(fmt::format("{}: a hybrid model with no attention layer", f.path));
+  }
+  a.attention_layers = attention;
+  a.state_layers = linear + mamba;
+  const auto state_bytes = [&](const char* key) {
+    return j.contains(key) && j[key].is_string() && j[key] != "float32" ? 2u : 4u;
+  };
+  if (linear > 0) {
+    // Gated DeltaNet: conv over q, k (key heads) and v (value heads); a value-heads x key-dim x
+    // value-dim state.
+    const uint64_t kh = f.count("linear_num_key_heads", false).value_or(0);
+    const uint64_t vh = f.count("linear_num_value_heads", false).value_or(0);
+    const uint64_t kd = f.count("linear_key_head_dim", false).value_or(0);
+    const uint64_t vd = f.count("linear_value_head_dim", false).value_or(0);
+    a.state_conv_channels = 2 * kh * kd + vh * vd;
+    a.state_conv_kernel = f.count("linear_conv_kernel_dim", false).value_or(4);
+    a.state_ssm_bytes = vh * kd * vd * state_bytes("mamba_ssm_dtype");
+  } else {
+    // Mamba-2: conv over x (heads x head dim) and B, C (groups x state); heads x head dim x
+    // state.
+    const uint64_t heads = f.count("mamba_num_heads", false).value_or(0);
+    const uint64_t hd = f.count("mamba_head_dim", false).value_or(0);
+    const uint64_t groups = f.count("n_groups", false).value_or(1);
+    const uint64_t state = f.count("ssm_state_size", false).value_or(0);
+    a.state_conv_channels = heads * hd + 2 * groups * state;
+    a.state_conv_kernel = f.count("conv_kernel", false).value_or(4);
+    a.state_ssm_bytes = heads * hd * state * state_bytes("mamba_ssm_cache_dtype");
+  }
+  return true;
+}
+
+// llama.cpp's sliding-window layers by architecture where the GGUF has no pattern key
+// (llama-model.cpp: hparams.set_swa_pattern(n): layer il slides when il % n < n - 1).
+uint64_t gguf_swa_period(std::string_view arch) {
+  if (arch == "gpt-oss" || arch == "gemma2") return 2;
+  if (arch == "gemma3") return 6;
+  if (arch == "cohere2" || arch == "llama4") return 4;
+  return 1;  // every layer (Mistral 7B v0.1 style)
+}
+
 Result<Architecture> from_gguf(const GgufFile& g, const std::string& path) {
   Architecture a;
   const auto arch = g.string("general.architecture");
@@ -91,10 +196,17 @@ Result<Architecture> from_gguf(const GgufFile& g, const std::string& path) {
   a.hidden = *hidden;
   // head_count_kv is a number, or one per layer (then the largest bounds the cache).
   a.kv_heads = a.heads;
+  a.attention_layers = a.layers;
   auto it = g.metadata.find(*arch + ".attention.head_count_kv");
   if (it != g.metadata.end()) {
     if (auto* arr = std::get_if<GgufArray>(&it->second); arr && !arr->ints.empty()) {
       a.kv_heads = static_cast<uint64_t>(*std::max_element(arr->ints.begin(), arr->ints.end()));
+      // A hybrid's recurrent layers have no KV heads (llama.cpp's per-layer array).
+      const auto zero = static_cast<uint64_t>(std::count(arr->ints.begin(), arr->ints.end(), 0));
+      if (zero > 0 && zero < arr->ints.size()) {
+        a.attention_layers = arr->ints.size() - zero;
+        a.state_layers = zero;
+      }
     } else if (auto v = get("attention.head_count_kv"); v && *v > 0) {
       a.kv_heads = static_cast<uint64_t>(*v);
     }
@@ -113,7 +225,21 @@ Result<Architecture> from_gguf(const GgufFile& g, const std::string& path) {
   a.max_context = static_cast<uint64_t>(get("context_length").value_or(0));
   if (auto w = get("attention.sliding_window"); w && *w > 0) {
     a.sliding_window = static_cast<uint64_t>(*w);
-    a.sliding_layers = a.layers;  // refined by the pattern where the format gives one
+    // The pattern: a period, or one flag per layer; else the architecture's (llama.cpp's).
+    uint64_t period = gguf_swa_period(*arch);
+    auto pat = g.metadata.find(*arch + ".attention.sliding_window_pattern");
+    const GgufArray* flags =
+        pat != g.metadata.end() ? std::get_if<GgufArray>(&pat->second) : nullptr;
+    if (flags != nullptr && !flags->ints.empty()) {
+      a.sliding_layers = static_cast<uint64_t>(
+          std::count_if(flags->ints.begin(), flags->ints.end(), [](int64_t v) { return v != 0; }));
+    } else {
+      if (auto v = get("attention.sliding_window_pattern"); v && *v > 0) {
+        period = static_cast<uint64_t>(*v);
+      }
+      for (uint64_t il = 0; il < a.layers; ++il)
+        a.sliding_layers += period <= 1 || il % period < period - 1 ? 1 : 0;
+    }
   }
   a.dtype = "float16";
   a.dtype_bytes = 2;
@@ -224,6 +350,8 @@ Result<Architecture> parse_config(const std::string& path, std::string_view text
     }
     if (a.sliding_window == 0) a.sliding_layers = 0;
   }
+  auto hybrid = hybrid_layers(f, j, a);
+  if (!hybrid) return hybrid.error();
   return a;
 }
 

@@ -32,6 +32,15 @@ struct Architecture {
   uint64_t experts_per_token = 0;
   uint64_t sliding_window = 0;  // tokens; 0 when none
   uint64_t sliding_layers = 0;  // layers that use it
+  // Layers with attention (full or sliding), the ones that keep KV per token; the others are
+  // linear attention (Gated DeltaNet: Qwen3-Next, Qwen3.5/3.6; config.json layer_types or
+  // full_attention_interval), Mamba-2 (Nemotron-H's hybrid_override_pattern 'M', Jamba) with a
+  // fixed state per request, or blocks with no cache at all (Nemotron-H's '-' and 'E').
+  uint64_t attention_layers = 0;
+  uint64_t state_layers = 0;         // linear-attention and Mamba layers
+  uint64_t state_conv_channels = 0;  // per state layer: the causal conv's channels…
+  uint64_t state_conv_kernel = 0;    // …and its kernel (kernel - 1 positions are kept)
+  uint64_t state_ssm_bytes = 0;      // per state layer: the recurrent state (float32 unless said)
   uint64_t max_context = 0;
   uint64_t vocab = 0;
   uint64_t dtype_bytes = 2;  // of the weights' declared dtype (torch_dtype), for KV "auto"

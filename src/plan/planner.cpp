@@ -29,6 +29,53 @@ uint64_t round_up_gib(uint64_t b) {
   return (b + kGiB - 1) / kGiB * kGiB;
 }
 
+uint64_t pad(uint64_t v, uint64_t step) {
+  return (v + step - 1) / step * step;
+}
+
+uint64_t ceil_div(uint64_t a, uint64_t b) {
+  return b == 0 ? 0 : (a + b - 1) / b;
+}
+
+// vLLM's hybrid allocator (v1/core/kv_cache_utils.py, checked against the logs in
+// tests/fixtures/plan/real/vllm-*-qwen3.6-* and -nemotron-*): state and attention pages made
+// equal, layers grouped by the attention layers' count.
+struct VllmHybrid {
+  uint64_t page = 0;        // bytes of one block of one layer
+  uint64_t block = 0;       // tokens in an attention block
+  uint64_t group_size = 0;  // layers per group
+  uint64_t groups = 0;      // one attention group + the state groups
+  uint64_t per_request = 0;
+  uint64_t context = 0;
+  uint64_t tokens(uint64_t bytes) const {
+    if (page == 0 || group_size == 0 || per_request == 0) return 0;
+    const uint64_t blocks = bytes / (group_size * page);
+    // vLLM's "GPU KV cache size": the concurrency at the full length, in tokens.
+    return static_cast<uint64_t>(static_cast<double>(blocks) / static_cast<double>(per_request) *
+                                 static_cast<double>(context));
+  }
+};
+
+VllmHybrid vllm_hybrid(const Architecture& a, double kv_bytes, uint64_t tp, uint64_t spec,
+                       uint64_t context) {
+  VllmHybrid h;
+  const uint64_t heads = std::max<uint64_t>(1, a.kv_heads / tp);
+  const auto attn_token = static_cast<uint64_t>(
+      std::llround(static_cast<double>(heads * (a.head_dim + a.v_head_dim)) * kv_bytes));
+  const uint64_t state_page =
+      a.state_conv_channels / tp * (a.state_conv_kernel - 1 + spec) * a.dtype_bytes +
+      a.state_ssm_bytes / tp;
+  if (attn_token == 0) return h;
+  h.block = 16 * ceil_div(state_page, 16 * attn_token);
+  h.page = h.block * attn_token;
+  h.group_size = std::min(a.attention_layers, a.state_layers);
+  h.groups = ceil_div(a.attention_layers, h.group_size) + ceil_div(a.state_layers, h.group_size);
+  h.context = context;
+  h.per_request = ceil_div(context, h.block) * ceil_div(a.attention_layers, h.group_size) +
+                  ceil_div(a.state_layers, h.group_size);
+  return h;
+}
+
 }  // namespace
 
 std::optional<Engine> parse_engine(std::string_view s) {
@@ -89,7 +136,11 @@ uint64_t kv_bytes_per_token(const Architecture& a, Engine e, double b, uint64_t 
     const uint64_t heads = std::max<uint64_t>(1, a.kv_heads / std::max<uint64_t>(1, tp));
     per_layer = static_cast<double>(heads * (a.head_dim + a.v_head_dim)) * b;
   }
-  double layers = static_cast<double>(a.layers);
+  if (a.mla && e == Engine::llamacpp) {
+    per_layer = static_cast<double>(a.kv_lora_rank + a.qk_rope_head_dim) * b;  // V is a view
+  }
+  // Only attention layers keep KV per token (a hybrid's linear/Mamba layers keep a state).
+  double layers = static_cast<double>(a.attention_layers > 0 ? a.attention_layers : a.layers);
   if (e == Engine::sglang && draft_layers > 0) layers += static_cast<double>(draft_layers);
   return static_cast<uint64_t>(std::llround(per_layer * layers));
 }
@@ -103,6 +154,42 @@ double sglang_default_fraction(uint64_t total, uint64_t tp, bool eagle) {
   if (total_mib > 60 * 1024) reserved_mib = std::max(reserved_mib, 10.0 * 1024);
   if (eagle) reserved_mib += 2 * 1024;
   return std::clamp((total_mib - reserved_mib) / total_mib, 0.0, 1.0);
+}
+
+uint64_t kv_tokens_for_budget(const Architecture& a, const PlanInput& in, uint64_t context,
+                              uint64_t budget) {
+  const auto kvb = kv_dtype_bytes(in.kv_cache_dtype, a, in.engine);
+  if (!kvb) return 0;
+  const uint64_t tp = std::max<uint64_t>(1, in.tp);
+  if (in.engine == Engine::vllm && a.state_layers > 0) {
+    return vllm_hybrid(a, *kvb, tp, in.spec_tokens, context).tokens(budget);
+  }
+  const uint64_t per_token = kv_bytes_per_token(a, in.engine, *kvb, tp, 0);
+  if (per_token == 0) return 0;
+  const uint64_t page = in.page_size > 0 ? in.page_size : (in.engine == Engine::vllm ? 16 : 1);
+  return budget / per_token / page * page;
+}
+
+uint64_t llamacpp_kv_bytes(const Architecture& a, const PlanInput& in, uint64_t context,
+                           double kv_bytes) {
+  const uint64_t attention = a.attention_layers > 0 ? a.attention_layers : a.layers;
+  const uint64_t sliding = std::min(attention, a.sliding_layers);
+  const double per_layer_token =
+      static_cast<double>(kv_bytes_per_token(a, Engine::llamacpp, kv_bytes, 1, 0)) /
+      static_cast<double>(attention);
+  const auto ctx = static_cast<double>(pad(context, 256));
+  const uint64_t seqs = std::max<uint64_t>(1, in.parallel);
+  double swa_ctx = ctx;
+  if (a.sliding_window > 0) {
+    swa_ctx =
+        in.kv_unified || seqs == 1
+            ? std::min(ctx, static_cast<double>(pad(a.sliding_window * seqs + in.ubatch, 256)))
+            : static_cast<double>(seqs) *
+                  std::min(ctx / static_cast<double>(seqs),
+                           static_cast<double>(pad(a.sliding_window + in.ubatch, 256)));
+  }
+  return static_cast<uint64_t>(per_layer_token * (ctx * static_cast<double>(attention - sliding) +
+                                                  swa_ctx * static_cast<double>(sliding)));
 }
 
 Result<Plan> make_plan(const Model& model, const PlanInput& in) {
@@ -168,13 +255,18 @@ Result<Plan> make_plan(const Model& model, const PlanInput& in) {
     add_outside("activations and CUDA graphs", kActivations,
                 "estimate of the profiled peak, inside the budget");
     const double kv = requested - static_cast<double>(weights) - static_cast<double>(outside);
-    const double block = static_cast<double>(in.page_size > 0 ? in.page_size : 16);
     p.kv_pool_signed = static_cast<int64_t>(kv);
     p.kv_pool_bytes = kv > 0 ? static_cast<uint64_t>(kv) : 0;
-    p.kv_tokens = p.kv_bytes_per_token > 0 && kv > 0
-                      ? static_cast<uint64_t>(round_down(
-                            std::floor(kv / static_cast<double>(p.kv_bytes_per_token)), block))
-                      : 0;
+    p.kv_tokens = kv > 0 ? kv_tokens_for_budget(a, in, p.context_length, p.kv_pool_bytes) : 0;
+    if (a.state_layers > 0 && kv > 0) {
+      const VllmHybrid h = vllm_hybrid(a, *kvb, tp, in.spec_tokens, p.context_length);
+      p.notes.push_back(fmt::format(
+          "hybrid: {} attention and {} state layers; vLLM makes their pages equal ({} B: "
+          "attention blocks of {} tokens), in {} groups of {} layers; a request holds {} "
+          "blocks at {} tokens",
+          a.attention_layers, a.state_layers, h.page, h.block, h.groups, h.group_size,
+          h.per_request, p.context_length));
+    }
     p.server_bytes = static_cast<uint64_t>(requested);
     outside = 0;  // inside the budget for vLLM
     p.engine_flag = "--gpu-memory-utilization";
@@ -188,15 +280,13 @@ Result<Plan> make_plan(const Model& model, const PlanInput& in) {
           format_bytes(static_cast<uint64_t>(requested)));
     }
   } else {
-    // llama.cpp: the cache for the whole context, SWA layers capped at the window.
-    const uint64_t full_layers = a.layers - std::min(a.layers, a.sliding_layers);
+    // llama.cpp: the cache for the whole (padded) context, SWA layers at their window.
+    const uint64_t attention = a.attention_layers > 0 ? a.attention_layers : a.layers;
+    const uint64_t full_layers = attention - std::min(attention, a.sliding_layers);
     const double per_layer_token =
-        static_cast<double>(a.kv_heads * (a.head_dim + a.v_head_dim)) * *kvb;
-    const auto ctx = static_cast<double>(p.context_length);
-    const double swa_ctx =
-        a.sliding_window > 0 ? std::min(ctx, static_cast<double>(a.sliding_window)) : ctx;
-    const double kv = per_layer_token * (ctx * static_cast<double>(full_layers) +
-                                         swa_ctx * static_cast<double>(a.sliding_layers));
+        static_cast<double>(kv_bytes_per_token(a, Engine::llamacpp, *kvb, 1, 0)) /
+        static_cast<double>(attention);
+    const auto kv = static_cast<double>(llamacpp_kv_bytes(a, in, p.context_length, *kvb));
     p.kv_pool_signed = static_cast<int64_t>(kv);
     p.kv_pool_bytes = static_cast<uint64_t>(kv);
     p.kv_tokens = p.context_length;

@@ -12,8 +12,14 @@
 // vLLM: requested = ceil(total * gpu_memory_utilization) must be free at start; the KV cache is
 //   what is left of it after the weights and the profiled peak; per layer and token
 //   2 * kv_heads * head_size * dtype_bytes (MLA: 1 * 576 * dtype_bytes), in blocks of 16.
-// llama.cpp: n_ctx * layers * kv_heads * head_dim * 2 * type_size, SWA layers capped at the
-//   window.
+//   Hybrid models (Gated DeltaNet, Mamba-2): the state page and the attention page are made
+//   equal (the attention block grows to 16 * ceil(state_page / (16 * attention_page_per_token))
+//   tokens); layers are grouped by the attention layers' count; a request holds
+//   ceil(len / block) blocks plus one per state group (v1/core/kv_cache_utils.py).
+// llama.cpp: pad(n_ctx, 256) cells * attention layers * kv_heads * (K + V dims) * type_size
+//   (MLA: kv_lora_rank + rope dims, K only); sliding-window layers hold
+//   min(n_ctx, pad(n_swa * (unified ? n_seq : 1) + n_ubatch, 256)) cells per stream
+//   (llama-kv-cache-iswa.cpp).
 #pragma once
 
 #include <cstdint>
@@ -41,6 +47,12 @@ struct PlanInput {
   uint64_t pool_available = 0;     // what is free before the server loads ("pre")
   uint64_t os_reserve = 0;         // what the rest of the machine needs
   std::optional<Model> draft;      // EAGLE / standalone draft model
+  // llama.cpp: slots (--parallel), the micro-batch (--ubatch) and whether the slots share one
+  // cache (--kv-unified); they size its sliding-window cache.
+  uint64_t parallel = 1;
+  uint64_t ubatch = 512;
+  bool kv_unified = false;
+  uint64_t spec_tokens = 0;  // vLLM: speculative tokens per step (a Mamba state keeps them)
 };
 
 // One amount in the plan, with where it comes from.
@@ -92,6 +104,14 @@ uint64_t kv_bytes_per_token(const Architecture& a, Engine e, double dtype_bytes,
 
 // SGLang's default mem_fraction_static for a GPU of `total` bytes (FIELD.md section 2).
 double sglang_default_fraction(uint64_t total, uint64_t tp, bool eagle);
+
+// The engine's KV tokens for a KV budget of `budget` bytes (what vLLM logs as "Available KV
+// cache memory", SGLang's pool) at one request's `context`; the arithmetic make_plan uses.
+uint64_t kv_tokens_for_budget(const Architecture& a, const PlanInput& in, uint64_t context,
+                              uint64_t budget);
+// llama.cpp's KV cache bytes for a context of `context` cells (-c), kv_bytes per element.
+uint64_t llamacpp_kv_bytes(const Architecture& a, const PlanInput& in, uint64_t context,
+                           double kv_bytes);
 
 Result<Plan> make_plan(const Model& model, const PlanInput& in);
 

@@ -1,0 +1,176 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
+// The planner's cache arithmetic against the engines' own startup logs
+// (tests/fixtures/plan/real/, sources in each SOURCE.md, the arithmetic in
+// docs/research/plan-corpus.md): for each case whose log gives the KV budget and the figure the
+// engine printed for it, the plan's figure from the model's config.json and the launch flags,
+// within 2 %. Cases whose log does not give what the arithmetic needs are listed with the reason
+// ("cannot know"), not guessed. Prints the table.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/size.h"
+#include "plan/model.h"
+#include "plan/planner.h"
+
+namespace headroom::plan {
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path kCases = fs::path(HEADROOM_FIXTURES) / "plan/real";
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+double printed(const std::string& id, const char* key) {
+  const auto j = nlohmann::json::parse(read(kCases / id / "case.json"));
+  const auto& v = j.at("printed").at(key);
+  return v.is_object() ? v.at("value").get<double>() : v.get<double>();
+}
+
+struct Case {
+  const char* id;
+  PlanInput in;
+  uint64_t context;            // one request's length (vLLM's max_model_len, llama.cpp's -c)
+  const char* budget;          // the printed KV budget (GiB), for vLLM/SGLang
+  double budget_scale;         // SGLang prints K and V apart: 2
+  const char* figure;          // what the engine printed for it: tokens, or llama.cpp's KV MiB
+  double figure_scale;         // blocks -> tokens
+  const char* plus = nullptr;  // a second printed part of the figure (llama.cpp's SWA cache)
+};
+
+PlanInput in(Engine e, uint64_t tp, const char* dtype) {
+  PlanInput p;
+  p.engine = e;
+  p.tp = tp;
+  p.kv_cache_dtype = dtype;
+  return p;
+}
+
+TEST(PlanCorpus, CacheArithmeticAgainstTheEnginesLogs) {
+  PlanInput strix = in(Engine::llamacpp, 1, "f16");
+  strix.parallel = 2;  // OLLAMA_NUM_PARALLEL 2, one cache per slot
+  strix.ubatch = 1024;
+  const std::vector<Case> cases = {
+      {"sglang-h100x4-qwen3-235b-a22b-fp8", in(Engine::sglang, 4, "auto"), 40960, "k_size_gb", 2,
+       "kv_tokens", 1},
+      {"sglang-kt-2gpu-deepseek-v3-mla", in(Engine::sglang, 2, "auto"), 4096, "kv_size_gib", 1,
+       "kv_tokens", 1},
+      {"vllm-h100x4-qwen3-235b-a22b-fp8", in(Engine::vllm, 4, "auto"), 40960, "available_kv_gib", 1,
+       "kv_tokens", 1},
+      {"vllm-rtx3090-llama-3.1-8b-20k", in(Engine::vllm, 1, "auto"), 20000, "kv_cache_size_gib", 1,
+       "gpu_blocks", 16},
+      {"vllm-rtx3090-llama-3.1-8b-29k", in(Engine::vllm, 1, "auto"), 29000, "kv_cache_size_gib", 1,
+       "kv_tokens", 1},
+      {"vllm-rtxpro6000-qwen3.6-35b-a3b-nvfp4-b12x", in(Engine::vllm, 1, "fp8"), 180224,
+       "available_kv_gib", 1, "kv_tokens", 1},
+      {"vllm-rtxpro6000-qwen3.6-35b-a3b-nvfp4-marlin", in(Engine::vllm, 1, "fp8"), 180224,
+       "available_kv_gib", 1, "kv_tokens", 1},
+      {"llamacpp-jetson-orin-qwen3-1.7b", in(Engine::llamacpp, 1, "f16"), 4096, nullptr, 0,
+       "kv_mib", 1},
+      {"llamacpp-ik-deepseek-r1-mla-q8", in(Engine::llamacpp, 1, "q8_0"), 32768, nullptr, 0,
+       "kv_mib", 1},
+      {"ollama-strix-halo-gpt-oss-120b", strix, 262144, nullptr, 0, "kv_non_swa_mib", 1,
+       "kv_swa_mib"},
+  };
+  // What the logs do not give, or what is not modelled: said, not guessed.
+  const std::vector<std::pair<const char*, const char*>> cannot = {
+      {"vllm-gb10-qwen3.6-35b-a3b-fp8-mtp",
+       "this vLLM prints num_blocks // groups x block, and its MTP layer joins the attention "
+       "group (11 layers): the version's counting is not modelled"},
+      {"vllm-gb10-nemotron-3-super-120b-nvfp4", "the same older counting, with an MTP layer"},
+      {"vllm-2xgb10-minimax-m2.7-awq", "the KV figures are cut off in the stored excerpt"},
+      {"vllm-h100-gpt-oss-120b", "no KV budget (negative: the profile took 7.45 GiB)"},
+      {"sglang-tp4-mimo-v2-flash-swa", "SGLang's hybrid SWA pool; no budget in the excerpt"},
+      {"sglang-8xhopper-deepseek-v4-pro-pd", "DeepSeek-V4's compressed attention"},
+      {"sglang-h200x8-deepseek-v4-pro-fp8", "a refusal: no KV figure"},
+      {"llamacpp-aarch64-r1-distill-qwen-32b", "no config.json, the KV total cut off"},
+      {"ollama-deepseek-671b-estimate", "Ollama's own estimate (not llama.cpp's allocation)"},
+      {"ollama-gemma3-12b-8k-estimate", "Ollama's own estimate, no config.json"},
+      {"ollama-jetson-thor-gpt-oss-120b", "Ollama's own engine, not llama.cpp's cache"},
+      {"ollama-rocm-gpt-oss-20b-3x128k", "Ollama's own estimate"},
+  };
+  std::ostringstream table;
+  table << std::fixed << std::setprecision(0);
+  table << "| case | engine | printed | plan | error |\n| --- | --- | ---: | ---: | ---: |\n";
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.id);
+    const fs::path config = kCases / c.id / "config.json";
+    auto arch = parse_config(config.string(), read(config));
+    ASSERT_TRUE(arch) << arch.error().message;
+    const double real =
+        printed(c.id, c.figure) * c.figure_scale + (c.plus ? printed(c.id, c.plus) : 0.0);
+    double plan = 0;
+    if (c.in.engine == Engine::llamacpp) {
+      const auto kvb = kv_dtype_bytes(c.in.kv_cache_dtype, *arch, c.in.engine);
+      ASSERT_TRUE(kvb);
+      plan = static_cast<double>(llamacpp_kv_bytes(*arch, c.in, c.context, *kvb)) / kMiB;
+    } else {
+      const double budget = printed(c.id, c.budget) * c.budget_scale * kGiB;
+      plan = static_cast<double>(
+          kv_tokens_for_budget(*arch, c.in, c.context, static_cast<uint64_t>(budget)));
+    }
+    const double error = (plan - real) / real;
+    table << "| " << c.id << " | " << engine_name(c.in.engine) << " | " << real << " | " << plan
+          << " | " << std::setprecision(1) << error * 100 << " % |\n"
+          << std::setprecision(0);
+    EXPECT_LE(std::abs(error), 0.02) << "printed " << real << ", plan " << plan;
+  }
+  for (const auto& [id, why] : cannot) {
+    EXPECT_TRUE(fs::exists(kCases / id)) << id;
+    table << "| " << id << " | | | cannot know: " << why << " | |\n";
+  }
+  std::cout << table.str();
+}
+
+TEST(PlanCorpus, HybridLayersFromThePublishedConfigs) {
+  const auto load = [](const char* id) {
+    const fs::path config = kCases / id / "config.json";
+    auto a = parse_config(config.string(), read(config));
+    EXPECT_TRUE(a) << a.error().message;
+    return a ? *a : Architecture{};
+  };
+  // Qwen3.6-35B-A3B: full_attention_interval 4 of 40 layers -> 10 attention, 30 Gated DeltaNet.
+  // Conv channels 2 x 16 key heads x 128 + 32 value heads x 128 = 8192, kernel 4 (3 kept);
+  // state 32 x 128 x 128 x 4 B (mamba_ssm_dtype float32) = 2,097,152 B.
+  const Architecture q = load("vllm-rtxpro6000-qwen3.6-35b-a3b-nvfp4-marlin");
+  EXPECT_EQ(q.attention_layers, 10u);
+  EXPECT_EQ(q.state_layers, 30u);
+  EXPECT_EQ(q.state_conv_channels, 8192u);
+  EXPECT_EQ(q.state_conv_kernel, 4u);
+  EXPECT_EQ(q.state_ssm_bytes, 2097152u);
+  // KV per token: 10 layers x 2 KV heads x (256 + 256) x 1 B (fp8) = 10,240 B, not 40 layers'.
+  EXPECT_EQ(kv_bytes_per_token(q, Engine::vllm, 1.0, 1, 0), 10240u);
+  // Nemotron-3-Super (its config.json has Python's Infinity, read as null):
+  // hybrid_override_pattern with 8 '*' and 40 'M' of 88 blocks. Conv channels
+  // 128 heads x 64 + 2 x 8 groups x 128 = 10,240; state 128 x 64 x 128 x 4 B = 4,194,304 B.
+  const Architecture n = load("vllm-gb10-nemotron-3-super-120b-nvfp4");
+  EXPECT_EQ(n.attention_layers, 8u);
+  EXPECT_EQ(n.state_layers, 40u);
+  EXPECT_EQ(n.state_conv_channels, 10240u);
+  EXPECT_EQ(n.state_ssm_bytes, 4194304u);
+  // gpt-oss-120b: layer_types alternate, 18 of 36 sliding (window 128), all 36 attention.
+  const Architecture g = load("ollama-strix-halo-gpt-oss-120b");
+  EXPECT_EQ(g.attention_layers, 36u);
+  EXPECT_EQ(g.sliding_layers, 18u);
+  EXPECT_EQ(g.state_layers, 0u);
+  // llama.cpp at 131,072 cells, one slot, ubatch 512: 18 full layers x 131,072 + 18 sliding
+  // x pad(128 + 512, 256) = 768 cells, x 8 heads x 128 x 2 B = 2048 B: 4,636,803,072 B.
+  PlanInput one;
+  one.engine = Engine::llamacpp;
+  EXPECT_EQ(llamacpp_kv_bytes(g, one, 131072, 2.0), (18ull * 131072 + 18ull * 768) * 2048);
+}
+
+}  // namespace
+}  // namespace headroom::plan
