@@ -132,17 +132,26 @@ TEST(ShellValues, ComposeInterpolationTakesTheDefault) {
               ElementsAre(Pair("HR001", 5u)));
 }
 
-// The whole report of one script, with the files beside it that it may read.
-FileReport report(std::string_view text, std::map<std::string, std::string> beside = {}) {
+// The whole report of one file, with the files beside it that it may read.
+FileReport lint_beside(const std::string& file, Kind kind, std::string_view text,
+                       std::map<std::string, std::string> beside) {
   CheckOptions opt;
   opt.read_beside = [beside](const std::string& path) -> std::optional<std::string> {
     auto it = beside.find(path);
     if (it == beside.end()) return std::nullopt;
     return it->second;
   };
-  FileReport r = lint_text("deploy/start.sh", text, Kind::shell, opt, Config{});
+  FileReport r = lint_text(file, text, kind, opt, Config{});
   EXPECT_FALSE(r.error) << r.error->message;
   return r;
+}
+
+FileReport report(std::string_view text, std::map<std::string, std::string> beside = {}) {
+  return lint_beside("deploy/start.sh", Kind::shell, text, std::move(beside));
+}
+
+FileReport compose(std::string_view text, std::map<std::string, std::string> beside = {}) {
+  return lint_beside("stack/compose.yaml", Kind::compose, text, std::move(beside));
 }
 
 std::vector<std::pair<std::string, uint32_t>> codes(const FileReport& r) {
@@ -254,18 +263,6 @@ TEST(ShellValues, WhatComesFromOutsideIsSaidNotGuessed) {
   EXPECT_THAT(found("python3 -m sglang.launch_server --model-path $MODEL "
                     "--mem-fraction-static 0.7\n"),
               IsEmpty());
-}
-
-FileReport compose(std::string_view text, std::map<std::string, std::string> beside = {}) {
-  CheckOptions opt;
-  opt.read_beside = [beside](const std::string& path) -> std::optional<std::string> {
-    auto it = beside.find(path);
-    if (it == beside.end()) return std::nullopt;
-    return it->second;
-  };
-  FileReport r = lint_text("stack/compose.yaml", text, Kind::compose, opt, Config{});
-  EXPECT_FALSE(r.error) << r.error->message;
-  return r;
 }
 
 TEST(ShellValues, ComposeReadsTheEnvFileBesideIt) {
