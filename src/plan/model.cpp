@@ -328,6 +328,7 @@ Result<Architecture> parse_config(const std::string& path, std::string_view text
     a.dtype = "bfloat16";
   }
   a.dtype_bytes = dtype_bytes(a.dtype);
+  a.tied_embeddings = j.contains("tie_word_embeddings") && j["tie_word_embeddings"] == true;
 
   // Sliding-window layers: layer_types where given, else the model family's pattern.
   const bool use_window = !j.contains("use_sliding_window") || j["use_sliding_window"] == true;
@@ -414,6 +415,14 @@ Result<Model> load_model(const std::string& path) {
     for (const auto& [dtype, bytes] : h->bytes_by_dtype)
       m.weights_by_dtype[dtype] += bytes;
     m.weight_bytes += h->total_bytes;
+    if (m.arch.tied_embeddings) {
+      for (const TensorInfo& t : h->tensors) {
+        if (t.name != "lm_head.weight") continue;
+        m.skipped_tied_bytes += t.bytes;
+        m.weight_bytes -= t.bytes;
+        if ((m.weights_by_dtype[t.dtype] -= t.bytes) == 0) m.weights_by_dtype.erase(t.dtype);
+      }
+    }
     m.files.push_back(s);
   }
   return m;

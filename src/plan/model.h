@@ -43,8 +43,9 @@ struct Architecture {
   uint64_t state_ssm_bytes = 0;      // per state layer: the recurrent state (float32 unless said)
   uint64_t max_context = 0;
   uint64_t vocab = 0;
-  uint64_t dtype_bytes = 2;  // of the weights' declared dtype (torch_dtype), for KV "auto"
-  std::string dtype;         // "bfloat16"
+  uint64_t dtype_bytes = 2;      // of the weights' declared dtype (torch_dtype), for KV "auto"
+  std::string dtype;             // "bfloat16"
+  bool tied_embeddings = false;  // tie_word_embeddings: lm_head is the embedding matrix
 };
 
 struct Model {
@@ -53,6 +54,10 @@ struct Model {
   Architecture arch;
   std::map<std::string, uint64_t> weights_by_dtype;
   uint64_t weight_bytes = 0;
+  // A checkpoint with tie_word_embeddings that still stores lm_head.weight: the engines do not
+  // load it (SGLang and vLLM skip it when the embeddings are tied), so it is not in
+  // weight_bytes; what it would have been, for the plan to say.
+  uint64_t skipped_tied_bytes = 0;
   std::vector<std::string> files;  // the weight files, for page-cache residency
 };
 

@@ -22,7 +22,9 @@ bool is_qwen(const Architecture& a) {
 }
 
 double round_down(double v, double step) {
-  return std::floor(v / step + 1e-9) * step;
+  const double n = std::floor(v / step + 1e-9);
+  // 83 / 100 is the double nearest 0.83; 83 * 0.01 is not (0.8300000000000001 in the JSON).
+  return step < 1 ? n / std::round(1 / step) : n * step;
 }
 
 uint64_t round_up_gib(uint64_t b) {
@@ -135,9 +137,6 @@ uint64_t kv_bytes_per_token(const Architecture& a, Engine e, double b, uint64_t 
   } else {
     const uint64_t heads = std::max<uint64_t>(1, a.kv_heads / std::max<uint64_t>(1, tp));
     per_layer = static_cast<double>(heads * (a.head_dim + a.v_head_dim)) * b;
-  }
-  if (a.mla && e == Engine::llamacpp) {
-    per_layer = static_cast<double>(a.kv_lora_rank + a.qk_rope_head_dim) * b;  // V is a view
   }
   // Only attention layers keep KV per token (a hybrid's linear/Mamba layers keep a state).
   double layers = static_cast<double>(a.attention_layers > 0 ? a.attention_layers : a.layers);
@@ -364,6 +363,12 @@ Result<Plan> make_plan(const Model& model, const PlanInput& in) {
                     in.engine == Engine::sglang ? "SGLang (without its hybrid SWA "
                                                   "pool)"
                                                 : "this plan"));
+  }
+  if (model.skipped_tied_bytes > 0) {
+    p.notes.push_back(fmt::format(
+        "lm_head.weight ({}) is in the checkpoint but not loaded: tie_word_embeddings, the "
+        "engines use the embedding matrix",
+        format_bytes(model.skipped_tied_bytes)));
   }
   if (a.experts > 0) {
     p.notes.push_back(

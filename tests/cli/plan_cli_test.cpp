@@ -56,14 +56,25 @@ TEST(PlanCli, TheSeedsConfigurationOnAGb10) {
       2ull * 131072 * 5120 + 5120;
   EXPECT_EQ(weights, params * 2);
   EXPECT_EQ(j["kv_bytes_per_token"], 8 * (128 + 128) * 40 * 2);  // 163,840
-  const double pre = 101.5 * kGiB;
+  const double pre = 111.5 * kGiB;  // the preset's free before loading (FIELD.md section 6)
   const auto kv = static_cast<uint64_t>(pre * 0.75 - static_cast<double>(weights));
   EXPECT_EQ(j["kv_tokens"].get<uint64_t>(), kv / 163840);
   EXPECT_EQ(j["max_requests"].get<uint64_t>(), kv / 163840 / 65536);
   EXPECT_EQ(j["verdict"], "fits");
   EXPECT_EQ(j["engine_flag"], "--mem-fraction-static 0.75");
-  EXPECT_EQ(j["wait_flag"], "--free 79G");
-  EXPECT_EQ(j["max_safe_fraction"], 0.81);
+  EXPECT_EQ(j["wait_flag"], "--free 87G");
+  EXPECT_EQ(j["max_safe_fraction"], 0.83);
+  EXPECT_NE(j["pool"]["source"].get<std::string>().find("assumed 111.5 GiB free"),
+            std::string::npos);
+  // The TP=2-in-containers case: --free-before.
+  const RunResult low =
+      hr({"plan", "--model", m, "--machine", "gb10", "--mem-fraction-static", "0.75",
+          "--context-length", "65536", "--free-before", "101.5G", "--json"});
+  ASSERT_EQ(low.exit_code, 0) << low.err << low.out;
+  const auto lj = nlohmann::json::parse(low.out);
+  EXPECT_EQ(lj["wait_flag"], "--free 79G");
+  EXPECT_EQ(lj["max_safe_fraction"], 0.81);
+  EXPECT_EQ(hr({"plan", "--model", m, "--machine", "gb10", "--free-before", "200G"}).exit_code, 2);
   // 0.88, the seed's crash during warm-up: too little left.
   const RunResult tight = hr({"plan", "--model", m, "--machine", "gb10", "--mem-fraction-static",
                               "0.88", "--context-length", "65536"});
@@ -121,9 +132,14 @@ TEST(PlanCli, VllmAndLlamaCppTables) {
   test::write_hf_model(d + "/llama", config("llama-3.1-8b"),
                        test::dense_tensors(32, 4096, 32, 8, 128, 14336, 128256, "BF16"), 2);
   const RunResult v = hr({"plan", "--model", d + "/llama", "--engine", "vllm", "--machine", "gb10",
-                          "--context-length", "32768"});
-  EXPECT_EQ(v.exit_code, 1);  // 0.9 x 121.69 GiB is more than the 101.5 GiB free
+                          "--context-length", "32768", "--free-before", "102G"});
+  EXPECT_EQ(v.exit_code, 1);  // 0.9 x 121.69 GiB is more than the 102 GiB free (TP=2 case)
   EXPECT_NE(v.out.find("less than desired GPU memory utilization"), std::string::npos) << v.out;
+  // A fresh single Spark (111.5 GiB free) passes vLLM's start check at its default 0.9.
+  const RunResult fresh_spark = hr({"plan", "--model", d + "/llama", "--engine", "vllm",
+                                    "--machine", "gb10", "--context-length", "32768"});
+  EXPECT_EQ(fresh_spark.out.find("less than desired GPU memory utilization"), std::string::npos)
+      << fresh_spark.out;
   const RunResult ok = hr({"plan", "--model", d + "/llama", "--engine", "vllm", "--machine", "gb10",
                            "--context-length", "32768", "--gpu-memory-utilization", "0.7"});
   EXPECT_EQ(ok.exit_code, 0) << ok.out;
@@ -133,6 +149,10 @@ TEST(PlanCli, VllmAndLlamaCppTables) {
   EXPECT_EQ(l.exit_code, 0) << l.err;
   const auto j = nlohmann::json::parse(l.out);
   EXPECT_EQ(j["kv_pool_bytes"], 32768ull * 32 * 8 * 128 * 2 * 2);
+  // Not a multiple of 256: llama.cpp pads the cells (32,769 -> 33,024).
+  const RunResult padded = hr({"plan", "--model", d + "/m.gguf", "--engine", "llamacpp", "--pool",
+                               "64G", "--context-length", "32769", "--json"});
+  EXPECT_EQ(nlohmann::json::parse(padded.out)["kv_pool_bytes"], 33024ull * 32 * 8 * 128 * 2 * 2);
   EXPECT_EQ(j["engine_flag"], "-c 32768");
   EXPECT_GT(j["max_safe_context"].get<uint64_t>(), 32768u);
 }

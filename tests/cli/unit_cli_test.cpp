@@ -398,7 +398,7 @@ TEST(UnitCli, OptionsFromATomlFile) {
     auto it = std::find(flags.begin(), flags.end(), f);
     return it != flags.end() && it + 1 != flags.end() ? *(it + 1) : std::string("(absent)");
   };
-  EXPECT_EQ(value("--free"), "79G");
+  EXPECT_EQ(value("--free"), "87G");
   EXPECT_EQ(value("--timeout"), "10m");  // the command line's, not the file's 300s
   EXPECT_EQ(std::count(flags.begin(), flags.end(), "--timeout"), 1);
   EXPECT_EQ(value("--burst"), "3");  // an integer in TOML

@@ -231,6 +231,31 @@ TEST(PlanModel, ShardedDirectoryWeighsExactly) {
   EXPECT_EQ(m.files.size(), 4u);
 }
 
+TEST(PlanModel, TiedEmbeddingsAreNotLoadedTwice) {
+  // Qwen3-1.7B's config (tie_word_embeddings: true), with a checkpoint that still stores
+  // lm_head.weight: 151,936 x 2048 x 2 B = 622,329,856 B that neither engine loads.
+  const std::string dir = scratch("tied");
+  const std::string cfg =
+      std::string(HEADROOM_FIXTURES) + "/plan/real/llamacpp-jetson-orin-qwen3-1.7b/config.json";
+  const auto tensors = test::dense_tensors(28, 2048, 16, 8, 128, 6144, 151936, "BF16");
+  uint64_t all = 0;
+  for (const TensorSpec& t : tensors)
+    all += test::safetensors_bytes(t);
+  test::write_hf_model(dir, cfg, tensors, 2);
+  auto m = load_model(dir);
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_TRUE(m->arch.tied_embeddings);
+  EXPECT_EQ(m->skipped_tied_bytes, 151936ull * 2048 * 2);
+  EXPECT_EQ(m->weight_bytes, all - 151936ull * 2048 * 2);
+  PlanInput in;
+  in.pool_total = in.pool_available = 64 * kGiB;
+  auto p = make_plan(*m, in);
+  ASSERT_TRUE(p.ok());
+  EXPECT_NE(p->notes.back().find("tie_word_embeddings"), std::string::npos);
+  // Near miss: not tied, counted (llama 3.1 8B stores its own head).
+  EXPECT_EQ(llama8b(scratch("untied")).skipped_tied_bytes, 0u);
+}
+
 TEST(PlanSglang, TokensFollowSglangsFormula) {
   const Model m = llama8b(scratch("llama8b-sg"));
   PlanInput in;

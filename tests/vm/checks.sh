@@ -462,7 +462,7 @@ t_user_unit() {
 #     imported under SGLang's name (its python3 is the stand-in, which answers as SGLang does);
 #   - no network: `hf download ... --local-dir DIR` becomes the synthetic model of the README's
 #     plan example (bench/make_model: the real config.json, real safetensors headers, sparse data);
-#   - not a GB10: plan gets --machine gb10 (the pool it plans against), the target 79G becomes
+#   - not a GB10: plan gets --machine gb10 (the pool it plans against), the target 87G becomes
 #     64M, --gpus all is dropped (no GPU, no NVIDIA runtime);
 #   - `journalctl -f` follows forever: -n 40 instead.
 readme_blocks() {  # readme_blocks DIR: each `<!-- quickstart: STEP -->` block into DIR/STEP
@@ -488,7 +488,7 @@ t_readme_quick_start() {
       -e 's|docker pull \([^ ]*\)|docker image inspect \1 >/dev/null|' \
       -e "s|hf download [^ ]* --local-dir \([^ ]*\)|$BUILD/bench/make_model \1 $config 10 40 5120 32 8 128 32768 131072|" \
       -e 's|^headroom plan |headroom plan --machine gb10 |' \
-      -e 's|--free 79G|--free 64M|' -e 's| --gpus all||' \
+      -e 's|--free 87G|--free 64M|' -e 's| --gpus all||' \
       -e 's|journalctl -u \([^ ]*\) -f$|journalctl -u \1 -n 40 --no-pager|' \
       "$d/$step" >"$d/$step.sh"
     echo "\$ step $step:"
@@ -505,7 +505,7 @@ t_readme_quick_start() {
   is_prop sglang.service ActiveState active || fail "sglang.service is $(prop sglang.service ActiveState)"
   http_ok http://127.0.0.1:30000/health || fail "the server does not answer through the published port"
   grep -q 'mistral-small' "$d/verify.out" || fail "/v1/models does not name the model: $(cat "$d/verify.out")"
-  grep -q 'gate: headroom wait --free 79G' "$d/plan.out" || fail "plan does not end with the quick start's target"
+  grep -q 'gate: headroom wait --free 87G' "$d/plan.out" || fail "plan does not end with the quick start's target"
   systemctl disable --now sglang.service >/dev/null 2>&1
   rm -rf "$d"
 }
