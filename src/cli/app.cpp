@@ -140,7 +140,7 @@ int headroom_main(int argc, char** argv) {
   }
   // What follows `--` is a command line (the server's, or one to lint), taken word for word.
   const std::string_view sub = argc > 1 ? argv[1] : "";
-  if (sub == "lint" || sub == "run" || sub == "unit") {
+  if (sub == "lint" || sub == "run" || sub == "unit" || sub == "plan") {
     for (int i = 2; i < argc; ++i) {
       if (std::string_view(argv[i]) != "--") continue;
       after_dashes.assign(argv + i + 1, argv + argc);

@@ -5,11 +5,16 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 
 #include "cli/common.h"
 #include "cli/console.h"
 #include "core/sample.h"
 #include "core/size.h"
+#include "plan/command_line.h"
 #include "plan/planner.h"
 #include "probe/memory_source.h"
 #include "probe/pagecache.h"
@@ -84,8 +89,119 @@ std::string kv_formula(const Architecture& a, const Plan& p, uint64_t tp) {
                      a.v_head_dim, layers, a.state_layers > 0 ? "attention " : "", b);
 }
 
-int run_plan(const PlanOptions& o, const Globals& g) {
+// A Hugging Face id ("org/name") in the hub cache: refs/main's snapshot, else the only one.
+std::optional<std::string> hf_snapshot(const std::string& hub, const std::string& id) {
+  namespace fs = std::filesystem;
+  const size_t slash = id.find('/');
+  if (slash == std::string::npos || id.find('/', slash + 1) != std::string::npos) return {};
+  const fs::path repo =
+      fs::path(hub) / ("models--" + id.substr(0, slash) + "--" + id.substr(slash + 1));
+  std::error_code ec;
+  std::ifstream ref(repo / "refs" / "main");
+  std::string hash;
+  if (ref && std::getline(ref, hash) && fs::is_directory(repo / "snapshots" / hash, ec)) {
+    return (repo / "snapshots" / hash).string();
+  }
+  std::vector<fs::path> snapshots;
+  for (const auto& e : fs::directory_iterator(repo / "snapshots", ec))
+    if (e.is_directory(ec)) snapshots.push_back(e.path());
+  if (snapshots.size() == 1) return snapshots[0].string();
+  return {};
+}
+
+// Where the model a server command names is on this machine: through the container's bind
+// mounts, as given, or as a Hugging Face id in the hub cache (a mounted one, HF_HOME, ~/.cache).
+Result<std::string> locate_model(const ServerFlags& f, std::string& how) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<std::string> looked;
+  if (f.in_container) {
+    if (auto h = host_path(f.mounts, f.model)) {
+      if (fs::exists(*h, ec)) {
+        how = fmt::format("{} in the container is {} here (its bind mount)", f.model, *h);
+        return *h;
+      }
+      looked.push_back(*h);
+    }
+  } else if (fs::exists(f.model, ec)) {
+    return f.model;
+  } else {
+    looked.push_back(f.model);
+  }
+  std::vector<std::string> hubs;
+  for (const Mount& m : f.mounts) {
+    if (m.container.ends_with("/huggingface") || m.container.ends_with("/huggingface/")) {
+      hubs.push_back(m.host + "/hub");
+    }
+    if (m.container.ends_with("/hub") || m.container.ends_with("/hub/")) hubs.push_back(m.host);
+  }
+  for (const std::string& e : f.env) {
+    if (e.starts_with("HF_HOME=")) {
+      if (auto h = host_path(f.mounts, e.substr(8))) hubs.push_back(*h + "/hub");
+    }
+  }
+  if (const char* home = std::getenv("HF_HOME"); home != nullptr && *home != '\0') {
+    hubs.push_back(std::string(home) + "/hub");
+  }
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+    hubs.push_back(std::string(home) + "/.cache/huggingface/hub");
+  }
+  for (const std::string& hub : hubs) {
+    if (auto snap = hf_snapshot(hub, f.model)) {
+      how = fmt::format("{} from the Hugging Face cache: {}", f.model, *snap);
+      return *snap;
+    }
+    looked.push_back(hub + " (Hugging Face cache)");
+  }
+  std::string where;
+  for (const std::string& l : looked)
+    where += (where.empty() ? "" : ", ") + l;
+  return make_error(
+      fmt::format("the command's model {} is not on this machine (looked at {}): "
+                  "give --model PATH",
+                  f.model, where.empty() ? "nothing" : where));
+}
+
+int run_plan(const PlanOptions& given, const Globals& g,
+             const std::function<bool(const char*)>& set) {
   Console console;
+  PlanOptions o = given;
+  std::string from_command;
+  if (!g.after_dashes.empty()) {
+    // headroom plan -- docker run … vllm/vllm-openai MODEL --gpu-memory-utilization 0.8: the
+    // engine, model and flags from the server's own line; flags given to plan win.
+    auto f = read_server_command(g.after_dashes);
+    if (!f) return console.fail(f.error().message);
+    std::string how;
+    if (!set("--model")) {
+      auto path = locate_model(*f, how);
+      if (!path) return console.fail(path.error().message);
+      o.model = *path;
+    }
+    if (!set("--engine")) o.engine = std::string(engine_name(f->engine));
+    if (!set("--mem-fraction-static") && !set("--gpu-memory-utilization") && f->fraction) {
+      (f->engine == Engine::vllm ? o.gpu_memory_utilization : o.mem_fraction_static) = f->fraction;
+    }
+    if (!set("--context-length") && f->context_length) o.context_length = *f->context_length;
+    if (!set("--tp") && f->tp) o.tp = *f->tp;
+    if (!set("--page-size") && f->page_size) o.page_size = *f->page_size;
+    if (!set("--kv-cache-dtype") && f->kv_cache_dtype) o.kv_cache_dtype = *f->kv_cache_dtype;
+    if (!set("--parallel") && f->parallel) o.parallel = f->parallel;
+    if (!set("--ubatch") && f->ubatch) o.ubatch = *f->ubatch;
+    if (!set("--kv-unified")) o.kv_unified = f->kv_unified;
+    if (!set("--draft-model") && f->draft_model) {
+      ServerFlags draft = *f;
+      draft.model = *f->draft_model;
+      std::string draft_how;
+      if (auto path = locate_model(draft, draft_how)) o.draft_model = *path;
+    }
+    std::string read;
+    for (const std::string& r : f->read)
+      read += (read.empty() ? "" : ", ") + r;
+    from_command = fmt::format("{}{}{}", f->engine_name, read.empty() ? "" : ": " + read,
+                               how.empty() ? "" : "; " + how);
+  }
+  if (o.model.empty()) return console.fail("--model PATH, or the server's command after --");
   const auto engine = parse_engine(o.engine);
   if (!engine) return console.fail("--engine must be sglang, vllm or llamacpp");
   if (o.mem_fraction_static && o.gpu_memory_utilization) {
@@ -209,6 +325,7 @@ int run_plan(const PlanOptions& o, const Globals& g) {
           {"weights_by_dtype", model->weights_by_dtype},
           {"files", model->files.size()}}},
         {"engine", engine_name(*engine)},
+        {"from_command", from_command},
         {"tp", o.tp},
         {"context_length", p.context_length},
         {"kv_cache_dtype", o.kv_cache_dtype},
@@ -263,6 +380,7 @@ int run_plan(const PlanOptions& o, const Globals& g) {
                              o.tp > 1 ? fmt::format(", {} per rank", gib(p.weights)) : ""));
   if (in.draft)
     row("draft", fmt::format("{}, {} layers", gib(p.draft_weights), in.draft->arch.layers));
+  if (!from_command.empty()) row("command", from_command);
   row("engine",
       fmt::format("{}, tp {}, context {} tokens, KV cache {} ({} bytes)", engine_name(*engine),
                   o.tp, thousands(p.context_length), o.kv_cache_dtype, p.kv_dtype_bytes));
@@ -341,8 +459,9 @@ Command add_plan_command(CLI::App& parent, const Globals& globals) {
       "outside its budget as labelled estimates, a verdict and the flags to use. Exit 0 fits, 1 "
       "does not fit or leaves too little headroom, 2 bad input.");
   cmd->add_option("--model", o->model,
-                  "A Hugging Face model directory (config.json, *.safetensors) or a .gguf file")
-      ->required();
+                  "A Hugging Face model directory (config.json, *.safetensors) or a .gguf file "
+                  "(or the server's command after --: headroom plan -- docker run … "
+                  "vllm/vllm-openai MODEL --gpu-memory-utilization 0.8)");
   cmd->add_option("--draft-model", o->draft_model, "An EAGLE or standalone draft model, likewise");
   cmd->add_option("--engine", o->engine, "sglang (default), vllm or llamacpp");
   cmd->add_option("--context-length", o->context_length,
@@ -377,7 +496,10 @@ Command add_plan_command(CLI::App& parent, const Globals& globals) {
                   "cache and allocation bursts (default 16G: on GB10, 9 GiB left crashed during "
                   "warm-up, 22 GiB worked)");
   cmd->add_flag("--json", o->json, "One JSON object with every number");
-  return Command{cmd, [o, &globals] { return run_plan(*o, globals); }};
+  return Command{cmd, [o, &globals, cmd] {
+                   return run_plan(*o, globals,
+                                   [cmd](const char* flag) { return cmd->count(flag) > 0; });
+                 }};
 }
 
 }  // namespace headroom

@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/text.h"
 
+#include <charconv>
+
 namespace headroom {
 
 std::optional<uint64_t> parse_u64(std::string_view s) {
@@ -23,15 +25,15 @@ std::optional<double> parse_decimal(std::string_view s) {
   const std::string_view frac_part =
       dot == std::string_view::npos ? std::string_view{} : s.substr(dot + 1);
   if (int_part.empty() || (dot != std::string_view::npos && frac_part.empty())) return std::nullopt;
-  auto i = parse_u64(int_part);
-  if (!i) return std::nullopt;
-  double v = static_cast<double>(*i);
-  double scale = 0.1;
+  if (!parse_u64(int_part)) return std::nullopt;
   for (char c : frac_part) {
     if (!is_digit(c)) return std::nullopt;
-    v += scale * (c - '0');
-    scale /= 10.0;
   }
+  // The double nearest the text ("0.7" is 0.7, not 0.7000000000000001 as digit-by-digit sums
+  // give), without the locale strtod would read.
+  double v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
   return v;
 }
 

@@ -86,6 +86,72 @@ TEST(PlanCli, TheSeedsConfigurationOnAGb10) {
   EXPECT_NE(def.out.find("(unset: SGLang's default"), std::string::npos) << def.out;
 }
 
+TEST(PlanCli, TheServersOwnCommandLine) {
+  // The quick start's docker line: engine, model (through the bind mount), fraction and context
+  // from it; the same plan as the flags give.
+  const std::string d = fresh("command");
+  mistral_small(d + "/models/mistral-small");
+  const RunResult r = hr({"plan",
+                          "--machine",
+                          "gb10",
+                          "--json",
+                          "--",
+                          "docker",
+                          "run",
+                          "--gpus",
+                          "all",
+                          "-v",
+                          d + "/models:/models:ro",
+                          "lmsysorg/sglang:spark",
+                          "python3",
+                          "-m",
+                          "sglang.launch_server",
+                          "--model-path",
+                          "/models/mistral-small",
+                          "--mem-fraction-static",
+                          "0.75",
+                          "--context-length",
+                          "65536"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["engine"], "sglang");
+  EXPECT_EQ(j["wait_flag"], "--free 87G");
+  EXPECT_EQ(j["context_length"], 65536);
+  EXPECT_NE(j["from_command"].get<std::string>().find(d + "/models/mistral-small here"),
+            std::string::npos)
+      << j["from_command"];
+  // vLLM's image: the words after the image are `vllm serve`'s; a Hugging Face id from the hub
+  // cache the container mounts (refs/main names the snapshot).
+  const std::string snap = d + "/hf/hub/models--mistralai--Mistral-Small/snapshots/abc123";
+  fs::create_directories(d + "/hf/hub/models--mistralai--Mistral-Small/refs");
+  std::ofstream(d + "/hf/hub/models--mistralai--Mistral-Small/refs/main") << "abc123\n";
+  mistral_small(snap);
+  const RunResult v =
+      hr({"plan", "--machine", "gb10", "--json", "--", "docker", "run", "--gpus", "all", "-v",
+          d + "/hf:/root/.cache/huggingface", "vllm/vllm-openai", "mistralai/Mistral-Small",
+          "--gpu-memory-utilization", "0.7", "--max-model-len", "32768"});
+  ASSERT_EQ(v.exit_code, 0) << v.err << v.out;
+  const auto vj = nlohmann::json::parse(v.out);
+  EXPECT_EQ(vj["engine"], "vllm");
+  EXPECT_EQ(vj["fraction"], 0.7);
+  EXPECT_EQ(vj["model"]["path"], snap);
+  // A flag given to plan wins over the command's.
+  const RunResult w = hr({"plan", "--machine", "gb10", "--json", "--context-length", "8192",
+                          "--model", d + "/models/mistral-small", "--", "vllm", "serve", "x",
+                          "--max-model-len", "32768", "--gpu-memory-utilization", "0.7"});
+  ASSERT_EQ(w.exit_code, 0) << w.err << w.out;
+  EXPECT_EQ(nlohmann::json::parse(w.out)["context_length"], 8192);
+  // What it cannot plan is said, exit 2.
+  const RunResult absent = hr({"plan", "--", "vllm", "serve", "org/not-here"});
+  EXPECT_EQ(absent.exit_code, 2);
+  EXPECT_NE(absent.err.find("org/not-here is not on this machine"), std::string::npos)
+      << absent.err;
+  EXPECT_NE(hr({"plan", "--", "ollama", "serve"}).err.find("Ollama is not modelled"),
+            std::string::npos);
+  EXPECT_EQ(hr({"plan", "--", "vllm", "serve", "m", "--max-model-len", "lots"}).exit_code, 2);
+  EXPECT_EQ(hr({"plan", "--", "echo", "hi"}).exit_code, 2);
+}
+
 TEST(PlanCli, BadModelsExitTwoNamingTheFileAndField) {
   const std::string d = fresh("bad");
   auto err = [&](const std::string& model) {

@@ -1,0 +1,189 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
+#include "plan/command_line.h"
+
+#include <fmt/format.h>
+
+#include "core/docker_cli.h"
+#include "core/engines.h"
+#include "core/text.h"
+
+namespace headroom::plan {
+namespace {
+
+// The last value of a flag, as `--flag V` or `--flag=V` (any of its spellings).
+std::optional<std::string> value(const std::vector<std::string>& args,
+                                 std::initializer_list<std::string_view> names) {
+  std::optional<std::string> out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    for (std::string_view n : names) {
+      if (args[i] == n && i + 1 < args.size()) out = args[i + 1];
+      if (args[i].size() > n.size() + 1 && args[i].compare(0, n.size(), n) == 0 &&
+          args[i][n.size()] == '=') {
+        out = args[i].substr(n.size() + 1);
+      }
+    }
+  }
+  return out;
+}
+
+bool present(const std::vector<std::string>& args, std::initializer_list<std::string_view> names) {
+  for (const std::string& a : args) {
+    for (std::string_view n : names)
+      if (a == n) return true;
+  }
+  return false;
+}
+
+// Bind mounts of a docker run line: -v SRC:DST[:opts] with an absolute SRC (a named volume is
+// not a path here), --mount type=bind,source=…,target=….
+std::vector<Mount> mounts_of(const DockerRunLine& run) {
+  std::vector<Mount> out;
+  for (const std::string& v : run.values("--volume")) {
+    const size_t c1 = v.find(':');
+    if (c1 == std::string::npos || v.empty() || v[0] != '/') continue;
+    const size_t c2 = v.find(':', c1 + 1);
+    out.push_back(
+        Mount{v.substr(0, c1),
+              v.substr(c1 + 1, c2 == std::string::npos ? std::string::npos : c2 - c1 - 1)});
+  }
+  for (const std::string& m : run.values("--mount")) {
+    std::string type, src, dst;
+    for (std::string_view rest = m; !rest.empty();) {
+      const size_t comma = std::min(rest.find(','), rest.size());
+      const std::string_view kv = rest.substr(0, comma);
+      const size_t eq = kv.find('=');
+      const std::string_view k = kv.substr(0, eq);
+      const std::string v(eq == std::string_view::npos ? "" : kv.substr(eq + 1));
+      if (k == "type") type = v;
+      if (k == "source" || k == "src") src = v;
+      if (k == "target" || k == "destination" || k == "dst") dst = v;
+      rest.remove_prefix(std::min(comma + 1, rest.size()));
+    }
+    if ((type.empty() || type == "bind") && !src.empty() && src[0] == '/' && !dst.empty()) {
+      out.push_back(Mount{src, dst});
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> host_path(const std::vector<Mount>& mounts, std::string_view path) {
+  const Mount* best = nullptr;
+  for (const Mount& m : mounts) {
+    std::string_view dst = m.container;
+    while (dst.size() > 1 && dst.back() == '/')
+      dst.remove_suffix(1);
+    const bool holds =
+        path == dst || (path.size() > dst.size() && path.substr(0, dst.size()) == dst &&
+                        (path[dst.size()] == '/' || dst == "/"));
+    if (holds && (best == nullptr || dst.size() > best->container.size())) best = &m;
+  }
+  if (best == nullptr) return std::nullopt;
+  std::string_view dst = best->container;
+  while (dst.size() > 1 && dst.back() == '/')
+    dst.remove_suffix(1);
+  std::string rest(path.substr(dst == "/" ? 0 : dst.size()));
+  std::string host = best->host;
+  while (host.size() > 1 && host.back() == '/')
+    host.pop_back();
+  return rest.empty() ? host : host + (rest[0] == '/' ? "" : "/") + rest;
+}
+
+Result<ServerFlags> read_server_command(const std::vector<std::string>& argv) {
+  const auto spec = describe_server(argv);
+  if (!spec) {
+    return make_error(
+        "after --: not a server command headroom knows (python3 -m sglang.launch_server, vllm "
+        "serve, llama-server, or a docker run line of their images)");
+  }
+  ServerFlags f;
+  const EngineInfo& info = engine_info(spec->id);
+  f.engine_name = std::string(info.name);
+  const std::vector<std::string>& a = spec->args;
+  switch (spec->id) {
+    case EngineId::kSglang:
+      f.engine = Engine::sglang;
+      break;
+    case EngineId::kVllm:
+      f.engine = Engine::vllm;
+      break;
+    case EngineId::kLlamaCpp:
+      f.engine = Engine::llamacpp;
+      break;
+    case EngineId::kOllama:
+    case EngineId::kTrtLlm:
+      return make_error(fmt::format(
+          "after --: {} is not modelled by headroom plan yet (SGLang, vLLM and llama.cpp are)",
+          info.name));
+  }
+  f.in_container = spec->in_container;
+  if (spec->in_container) {
+    if (auto run = parse_docker_run(argv)) {
+      f.mounts = mounts_of(*run);
+      f.env = run->values("--env");
+    }
+  }
+  std::optional<std::string> model;
+  if (f.engine == Engine::sglang) model = value(a, {"--model-path", "--model"});
+  if (f.engine == Engine::vllm) {
+    model = value(a, {"--model"});
+    if (!model && !a.empty() && !a[0].starts_with("-")) model = a[0];  // vllm serve MODEL
+  }
+  if (f.engine == Engine::llamacpp) model = value(a, {"--model", "-m"});
+  if (!model) {
+    return make_error(fmt::format("after --: the {} command names no model ({})", info.name,
+                                  f.engine == Engine::llamacpp ? "-m FILE.gguf"
+                                  : f.engine == Engine::vllm   ? "vllm serve MODEL"
+                                                               : "--model-path DIR"));
+  }
+  f.model = *model;
+  const auto number = [&](std::initializer_list<std::string_view> names,
+                          auto& into) -> std::optional<std::string> {
+    const auto v = value(a, names);
+    if (!v) return std::nullopt;
+    const auto d = parse_decimal(*v);
+    if (!d || *d < 0) {
+      return fmt::format("after --: {} {} is not a number", *names.begin(), *v);
+    }
+    using T = typename std::remove_reference_t<decltype(into)>::value_type;
+    into = static_cast<T>(*d);
+    f.read.push_back(fmt::format("{} {}", *names.begin(), *v));
+    return std::nullopt;
+  };
+  std::optional<std::string> bad;
+  const auto take = [&](std::initializer_list<std::string_view> names, auto& into) {
+    if (!bad) bad = number(names, into);
+  };
+  switch (f.engine) {
+    case Engine::sglang:
+      take({"--mem-fraction-static"}, f.fraction);
+      take({"--context-length"}, f.context_length);
+      take({"--tp-size", "--tp", "--tensor-parallel-size"}, f.tp);
+      take({"--page-size"}, f.page_size);
+      f.draft_model = value(a, {"--speculative-draft-model-path"});
+      break;
+    case Engine::vllm:
+      take({"--gpu-memory-utilization"}, f.fraction);
+      take({"--max-model-len"}, f.context_length);
+      take({"--tensor-parallel-size", "-tp"}, f.tp);
+      take({"--block-size"}, f.page_size);
+      break;
+    case Engine::llamacpp:
+      take({"--ctx-size", "-c"}, f.context_length);
+      take({"--parallel", "-np"}, f.parallel);
+      take({"--ubatch-size", "-ub"}, f.ubatch);
+      f.kv_unified = present(a, {"--kv-unified", "-kvu"});
+      if (auto t = value(a, {"--cache-type-k", "-ctk"})) f.kv_cache_dtype = *t;
+      break;
+  }
+  if (bad) return make_error(*bad);
+  if (f.engine != Engine::llamacpp) {
+    if (auto d = value(a, {"--kv-cache-dtype"})) f.kv_cache_dtype = *d;
+  }
+  if (f.kv_cache_dtype) f.read.push_back("kv cache " + *f.kv_cache_dtype);
+  return f;
+}
+
+}  // namespace headroom::plan
