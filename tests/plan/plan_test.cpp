@@ -10,6 +10,7 @@
 
 #include "core/size.h"
 #include "helpers/subprocess.h"
+#include "plan/command_line.h"
 #include "plan/gguf.h"
 #include "plan/model.h"
 #include "plan/model_writer.h"
@@ -254,6 +255,34 @@ TEST(PlanModel, TiedEmbeddingsAreNotLoadedTwice) {
   EXPECT_NE(p->notes.back().find("tie_word_embeddings"), std::string::npos);
   // Near miss: not tied, counted (llama 3.1 8B stores its own head).
   EXPECT_EQ(llama8b(scratch("untied")).skipped_tied_bytes, 0u);
+}
+
+TEST(PlanCommandLine, MountsAndFlags) {
+  const std::vector<Mount> m = {{"/srv/models", "/models"}, {"/srv/big", "/models/big/"},
+                                {"/data", "/"}};
+  EXPECT_EQ(host_path(m, "/models/x"), "/srv/models/x");
+  EXPECT_EQ(host_path(m, "/models/big/y"), "/srv/big/y");  // the longest prefix wins
+  EXPECT_EQ(host_path(m, "/models"), "/srv/models");
+  EXPECT_EQ(host_path(m, "/modelsx/z"), "/data/modelsx/z");  // not /models: a whole component
+  EXPECT_EQ(host_path({{"/srv", "/models"}}, "/opt/x"), std::nullopt);
+  // llama-server: -m, -c, -np, -ub, -ctk; docker --mount too.
+  auto f = read_server_command({"docker", "run", "--mount", "type=bind,src=/srv/g,dst=/g",
+                                "ghcr.io/ggml-org/llama.cpp:server-cuda", "-m", "/g/m.gguf", "-c",
+                                "32768", "-np", "2", "-ub", "1024", "-ctk", "q8_0"});
+  ASSERT_TRUE(f.ok()) << f.error().message;
+  EXPECT_EQ(f->engine, Engine::llamacpp);
+  EXPECT_EQ(host_path(f->mounts, f->model), "/srv/g/m.gguf");
+  EXPECT_EQ(f->context_length, 32768u);
+  EXPECT_EQ(f->parallel, 2u);
+  EXPECT_EQ(f->ubatch, 1024u);
+  EXPECT_EQ(f->kv_cache_dtype, "q8_0");
+  // SGLang's spellings, with = forms.
+  auto s = read_server_command({"python3", "-m", "sglang.launch_server", "--model-path=/m",
+                                "--tp-size", "2", "--mem-fraction-static=0.7"});
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->tp, 2u);
+  EXPECT_EQ(s->fraction, 0.7);
+  EXPECT_FALSE(read_server_command({"vllm", "serve", "--max-model-len", "4096"}).ok());
 }
 
 TEST(PlanSglang, TokensFollowSglangsFormula) {
