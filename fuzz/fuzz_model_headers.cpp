@@ -19,7 +19,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       (void)parse_safetensors(file, file.size());
       break;
     case 1:
-      (void)parse_gguf(file, file.size());
+      // The table, then the architecture keys read from it (layer kinds, SWA patterns, SSM).
+      if (auto g = parse_gguf(file, file.size())) (void)gguf_architecture(*g, "fuzz.gguf");
       break;
     default:
       (void)parse_config("config.json", file);

@@ -171,7 +171,9 @@ uint64_t gguf_swa_period(std::string_view arch) {
   return 1;  // every layer (Mistral 7B v0.1 style)
 }
 
-Result<Architecture> from_gguf(const GgufFile& g, const std::string& path) {
+}  // namespace
+
+Result<Architecture> gguf_architecture(const GgufFile& g, const std::string& path) {
   Architecture a;
   const auto arch = g.string("general.architecture");
   if (!arch) return make_error(fmt::format("{}: general.architecture is missing", path));
@@ -220,6 +222,17 @@ Result<Architecture> from_gguf(const GgufFile& g, const std::string& path) {
     a.kv_lora_rank = static_cast<uint64_t>(*r);
     a.qk_rope_head_dim = static_cast<uint64_t>(get("rope.dimension_count").value_or(64));
   }
+  // A recurrent layer's state (llama.cpp's llama_memory_recurrent, f32): the conv keeps
+  // (d_conv - 1) x (d_inner + 2 x n_group x d_state) values, the SSM d_state x d_inner (Mamba-2,
+  // and Gated DeltaNet as qwen3next maps it onto the same keys).
+  if (a.state_layers > 0) {
+    const auto inner = static_cast<uint64_t>(get("ssm.inner_size").value_or(0));
+    const auto state = static_cast<uint64_t>(get("ssm.state_size").value_or(0));
+    const auto groups = static_cast<uint64_t>(get("ssm.group_count").value_or(1));
+    a.state_conv_channels = inner + 2 * groups * state;
+    a.state_conv_kernel = static_cast<uint64_t>(get("ssm.conv_kernel").value_or(4));
+    a.state_ssm_bytes = state * inner * 4;
+  }
   a.experts = static_cast<uint64_t>(get("expert_count").value_or(0));
   a.experts_per_token = static_cast<uint64_t>(get("expert_used_count").value_or(0));
   a.max_context = static_cast<uint64_t>(get("context_length").value_or(0));
@@ -246,13 +259,15 @@ Result<Architecture> from_gguf(const GgufFile& g, const std::string& path) {
   return a;
 }
 
+namespace {
+
 Result<Model> load_gguf(const std::string& path) {
   auto g = read_gguf(path);
   if (!g) return g.error();
   Model m;
   m.path = path;
   m.format = "gguf";
-  auto a = from_gguf(*g, path);
+  auto a = gguf_architecture(*g, path);
   if (!a) return a.error();
   m.arch = std::move(*a);
   m.weights_by_dtype = g->bytes_by_type;

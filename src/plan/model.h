@@ -64,6 +64,10 @@ struct Model {
 // config.json's text (`path` names it in errors: "…/config.json: num_hidden_layers is 0").
 Result<Architecture> parse_config(const std::string& path, std::string_view text);
 
+struct GgufFile;
+// A GGUF's metadata read as an architecture (`path` names it in errors).
+Result<Architecture> gguf_architecture(const GgufFile& g, const std::string& path);
+
 // A Hugging Face directory (config.json + *.safetensors, sharded with
 // model.safetensors.index.json) or a .gguf file.
 Result<Model> load_model(const std::string& path);

@@ -187,8 +187,14 @@ uint64_t llamacpp_kv_bytes(const Architecture& a, const PlanInput& in, uint64_t 
                   std::min(ctx / static_cast<double>(seqs),
                            static_cast<double>(pad(a.sliding_window + in.ubatch, 256)));
   }
+  // A hybrid's recurrent layers: one f32 state per sequence (llama-memory-recurrent.cpp).
+  const uint64_t state =
+      a.state_layers * seqs *
+      (a.state_conv_channels * (a.state_conv_kernel > 0 ? a.state_conv_kernel - 1 : 0) * 4 +
+       a.state_ssm_bytes);
   return static_cast<uint64_t>(per_layer_token * (ctx * static_cast<double>(attention - sliding) +
-                                                  swa_ctx * static_cast<double>(sliding)));
+                                                  swa_ctx * static_cast<double>(sliding))) +
+         state;
 }
 
 Result<Plan> make_plan(const Model& model, const PlanInput& in) {

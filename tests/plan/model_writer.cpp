@@ -146,7 +146,7 @@ void write_gguf(const std::string& path, const std::vector<GgufKv>& kv,
         put<uint32_t>(h, 4);
         put<uint64_t>(h, e.count);
         for (uint64_t i = 0; i < e.count; ++i)
-          put<uint32_t>(h, static_cast<uint32_t>(e.number));
+          put<uint32_t>(h, static_cast<uint32_t>(e.values.empty() ? e.number : e.values[i]));
         break;
       case GgufKv::str_array:
         put<uint32_t>(h, 9);

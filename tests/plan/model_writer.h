@@ -39,7 +39,8 @@ struct GgufKv {
   enum Type { u32, str, u32_array, str_array } type;
   uint64_t number = 0;
   std::string text;
-  uint64_t count = 0;  // for arrays
+  uint64_t count = 0;                 // for arrays
+  std::vector<uint64_t> values = {};  // a u32 array's elements, when they differ
 };
 
 inline GgufKv gguf_u32(std::string key, uint64_t n) {
@@ -47,6 +48,9 @@ inline GgufKv gguf_u32(std::string key, uint64_t n) {
 }
 inline GgufKv gguf_str(std::string key, std::string v) {
   return GgufKv{std::move(key), GgufKv::str, 0, std::move(v), 0};
+}
+inline GgufKv gguf_u32s(std::string key, std::vector<uint64_t> values) {
+  return GgufKv{std::move(key), GgufKv::u32_array, 0, "", values.size(), std::move(values)};
 }
 inline GgufKv gguf_strs(std::string key, std::string prefix, uint64_t count) {
   return GgufKv{std::move(key), GgufKv::str_array, 0, std::move(prefix), count};

@@ -180,6 +180,67 @@ TEST(PlanGguf, TablesAreReadWithoutTheData) {
   EXPECT_EQ(m->arch.max_context, 131072u);
 }
 
+TEST(PlanGguf, HybridAndSlidingLayers) {
+  const std::string d = scratch("gguf-kinds");
+  // A Qwen3-Next-like GGUF: 8 layers, head_count_kv 0 on the recurrent ones (3 of every 4).
+  std::vector<uint64_t> kv_heads;
+  for (int il = 0; il < 8; ++il)
+    kv_heads.push_back(il % 4 == 3 ? 2 : 0);
+  test::write_gguf(d + "/next.gguf",
+                   {test::gguf_str("general.architecture", "qwen3next"),
+                    test::gguf_u32("qwen3next.block_count", 8),
+                    test::gguf_u32("qwen3next.embedding_length", 2048),
+                    test::gguf_u32("qwen3next.attention.head_count", 16),
+                    test::gguf_u32s("qwen3next.attention.head_count_kv", kv_heads),
+                    test::gguf_u32("qwen3next.attention.key_length", 256),
+                    test::gguf_u32("qwen3next.ssm.conv_kernel", 4),
+                    test::gguf_u32("qwen3next.ssm.inner_size", 4096),
+                    test::gguf_u32("qwen3next.ssm.state_size", 128),
+                    test::gguf_u32("qwen3next.ssm.group_count", 16)},
+                   {{"w", "F16", {2048, 2048}}});
+  auto m = load_model(d + "/next.gguf");
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(m->arch.attention_layers, 2u);
+  EXPECT_EQ(m->arch.state_layers, 6u);
+  // conv: 3 x (4096 + 2 x 16 x 128) = 24,576 f32; SSM 128 x 4096 f32 = 2 MiB.
+  EXPECT_EQ(m->arch.state_conv_channels, 8192u);
+  EXPECT_EQ(m->arch.state_ssm_bytes, 128u * 4096 * 4);
+  // llama.cpp at 4096 cells, one sequence, f16: 2 layers x 4096 x 2 heads x (256 + 256) x 2 B
+  // + 6 states x (24,576 x 4 + 2,097,152) B.
+  PlanInput one;
+  one.engine = Engine::llamacpp;
+  EXPECT_EQ(llamacpp_kv_bytes(m->arch, one, 4096, 2.0),
+            2ull * 4096 * 2 * 512 * 2 + 6ull * (24576 * 4 + 2097152));
+  // gpt-oss in GGUF: only a window key; llama.cpp's pattern for the architecture (every other
+  // layer slides), not "window set, every layer slides".
+  test::write_gguf(
+      d + "/oss.gguf",
+      {test::gguf_str("general.architecture", "gpt-oss"), test::gguf_u32("gpt-oss.block_count", 36),
+       test::gguf_u32("gpt-oss.embedding_length", 2880),
+       test::gguf_u32("gpt-oss.attention.head_count", 64),
+       test::gguf_u32("gpt-oss.attention.head_count_kv", 8),
+       test::gguf_u32("gpt-oss.attention.key_length", 64),
+       test::gguf_u32("gpt-oss.attention.sliding_window", 128)},
+      {{"w", "F16", {2880, 2880}}});
+  auto oss = load_model(d + "/oss.gguf");
+  ASSERT_TRUE(oss.ok()) << oss.error().message;
+  EXPECT_EQ(oss->arch.sliding_layers, 18u);
+  // 131,072 cells: 18 full layers x 131,072 + 18 x pad(128 + 512, 256) = 768, x 8 x 128 x 2 B.
+  EXPECT_EQ(llamacpp_kv_bytes(oss->arch, one, 131072, 2.0), (18ull * 131072 + 18 * 768) * 2048);
+  // A per-layer flag array wins over the architecture's pattern.
+  test::write_gguf(
+      d + "/flags.gguf",
+      {test::gguf_str("general.architecture", "gemma3"), test::gguf_u32("gemma3.block_count", 4),
+       test::gguf_u32("gemma3.embedding_length", 1024),
+       test::gguf_u32("gemma3.attention.head_count", 8),
+       test::gguf_u32("gemma3.attention.sliding_window", 512),
+       test::gguf_u32s("gemma3.attention.sliding_window_pattern", {1, 0, 1, 0})},
+      {{"w", "F16", {1024, 1024}}});
+  auto flags = load_model(d + "/flags.gguf");
+  ASSERT_TRUE(flags.ok()) << flags.error().message;
+  EXPECT_EQ(flags->arch.sliding_layers, 2u);
+}
+
 TEST(PlanGguf, BrokenFilesAreErrors) {
   const std::string d = scratch("gguf-bad");
   std::ofstream(d + "/magic.gguf") << "GGML this is not it";
@@ -258,8 +319,8 @@ TEST(PlanModel, TiedEmbeddingsAreNotLoadedTwice) {
 }
 
 TEST(PlanCommandLine, MountsAndFlags) {
-  const std::vector<Mount> m = {{"/srv/models", "/models"}, {"/srv/big", "/models/big/"},
-                                {"/data", "/"}};
+  const std::vector<Mount> m = {
+      {"/srv/models", "/models"}, {"/srv/big", "/models/big/"}, {"/data", "/"}};
   EXPECT_EQ(host_path(m, "/models/x"), "/srv/models/x");
   EXPECT_EQ(host_path(m, "/models/big/y"), "/srv/big/y");  // the longest prefix wins
   EXPECT_EQ(host_path(m, "/models"), "/srv/models");
