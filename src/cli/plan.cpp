@@ -56,6 +56,10 @@ struct PlanOptions {
   std::optional<uint64_t> parallel;  // llama.cpp -np (unset: llama-server's auto, 4 unified)
   uint64_t ubatch = 512;
   bool kv_unified = false;
+  uint64_t max_num_batched_tokens = 0;  // vLLM (0: its default for the GPU)
+  uint64_t max_num_seqs = 0;
+  uint64_t chunked_prefill_size = 0;  // SGLang (0: its default for the GPU)
+  uint64_t cuda_graph_max_bs = 0;
   bool json = false;
 };
 
@@ -189,6 +193,16 @@ int run_plan(const PlanOptions& given, const Globals& g,
     if (!set("--parallel") && f->parallel) o.parallel = f->parallel;
     if (!set("--ubatch") && f->ubatch) o.ubatch = *f->ubatch;
     if (!set("--kv-unified")) o.kv_unified = f->kv_unified;
+    if (!set("--max-num-batched-tokens") && f->max_num_batched_tokens) {
+      o.max_num_batched_tokens = *f->max_num_batched_tokens;
+    }
+    if (!set("--max-num-seqs") && f->max_num_seqs) o.max_num_seqs = *f->max_num_seqs;
+    if (!set("--chunked-prefill-size") && f->chunked_prefill_size) {
+      o.chunked_prefill_size = *f->chunked_prefill_size;
+    }
+    if (!set("--cuda-graph-max-bs") && f->cuda_graph_max_bs) {
+      o.cuda_graph_max_bs = *f->cuda_graph_max_bs;
+    }
     if (!set("--draft-model") && f->draft_model) {
       ServerFlags draft = *f;
       draft.model = *f->draft_model;
@@ -272,6 +286,10 @@ int run_plan(const PlanOptions& given, const Globals& g,
   in.parallel = o.parallel.value_or(4);
   in.kv_unified = o.kv_unified || !o.parallel;
   in.ubatch = o.ubatch;
+  in.max_num_batched_tokens = o.max_num_batched_tokens;
+  in.max_num_seqs = o.max_num_seqs;
+  in.chunked_prefill_size = o.chunked_prefill_size;
+  in.cuda_graph_max_bs = o.cuda_graph_max_bs;
   in.os_reserve = kDefaultOsReserve;
   if (!o.os_reserve.empty()) {
     auto size = parse_size(o.os_reserve, BareNumber::kReject);
@@ -489,6 +507,17 @@ Command add_plan_command(CLI::App& parent, const Globals& globals) {
       ->check(CLI::Range(uint64_t{1}, uint64_t{4096}));
   cmd->add_option("--ubatch", o->ubatch, "llama.cpp: the micro-batch (-ub; default 512)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
+  cmd->add_option("--chunked-prefill-size", o->chunked_prefill_size,
+                  "SGLang: its prefill chunk (default SGLang's for the GPU's memory: 8192 on a "
+                  "GB10, 2048 below 35 GiB)");
+  cmd->add_option("--cuda-graph-max-bs", o->cuda_graph_max_bs,
+                  "SGLang: its CUDA graphs' largest batch (default SGLang's: 256 on a GB10)");
+  cmd->add_option("--max-num-batched-tokens", o->max_num_batched_tokens,
+                  "vLLM: tokens in its profile run's batch (default vLLM's: 8192 on a GPU of 70 "
+                  "GiB or more, else 2048)");
+  cmd->add_option("--max-num-seqs", o->max_num_seqs,
+                  "vLLM: sequences in its profile's sampler run (default 1024, or 256 below 70 "
+                  "GiB)");
   cmd->add_flag("--kv-unified", o->kv_unified,
                 "llama.cpp: the slots share one cache (--kv-unified; the default with auto -np)");
   cmd->add_option("--os-reserve", o->os_reserve,

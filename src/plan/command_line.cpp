@@ -162,6 +162,14 @@ Result<ServerFlags> read_server_command(const std::vector<std::string>& argv) {
       take({"--context-length"}, f.context_length);
       take({"--tp-size", "--tp", "--tensor-parallel-size"}, f.tp);
       take({"--page-size"}, f.page_size);
+      if (value(a, {"--chunked-prefill-size"}) == "-1") {
+        // Off: SGLang's reserve (and its prefill) then take max_prefill_tokens, 16384.
+        f.chunked_prefill_size = 16384;
+        f.read.push_back("--chunked-prefill-size -1 (off: max_prefill_tokens 16384)");
+      } else {
+        take({"--chunked-prefill-size"}, f.chunked_prefill_size);
+      }
+      take({"--cuda-graph-max-bs"}, f.cuda_graph_max_bs);
       f.draft_model = value(a, {"--speculative-draft-model-path"});
       break;
     case Engine::vllm:
@@ -169,6 +177,8 @@ Result<ServerFlags> read_server_command(const std::vector<std::string>& argv) {
       take({"--max-model-len"}, f.context_length);
       take({"--tensor-parallel-size", "-tp"}, f.tp);
       take({"--block-size"}, f.page_size);
+      take({"--max-num-batched-tokens"}, f.max_num_batched_tokens);
+      take({"--max-num-seqs"}, f.max_num_seqs);
       break;
     case Engine::llamacpp:
       take({"--ctx-size", "-c"}, f.context_length);

@@ -235,6 +235,8 @@ Result<Architecture> gguf_architecture(const GgufFile& g, const std::string& pat
   }
   a.experts = static_cast<uint64_t>(get("expert_count").value_or(0));
   a.experts_per_token = static_cast<uint64_t>(get("expert_used_count").value_or(0));
+  a.intermediate = static_cast<uint64_t>(get("feed_forward_length").value_or(0));
+  a.moe_intermediate = static_cast<uint64_t>(get("expert_feed_forward_length").value_or(0));
   a.max_context = static_cast<uint64_t>(get("context_length").value_or(0));
   if (auto w = get("attention.sliding_window"); w && *w > 0) {
     a.sliding_window = static_cast<uint64_t>(*w);
@@ -333,6 +335,8 @@ Result<Architecture> parse_config(const std::string& path, std::string_view text
     if (auto e = f.count(key, false); e && *e > 0) a.experts = *e;
   }
   if (auto e = f.count("num_experts_per_tok", false); e) a.experts_per_token = *e;
+  if (auto i = f.count("intermediate_size", false); i) a.intermediate = *i;
+  if (auto i = f.count("moe_intermediate_size", false); i) a.moe_intermediate = *i;
   if (auto c = f.count("max_position_embeddings", false); c) a.max_context = *c;
   if (auto v = f.count("vocab_size", false); v) a.vocab = *v;
   if (j.contains("torch_dtype") && j["torch_dtype"].is_string()) {

@@ -30,8 +30,10 @@ struct Architecture {
   uint64_t qk_rope_head_dim = 0;
   uint64_t experts = 0;
   uint64_t experts_per_token = 0;
-  uint64_t sliding_window = 0;  // tokens; 0 when none
-  uint64_t sliding_layers = 0;  // layers that use it
+  uint64_t intermediate = 0;      // the dense MLP's width (intermediate_size)
+  uint64_t moe_intermediate = 0;  // one expert's (moe_intermediate_size)
+  uint64_t sliding_window = 0;    // tokens; 0 when none
+  uint64_t sliding_layers = 0;    // layers that use it
   // Layers with attention (full or sliding), the ones that keep KV per token; the others are
   // linear attention (Gated DeltaNet: Qwen3-Next, Qwen3.5/3.6; config.json layer_types or
   // full_attention_interval), Mamba-2 (Nemotron-H's hybrid_override_pattern 'M', Jamba) with a

@@ -16,6 +16,10 @@ namespace {
 constexpr uint64_t kCudaContext = 512 * kMiB;   // CUDA context + cuBLAS workspaces, per process
 constexpr uint64_t kActivations = 2 * kGiB;     // activations and CUDA graphs at default batch
 constexpr uint64_t kLlamaCompute = 512 * kMiB;  // llama.cpp's compute buffers at default batch
+// vLLM: "non_torch_memory=0.35GiB" in both RTX 3090 logs of tests/fixtures/plan/real; its CUDA
+// graphs at the default 51 capture sizes, an estimate (not measured here).
+constexpr uint64_t kVllmNonTorch = 358 * kMiB;
+constexpr uint64_t kVllmGraphs = 1 * kGiB;
 
 bool is_qwen(const Architecture& a) {
   return a.model_type.rfind("qwen2", 0) == 0 || a.model_type.rfind("qwen3", 0) == 0;
@@ -144,15 +148,68 @@ uint64_t kv_bytes_per_token(const Architecture& a, Engine e, double b, uint64_t 
   return static_cast<uint64_t>(std::llround(per_layer * layers));
 }
 
+SglangDefaults sglang_defaults(uint64_t total, uint64_t tp, bool eagle, uint64_t chunked,
+                               uint64_t graph_bs) {
+  // server_args.py _handle_gpu_memory_settings, v0.5.3 to v0.5.6 (docs/research/
+  // sglang-memory-defaults.md): gpu_mem is the GPU's total in MiB; chunked prefill and the CUDA
+  // graphs' largest batch by band, each only where not given.
+  const double mib = static_cast<double>(total) / kMiB;
+  struct Band {
+    double below_gib;
+    uint64_t chunked, bs_small_tp, bs_large_tp;
+  };
+  static constexpr Band kBands[] = {{20, 2048, 8, 8},      {35, 2048, 24, 80},
+                                    {60, 4096, 32, 160},   {90, 8192, 256, 512},
+                                    {160, 8192, 256, 512}, {1e30, 16384, 512, 512}};
+  SglangDefaults d;
+  for (const Band& b : kBands) {
+    if (mib < b.below_gib * 1024) {
+      d.chunked_prefill_size = b.chunked;
+      d.cuda_graph_max_bs = tp < 4 ? b.bs_small_tp : b.bs_large_tp;
+      break;
+    }
+  }
+  if (chunked > 0) d.chunked_prefill_size = chunked;
+  if (graph_bs > 0) d.cuda_graph_max_bs = graph_bs;
+  // reserved = 512 + max(chunked, 2048) x 1.5 + max_bs x 2 + tp x pp / 8 x 1024 MiB, at least
+  // 10 GiB above 60 GiB; + 2 GiB for EAGLE (4 GiB on 2026 main).
+  double reserved =
+      512 + static_cast<double>(std::max<uint64_t>(d.chunked_prefill_size, 2048)) * 1.5 +
+      static_cast<double>(d.cuda_graph_max_bs) * 2 + static_cast<double>(tp) / 8 * 1024;
+  if (mib > 60 * 1024) reserved = std::max(reserved, 10.0 * 1024);
+  if (eagle) reserved += 2 * 1024;
+  d.reserved_mib = reserved;
+  d.fraction =
+      mib > 0 ? std::clamp(std::round((mib - reserved) / mib * 1000) / 1000, 0.0, 1.0) : 0.88;
+  return d;
+}
+
 double sglang_default_fraction(uint64_t total, uint64_t tp, bool eagle) {
-  // reserved = 512 + max(chunked_prefill_size, 2048) * 1.5 + cuda_graph_max_bs * 2
-  //            + tp * pp / 8 * 1024 MiB; at least 10 GiB above 60 GiB; + 2 GiB for EAGLE.
-  // chunked_prefill_size 8192 and cuda_graph_max_bs 256: SGLang's defaults for large GPUs.
-  double reserved_mib = 512 + 8192 * 1.5 + 256 * 2 + static_cast<double>(tp) / 8 * 1024;
-  const double total_mib = static_cast<double>(total) / kMiB;
-  if (total_mib > 60 * 1024) reserved_mib = std::max(reserved_mib, 10.0 * 1024);
-  if (eagle) reserved_mib += 2 * 1024;
-  return std::clamp((total_mib - reserved_mib) / total_mib, 0.0, 1.0);
+  return sglang_defaults(total, tp, eagle, 0, 0).fraction;
+}
+
+// vLLM's profile run (v1/worker/gpu_model_runner.py profile_run; docs/research/vllm-profile.md):
+// one eager forward of max_num_batched_tokens tokens, then the sampler on
+// min(tokens, max_num_seqs) rows of logits (the model dtype, and a float32 copy). Defaults for
+// `vllm serve` (engine/arg_utils.py _set_default_args): 8192 tokens and 1024 sequences on a GPU
+// of 70 GiB or more (not an A100), else 2048 and 256. The forward's peak is estimated as the
+// MLP's live tensors per token: the input and residual (2 x hidden) and gate/up and the
+// activation (3 x intermediate), in the model dtype; against the two RTX 3090 logs of
+// tests/fixtures/plan/real (V0, tokens = max_model_len) it gives 2.09 and 2.95 GiB where vLLM
+// measured 2.07 and 2.99.
+VllmProfile vllm_profile(const Architecture& a, const PlanInput& in) {
+  VllmProfile v;
+  const bool big = in.pool_total >= 70 * kGiB;
+  v.batched_tokens =
+      in.max_num_batched_tokens > 0 ? in.max_num_batched_tokens : (big ? 8192 : 2048);
+  v.seqs = std::min(v.batched_tokens, in.max_num_seqs > 0 ? in.max_num_seqs : (big ? 1024u : 256u));
+  const uint64_t tp = std::max<uint64_t>(1, in.tp);
+  v.moe = a.experts > 0;
+  const uint64_t width =
+      v.moe ? a.moe_intermediate * std::max<uint64_t>(1, a.experts_per_token) : a.intermediate;
+  v.activations = v.batched_tokens * (2 * a.hidden + 3 * width / tp) * a.dtype_bytes;
+  v.sampler = v.seqs * a.vocab * (a.dtype_bytes + 4);
+  return v;
 }
 
 uint64_t kv_tokens_for_budget(const Architecture& a, const PlanInput& in, uint64_t context,
@@ -227,12 +284,16 @@ Result<Plan> make_plan(const Model& model, const PlanInput& in) {
 
   if (in.engine == Engine::sglang) {
     p.fraction_is_default = !in.fraction;
-    p.fraction =
-        in.fraction.value_or(sglang_default_fraction(in.pool_total, tp, in.draft.has_value()));
+    const SglangDefaults sd = sglang_defaults(in.pool_total, tp, in.draft.has_value(),
+                                              in.chunked_prefill_size, in.cuda_graph_max_bs);
+    p.fraction = in.fraction.value_or(sd.fraction);
     if (p.fraction_is_default) {
-      p.fraction_note =
-          "SGLang's default for this pool (its reserve formula), too high for "
-          "unified memory";
+      p.fraction_note = fmt::format(
+          "SGLang's default for a {:.0f} GiB GPU: {:.0f} MiB reserved for chunked prefill {} "
+          "and CUDA graphs up to batch {}; on unified memory the rest of the machine lives in "
+          "that reserve too",
+          static_cast<double>(in.pool_total) / kGiB, sd.reserved_mib, sd.chunked_prefill_size,
+          sd.cuda_graph_max_bs);
     }
     const double page = static_cast<double>(in.page_size > 0 ? in.page_size : 1);
     const double kv = pre * p.fraction - static_cast<double>(weights);
@@ -247,8 +308,26 @@ Result<Plan> make_plan(const Model& model, const PlanInput& in) {
                 is_qwen(a) ? 512 * kMiB : 384 * kMiB,
                 "SGLANG_FLASHINFER_WORKSPACE_SIZE default, outside the fraction");
     add_outside("CUDA context", kCudaContext, "estimate");
-    add_outside("activations and CUDA graphs", kActivations,
-                "estimate at default batch sizes, taken from the 1 - fraction share");
+    const uint64_t width = a.experts > 0
+                               ? a.moe_intermediate * std::max<uint64_t>(1, a.experts_per_token)
+                               : a.intermediate;
+    if (a.hidden > 0 && width > 0) {
+      // The forward of one prefill chunk, as vLLM's profile is estimated (vllm_profile).
+      add_outside(fmt::format("activations for a {}-token prefill chunk", sd.chunked_prefill_size),
+                  sd.chunked_prefill_size * (2 * a.hidden + 3 * width / tp) * a.dtype_bytes,
+                  a.experts > 0 ? "estimate, the experts' MLP only (MoE workspaces add more), "
+                                  "taken from the 1 - fraction share"
+                                : "estimate: the MLP's live tensors, taken from the 1 - fraction "
+                                  "share");
+      add_outside(fmt::format("CUDA graphs up to batch {}", sd.cuda_graph_max_bs),
+                  sd.cuda_graph_max_bs * 2 * kMiB,
+                  "SGLang's own reserve for them (2 MiB per batch size), taken from the "
+                  "1 - fraction share");
+    } else {
+      add_outside("activations and CUDA graphs", kActivations,
+                  "estimate at default batch sizes, taken from the 1 - fraction share (the "
+                  "model's MLP width is not known)");
+    }
     p.server_bytes = static_cast<uint64_t>(pre * p.fraction) + outside;
     p.engine_flag = "--mem-fraction-static";
   } else if (in.engine == Engine::vllm) {
@@ -256,9 +335,25 @@ Result<Plan> make_plan(const Model& model, const PlanInput& in) {
     p.fraction = in.fraction.value_or(0.9);
     if (p.fraction_is_default) p.fraction_note = "vLLM's default 0.9 (0.92 in recent versions)";
     const double requested = std::ceil(total * p.fraction);
-    add_outside("CUDA context", kCudaContext, "estimate, inside the utilization budget");
-    add_outside("activations and CUDA graphs", kActivations,
-                "estimate of the profiled peak, inside the budget");
+    const VllmProfile prof = vllm_profile(a, in);
+    if (a.hidden > 0 && (prof.moe ? a.moe_intermediate : a.intermediate) > 0) {
+      add_outside(
+          fmt::format("profile run: activations for {} batched tokens", prof.batched_tokens),
+          prof.activations,
+          prof.moe ? "estimate, the experts' MLP only: MoE kernels' workspaces add "
+                     "more (gpt-oss-120b: 7.45 GiB in all on an H100)"
+                   : "estimate: the MLP's live tensors, within 2 % of two vLLM logs");
+      add_outside(fmt::format("profile run: sampler, {} sequences", prof.seqs), prof.sampler,
+                  "vLLM's dummy sampler: logits in the model dtype and float32");
+      add_outside("non-torch memory", kVllmNonTorch, "as two vLLM logs measured it");
+      add_outside("CUDA graphs", kVllmGraphs,
+                  "estimate; counted in the budget since vLLM 0.21 (before: beside it)");
+    } else {
+      add_outside("CUDA context", kCudaContext, "estimate, inside the utilization budget");
+      add_outside("activations and CUDA graphs", kActivations,
+                  "estimate of the profiled peak, inside the budget (the model's MLP width is "
+                  "not known)");
+    }
     const double kv = requested - static_cast<double>(weights) - static_cast<double>(outside);
     p.kv_pool_signed = static_cast<int64_t>(kv);
     p.kv_pool_bytes = kv > 0 ? static_cast<uint64_t>(kv) : 0;

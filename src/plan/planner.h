@@ -53,7 +53,24 @@ struct PlanInput {
   uint64_t ubatch = 512;
   bool kv_unified = false;
   uint64_t spec_tokens = 0;  // vLLM: speculative tokens per step (a Mamba state keeps them)
+  // vLLM's profile run: tokens in its dummy batch and sequences in its sampler run (0: vLLM's
+  // defaults for `vllm serve`, by the GPU's total memory).
+  uint64_t max_num_batched_tokens = 0;
+  uint64_t max_num_seqs = 0;
+  // SGLang: --chunked-prefill-size and --cuda-graph-max-bs (0: its defaults for the GPU).
+  uint64_t chunked_prefill_size = 0;
+  uint64_t cuda_graph_max_bs = 0;
 };
+
+// vLLM's profiled peak beyond the weights, as an estimate (see vllm_profile in planner.cpp).
+struct VllmProfile {
+  uint64_t batched_tokens = 0;
+  uint64_t seqs = 0;
+  uint64_t activations = 0;  // the dense MLP's live tensors for the batch
+  uint64_t sampler = 0;      // logits for one row per sequence, in the model dtype and f32
+  bool moe = false;          // MoE kernels' workspaces are not modelled: a floor
+};
+VllmProfile vllm_profile(const Architecture& a, const PlanInput& in);
 
 // One amount in the plan, with where it comes from.
 struct Amount {
@@ -102,7 +119,17 @@ Result<double> kv_dtype_bytes(std::string_view dtype, const Architecture& a, Eng
 uint64_t kv_bytes_per_token(const Architecture& a, Engine e, double dtype_bytes, uint64_t tp,
                             uint64_t draft_layers);
 
-// SGLang's default mem_fraction_static for a GPU of `total` bytes (FIELD.md section 2).
+// SGLang's memory-dependent defaults for a GPU of `total` bytes (FIELD.md section 2; v0.5.3+):
+// chunked prefill and CUDA-graph batch by band, and the mem_fraction_static they leave. A given
+// chunked prefill / graph batch (non-zero) is used instead of the band's.
+struct SglangDefaults {
+  uint64_t chunked_prefill_size = 0;
+  uint64_t cuda_graph_max_bs = 0;
+  double reserved_mib = 0;
+  double fraction = 0;
+};
+SglangDefaults sglang_defaults(uint64_t total, uint64_t tp, bool eagle, uint64_t chunked,
+                               uint64_t graph_bs);
 double sglang_default_fraction(uint64_t total, uint64_t tp, bool eagle);
 
 // The engine's KV tokens for a KV budget of `budget` bytes (what vLLM logs as "Available KV

@@ -134,6 +134,29 @@ TEST(PlanCorpus, CacheArithmeticAgainstTheEnginesLogs) {
   std::cout << table.str();
 }
 
+TEST(PlanCorpus, VllmProfileAgainstTheLogs) {
+  // vLLM V0 on an RTX 3090: the profile batches max_model_len tokens (chunked prefill off below
+  // 32k) and samples 256 sequences; what it measured beyond the weights is peak - weights.
+  for (const auto& [id, tokens] : std::vector<std::pair<const char*, uint64_t>>{
+           {"vllm-rtx3090-llama-3.1-8b-20k", 20000}, {"vllm-rtx3090-llama-3.1-8b-29k", 29000}}) {
+    SCOPED_TRACE(id);
+    const fs::path config = kCases / id / "config.json";
+    auto arch = parse_config(config.string(), read(config));
+    ASSERT_TRUE(arch) << arch.error().message;
+    PlanInput in;
+    in.engine = Engine::vllm;
+    in.pool_total = static_cast<uint64_t>(printed(id, "total_gpu_memory_gib") * kGiB);
+    in.max_num_batched_tokens = tokens;
+    const VllmProfile v = vllm_profile(*arch, in);
+    EXPECT_EQ(v.seqs, 256u);  // a 24 GiB GPU: vLLM's default for it
+    const double real = printed(id, "peak_torch_memory_gib") - printed(id, "weights_gb");
+    const double plan = static_cast<double>(v.activations + v.sampler) / kGiB;
+    std::cout << id << ": profile beyond the weights " << real << " GiB measured, " << plan
+              << " GiB planned\n";
+    EXPECT_NEAR(plan, real, 0.03 * real);
+  }
+}
+
 TEST(PlanCorpus, HybridLayersFromThePublishedConfigs) {
   const auto load = [](const char* id) {
     const fs::path config = kCases / id / "config.json";

@@ -344,6 +344,11 @@ TEST(PlanCommandLine, MountsAndFlags) {
   EXPECT_EQ(s->tp, 2u);
   EXPECT_EQ(s->fraction, 0.7);
   EXPECT_FALSE(read_server_command({"vllm", "serve", "--max-model-len", "4096"}).ok());
+  auto off = read_server_command({"python3", "-m", "sglang.launch_server", "--model-path", "/m",
+                                  "--chunked-prefill-size", "-1", "--cuda-graph-max-bs", "32"});
+  ASSERT_TRUE(off.ok()) << off.error().message;
+  EXPECT_EQ(off->chunked_prefill_size, 16384u);
+  EXPECT_EQ(off->cuda_graph_max_bs, 32u);
 }
 
 TEST(PlanSglang, TokensFollowSglangsFormula) {
@@ -393,6 +398,22 @@ TEST(PlanSglang, VerdictsAndTheDefaultFraction) {
   EXPECT_TRUE(def->fraction_is_default);
   EXPECT_NEAR(def->fraction, 0.89, 0.01);
   EXPECT_NEAR(sglang_default_fraction(in.pool_total, 1, false), 0.892, 0.002);
+  // SGLang's bands (server_args._handle_gpu_memory_settings, v0.5.3+), by hand:
+  // GB10 (124,610 MiB): chunk 8192, graphs 256: 512 + 12,288 + 512 + 128 = 13,440 MiB -> 0.892.
+  const SglangDefaults gb10 = sglang_defaults(in.pool_total, 1, false, 0, 0);
+  EXPECT_EQ(gb10.chunked_prefill_size, 8192u);
+  EXPECT_EQ(gb10.cuda_graph_max_bs, 256u);
+  EXPECT_DOUBLE_EQ(gb10.reserved_mib, 13440);
+  // 16 GiB (a Jetson): chunk 2048, graphs 8: 512 + 3072 + 16 + 128 = 3728 -> 0.772, not 0.18.
+  const SglangDefaults jetson = sglang_defaults(16 * kGiB, 1, false, 0, 0);
+  EXPECT_EQ(jetson.chunked_prefill_size, 2048u);
+  EXPECT_EQ(jetson.cuda_graph_max_bs, 8u);
+  EXPECT_DOUBLE_EQ(jetson.fraction, 0.772);
+  // 24 GiB, TP 4: graphs 80: 512 + 3072 + 160 + 512 = 4256 -> (24,576 - 4256) / 24,576 = 0.827.
+  EXPECT_DOUBLE_EQ(sglang_defaults(24 * kGiB, 4, false, 0, 0).fraction, 0.827);
+  // Given values win; EAGLE adds 2 GiB after the 10 GiB floor.
+  EXPECT_DOUBLE_EQ(sglang_defaults(in.pool_total, 1, false, 4096, 64).reserved_mib, 10240);
+  EXPECT_DOUBLE_EQ(sglang_defaults(in.pool_total, 1, true, 4096, 64).reserved_mib, 12288);
   // The weights alone exceed the fraction: SGLang's own error.
   in.fraction = 0.10;
   auto none = make_plan(m, in);
