@@ -2,6 +2,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/common.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <system_error>
 
@@ -90,6 +92,13 @@ std::string find_rule_docs() {
     }
   }
   return "docs/rules";
+}
+
+std::vector<std::string> own_environment() {
+  std::vector<std::string> env;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e)
+    env.emplace_back(*e);
+  return env;
 }
 
 }  // namespace headroom

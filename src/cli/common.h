@@ -31,6 +31,9 @@ struct Command {
   std::function<int()> run;
 };
 
+// headroom's environment ("K=V"), which a plain command inherits (OLLAMA_HOST, LLAMA_ARG_*).
+std::vector<std::string> own_environment();
+
 Command add_status_command(CLI::App& parent, const Globals& globals);
 Command add_wait_command(CLI::App& parent, const Globals& globals);
 Command add_run_command(CLI::App& parent, const Globals& globals);

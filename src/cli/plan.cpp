@@ -4,11 +4,13 @@
 // flags to use. Exit 0 fits, 1 does not fit or leaves too little headroom, 2 bad input.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <nlohmann/json.hpp>
 
 #include "cli/common.h"
 #include "cli/console.h"
@@ -54,7 +56,7 @@ struct PlanOptions {
   std::string os_reserve;
   std::string free_before;
   std::optional<uint64_t> parallel;  // llama.cpp -np (unset: llama-server's auto, 4 unified)
-  uint64_t ubatch = 512;
+  uint64_t ubatch = 0;               // 0: the engine's
   bool kv_unified = false;
   uint64_t max_num_batched_tokens = 0;  // vLLM (0: its default for the GPU)
   uint64_t max_num_seqs = 0;
@@ -166,6 +168,55 @@ Result<std::string> locate_model(const ServerFlags& f, std::string& how) {
                   f.model, where.empty() ? "nothing" : where));
 }
 
+// An Ollama model by its name (qwen3:8b, library/gemma3, hf.co/org/repo:tag): the GGUF blob its
+// manifest names, in $OLLAMA_MODELS, ~/.ollama/models or the service's
+// /usr/share/ollama/.ollama/models.
+Result<std::string> ollama_blob(const std::string& name) {
+  namespace fs = std::filesystem;
+  std::string repo = name, tag = "latest";
+  if (const size_t colon = name.rfind(':');
+      colon != std::string::npos && name.find('/', colon) == std::string::npos) {
+    repo = name.substr(0, colon);
+    tag = name.substr(colon + 1);
+  }
+  const size_t slashes = static_cast<size_t>(std::count(repo.begin(), repo.end(), '/'));
+  const std::string path = slashes == 0   ? "registry.ollama.ai/library/" + repo
+                           : slashes == 1 ? "registry.ollama.ai/" + repo
+                                          : repo;
+  std::vector<std::string> stores;
+  if (const char* m = std::getenv("OLLAMA_MODELS"); m != nullptr && *m != '\0') stores.push_back(m);
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+    stores.push_back(std::string(home) + "/.ollama/models");
+  }
+  stores.push_back("/usr/share/ollama/.ollama/models");
+  std::string looked;
+  for (const std::string& store : stores) {
+    const fs::path manifest = fs::path(store) / "manifests" / path / tag;
+    looked += (looked.empty() ? "" : ", ") + manifest.string();
+    std::ifstream in(manifest);
+    if (!in) continue;
+    nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+    if (j.is_discarded() || !j.contains("layers") || !j["layers"].is_array()) {
+      return make_error(fmt::format("{}: not an Ollama manifest (no layers)", manifest.string()));
+    }
+    for (const auto& layer : j["layers"]) {
+      if (!layer.is_object() ||
+          layer.value("mediaType", "") != "application/vnd.ollama.image.model") {
+        continue;
+      }
+      std::string digest = layer.value("digest", "");
+      if (!digest.starts_with("sha256:") || digest.find('/') != std::string::npos) break;
+      digest[6] = '-';  // blobs are named sha256-HEX
+      return (fs::path(store) / "blobs" / digest).string();
+    }
+    return make_error(fmt::format("{}: names no model layer", manifest.string()));
+  }
+  return make_error(
+      fmt::format("Ollama model {} not found (looked at {}): give --model with "
+                  "its GGUF, or set OLLAMA_MODELS",
+                  name, looked));
+}
+
 int run_plan(const PlanOptions& given, const Globals& g,
              const std::function<bool(const char*)>& set) {
   Console console;
@@ -174,9 +225,14 @@ int run_plan(const PlanOptions& given, const Globals& g,
   if (!g.after_dashes.empty()) {
     // headroom plan -- docker run … vllm/vllm-openai MODEL --gpu-memory-utilization 0.8: the
     // engine, model and flags from the server's own line; flags given to plan win.
-    auto f = read_server_command(g.after_dashes);
+    auto f = read_server_command(g.after_dashes, own_environment());
     if (!f) return console.fail(f.error().message);
     std::string how;
+    if (f->engine == Engine::ollama && !set("--model")) {
+      return console.fail(
+          "after --: `ollama serve` loads what a request names: give --model NAME:TAG (or its "
+          "GGUF)");
+    }
     if (!set("--model")) {
       auto path = locate_model(*f, how);
       if (!path) return console.fail(path.error().message);
@@ -217,7 +273,7 @@ int run_plan(const PlanOptions& given, const Globals& g,
   }
   if (o.model.empty()) return console.fail("--model PATH, or the server's command after --");
   const auto engine = parse_engine(o.engine);
-  if (!engine) return console.fail("--engine must be sglang, vllm or llamacpp");
+  if (!engine) return console.fail("--engine must be sglang, vllm, llamacpp or ollama");
   if (o.mem_fraction_static && o.gpu_memory_utilization) {
     return console.fail("give --mem-fraction-static (SGLang) or --gpu-memory-utilization (vLLM)");
   }
@@ -230,6 +286,12 @@ int run_plan(const PlanOptions& given, const Globals& g,
   }
   if (o.mem_fraction_static && *engine != Engine::sglang) {
     return console.fail("--mem-fraction-static is SGLang's flag (use --engine sglang)");
+  }
+  std::error_code exists_ec;
+  if (*engine == Engine::ollama && !std::filesystem::exists(o.model, exists_ec)) {
+    auto blob = ollama_blob(o.model);
+    if (!blob) return console.fail(blob.error().message);
+    o.model = *blob;
   }
   auto model = load_model(o.model);
   if (!model) return console.fail(model.error().message);
@@ -283,8 +345,10 @@ int run_plan(const PlanOptions& given, const Globals& g,
     pool_label += "; free before loading from --free-before";
   }
   // llama-server's slots: -np auto is 4 slots sharing one cache (FIELD.md section 6).
-  in.parallel = o.parallel.value_or(4);
-  in.kv_unified = o.kv_unified || !o.parallel;
+  // Ollama: OLLAMA_NUM_PARALLEL, 1 unless set, one cache per slot (it passes -np itself).
+  const bool ollama = *engine == Engine::ollama;
+  in.parallel = o.parallel.value_or(ollama ? 1 : 4);
+  in.kv_unified = !ollama && (o.kv_unified || !o.parallel);
   in.ubatch = o.ubatch;
   in.max_num_batched_tokens = o.max_num_batched_tokens;
   in.max_num_seqs = o.max_num_seqs;
@@ -310,8 +374,9 @@ int run_plan(const PlanOptions& given, const Globals& g,
       file_bytes += r.size;
     }
   }
-  const std::string flag_value = *engine == Engine::llamacpp ? std::to_string(p.context_length)
-                                                             : fmt::format("{:.2f}", p.fraction);
+  const bool llama = *engine == Engine::llamacpp || *engine == Engine::ollama;
+  const std::string flag_value =
+      llama ? std::to_string(p.context_length / p.slots) : fmt::format("{:.2f}", p.fraction);
   const std::string wait_flag = fmt::format("{}G", p.wait_free_bytes / kGiB);
 
   if (o.json) {
@@ -369,7 +434,7 @@ int run_plan(const PlanOptions& given, const Globals& g,
         {"shortfall_bytes", p.shortfall},
         {"max_safe_fraction", p.max_safe_fraction},
         {"max_safe_context", p.max_safe_context},
-        {"engine_flag", p.engine_flag + " " + flag_value},
+        {"engine_flag", p.engine_flag + (p.engine_flag.ends_with("=") ? "" : " ") + flag_value},
         {"wait_free_bytes", p.wait_free_bytes},
         {"wait_flag", "--free " + wait_flag},
         {"page_cache", {{"model_file_bytes", file_bytes}, {"cached_bytes", cached}}},
@@ -406,7 +471,7 @@ int run_plan(const PlanOptions& given, const Globals& g,
                           gib(p.pool_available), pool_label));
   row("KV / token",
       fmt::format("{} bytes = {}", thousands(p.kv_bytes_per_token), kv_formula(a, p, o.tp)));
-  if (*engine != Engine::llamacpp) {
+  if (!llama) {
     row(*engine == Engine::sglang ? "fraction" : "utilization",
         fmt::format("{:.2f}{}", p.fraction,
                     p.fraction_is_default ? " (unset: " + p.fraction_note + ")" : " (given)"));
@@ -431,24 +496,26 @@ int run_plan(const PlanOptions& given, const Globals& g,
   row("verdict",
       fmt::format("{}: {}{}", verdict_name(p.verdict), p.reason,
                   p.shortfall > 0 ? fmt::format(" (short by {})", gib(p.shortfall)) : ""));
-  if (*engine == Engine::llamacpp) {
-    row("safe max", p.max_safe_context > 0 ? fmt::format("-c {} leaves the {} reserve",
-                                                         p.max_safe_context, gib(p.os_reserve))
-                                           : "no context length leaves the reserve");
+  if (llama) {
+    row("safe max", p.max_safe_context > 0
+                        ? fmt::format("{}{} leaves the {} reserve",
+                                      *engine == Engine::ollama ? "OLLAMA_CONTEXT_LENGTH=" : "-c ",
+                                      p.max_safe_context / p.slots, gib(p.os_reserve))
+                        : "no context length leaves the reserve");
   } else {
     row("safe max", p.max_safe_fraction > 0
                         ? fmt::format("{} {:.2f} leaves the {} reserve", p.engine_flag,
                                       p.max_safe_fraction, gib(p.os_reserve))
                         : "no fraction leaves the reserve");
   }
-  row("use",
-      fmt::format("{} {}; gate: headroom wait --free {}", p.engine_flag, flag_value, wait_flag));
+  row("use", fmt::format("{}{}{}; gate: headroom wait --free {}", p.engine_flag,
+                         p.engine_flag.ends_with("=") ? "" : " ", flag_value, wait_flag));
   if (file_bytes > 0) {
     row("page cache",
         fmt::format(
             "{} of the model's {} cached now{}", format_bytes(cached), gib(file_bytes),
             cached < kGiB / 4 ? std::string()
-            : p.engine == Engine::llamacpp
+            : llama
                 // llama.cpp may map the GGUF: evicting before the start forces a cold read;
                 // once loaded with a full offload the mapping is gone (core/engines.h).
                 ? fmt::format("; llama.cpp may map it: evict once the server is ready "
@@ -481,7 +548,9 @@ Command add_plan_command(CLI::App& parent, const Globals& globals) {
                   "(or the server's command after --: headroom plan -- docker run … "
                   "vllm/vllm-openai MODEL --gpu-memory-utilization 0.8)");
   cmd->add_option("--draft-model", o->draft_model, "An EAGLE or standalone draft model, likewise");
-  cmd->add_option("--engine", o->engine, "sglang (default), vllm or llamacpp");
+  cmd->add_option("--engine", o->engine,
+                  "sglang (default), vllm, llamacpp or ollama (--model NAME:TAG from Ollama's "
+                  "store, or a GGUF)");
   cmd->add_option("--context-length", o->context_length,
                   "Tokens one request may use (default: the model's maximum)");
   cmd->add_option("--kv-cache-dtype", o->kv_cache_dtype,
@@ -505,7 +574,8 @@ Command add_plan_command(CLI::App& parent, const Globals& globals) {
   cmd->add_option("--parallel", o->parallel,
                   "llama.cpp: slots (-np; default llama-server's auto: 4 sharing one cache)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{4096}));
-  cmd->add_option("--ubatch", o->ubatch, "llama.cpp: the micro-batch (-ub; default 512)")
+  cmd->add_option("--ubatch", o->ubatch,
+                  "llama.cpp: the micro-batch (-ub; default 512; Ollama's by its context)")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
   cmd->add_option("--chunked-prefill-size", o->chunked_prefill_size,
                   "SGLang: its prefill chunk (default SGLang's for the GPU's memory: 8192 on a "

@@ -140,14 +140,6 @@ struct Parsed {
   std::vector<std::string> notes;  // said once at the start (what the engine needs, ...)
 };
 
-// headroom's environment, which a plain command inherits (for OLLAMA_HOST, LLAMA_ARG_*).
-std::vector<std::string> own_environment() {
-  std::vector<std::string> env;
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e)
-    env.emplace_back(*e);
-  return env;
-}
-
 // --health / --probe-post "auto": the URL of the server the command runs.
 Result<std::string> auto_url(const std::optional<ServerSpec>& server, std::string_view flag,
                              bool probe) {

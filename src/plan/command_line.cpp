@@ -91,7 +91,8 @@ std::optional<std::string> host_path(const std::vector<Mount>& mounts, std::stri
   return rest.empty() ? host : host + (rest[0] == '/' ? "" : "/") + rest;
 }
 
-Result<ServerFlags> read_server_command(const std::vector<std::string>& argv) {
+Result<ServerFlags> read_server_command(const std::vector<std::string>& argv,
+                                        const std::vector<std::string>& host_env) {
   const auto spec = describe_server(argv);
   if (!spec) {
     return make_error(
@@ -113,9 +114,12 @@ Result<ServerFlags> read_server_command(const std::vector<std::string>& argv) {
       f.engine = Engine::llamacpp;
       break;
     case EngineId::kOllama:
+      f.engine = Engine::ollama;
+      break;
     case EngineId::kTrtLlm:
       return make_error(fmt::format(
-          "after --: {} is not modelled by headroom plan yet (SGLang, vLLM and llama.cpp are)",
+          "after --: {} is not modelled by headroom plan yet (SGLang, vLLM, llama.cpp and "
+          "Ollama are)",
           info.name));
   }
   f.in_container = spec->in_container;
@@ -124,6 +128,25 @@ Result<ServerFlags> read_server_command(const std::vector<std::string>& argv) {
       f.mounts = mounts_of(*run);
       f.env = run->values("--env");
     }
+  }
+  if (!spec->in_container) f.env = host_env;
+  if (f.engine == Engine::ollama) {
+    // `ollama serve` loads what a request names: the model comes from --model; its settings
+    // from the environment (the container's -e, or this shell's for a plain command).
+    for (const std::string& e : f.env) {
+      const size_t eq = e.find('=');
+      const std::string k = e.substr(0, eq), v = eq == std::string::npos ? "" : e.substr(eq + 1);
+      const auto n = parse_decimal(v);
+      if (k == "OLLAMA_CONTEXT_LENGTH" && n && *n >= 1)
+        f.context_length = static_cast<uint64_t>(*n);
+      if (k == "OLLAMA_NUM_PARALLEL" && n && *n >= 1) f.parallel = static_cast<uint64_t>(*n);
+      if (k == "OLLAMA_KV_CACHE_TYPE" && !v.empty()) f.kv_cache_dtype = v;
+      if (k.starts_with("OLLAMA_") && (k == "OLLAMA_CONTEXT_LENGTH" || k == "OLLAMA_NUM_PARALLEL" ||
+                                       k == "OLLAMA_KV_CACHE_TYPE")) {
+        f.read.push_back(e);
+      }
+    }
+    return f;
   }
   std::optional<std::string> model;
   if (f.engine == Engine::sglang) model = value(a, {"--model-path", "--model"});
@@ -179,6 +202,8 @@ Result<ServerFlags> read_server_command(const std::vector<std::string>& argv) {
       take({"--block-size"}, f.page_size);
       take({"--max-num-batched-tokens"}, f.max_num_batched_tokens);
       take({"--max-num-seqs"}, f.max_num_seqs);
+      break;
+    case Engine::ollama:
       break;
     case Engine::llamacpp:
       take({"--ctx-size", "-c"}, f.context_length);

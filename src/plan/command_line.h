@@ -39,9 +39,12 @@ struct ServerFlags {
   std::vector<std::string> read;  // the flags taken, as "--gpu-memory-utilization 0.8"
 };
 
-// Errors: not a server headroom plans for (Ollama and TensorRT-LLM are not modelled yet), no
-// model on the line, a flag's value that is not a number.
-Result<ServerFlags> read_server_command(const std::vector<std::string>& argv);
+// Errors: not a server headroom plans for (TensorRT-LLM is not modelled yet), no model on the
+// line, a flag's value that is not a number. Ollama names no model (`ollama serve`: model is
+// empty); its OLLAMA_CONTEXT_LENGTH / OLLAMA_NUM_PARALLEL / OLLAMA_KV_CACHE_TYPE come from the
+// container's -e, or for a plain command from `host_env` ("K=V", the shell's).
+Result<ServerFlags> read_server_command(const std::vector<std::string>& argv,
+                                        const std::vector<std::string>& host_env = {});
 
 // The path on this machine of `path` inside the container, through its bind mounts (the
 // longest container prefix wins); nullopt when no mount holds it.

@@ -88,6 +88,7 @@ std::optional<Engine> parse_engine(std::string_view s) {
   if (s == "sglang") return Engine::sglang;
   if (s == "vllm") return Engine::vllm;
   if (s == "llamacpp" || s == "llama.cpp") return Engine::llamacpp;
+  if (s == "ollama") return Engine::ollama;
   return std::nullopt;
 }
 
@@ -99,6 +100,8 @@ std::string_view engine_name(Engine e) {
       return "vllm";
     case Engine::llamacpp:
       return "llamacpp";
+    case Engine::ollama:
+      return "ollama";
   }
   return "sglang";
 }
@@ -235,14 +238,14 @@ uint64_t llamacpp_kv_bytes(const Architecture& a, const PlanInput& in, uint64_t 
       static_cast<double>(attention);
   const auto ctx = static_cast<double>(pad(context, 256));
   const uint64_t seqs = std::max<uint64_t>(1, in.parallel);
+  const uint64_t ubatch = in.ubatch > 0 ? in.ubatch : 512;
   double swa_ctx = ctx;
   if (a.sliding_window > 0) {
-    swa_ctx =
-        in.kv_unified || seqs == 1
-            ? std::min(ctx, static_cast<double>(pad(a.sliding_window * seqs + in.ubatch, 256)))
-            : static_cast<double>(seqs) *
-                  std::min(ctx / static_cast<double>(seqs),
-                           static_cast<double>(pad(a.sliding_window + in.ubatch, 256)));
+    swa_ctx = in.kv_unified || seqs == 1
+                  ? std::min(ctx, static_cast<double>(pad(a.sliding_window * seqs + ubatch, 256)))
+                  : static_cast<double>(seqs) *
+                        std::min(ctx / static_cast<double>(seqs),
+                                 static_cast<double>(pad(a.sliding_window + ubatch, 256)));
   }
   // A hybrid's recurrent layers: one f32 state per sequence (llama-memory-recurrent.cpp).
   const uint64_t state =
@@ -254,7 +257,53 @@ uint64_t llamacpp_kv_bytes(const Architecture& a, const PlanInput& in, uint64_t 
          state;
 }
 
+OllamaDefaults ollama_defaults(const Architecture& a, uint64_t total, uint64_t num_ctx,
+                               uint64_t parallel) {
+  OllamaDefaults d;
+  d.num_ctx_automatic = num_ctx == 0;
+  d.num_ctx = num_ctx > 0          ? num_ctx
+              : total >= 47 * kGiB ? 262144
+              : total >= 23 * kGiB ? 32768
+                                   : 4096;
+  if (a.max_context > 0) d.num_ctx = std::min(d.num_ctx, a.max_context);
+  // server/sched.go: one slot for these families, whatever OLLAMA_NUM_PARALLEL says.
+  const std::string_view t = a.model_type;
+  d.parallel_forced = a.state_layers > 0 || t.starts_with("qwen3next") || t.starts_with("qwen35") ||
+                      t.starts_with("nemotron_h") || t.starts_with("lfm2") || t == "mllama" ||
+                      t.starts_with("qwen3vl");
+  d.parallel = d.parallel_forced ? 1 : std::max<uint64_t>(1, parallel);
+  const uint64_t cells = d.num_ctx * d.parallel;
+  d.ubatch = cells > 32768 ? 2048 : cells > 4096 ? 1024 : 512;
+  return d;
+}
+
 Result<Plan> make_plan(const Model& model, const PlanInput& in) {
+  if (in.engine == Engine::ollama) {
+    const OllamaDefaults d =
+        ollama_defaults(model.arch, in.pool_total, in.context_length, in.parallel);
+    PlanInput l = in;
+    l.engine = Engine::llamacpp;
+    l.ollama = true;
+    l.context_length = d.num_ctx * d.parallel;
+    l.parallel = d.parallel;
+    l.kv_unified = false;
+    l.ubatch = in.ubatch > 0 ? in.ubatch : d.ubatch;
+    if (l.kv_cache_dtype == "auto") l.kv_cache_dtype = "f16";
+    auto p = make_plan(model, l);
+    if (!p) return p;
+    p->engine = Engine::ollama;
+    p->slots = d.parallel;
+    p->engine_flag = "OLLAMA_CONTEXT_LENGTH=";
+    p->notes.push_back(fmt::format(
+        "Ollama: num_ctx {}{} x {} slot{}{} = llama-server -c {} -np {} -ub {} (one cache per "
+        "slot)",
+        d.num_ctx,
+        d.num_ctx_automatic ? " (its default for this GPU's memory, capped at the model's)" : "",
+        d.parallel, d.parallel == 1 ? "" : "s",
+        d.parallel_forced ? " (Ollama runs this family with one slot)" : "", l.context_length,
+        d.parallel, l.ubatch));
+    return p;
+  }
   const Architecture& a = model.arch;
   Plan p;
   p.engine = in.engine;
@@ -391,6 +440,9 @@ Result<Plan> make_plan(const Model& model, const PlanInput& in) {
     p.kv_pool_bytes = static_cast<uint64_t>(kv);
     p.kv_tokens = p.context_length;
     add_outside("compute buffers", kLlamaCompute, "estimate at the default batch size");
+    if (in.ollama) {
+      add_outside("Ollama's minimum per GPU", 457 * kMiB, "ml/device.go MinimumMemory, kept free");
+    }
     add_outside("CUDA context", kCudaContext, "estimate");
     p.server_bytes = weights + p.kv_pool_bytes + outside;
     p.engine_flag = "-c";

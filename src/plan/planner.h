@@ -32,7 +32,9 @@
 
 namespace headroom::plan {
 
-enum class Engine { sglang, vllm, llamacpp };
+// Ollama (v0.30+) runs llama.cpp's llama-server for every GGUF: llama.cpp's arithmetic, with
+// Ollama's own defaults (ollama_defaults).
+enum class Engine { sglang, vllm, llamacpp, ollama };
 std::optional<Engine> parse_engine(std::string_view s);
 std::string_view engine_name(Engine e);
 
@@ -50,7 +52,7 @@ struct PlanInput {
   // llama.cpp: slots (--parallel), the micro-batch (--ubatch) and whether the slots share one
   // cache (--kv-unified); they size its sliding-window cache.
   uint64_t parallel = 1;
-  uint64_t ubatch = 512;
+  uint64_t ubatch = 0;  // 0: the engine's (llama.cpp 512, Ollama by its context)
   bool kv_unified = false;
   uint64_t spec_tokens = 0;  // vLLM: speculative tokens per step (a Mamba state keeps them)
   // vLLM's profile run: tokens in its dummy batch and sequences in its sampler run (0: vLLM's
@@ -60,6 +62,7 @@ struct PlanInput {
   // SGLang: --chunked-prefill-size and --cuda-graph-max-bs (0: its defaults for the GPU).
   uint64_t chunked_prefill_size = 0;
   uint64_t cuda_graph_max_bs = 0;
+  bool ollama = false;  // llama.cpp run by Ollama (its minimum kept free is added)
 };
 
 // vLLM's profiled peak beyond the weights, as an estimate (see vllm_profile in planner.cpp).
@@ -108,6 +111,7 @@ struct Plan {
   double max_safe_fraction = 0;   // the highest that leaves os_reserve (0: none does)
   uint64_t max_safe_context = 0;  // llama.cpp: the longest context that leaves os_reserve
   std::string engine_flag;        // "--mem-fraction-static 0.75"
+  uint64_t slots = 1;             // Ollama: context_length is num_ctx x slots
   uint64_t wait_free_bytes = 0;   // headroom wait --free … for the unit
   std::vector<std::string> notes;
 };
@@ -139,6 +143,21 @@ uint64_t kv_tokens_for_budget(const Architecture& a, const PlanInput& in, uint64
 // llama.cpp's KV cache bytes for a context of `context` cells (-c), kv_bytes per element.
 uint64_t llamacpp_kv_bytes(const Architecture& a, const PlanInput& in, uint64_t context,
                            double kv_bytes);
+
+// Ollama's defaults (docs/research/ollama-memory.md, v0.30+): num_ctx by the GPU's total memory
+// (>= 47 GiB: 262,144; >= 23 GiB: 32,768; else 4096; OLLAMA_CONTEXT_LENGTH or the request's
+// num_ctx instead), capped at the model's training context; OLLAMA_NUM_PARALLEL 1 (always 1 for
+// the hybrid families); llama-server started with -c num_ctx x parallel -np parallel (one cache
+// per slot); -ub 2048 above 32k cells, 1024 above 4096, else 512; f16 cache.
+struct OllamaDefaults {
+  uint64_t num_ctx = 0;
+  bool num_ctx_automatic = false;
+  uint64_t parallel = 1;
+  bool parallel_forced = false;
+  uint64_t ubatch = 512;
+};
+OllamaDefaults ollama_defaults(const Architecture& a, uint64_t total, uint64_t num_ctx,
+                               uint64_t parallel);
 
 Result<Plan> make_plan(const Model& model, const PlanInput& in);
 

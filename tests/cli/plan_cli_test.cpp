@@ -146,10 +146,46 @@ TEST(PlanCli, TheServersOwnCommandLine) {
   EXPECT_EQ(absent.exit_code, 2);
   EXPECT_NE(absent.err.find("org/not-here is not on this machine"), std::string::npos)
       << absent.err;
-  EXPECT_NE(hr({"plan", "--", "ollama", "serve"}).err.find("Ollama is not modelled"),
-            std::string::npos);
   EXPECT_EQ(hr({"plan", "--", "vllm", "serve", "m", "--max-model-len", "lots"}).exit_code, 2);
   EXPECT_EQ(hr({"plan", "--", "echo", "hi"}).exit_code, 2);
+}
+
+TEST(PlanCli, OllamaByNameFromItsStore) {
+  const std::string d = fresh("ollama");
+  fs::create_directories(d + "/store/manifests/registry.ollama.ai/library/llama3/8b");
+  fs::remove(d + "/store/manifests/registry.ollama.ai/library/llama3/8b");
+  fs::create_directories(d + "/store/blobs");
+  test::write_gguf(d + "/store/blobs/sha256-1234", test::llama8b_gguf_kv(),
+                   {{"w", "Q4_K", {4096, 4096 * 64}}});
+  std::ofstream(d + "/store/manifests/registry.ollama.ai/library/llama3/8b")
+      << R"({"layers":[{"mediaType":"application/vnd.ollama.image.template","digest":"sha256:99"},)"
+      << R"({"mediaType":"application/vnd.ollama.image.model","digest":"sha256:1234"}]})";
+  const std::vector<std::string> env = {"OLLAMA_MODELS=" + d + "/store"};
+  const RunResult r = test::run_headroom(
+      {"plan", "--engine", "ollama", "--model", "llama3:8b", "--pool", "64G", "--json"}, env);
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["model"]["path"], d + "/store/blobs/sha256-1234");
+  // 64 GiB >= 47: num_ctx 262,144, capped at the model's 131,072; one slot; f16 cache.
+  EXPECT_EQ(j["context_length"], 131072);
+  EXPECT_EQ(j["kv_pool_bytes"], 131072ull * 32 * 8 * 128 * 2 * 2);
+  EXPECT_EQ(j["engine_flag"], "OLLAMA_CONTEXT_LENGTH=131072");
+  // OLLAMA_NUM_PARALLEL from the container's -e: two caches of num_ctx each.
+  const RunResult two =
+      test::run_headroom({"plan", "--engine", "ollama", "--model", "llama3:8b", "--pool", "64G",
+                          "--json", "--context-length", "8192", "--", "docker", "run", "--gpus",
+                          "all", "-e", "OLLAMA_NUM_PARALLEL=2", "ollama/ollama"},
+                         env);
+  ASSERT_EQ(two.exit_code, 0) << two.err << two.out;
+  EXPECT_EQ(nlohmann::json::parse(two.out)["kv_pool_bytes"], 2ull * 8192 * 32 * 8 * 128 * 2 * 2);
+  // Not in the store: said, with where it looked.
+  const RunResult absent = test::run_headroom(
+      {"plan", "--engine", "ollama", "--model", "qwen3:1b", "--pool", "64G"}, env);
+  EXPECT_EQ(absent.exit_code, 2);
+  EXPECT_NE(absent.err.find("Ollama model qwen3:1b not found"), std::string::npos) << absent.err;
+  // `ollama serve` names no model.
+  EXPECT_NE(test::run_headroom({"plan", "--", "ollama", "serve"}, env).err.find("--model NAME"),
+            std::string::npos);
 }
 
 TEST(PlanCli, BadModelsExitTwoNamingTheFileAndField) {

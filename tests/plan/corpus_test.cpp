@@ -134,6 +134,28 @@ TEST(PlanCorpus, CacheArithmeticAgainstTheEnginesLogs) {
   std::cout << table.str();
 }
 
+TEST(PlanCorpus, OllamaDefaultsOnTheStrixHaloLog) {
+  // Ollama 0.30 on a Strix Halo (115,200 MiB total), OLLAMA_NUM_PARALLEL 2, num_ctx unset:
+  // its default for >= 47 GiB (262,144) capped at gpt-oss's 131,072, x 2 slots = the log's
+  // n_ctx 262,144 and n_ctx_seq 131,072.
+  const char* id = "ollama-strix-halo-gpt-oss-120b";
+  const fs::path config = kCases / id / "config.json";
+  auto arch = parse_config(config.string(), read(config));
+  ASSERT_TRUE(arch) << arch.error().message;
+  const OllamaDefaults d = ollama_defaults(*arch, 115200 * kMiB, 0, 2);
+  EXPECT_EQ(d.num_ctx, static_cast<uint64_t>(printed(id, "n_ctx_seq")));
+  EXPECT_EQ(d.num_ctx * d.parallel, static_cast<uint64_t>(printed(id, "n_ctx")));
+  EXPECT_TRUE(d.num_ctx_automatic);
+  // Its micro-batch: 2048 by the current rule (HEAD), where this 0.30 build printed 1024; the
+  // cache with the log's 1024 is the table's exact 9306 MiB, with 2048 it would be 9378 (+0.8 %).
+  EXPECT_EQ(d.ubatch, 2048u);
+  PlanInput in;
+  in.engine = Engine::llamacpp;
+  in.parallel = 2;
+  in.ubatch = 2048;
+  EXPECT_EQ(llamacpp_kv_bytes(*arch, in, 262144, 2.0) / kMiB, 9378u);
+}
+
 TEST(PlanCorpus, VllmProfileAgainstTheLogs) {
   // vLLM V0 on an RTX 3090: the profile batches max_model_len tokens (chunked prefill off below
   // 32k) and samples 256 sequences; what it measured beyond the weights is peak - weights.
