@@ -348,6 +348,12 @@ Result<Architecture> parse_config(const std::string& path, std::string_view text
   }
   a.dtype_bytes = dtype_bytes(a.dtype);
   a.tied_embeddings = j.contains("tie_word_embeddings") && j["tie_word_embeddings"] == true;
+  if (root.contains("quantization_config") && root["quantization_config"].is_object()) {
+    const json& q = root["quantization_config"];
+    if (q.contains("quant_method") && q["quant_method"].is_string()) {
+      a.quant_method = q["quant_method"].get<std::string>();
+    }
+  }
 
   // Sliding-window layers: layer_types where given, else the model family's pattern.
   const bool use_window = !j.contains("use_sliding_window") || j["use_sliding_window"] == true;

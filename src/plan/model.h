@@ -48,6 +48,7 @@ struct Architecture {
   uint64_t dtype_bytes = 2;      // of the weights' declared dtype (torch_dtype), for KV "auto"
   std::string dtype;             // "bfloat16"
   bool tied_embeddings = false;  // tie_word_embeddings: lm_head is the embedding matrix
+  std::string quant_method;      // quantization_config.quant_method ("mxfp4", "fp8", "awq"…)
 };
 
 struct Model {

@@ -517,6 +517,14 @@ Result<Plan> make_plan(const Model& model, const PlanInput& in) {
                                                   "pool)"
                                                 : "this plan"));
   }
+  const bool fp4_gguf = model.weights_by_dtype.count("MXFP4") > 0;
+  if ((a.quant_method == "mxfp4" || fp4_gguf) && in.engine == Engine::vllm) {
+    p.notes.push_back(
+        "MXFP4 weights: on a GPU without native FP4 kernels vLLM runs them through Marlin and "
+        "holds more than the checkpoint (gpt-oss-120b: 65.97 GiB on an H100, where the same "
+        "weights are 59.02 GiB as a GGUF; tests/fixtures/plan/real/vllm-h100-gpt-oss-120b): "
+        "the weights above are the checkpoint's");
+  }
   if (model.skipped_tied_bytes > 0) {
     p.notes.push_back(fmt::format(
         "lm_head.weight ({}) is in the checkpoint but not loaded: tie_word_embeddings, the "

@@ -210,6 +210,7 @@ TEST(PlanCorpus, HybridLayersFromThePublishedConfigs) {
   EXPECT_EQ(g.attention_layers, 36u);
   EXPECT_EQ(g.sliding_layers, 18u);
   EXPECT_EQ(g.state_layers, 0u);
+  EXPECT_EQ(load("vllm-h100-gpt-oss-120b").quant_method, "mxfp4");  // said in vLLM's plan
   // llama.cpp at 131,072 cells, one slot, ubatch 512: 18 full layers x 131,072 + 18 sliding
   // x pad(128 + 512, 256) = 768 cells, x 8 heads x 128 x 2 B = 2048 B: 4,636,803,072 B.
   PlanInput one;

@@ -236,6 +236,23 @@ TEST(PlanGguf, HybridAndSlidingLayers) {
        test::gguf_u32("gemma3.attention.sliding_window", 512),
        test::gguf_u32s("gemma3.attention.sliding_window_pattern", {1, 0, 1, 0})},
       {{"w", "F16", {1024, 1024}}});
+  // DeepSeek MLA in GGUF (deepseek2): llama.cpp caches the latent once per token and layer,
+  // (kv_lora_rank 512 + rope 64) x 61 layers x 2 B = 70,272 B; at 32,768 cells 2,196 MiB (the
+  // ik_llama.cpp log's 1166.62 MiB is the same at q8_0: x 34/32 / 2).
+  test::write_gguf(d + "/ds.gguf",
+                   {test::gguf_str("general.architecture", "deepseek2"),
+                    test::gguf_u32("deepseek2.block_count", 61),
+                    test::gguf_u32("deepseek2.embedding_length", 7168),
+                    test::gguf_u32("deepseek2.attention.head_count", 128),
+                    test::gguf_u32("deepseek2.attention.head_count_kv", 128),
+                    test::gguf_u32("deepseek2.attention.kv_lora_rank", 512),
+                    test::gguf_u32("deepseek2.rope.dimension_count", 64)},
+                   {{"w", "F16", {7168, 1024}}});
+  auto ds = load_model(d + "/ds.gguf");
+  ASSERT_TRUE(ds.ok()) << ds.error().message;
+  EXPECT_TRUE(ds->arch.mla);
+  EXPECT_EQ(kv_bytes_per_token(ds->arch, Engine::llamacpp, 2.0, 1, 0), 576u * 61 * 2);
+  EXPECT_EQ(llamacpp_kv_bytes(ds->arch, one, 32768, 2.0), 32768ull * 576 * 61 * 2);
   auto flags = load_model(d + "/flags.gguf");
   ASSERT_TRUE(flags.ok()) << flags.error().message;
   EXPECT_EQ(flags->arch.sliding_layers, 2u);
