@@ -541,8 +541,9 @@ Command add_plan_command(CLI::App& parent, const Globals& globals) {
       "plan",
       "Will the model fit? The engine's own arithmetic (weights measured from the safetensors "
       "headers or the GGUF tensor table, KV per token from the architecture), the allocations "
-      "outside its budget as labelled estimates, a verdict and the flags to use. Exit 0 fits, 1 "
-      "does not fit or leaves too little headroom, 2 bad input.");
+      "outside its budget as labelled estimates, a verdict and the flags to use. `headroom plan "
+      "[OPTIONS] -- CMD…` reads the engine, model and flags from the server's command line. "
+      "Exit 0 fits, 1 does not fit or leaves too little headroom, 2 bad input.");
   cmd->add_option("--model", o->model,
                   "A Hugging Face model directory (config.json, *.safetensors) or a .gguf file "
                   "(or the server's command after --: headroom plan -- docker run … "
