@@ -90,35 +90,50 @@ std::string gcc(const std::vector<FileReport>& reports) {
 }
 
 // One object (docs/schema/lint.schema.json): every finding, every file that could not be read
-// or parsed, and how many files were linted. snake_case, as every other headroom JSON.
+// or parsed, and how many files were linted. snake_case, as every other headroom JSON. Written
+// one element at a time (the text nlohmann's dump(2) gives for the whole document, without its
+// tree of every finding: a 5,000-file run held ~12 MiB in it).
 std::string as_json(const std::vector<FileReport>& reports) {
-  nlohmann::ordered_json findings = nlohmann::ordered_json::array();
-  nlohmann::ordered_json errors = nlohmann::ordered_json::array();
+  std::string out =
+      fmt::format("{{\n  \"version\": {},\n  \"files\": {},\n", kJsonVersion, reports.size());
+  const auto element = [&](bool& first, const nlohmann::ordered_json& e) {
+    out += first ? "\n" : ",\n";
+    first = false;
+    const std::string text = e.dump(2, ' ', false, json::error_handler_t::replace);
+    out += "    ";
+    for (char c : text) {
+      out += c;
+      if (c == '\n') out += "    ";
+    }
+  };
+  bool first = true;
+  out += "  \"findings\": [";
   for (const FileReport& r : reports) {
     for (const Finding& f : r.findings) {
-      findings.push_back({{"file", f.file},
-                          {"line", f.span.begin.line},
-                          {"column", f.span.begin.col},
-                          {"end_line", f.span.end.line},
-                          {"end_column", f.span.end.col},
-                          {"level", severity_name(f.severity)},
-                          {"code", f.code},
-                          {"message", f.message},
-                          {"fix", f.fix},
-                          {"see", rule_doc(f.code)}});
-    }
-    if (r.error) {
-      errors.push_back({{"file", r.file},
-                        {"line", r.error->pos.line},
-                        {"column", r.error->pos.col},
-                        {"message", r.error->message}});
+      element(first, {{"file", f.file},
+                      {"line", f.span.begin.line},
+                      {"column", f.span.begin.col},
+                      {"end_line", f.span.end.line},
+                      {"end_column", f.span.end.col},
+                      {"level", severity_name(f.severity)},
+                      {"code", f.code},
+                      {"message", f.message},
+                      {"fix", f.fix},
+                      {"see", rule_doc(f.code)}});
     }
   }
-  nlohmann::ordered_json j = {{"version", kJsonVersion},
-                              {"files", reports.size()},
-                              {"findings", std::move(findings)},
-                              {"errors", std::move(errors)}};
-  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  out += first ? "],\n" : "\n  ],\n";
+  first = true;
+  out += "  \"errors\": [";
+  for (const FileReport& r : reports) {
+    if (!r.error) continue;
+    element(first, {{"file", r.file},
+                    {"line", r.error->pos.line},
+                    {"column", r.error->pos.col},
+                    {"message", r.error->message}});
+  }
+  out += first ? "]\n}\n" : "\n  ]\n}\n";
+  return out;
 }
 
 std::string sarif(const std::vector<FileReport>& reports, std::string_view version) {
