@@ -60,6 +60,7 @@ struct PlanOptions {
   bool kv_unified = false;
   uint64_t max_num_batched_tokens = 0;  // vLLM (0: its default for the GPU)
   uint64_t max_num_seqs = 0;
+  uint64_t speculative_tokens = 0;    // vLLM: MTP/EAGLE tokens per step
   uint64_t chunked_prefill_size = 0;  // SGLang (0: its default for the GPU)
   uint64_t cuda_graph_max_bs = 0;
   bool json = false;
@@ -253,6 +254,9 @@ int run_plan(const PlanOptions& given, const Globals& g,
       o.max_num_batched_tokens = *f->max_num_batched_tokens;
     }
     if (!set("--max-num-seqs") && f->max_num_seqs) o.max_num_seqs = *f->max_num_seqs;
+    if (!set("--speculative-tokens") && f->speculative_tokens) {
+      o.speculative_tokens = *f->speculative_tokens;
+    }
     if (!set("--chunked-prefill-size") && f->chunked_prefill_size) {
       o.chunked_prefill_size = *f->chunked_prefill_size;
     }
@@ -353,6 +357,7 @@ int run_plan(const PlanOptions& given, const Globals& g,
   in.max_num_batched_tokens = o.max_num_batched_tokens;
   in.max_num_seqs = o.max_num_seqs;
   in.chunked_prefill_size = o.chunked_prefill_size;
+  in.spec_tokens = o.speculative_tokens;
   in.cuda_graph_max_bs = o.cuda_graph_max_bs;
   in.os_reserve = kDefaultOsReserve;
   if (!o.os_reserve.empty()) {
@@ -583,6 +588,9 @@ Command add_plan_command(CLI::App& parent, const Globals& globals) {
                   "GB10, 2048 below 35 GiB)");
   cmd->add_option("--cuda-graph-max-bs", o->cuda_graph_max_bs,
                   "SGLang: its CUDA graphs' largest batch (default SGLang's: 256 on a GB10)");
+  cmd->add_option("--speculative-tokens", o->speculative_tokens,
+                  "vLLM: speculative tokens per step (MTP: the model's MTP layers are cached too, "
+                  "and a hybrid's state keeps them)");
   cmd->add_option("--max-num-batched-tokens", o->max_num_batched_tokens,
                   "vLLM: tokens in its profile run's batch (default vLLM's: 8192 on a GPU of 70 "
                   "GiB or more, else 2048)");

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include "core/docker_cli.h"
 #include "core/engines.h"
 #include "core/text.h"
@@ -202,6 +204,18 @@ Result<ServerFlags> read_server_command(const std::vector<std::string>& argv,
       take({"--block-size"}, f.page_size);
       take({"--max-num-batched-tokens"}, f.max_num_batched_tokens);
       take({"--max-num-seqs"}, f.max_num_seqs);
+      take({"--num-speculative-tokens"}, f.speculative_tokens);
+      if (auto sc = value(a, {"--speculative-config"})) {
+        // '{"method":"mtp","num_speculative_tokens":2}'
+        const auto j = nlohmann::json::parse(*sc, nullptr, false);
+        if (!j.is_object() || !j.contains("num_speculative_tokens") ||
+            !j["num_speculative_tokens"].is_number_unsigned()) {
+          return make_error(fmt::format(
+              "after --: --speculative-config {}: no num_speculative_tokens in it", *sc));
+        }
+        f.speculative_tokens = j["num_speculative_tokens"].get<uint64_t>();
+        f.read.push_back(fmt::format("{} speculative tokens", *f.speculative_tokens));
+      }
       break;
     case Engine::ollama:
       break;

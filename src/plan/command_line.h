@@ -32,8 +32,8 @@ struct ServerFlags {
   std::vector<std::string> env;  // the container's -e K=V
   std::optional<double> fraction;
   std::optional<uint64_t> context_length, tp, page_size, parallel, ubatch;
-  std::optional<uint64_t> max_num_batched_tokens, max_num_seqs;     // vLLM
-  std::optional<uint64_t> chunked_prefill_size, cuda_graph_max_bs;  // SGLang
+  std::optional<uint64_t> max_num_batched_tokens, max_num_seqs, speculative_tokens;  // vLLM
+  std::optional<uint64_t> chunked_prefill_size, cuda_graph_max_bs;                   // SGLang
   std::optional<std::string> kv_cache_dtype;
   bool kv_unified = false;
   std::vector<std::string> read;  // the flags taken, as "--gpu-memory-utilization 0.8"

@@ -337,6 +337,9 @@ Result<Architecture> parse_config(const std::string& path, std::string_view text
   if (auto e = f.count("num_experts_per_tok", false); e) a.experts_per_token = *e;
   if (auto i = f.count("intermediate_size", false); i) a.intermediate = *i;
   if (auto i = f.count("moe_intermediate_size", false); i) a.moe_intermediate = *i;
+  for (const char* key : {"mtp_num_hidden_layers", "num_nextn_predict_layers"}) {
+    if (auto m = f.count(key, false); m && *m > 0) a.mtp_layers = *m;
+  }
   if (auto c = f.count("max_position_embeddings", false); c) a.max_context = *c;
   if (auto v = f.count("vocab_size", false); v) a.vocab = *v;
   if (j.contains("torch_dtype") && j["torch_dtype"].is_string()) {

@@ -43,6 +43,9 @@ struct Architecture {
   uint64_t state_conv_channels = 0;  // per state layer: the causal conv's channels…
   uint64_t state_conv_kernel = 0;    // …and its kernel (kernel - 1 positions are kept)
   uint64_t state_ssm_bytes = 0;      // per state layer: the recurrent state (float32 unless said)
+  // Multi-token-prediction layers the checkpoint carries (mtp_num_hidden_layers,
+  // num_nextn_predict_layers): with MTP speculative decoding their attention is cached too.
+  uint64_t mtp_layers = 0;
   uint64_t max_context = 0;
   uint64_t vocab = 0;
   uint64_t dtype_bytes = 2;      // of the weights' declared dtype (torch_dtype), for KV "auto"

@@ -45,26 +45,12 @@ uint64_t ceil_div(uint64_t a, uint64_t b) {
 
 // vLLM's hybrid allocator (v1/core/kv_cache_utils.py, checked against the logs in
 // tests/fixtures/plan/real/vllm-*-qwen3.6-* and -nemotron-*): state and attention pages made
-// equal, layers grouped by the attention layers' count.
-struct VllmHybrid {
-  uint64_t page = 0;        // bytes of one block of one layer
-  uint64_t block = 0;       // tokens in an attention block
-  uint64_t group_size = 0;  // layers per group
-  uint64_t groups = 0;      // one attention group + the state groups
-  uint64_t per_request = 0;
-  uint64_t context = 0;
-  uint64_t tokens(uint64_t bytes) const {
-    if (page == 0 || group_size == 0 || per_request == 0) return 0;
-    const uint64_t blocks = bytes / (group_size * page);
-    // vLLM's "GPU KV cache size": the concurrency at the full length, in tokens.
-    return static_cast<uint64_t>(static_cast<double>(blocks) / static_cast<double>(per_request) *
-                                 static_cast<double>(context));
-  }
-};
-
+// equal, layers grouped by the attention layers' count (with MTP speculative decoding the MTP
+// layers' attention joins them).
 VllmHybrid vllm_hybrid(const Architecture& a, double kv_bytes, uint64_t tp, uint64_t spec,
                        uint64_t context) {
   VllmHybrid h;
+  const uint64_t attention = a.attention_layers + (spec > 0 ? a.mtp_layers : 0);
   const uint64_t heads = std::max<uint64_t>(1, a.kv_heads / tp);
   const auto attn_token = static_cast<uint64_t>(
       std::llround(static_cast<double>(heads * (a.head_dim + a.v_head_dim)) * kv_bytes));
@@ -74,10 +60,10 @@ VllmHybrid vllm_hybrid(const Architecture& a, double kv_bytes, uint64_t tp, uint
   if (attn_token == 0) return h;
   h.block = 16 * ceil_div(state_page, 16 * attn_token);
   h.page = h.block * attn_token;
-  h.group_size = std::min(a.attention_layers, a.state_layers);
-  h.groups = ceil_div(a.attention_layers, h.group_size) + ceil_div(a.state_layers, h.group_size);
+  h.group_size = std::min(attention, a.state_layers);
+  h.groups = ceil_div(attention, h.group_size) + ceil_div(a.state_layers, h.group_size);
   h.context = context;
-  h.per_request = ceil_div(context, h.block) * ceil_div(a.attention_layers, h.group_size) +
+  h.per_request = ceil_div(context, h.block) * ceil_div(attention, h.group_size) +
                   ceil_div(a.state_layers, h.group_size);
   return h;
 }
@@ -213,6 +199,11 @@ VllmProfile vllm_profile(const Architecture& a, const PlanInput& in) {
   v.activations = v.batched_tokens * (2 * a.hidden + 3 * width / tp) * a.dtype_bytes;
   v.sampler = v.seqs * a.vocab * (a.dtype_bytes + 4);
   return v;
+}
+
+VllmHybrid vllm_hybrid_layout(const Architecture& a, const PlanInput& in, uint64_t context) {
+  const auto kvb = kv_dtype_bytes(in.kv_cache_dtype, a, in.engine);
+  return vllm_hybrid(a, kvb ? *kvb : 2.0, std::max<uint64_t>(1, in.tp), in.spec_tokens, context);
 }
 
 uint64_t kv_tokens_for_budget(const Architecture& a, const PlanInput& in, uint64_t context,

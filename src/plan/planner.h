@@ -136,6 +136,25 @@ SglangDefaults sglang_defaults(uint64_t total, uint64_t tp, bool eagle, uint64_t
                                uint64_t graph_bs);
 double sglang_default_fraction(uint64_t total, uint64_t tp, bool eagle);
 
+// vLLM's layout of a hybrid model's cache.
+struct VllmHybrid {
+  uint64_t page = 0;        // bytes of one block of one layer
+  uint64_t block = 0;       // tokens in an attention block
+  uint64_t group_size = 0;  // layers per group
+  uint64_t groups = 0;      // one attention group + the state groups
+  uint64_t per_request = 0;
+  uint64_t context = 0;
+  uint64_t tokens(uint64_t bytes) const {
+    if (page == 0 || group_size == 0 || per_request == 0) return 0;
+    const uint64_t blocks = bytes / (group_size * page);
+    // vLLM's "GPU KV cache size": the concurrency at the full length, in tokens.
+    return static_cast<uint64_t>(static_cast<double>(blocks) / static_cast<double>(per_request) *
+                                 static_cast<double>(context));
+  }
+};
+
+VllmHybrid vllm_hybrid_layout(const Architecture& a, const PlanInput& in, uint64_t context);
+
 // The engine's KV tokens for a KV budget of `budget` bytes (what vLLM logs as "Available KV
 // cache memory", SGLang's pool) at one request's `context`; the arithmetic make_plan uses.
 uint64_t kv_tokens_for_budget(const Architecture& a, const PlanInput& in, uint64_t context,

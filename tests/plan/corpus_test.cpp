@@ -86,10 +86,6 @@ TEST(PlanCorpus, CacheArithmeticAgainstTheEnginesLogs) {
   };
   // What the logs do not give, or what is not modelled: said, not guessed.
   const std::vector<std::pair<const char*, const char*>> cannot = {
-      {"vllm-gb10-qwen3.6-35b-a3b-fp8-mtp",
-       "this vLLM prints num_blocks // groups x block, and its MTP layer joins the attention "
-       "group (11 layers): the version's counting is not modelled"},
-      {"vllm-gb10-nemotron-3-super-120b-nvfp4", "the same older counting, with an MTP layer"},
       {"vllm-2xgb10-minimax-m2.7-awq", "the KV figures are cut off in the stored excerpt"},
       {"vllm-h100-gpt-oss-120b", "no KV budget (negative: the profile took 7.45 GiB)"},
       {"sglang-tp4-mimo-v2-flash-swa", "SGLang's hybrid SWA pool; no budget in the excerpt"},
@@ -104,6 +100,32 @@ TEST(PlanCorpus, CacheArithmeticAgainstTheEnginesLogs) {
   std::ostringstream table;
   table << std::fixed << std::setprecision(0);
   table << "| case | engine | printed | plan | error |\n| --- | --- | ---: | ---: | ---: |\n";
+  // The two GB10 logs: MTP speculative decoding (its layer's attention joins the group), and a
+  // vLLM that printed num_blocks // groups x block (later ones print the concurrency at the full
+  // length): the plan's blocks in that version's count.
+  struct Gb10 {
+    const char* id;
+    uint64_t spec, context;
+  };
+  for (const Gb10& c : {Gb10{"vllm-gb10-qwen3.6-35b-a3b-fp8-mtp", 2, 65536},
+                        Gb10{"vllm-gb10-nemotron-3-super-120b-nvfp4", 3, 1000000}}) {
+    SCOPED_TRACE(c.id);
+    const fs::path config = kCases / c.id / "config.json";
+    auto arch = parse_config(config.string(), read(config));
+    ASSERT_TRUE(arch) << arch.error().message;
+    PlanInput p = in(Engine::vllm, 1, "fp8");
+    p.spec_tokens = c.spec;
+    const VllmHybrid h = vllm_hybrid_layout(*arch, p, c.context);
+    const auto budget = static_cast<uint64_t>(printed(c.id, "available_kv_gib") * kGiB);
+    const uint64_t blocks = budget / (h.group_size * h.page);
+    const double plan = static_cast<double>(blocks / h.groups * h.block);
+    const double real = printed(c.id, "kv_tokens");
+    const double error = (plan - real) / real;
+    table << "| " << c.id << " | vllm | " << real << " | " << plan << " | " << std::setprecision(1)
+          << error * 100 << " % |\n"
+          << std::setprecision(0);
+    EXPECT_LE(std::abs(error), 0.02) << "printed " << real << ", plan " << plan;
+  }
   for (const Case& c : cases) {
     SCOPED_TRACE(c.id);
     const fs::path config = kCases / c.id / "config.json";

@@ -366,6 +366,12 @@ TEST(PlanCommandLine, MountsAndFlags) {
   ASSERT_TRUE(off.ok()) << off.error().message;
   EXPECT_EQ(off->chunked_prefill_size, 16384u);
   EXPECT_EQ(off->cuda_graph_max_bs, 32u);
+  auto mtp =
+      read_server_command({"vllm", "serve", "Qwen/Qwen3.6-35B-A3B-FP8", "--speculative-config",
+                           R"({"method":"mtp","num_speculative_tokens":2})"});
+  ASSERT_TRUE(mtp.ok()) << mtp.error().message;
+  EXPECT_EQ(mtp->speculative_tokens, 2u);
+  EXPECT_FALSE(read_server_command({"vllm", "serve", "m", "--speculative-config", "{broken"}).ok());
 }
 
 TEST(PlanSglang, TokensFollowSglangsFormula) {
