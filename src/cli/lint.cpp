@@ -20,6 +20,7 @@
 
 #include "cli/common.h"
 #include "cli/console.h"
+#include "core/text.h"
 #include "headroom_version.h"
 #include "lint/format.h"
 #include "lint/lint.h"
@@ -314,10 +315,10 @@ int run_lint(const LintOptions& o) {
     if (!in.path.empty()) {
       // A file it names (`source config.env`, compose's .env): beside it, as lint reports it.
       opt.read_beside = [&in](const std::string& joined) -> std::optional<std::string> {
-        const auto dir = [](const std::string& p) { return p.substr(0, p.rfind('/') + 1); };
-        const std::string prefix = dir(in.name);
+        const std::string_view prefix = path_directory(in.name);
         if (joined.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
-        const Input beside{joined, dir(in.path) + joined.substr(prefix.size())};
+        const Input beside{joined,
+                           std::string(path_directory(in.path)) + joined.substr(prefix.size())};
         std::error_code ec;
         if (!fs::is_regular_file(beside.path, ec)) return std::nullopt;
         std::string unused;

@@ -8,7 +8,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <nlohmann/json.hpp>
 
@@ -16,8 +15,10 @@
 #include "cli/console.h"
 #include "core/sample.h"
 #include "core/size.h"
+#include "core/text.h"
 #include "plan/command_line.h"
 #include "plan/planner.h"
+#include "probe/fs.h"
 #include "probe/memory_source.h"
 #include "probe/pagecache.h"
 
@@ -104,10 +105,12 @@ std::optional<std::string> hf_snapshot(const std::string& hub, const std::string
   const fs::path repo =
       fs::path(hub) / ("models--" + id.substr(0, slash) + "--" + id.substr(slash + 1));
   std::error_code ec;
-  std::ifstream ref(repo / "refs" / "main");
-  std::string hash;
-  if (ref && std::getline(ref, hash) && fs::is_directory(repo / "snapshots" / hash, ec)) {
-    return (repo / "snapshots" / hash).string();
+  if (auto ref = read_file((repo / "refs" / "main").string())) {
+    const std::string hash(trim(*ref));
+    if (!hash.empty() && hash.find('/') == std::string::npos && hash != ".." &&
+        fs::is_directory(repo / "snapshots" / hash, ec)) {
+      return (repo / "snapshots" / hash).string();
+    }
   }
   std::vector<fs::path> snapshots;
   for (const auto& e : fs::directory_iterator(repo / "snapshots", ec))
@@ -194,9 +197,9 @@ Result<std::string> ollama_blob(const std::string& name) {
   for (const std::string& store : stores) {
     const fs::path manifest = fs::path(store) / "manifests" / path / tag;
     looked += (looked.empty() ? "" : ", ") + manifest.string();
-    std::ifstream in(manifest);
-    if (!in) continue;
-    nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+    const auto text = read_file(manifest.string());
+    if (!text) continue;
+    nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
     if (j.is_discarded() || !j.contains("layers") || !j["layers"].is_array()) {
       return make_error(fmt::format("{}: not an Ollama manifest (no layers)", manifest.string()));
     }

@@ -81,22 +81,23 @@ bool is_python(std::string_view prog) {
 }
 
 // The value of --flag VALUE or --flag=VALUE (the last one), or of -f VALUE for a short alias.
+}  // namespace
+
 std::optional<std::string> flag_value(const std::vector<std::string>& args, size_t first,
-                                      std::string_view flag, std::string_view alias = {}) {
+                                      std::initializer_list<std::string_view> names) {
   std::optional<std::string> out;
   for (size_t i = first; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if ((a == flag || (!alias.empty() && a == alias)) && i + 1 < args.size()) {
-      out = args[i + 1];
-    } else if (a.size() > flag.size() && a.compare(0, flag.size(), flag) == 0 &&
-               a[flag.size()] == '=') {
-      out = a.substr(flag.size() + 1);
+    for (std::string_view n : names) {
+      if (a == n && i + 1 < args.size()) {
+        out = args[i + 1];
+      } else if (a.size() > n.size() && a.compare(0, n.size(), n) == 0 && a[n.size()] == '=') {
+        out = a.substr(n.size() + 1);
+      }
     }
   }
   return out;
 }
-
-}  // namespace
 
 const std::vector<EngineInfo>& all_engines() {
   return kEngines;
@@ -221,10 +222,10 @@ Endpoint engine_endpoint(const EngineInfo& e, const std::vector<std::string>& ar
     if (auto v = env_value(env, "LLAMA_ARG_PORT")) set_port(*v);
   }
   if (!e.host_flag.empty()) {
-    if (auto h = flag_value(args, first_arg, e.host_flag)) out.host = *h;
+    if (auto h = flag_value(args, first_arg, {e.host_flag})) out.host = *h;
   }
   if (!e.port_flag.empty()) {
-    if (auto p = flag_value(args, first_arg, e.port_flag)) set_port(*p);
+    if (auto p = flag_value(args, first_arg, {e.port_flag})) set_port(*p);
   }
   return out;
 }
@@ -233,17 +234,16 @@ std::optional<std::string> engine_model(const EngineInfo& e, const std::vector<s
                                         size_t first_arg) {
   switch (e.id) {
     case EngineId::kSglang:
-      if (auto m = flag_value(args, first_arg, "--model-path")) return m;
-      return flag_value(args, first_arg, "--model");
+      return flag_value(args, first_arg, {"--model-path", "--model"});
     case EngineId::kVllm:
     case EngineId::kTrtLlm:
-      if (auto m = flag_value(args, first_arg, "--served-model-name")) return m;
-      if (auto m = flag_value(args, first_arg, "--model")) return m;
+      if (auto m = flag_value(args, first_arg, {"--served-model-name"})) return m;
+      if (auto m = flag_value(args, first_arg, {"--model"})) return m;
       // `vllm serve MODEL`: the first word that is not a flag.
       if (first_arg < args.size() && args[first_arg].rfind("-", 0) != 0) return args[first_arg];
       return std::nullopt;
     case EngineId::kLlamaCpp:
-      return flag_value(args, first_arg, "--model", "-m");
+      return flag_value(args, first_arg, {"--model", "-m"});
     case EngineId::kOllama:
       return std::nullopt;  // `ollama serve` serves whatever is pulled
   }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -93,6 +94,11 @@ struct Endpoint {
 // llama-server also from LLAMA_ARG_HOST / LLAMA_ARG_PORT; flags win over the environment.
 Endpoint engine_endpoint(const EngineInfo& e, const std::vector<std::string>& args,
                          size_t first_arg, const std::vector<std::string>& env = {});
+
+// The last value of a flag from args[first] on, as `NAME VALUE` or `NAME=VALUE`, for any of
+// its spellings ({"--ctx-size", "-c"}).
+std::optional<std::string> flag_value(const std::vector<std::string>& args, size_t first,
+                                      std::initializer_list<std::string_view> names);
 
 // The model a command line serves, where it says ("--model-path M", "vllm serve M", "-m F").
 std::optional<std::string> engine_model(const EngineInfo& e, const std::vector<std::string>& args,

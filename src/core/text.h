@@ -46,6 +46,12 @@ constexpr std::string_view path_basename(std::string_view path) {
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
+// What comes before it, with the slash ("dir/sub/x.sh" -> "dir/sub/"; "x.sh" -> "").
+constexpr std::string_view path_directory(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? std::string_view{} : path.substr(0, slash + 1);
+}
+
 // A whole string of decimal digits as an unsigned 64-bit value; nullopt on anything else,
 // overflow included.
 std::optional<uint64_t> parse_u64(std::string_view s);

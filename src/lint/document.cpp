@@ -527,7 +527,7 @@ std::optional<InputError> read_shell(Document& doc, std::string_view text,
     const Beside beside = sourced_path(path);
     std::optional<std::string> content;
     std::string why = beside.why;
-    const std::string dir = doc.file.substr(0, doc.file.rfind('/') + 1);
+    const std::string dir(path_directory(doc.file));
     const std::string joined = dir + beside.relative;
     if (why.empty()) {
       if (read_beside) content = read_beside(joined);
@@ -540,7 +540,8 @@ std::optional<InputError> read_shell(Document& doc, std::string_view text,
     }
     if (why.empty()) why = "binary data";
     doc.outside.push_back(Outside{map.span(rc.words[0].begin, rc.words[1].end),
-                                  fmt::format("{} {}", rc.words[0].text, rc.words[1].text), why});
+                                  fmt::format("{} {}", rc.words[0].text, rc.words[1].text), why,
+                                  beside.why.empty()});
     return true;
   };
   for (RawCommand& rc : split.commands) {
@@ -633,7 +634,7 @@ Span node_span(const YAML::Node& n) {
 class ComposeFile {
  public:
   ComposeFile(Document& doc, const ReadBeside& read_beside)
-      : doc_(doc), read_beside_(read_beside), dir_(doc.file.substr(0, doc.file.rfind('/') + 1)) {
+      : doc_(doc), read_beside_(read_beside), dir_(path_directory(doc.file)) {
     if (!read_beside_) return;
     if (auto env = read_beside_(dir_ + ".env"); env && env->find('\0') == std::string::npos) {
       env_.assign_sourced(*env, dir_ + ".env");

@@ -118,8 +118,9 @@ struct UnitExec {
 // Something the file takes from outside that could not be read here (`source /etc/vllm.env`).
 struct Outside {
   Span span;
-  std::string what;  // "source /etc/vllm.env"
-  std::string why;   // "an absolute path"
+  std::string what;     // "source /etc/vllm.env"
+  std::string why;      // "an absolute path"
+  bool beside = false;  // a path beside the file, where nothing (readable) was
 };
 
 struct Document {

@@ -139,9 +139,8 @@ void check_values(const Document& doc, const CheckOptions&, Sink& sink) {
              fmt::format("`{}` is not read ({}): the values it sets are not known here, and "
                          "the defaults this file gives were checked in their place",
                          o.what, o.why),
-             o.why.starts_with("not found")
-                 ? "keep the sourced file beside the script, or give the values in this file"
-                 : "give the values (or defaults) in this file; lint that file on its own");
+             o.beside ? "keep the sourced file beside the script, or give the values in this file"
+                      : "give the values (or defaults) in this file; lint that file on its own");
   }
   static constexpr std::string_view kChecked[] = {"--mem-fraction-static",
                                                   "--gpu-memory-utilization",

@@ -13,22 +13,6 @@
 namespace headroom::plan {
 namespace {
 
-// The last value of a flag, as `--flag V` or `--flag=V` (any of its spellings).
-std::optional<std::string> value(const std::vector<std::string>& args,
-                                 std::initializer_list<std::string_view> names) {
-  std::optional<std::string> out;
-  for (size_t i = 0; i < args.size(); ++i) {
-    for (std::string_view n : names) {
-      if (args[i] == n && i + 1 < args.size()) out = args[i + 1];
-      if (args[i].size() > n.size() + 1 && args[i].compare(0, n.size(), n) == 0 &&
-          args[i][n.size()] == '=') {
-        out = args[i].substr(n.size() + 1);
-      }
-    }
-  }
-  return out;
-}
-
 bool present(const std::vector<std::string>& args, std::initializer_list<std::string_view> names) {
   for (const std::string& a : args) {
     for (std::string_view n : names)
@@ -151,12 +135,12 @@ Result<ServerFlags> read_server_command(const std::vector<std::string>& argv,
     return f;
   }
   std::optional<std::string> model;
-  if (f.engine == Engine::sglang) model = value(a, {"--model-path", "--model"});
+  if (f.engine == Engine::sglang) model = flag_value(a, 0, {"--model-path", "--model"});
   if (f.engine == Engine::vllm) {
-    model = value(a, {"--model"});
+    model = flag_value(a, 0, {"--model"});
     if (!model && !a.empty() && !a[0].starts_with("-")) model = a[0];  // vllm serve MODEL
   }
-  if (f.engine == Engine::llamacpp) model = value(a, {"--model", "-m"});
+  if (f.engine == Engine::llamacpp) model = flag_value(a, 0, {"--model", "-m"});
   if (!model) {
     return make_error(fmt::format("after --: the {} command names no model ({})", info.name,
                                   f.engine == Engine::llamacpp ? "-m FILE.gguf"
@@ -166,7 +150,7 @@ Result<ServerFlags> read_server_command(const std::vector<std::string>& argv,
   f.model = *model;
   const auto number = [&](std::initializer_list<std::string_view> names,
                           auto& into) -> std::optional<std::string> {
-    const auto v = value(a, names);
+    const auto v = flag_value(a, 0, names);
     if (!v) return std::nullopt;
     const auto d = parse_decimal(*v);
     if (!d || *d < 0) {
@@ -187,7 +171,7 @@ Result<ServerFlags> read_server_command(const std::vector<std::string>& argv,
       take({"--context-length"}, f.context_length);
       take({"--tp-size", "--tp", "--tensor-parallel-size"}, f.tp);
       take({"--page-size"}, f.page_size);
-      if (value(a, {"--chunked-prefill-size"}) == "-1") {
+      if (flag_value(a, 0, {"--chunked-prefill-size"}) == "-1") {
         // Off: SGLang's reserve (and its prefill) then take max_prefill_tokens, 16384.
         f.chunked_prefill_size = 16384;
         f.read.push_back("--chunked-prefill-size -1 (off: max_prefill_tokens 16384)");
@@ -195,7 +179,7 @@ Result<ServerFlags> read_server_command(const std::vector<std::string>& argv,
         take({"--chunked-prefill-size"}, f.chunked_prefill_size);
       }
       take({"--cuda-graph-max-bs"}, f.cuda_graph_max_bs);
-      f.draft_model = value(a, {"--speculative-draft-model-path"});
+      f.draft_model = flag_value(a, 0, {"--speculative-draft-model-path"});
       break;
     case Engine::vllm:
       take({"--gpu-memory-utilization"}, f.fraction);
@@ -205,7 +189,7 @@ Result<ServerFlags> read_server_command(const std::vector<std::string>& argv,
       take({"--max-num-batched-tokens"}, f.max_num_batched_tokens);
       take({"--max-num-seqs"}, f.max_num_seqs);
       take({"--num-speculative-tokens"}, f.speculative_tokens);
-      if (auto sc = value(a, {"--speculative-config"})) {
+      if (auto sc = flag_value(a, 0, {"--speculative-config"})) {
         // '{"method":"mtp","num_speculative_tokens":2}'
         const auto j = nlohmann::json::parse(*sc, nullptr, false);
         if (!j.is_object() || !j.contains("num_speculative_tokens") ||
@@ -224,12 +208,12 @@ Result<ServerFlags> read_server_command(const std::vector<std::string>& argv,
       take({"--parallel", "-np"}, f.parallel);
       take({"--ubatch-size", "-ub"}, f.ubatch);
       f.kv_unified = present(a, {"--kv-unified", "-kvu"});
-      if (auto t = value(a, {"--cache-type-k", "-ctk"})) f.kv_cache_dtype = *t;
+      if (auto t = flag_value(a, 0, {"--cache-type-k", "-ctk"})) f.kv_cache_dtype = *t;
       break;
   }
   if (bad) return make_error(*bad);
   if (f.engine != Engine::llamacpp) {
-    if (auto d = value(a, {"--kv-cache-dtype"})) f.kv_cache_dtype = *d;
+    if (auto d = flag_value(a, 0, {"--kv-cache-dtype"})) f.kv_cache_dtype = *d;
   }
   if (f.kv_cache_dtype) f.read.push_back("kv cache " + *f.kv_cache_dtype);
   return f;

@@ -68,6 +68,18 @@ VllmHybrid vllm_hybrid(const Architecture& a, double kv_bytes, uint64_t tp, uint
   return h;
 }
 
+// The activations of one forward of `tokens` tokens, estimated as the MLP's live tensors per
+// token: the input and residual (2 x hidden), gate/up and the activation (3 x intermediate, per
+// rank; a MoE's active experts), in the model dtype. 0 when config.json gives no MLP width.
+// Checked against vLLM's profile (vllm_profile); SGLang's prefill chunk is the same forward.
+uint64_t mlp_activation_bytes(const Architecture& a, uint64_t tokens, uint64_t tp) {
+  const uint64_t width = a.experts > 0
+                             ? a.moe_intermediate * std::max<uint64_t>(1, a.experts_per_token)
+                             : a.intermediate;
+  if (a.hidden == 0 || width == 0) return 0;
+  return tokens * (2 * a.hidden + 3 * width / std::max<uint64_t>(1, tp)) * a.dtype_bytes;
+}
+
 }  // namespace
 
 std::optional<Engine> parse_engine(std::string_view s) {
@@ -182,8 +194,7 @@ double sglang_default_fraction(uint64_t total, uint64_t tp, bool eagle) {
 // min(tokens, max_num_seqs) rows of logits (the model dtype, and a float32 copy). Defaults for
 // `vllm serve` (engine/arg_utils.py _set_default_args): 8192 tokens and 1024 sequences on a GPU
 // of 70 GiB or more (not an A100), else 2048 and 256. The forward's peak is estimated as the
-// MLP's live tensors per token: the input and residual (2 x hidden) and gate/up and the
-// activation (3 x intermediate), in the model dtype; against the two RTX 3090 logs of
+// MLP's live tensors (mlp_activation_bytes); against the two RTX 3090 logs of
 // tests/fixtures/plan/real (V0, tokens = max_model_len) it gives 2.09 and 2.95 GiB where vLLM
 // measured 2.07 and 2.99.
 VllmProfile vllm_profile(const Architecture& a, const PlanInput& in) {
@@ -192,11 +203,8 @@ VllmProfile vllm_profile(const Architecture& a, const PlanInput& in) {
   v.batched_tokens =
       in.max_num_batched_tokens > 0 ? in.max_num_batched_tokens : (big ? 8192 : 2048);
   v.seqs = std::min(v.batched_tokens, in.max_num_seqs > 0 ? in.max_num_seqs : (big ? 1024u : 256u));
-  const uint64_t tp = std::max<uint64_t>(1, in.tp);
   v.moe = a.experts > 0;
-  const uint64_t width =
-      v.moe ? a.moe_intermediate * std::max<uint64_t>(1, a.experts_per_token) : a.intermediate;
-  v.activations = v.batched_tokens * (2 * a.hidden + 3 * width / tp) * a.dtype_bytes;
+  v.activations = mlp_activation_bytes(a, v.batched_tokens, in.tp);
   v.sampler = v.seqs * a.vocab * (a.dtype_bytes + 4);
   return v;
 }
@@ -348,13 +356,9 @@ Result<Plan> make_plan(const Model& model, const PlanInput& in) {
                 is_qwen(a) ? 512 * kMiB : 384 * kMiB,
                 "SGLANG_FLASHINFER_WORKSPACE_SIZE default, outside the fraction");
     add_outside("CUDA context", kCudaContext, "estimate");
-    const uint64_t width = a.experts > 0
-                               ? a.moe_intermediate * std::max<uint64_t>(1, a.experts_per_token)
-                               : a.intermediate;
-    if (a.hidden > 0 && width > 0) {
-      // The forward of one prefill chunk, as vLLM's profile is estimated (vllm_profile).
+    if (const uint64_t act = mlp_activation_bytes(a, sd.chunked_prefill_size, tp); act > 0) {
       add_outside(fmt::format("activations for a {}-token prefill chunk", sd.chunked_prefill_size),
-                  sd.chunked_prefill_size * (2 * a.hidden + 3 * width / tp) * a.dtype_bytes,
+                  act,
                   a.experts > 0 ? "estimate, the experts' MLP only (MoE workspaces add more), "
                                   "taken from the 1 - fraction share"
                                 : "estimate: the MLP's live tensors, taken from the 1 - fraction "
@@ -376,7 +380,7 @@ Result<Plan> make_plan(const Model& model, const PlanInput& in) {
     if (p.fraction_is_default) p.fraction_note = "vLLM's default 0.9 (0.92 in recent versions)";
     const double requested = std::ceil(total * p.fraction);
     const VllmProfile prof = vllm_profile(a, in);
-    if (a.hidden > 0 && (prof.moe ? a.moe_intermediate : a.intermediate) > 0) {
+    if (prof.activations > 0) {
       add_outside(
           fmt::format("profile run: activations for {} batched tokens", prof.batched_tokens),
           prof.activations,
@@ -421,11 +425,6 @@ Result<Plan> make_plan(const Model& model, const PlanInput& in) {
     }
   } else {
     // llama.cpp: the cache for the whole (padded) context, SWA layers at their window.
-    const uint64_t attention = a.attention_layers > 0 ? a.attention_layers : a.layers;
-    const uint64_t full_layers = attention - std::min(attention, a.sliding_layers);
-    const double per_layer_token =
-        static_cast<double>(kv_bytes_per_token(a, Engine::llamacpp, *kvb, 1, 0)) /
-        static_cast<double>(attention);
     const auto kv = static_cast<double>(llamacpp_kv_bytes(a, in, p.context_length, *kvb));
     p.kv_pool_signed = static_cast<int64_t>(kv);
     p.kv_pool_bytes = static_cast<uint64_t>(kv);
@@ -437,19 +436,21 @@ Result<Plan> make_plan(const Model& model, const PlanInput& in) {
     add_outside("CUDA context", kCudaContext, "estimate");
     p.server_bytes = weights + p.kv_pool_bytes + outside;
     p.engine_flag = "-c";
-    // The longest context that leaves the reserve (full layers dominate; SWA ones capped).
+    // The longest context (in 256-cell steps) whose cache, by the same arithmetic, leaves the
+    // reserve: the cache grows with the context, so a binary search finds it.
     const double budget =
         pre - static_cast<double>(in.os_reserve) - static_cast<double>(weights + outside);
-    const double per_token =
-        per_layer_token *
-        static_cast<double>(full_layers + (a.sliding_window > 0 ? 0 : a.sliding_layers));
-    const double swa_fixed = a.sliding_window > 0
-                                 ? per_layer_token * static_cast<double>(a.sliding_layers) *
-                                       static_cast<double>(a.sliding_window)
-                                 : 0;
-    if (budget > swa_fixed && per_token > 0) {
-      p.max_safe_context = static_cast<uint64_t>(round_down((budget - swa_fixed) / per_token, 256));
+    uint64_t lo = 0, hi = uint64_t{1} << 16;  // in 256-cell steps: up to 16M cells
+    while (lo < hi) {
+      const uint64_t mid = (lo + hi + 1) / 2;
+      const auto bytes = static_cast<double>(llamacpp_kv_bytes(a, in, mid * 256, *kvb));
+      if (bytes <= budget) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
     }
+    p.max_safe_context = lo * 256;
   }
 
   p.max_requests = p.context_length > 0 ? p.kv_tokens / p.context_length : 0;

@@ -135,6 +135,13 @@ TEST(PlanCli, TheServersOwnCommandLine) {
   EXPECT_EQ(vj["engine"], "vllm");
   EXPECT_EQ(vj["fraction"], 0.7);
   EXPECT_EQ(vj["model"]["path"], snap);
+  // An empty refs/main: the only snapshot, not the snapshots directory itself.
+  std::ofstream(d + "/hf/hub/models--mistralai--Mistral-Small/refs/main", std::ios::trunc);
+  const RunResult empty_ref = hr({"plan", "--machine", "gb10", "--json", "--", "docker", "run",
+                                  "-v", d + "/hf:/root/.cache/huggingface", "vllm/vllm-openai",
+                                  "mistralai/Mistral-Small", "--gpu-memory-utilization", "0.7"});
+  ASSERT_EQ(empty_ref.exit_code, 0) << empty_ref.err << empty_ref.out;
+  EXPECT_EQ(nlohmann::json::parse(empty_ref.out)["model"]["path"], snap);
   // A flag given to plan wins over the command's.
   const RunResult w = hr({"plan", "--machine", "gb10", "--json", "--context-length", "8192",
                           "--model", d + "/models/mistral-small", "--", "vllm", "serve", "x",

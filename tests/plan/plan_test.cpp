@@ -488,6 +488,10 @@ TEST(PlanLlamaCpp, CacheForTheWholeContext) {
   ASSERT_TRUE(p.ok());
   // n_ctx x layers x kv_heads x head_dim x 2 (K and V) x 2 bytes (f16)
   EXPECT_EQ(p->kv_pool_bytes, 32768ull * 32 * 8 * 128 * 2 * 2);  // 4 GiB
+  // The longest safe -c: 64 GiB - 8 GiB reserve - the weights - 1 GiB of estimates, in
+  // 128 KiB per cell, rounded down to 256 cells.
+  const uint64_t budget = 64 * kGiB - 8 * kGiB - m->weight_bytes - 1 * kGiB;
+  EXPECT_EQ(p->max_safe_context, budget / (32ull * 8 * 128 * 2 * 2) / 256 * 256);
   in.kv_cache_dtype = "q8_0";
   EXPECT_EQ(make_plan(*m, in)->kv_pool_bytes, 32768ull * 32 * 8 * 128 * 2 * 34 / 32);
 }
