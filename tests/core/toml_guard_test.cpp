@@ -11,11 +11,26 @@ namespace headroom {
 namespace {
 
 TEST(TomlGuard, NonAsciiInStringsAndCommentsPasses) {
-  for (const char* ok :
-       {"a = \"σ\"\n", "a = \"\"\"σ\n σ\"\"\"\n", "# σ\na = 1\n", "a = 'σ'\n", "a = '''σ\nσ'''\n",
-        "a = \"\\u03c3 σ\"\n", "a = \"\"\"x\\nσ\"\"\"\n", "a = \"\"\"x\"\"\"\"\nb = 1\n",
-        "a = \"unterminated σ\nb = 1\n", "[\"σ\".\"σ\"]\n", "a = [\"σ\",\n  'σ']\n",
-        "\"σ\" = { \"σ\" = \"σ\" }\n", ""}) {
+  for (const char* ok : {"a = \"σ\"\n",
+                         "a = \"\"\"σ\n σ\"\"\"\n",
+                         "# σ\na = 1\n",
+                         "a = 'σ'\n",
+                         "a = '''σ\nσ'''\n",
+                         "a = \"\\u03c3 σ\"\n",
+                         "a = \"\"\"x\\nσ\"\"\"\n",
+                         "a = \"\"\"x\"\"\"\"\nb = 1\n",
+                         "a = \"unterminated σ\nb = 1\n",
+                         "[\"σ\".\"σ\"]\n",
+                         "a = [\"σ\",\n  'σ']\n",
+                         "\"σ\" = { \"σ\" = \"σ\" }\n",
+                         "a=\"σ\"\n",
+                         "a.'σ'.\"σ\"=1\n",
+                         "[[\"σ\"]]\n",
+                         "a = [[\"σ\"], {b = \"σ\", c = [\"σ\"]}, [], {}]\n",
+                         "a = [ # σ\n  1, # σ\n  \"σ\",\n]\n",
+                         "d = 1979-05-27 07:32:00Z # σ\ne = \"σ\"\n",
+                         "a = 1 # \"σ\n\"σ\" = 2\n",
+                         ""}) {
     EXPECT_FALSE(toml_guard(ok).has_value()) << ok;
   }
 }
@@ -33,7 +48,12 @@ TEST(TomlGuard, WhatTheParserCannotReadIsRefusedWithAPosition) {
         Case{"a = \"\"\"x\"\"\"\"σ\n", 1, 13}, Case{"f\xcf\x83:", 1, 2},
         // A quote where no string can start: toml++ scans it as a broken token.
         Case{"free2p =+\"yS\xd1\x9di\"\n", 1, 13}, Case{"a = \"x\"y\"σ\"\n", 1, 10},
-        Case{"a = 1\"σ\"\n", 1, 7}}) {
+        Case{"a = 1\"σ\"\n", 1, 7},
+        // `=` inside a broken value is not a key's `=`: the quote after it opens nothing.
+        Case{"fraefr =2p+ee=\"1B\xc7\xbd\"\n", 1, 18}, Case{"a = [1 \"σ\"]\n", 1, 9},
+        Case{"a = {b = 1 \"σ\"}\n", 1, 13}, Case{"[a]] \"σ\"\n", 1, 7},
+        // After a line-ending backslash the next character is not escaped: `\\` starts again.
+        Case{"a = \"\"\"\\\n\\\\\\σ\"\"\"\n", 2, 4}}) {
     const auto e = toml_guard(c.text);
     ASSERT_TRUE(e.has_value()) << c.text;
     EXPECT_EQ(e->line, c.line) << c.text;
