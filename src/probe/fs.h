@@ -64,6 +64,10 @@ class ProcFile {
 // Reads a whole (small) file once. For files read at start-up, not in the sampling loop.
 Result<std::string> read_file(const std::string& path);
 
+// Writes `text` to PATH.tmp.PID, fsyncs it and renames it over PATH: a reader, or a crash at
+// any point, sees the old file or the new one, never part of one.
+Status write_file_atomic(const std::string& path, std::string_view text, unsigned mode = 0644);
+
 bool path_exists(const std::string& path);
 bool is_directory(const std::string& path);
 

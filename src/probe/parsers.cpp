@@ -344,6 +344,9 @@ Result<ProcStat> parse_proc_stat(std::string_view text) {
   st.state = state[0];
   st.ppid = static_cast<int>(*ppid);
   st.pgid = static_cast<int>(*pgid);
+  for (int field = 6; field < 22 && !rest.empty(); ++field)
+    next_word(rest);  // session … itrealvalue
+  if (auto start = parse_u64(next_word(rest))) st.start_ticks = *start;
   return st;
 }
 

@@ -81,6 +81,7 @@ struct ProcStat {
   char state = '?';
   int ppid = 0;
   int pgid = 0;
+  uint64_t start_ticks = 0;  // field 22, clock ticks after boot; 0 where the line stops early
 };
 Result<ProcStat> parse_proc_stat(std::string_view text);
 

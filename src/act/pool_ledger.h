@@ -1,0 +1,69 @@
+// SPDX-FileCopyrightText: 2026 The headroom authors
+// SPDX-License-Identifier: Apache-2.0
+// The pool ledger: what every headroom supervising a server on one memory pool has said about
+// it, in a directory they all share (runtime_dir()/pools/KEY/, no daemon):
+//   lock       flock(2)ed around every read-modify-write, so admissions are one at a time
+//   seq        the next queue ticket
+//   NAME.json  one entry per server (core/admission.h's LedgerEntry), replaced by rename(2), so
+//              a headroom killed mid-write leaves the old entry or the new one, never half of one
+// An entry whose PID is gone, or runs a process started at another time (a reused PID), is
+// stale: whoever reads the ledger next removes it. A file that does not parse is reported by
+// name and skipped; it cannot block the pool.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/admission.h"
+#include "core/result.h"
+
+namespace headroom {
+
+// The entry format (one JSON object). parse_entry refuses what is not one, naming the problem.
+std::string format_entry(const LedgerEntry& e);
+Result<LedgerEntry> parse_entry(std::string_view text);
+
+// /proc/PID/stat's start time of a live process; 0 when there is none.
+uint64_t process_start_ticks(int pid);
+// The entry's supervisor is still the process that wrote it.
+bool entry_alive(const LedgerEntry& e);
+
+// A pool's directory under runtime_dir(): "system" for the machine's memory, else the cgroup's
+// path made into one file name ("/sys/fs/cgroup/gpu.slice" -> "cgroup-sys-fs-cgroup-gpu.slice").
+std::string pool_ledger_dir(std::string_view pool_key);
+
+struct LedgerRead {
+  std::vector<LedgerEntry> entries;     // live ones
+  std::vector<std::string> dropped;     // stale entries removed: "vllm-b (pid 4242 has exited)"
+  std::vector<std::string> unreadable;  // "DIR/x.json: not valid JSON": skipped
+};
+
+class PoolLedger {
+ public:
+  // Creates the directory (0755) when missing.
+  static Result<PoolLedger> open(std::string dir);
+  const std::string& dir() const { return dir_; }
+
+  // Under the lock: every live entry; stale ones removed.
+  Result<LedgerRead> read() const;
+  // Under the lock: writes `e` (a ticket from the counter first when it has none, which `e`
+  // keeps), and returns the live entries of the others.
+  Result<LedgerRead> write(LedgerEntry& e) const;
+  // Under the lock: reads the others, asks `decide` whether `e` may start now, and if it says
+  // yes writes `e` as loading before the lock is released: the next gate to ask sees its claim.
+  Result<bool> admit(LedgerEntry& e,
+                     const std::function<bool(const std::vector<LedgerEntry>&)>& decide) const;
+  // Removes NAME's entry if `pid` wrote it.
+  void remove(const std::string& name, int pid) const;
+
+ private:
+  explicit PoolLedger(std::string dir) : dir_(std::move(dir)) {}
+  template <class F>
+  auto locked(F&& f) const -> decltype(f());
+  Result<LedgerRead> read_unlocked() const;
+  Status write_unlocked(LedgerEntry& e) const;
+  std::string dir_;
+};
+
+}  // namespace headroom
