@@ -59,6 +59,8 @@ struct PlanOptions {
   std::optional<uint64_t> parallel;  // llama.cpp -np (unset: llama-server's auto, 4 unified)
   uint64_t ubatch = 0;               // 0: the engine's
   bool kv_unified = false;
+  std::string flash_attn;      // llama.cpp: on|off (empty: on, llama.cpp's auto on a GPU)
+  std::string engine_version;  // "0.10": the engine's release, where its arithmetic changed
   uint64_t max_num_batched_tokens = 0;  // vLLM (0: its default for the GPU)
   uint64_t max_num_seqs = 0;
   uint64_t speculative_tokens = 0;    // vLLM: MTP/EAGLE tokens per step
@@ -253,6 +255,11 @@ int run_plan(const PlanOptions& given, const Globals& g,
     if (!set("--parallel") && f->parallel) o.parallel = f->parallel;
     if (!set("--ubatch") && f->ubatch) o.ubatch = *f->ubatch;
     if (!set("--kv-unified")) o.kv_unified = f->kv_unified;
+    if (!set("--flash-attn") && f->flash_attention)
+      o.flash_attn = *f->flash_attention ? "on" : "off";
+    if (!set("--engine-version") && f->engine_version) {
+      o.engine_version = fmt::format("{}.{}", f->engine_version->first, f->engine_version->second);
+    }
     if (!set("--max-num-batched-tokens") && f->max_num_batched_tokens) {
       o.max_num_batched_tokens = *f->max_num_batched_tokens;
     }
@@ -357,6 +364,14 @@ int run_plan(const PlanOptions& given, const Globals& g,
   in.parallel = o.parallel.value_or(ollama ? 1 : 4);
   in.kv_unified = !ollama && (o.kv_unified || !o.parallel);
   in.ubatch = o.ubatch;
+  in.flash_attention = o.flash_attn != "off";
+  if (!o.engine_version.empty()) {
+    in.engine_version = parse_engine_version(o.engine_version);
+    if (!in.engine_version) {
+      return console.fail("--engine-version " + o.engine_version +
+                          ": give the release as MAJOR.MINOR, e.g. 0.10");
+    }
+  }
   in.max_num_batched_tokens = o.max_num_batched_tokens;
   in.max_num_seqs = o.max_num_seqs;
   in.chunked_prefill_size = o.chunked_prefill_size;
@@ -600,6 +615,15 @@ Command add_plan_command(CLI::App& parent, const Globals& globals) {
   cmd->add_option("--max-num-seqs", o->max_num_seqs,
                   "vLLM: sequences in its profile's sampler run (default 1024, or 256 below 70 "
                   "GiB)");
+  cmd->add_option("--flash-attn", o->flash_attn,
+                  "llama.cpp: flash attention (-fa; default on, llama.cpp's auto on a GPU; off "
+                  "keeps one layer's attention scores in the compute buffer)")
+      ->check(CLI::IsMember({"on", "off"}));
+  cmd->add_option("--engine-version", o->engine_version,
+                  "The engine's release, e.g. 0.10 (default: the current one; read from the "
+                  "image's tag after --). vLLM before 0.17 samples with torch.sort in its profile "
+                  "run; before 0.21 its CUDA graphs are beside the budget")
+      ->check(CLI::TypeValidator<std::string>());
   cmd->add_flag("--kv-unified", o->kv_unified,
                 "llama.cpp: the slots share one cache (--kv-unified; the default with auto -np)");
   cmd->add_option("--os-reserve", o->os_reserve,

@@ -16,7 +16,7 @@ namespace {
 bool present(const std::vector<std::string>& args, std::initializer_list<std::string_view> names) {
   for (const std::string& a : args) {
     for (std::string_view n : names)
-      if (a == n) return true;
+      if (a == n || (a.size() > n.size() && a.starts_with(n) && a[n.size()] == '=')) return true;
   }
   return false;
 }
@@ -113,6 +113,16 @@ Result<ServerFlags> read_server_command(const std::vector<std::string>& argv,
     if (auto run = parse_docker_run(argv)) {
       f.mounts = mounts_of(*run);
       f.env = run->values("--env");
+      // vllm/vllm-openai:v0.10.1, lmsysorg/sglang:v0.5.6.post2-cu129: the release it runs.
+      const size_t slash = run->image.rfind('/');
+      const size_t colon = run->image.find(':', slash == std::string::npos ? 0 : slash);
+      if (colon != std::string::npos) {
+        f.engine_version = parse_engine_version(std::string_view(run->image).substr(colon + 1));
+        if (f.engine_version) {
+          f.read.push_back(fmt::format("{} {}.{} (the image's tag)", info.name,
+                                       f.engine_version->first, f.engine_version->second));
+        }
+      }
     }
   }
   if (!spec->in_container) f.env = host_env;
@@ -208,6 +218,12 @@ Result<ServerFlags> read_server_command(const std::vector<std::string>& argv,
       take({"--parallel", "-np"}, f.parallel);
       take({"--ubatch-size", "-ub"}, f.ubatch);
       f.kv_unified = present(a, {"--kv-unified", "-kvu"});
+      // -fa on|off|auto (since b6325; auto: on where the backend has it), or a bare -fa (on).
+      if (present(a, {"--flash-attn", "-fa"})) {
+        const auto v = flag_value(a, 0, {"--flash-attn", "-fa"});
+        f.flash_attention = !(v && (*v == "off" || *v == "0" || *v == "false"));
+        f.read.push_back(*f.flash_attention ? "flash attention on" : "flash attention off");
+      }
       if (auto t = flag_value(a, 0, {"--cache-type-k", "-ctk"})) f.kv_cache_dtype = *t;
       break;
   }

@@ -36,6 +36,8 @@ struct ServerFlags {
   std::optional<uint64_t> chunked_prefill_size, cuda_graph_max_bs;                   // SGLang
   std::optional<std::string> kv_cache_dtype;
   bool kv_unified = false;
+  std::optional<bool> flash_attention;                          // llama.cpp -fa
+  std::optional<std::pair<unsigned, unsigned>> engine_version;  // from the image's tag
   std::vector<std::string> read;  // the flags taken, as "--gpu-memory-utilization 0.8"
 };
 

@@ -238,6 +238,12 @@ Result<Architecture> gguf_architecture(const GgufFile& g, const std::string& pat
   a.intermediate = static_cast<uint64_t>(get("feed_forward_length").value_or(0));
   a.moe_intermediate = static_cast<uint64_t>(get("expert_feed_forward_length").value_or(0));
   a.max_context = static_cast<uint64_t>(get("context_length").value_or(0));
+  // The vocabulary: its own key, else the tokenizer's token list (an array of strings).
+  if (auto v = get("vocab_size"); v && *v > 0) {
+    a.vocab = static_cast<uint64_t>(*v);
+  } else if (auto t = g.metadata.find("tokenizer.ggml.tokens"); t != g.metadata.end()) {
+    if (const auto* arr = std::get_if<GgufArray>(&t->second)) a.vocab = arr->count;
+  }
   if (auto w = get("attention.sliding_window"); w && *w > 0) {
     a.sliding_window = static_cast<uint64_t>(*w);
     // The pattern: a period, or one flag per layer; else the architecture's (llama.cpp's).

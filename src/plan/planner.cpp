@@ -15,7 +15,7 @@ namespace {
 // Estimates outside the engines' budgets, each stated where it is used.
 constexpr uint64_t kCudaContext = 512 * kMiB;   // CUDA context + cuBLAS workspaces, per process
 constexpr uint64_t kActivations = 2 * kGiB;     // activations and CUDA graphs at default batch
-constexpr uint64_t kLlamaCompute = 512 * kMiB;  // llama.cpp's compute buffers at default batch
+constexpr uint64_t kLlamaCompute = 512 * kMiB;  // llama.cpp's compute buffers, vocabulary unknown
 // vLLM: "non_torch_memory=0.35GiB" in both RTX 3090 logs of tests/fixtures/plan/real; its CUDA
 // graphs at the default 51 capture sizes, an estimate (not measured here).
 constexpr uint64_t kVllmNonTorch = 358 * kMiB;
@@ -68,16 +68,19 @@ VllmHybrid vllm_hybrid(const Architecture& a, double kv_bytes, uint64_t tp, uint
   return h;
 }
 
-// The activations of one forward of `tokens` tokens, estimated as the MLP's live tensors per
-// token: the input and residual (2 x hidden), gate/up and the activation (3 x intermediate, per
-// rank; a MoE's active experts), in the model dtype. 0 when config.json gives no MLP width.
-// Checked against vLLM's profile (vllm_profile); SGLang's prefill chunk is the same forward.
+// The activations of one forward of `tokens` tokens, estimated as the live tensors per token at
+// the MLP: its input, the residual and the layer's output (3 x hidden), gate/up and the
+// activation (3 x intermediate, per rank; a MoE's active experts: the fused-MoE kernels' two
+// intermediate caches, M x top_k x 2I and M x top_k x I), in the model dtype. 0 when config.json
+// gives no MLP width. With 2 x hidden two vLLM logs left 8 KiB per token unexplained (Llama-3.1-8B:
+// one hidden-sized tensor); with 3 it is within 0.5 % of both (vllm_profile). SGLang's prefill
+// chunk is the same forward.
 uint64_t mlp_activation_bytes(const Architecture& a, uint64_t tokens, uint64_t tp) {
   const uint64_t width = a.experts > 0
                              ? a.moe_intermediate * std::max<uint64_t>(1, a.experts_per_token)
                              : a.intermediate;
   if (a.hidden == 0 || width == 0) return 0;
-  return tokens * (2 * a.hidden + 3 * width / std::max<uint64_t>(1, tp)) * a.dtype_bytes;
+  return tokens * (3 * a.hidden + 3 * width / std::max<uint64_t>(1, tp)) * a.dtype_bytes;
 }
 
 }  // namespace
@@ -189,14 +192,19 @@ double sglang_default_fraction(uint64_t total, uint64_t tp, bool eagle) {
   return sglang_defaults(total, tp, eagle, 0, 0).fraction;
 }
 
-// vLLM's profile run (v1/worker/gpu_model_runner.py profile_run; docs/research/vllm-profile.md):
-// one eager forward of max_num_batched_tokens tokens, then the sampler on
-// min(tokens, max_num_seqs) rows of logits (the model dtype, and a float32 copy). Defaults for
+// vLLM's profile run (v1/worker/gpu_model_runner.py profile_run; docs/research/vllm-profile.md,
+// docs/research/vllm-moe-profile.md): one eager forward of max_num_batched_tokens tokens, then
+// the dummy sampler on R = min(tokens, max_num_seqs) rows of logits while the batch's hidden
+// states are still held; torch's allocated peak is the larger of the two. Defaults for
 // `vllm serve` (engine/arg_utils.py _set_default_args): 8192 tokens and 1024 sequences on a GPU
-// of 70 GiB or more (not an A100), else 2048 and 256. The forward's peak is estimated as the
-// MLP's live tensors (mlp_activation_bytes); against the two RTX 3090 logs of
-// tests/fixtures/plan/real (V0, tokens = max_model_len) it gives 2.09 and 2.95 GiB where vLLM
-// measured 2.07 and 2.99.
+// of 70 GiB or more (not an A100), else 2048 and 256.
+// The sampler samples with top-k and top-p on: before 0.17 (and in pip installs without
+// FlashInfer) by torch.sort of the float32 logits, which peaks at 38 bytes per logit for R >= 128
+// (the logits in the model dtype 2 and float32 4, sorted values 4 and indices 8, torch's reverse
+// index 8, CUB's spare keys 4 and values 8; 50 below 128 rows, 30 for one): gpt-oss-120b's
+// 201,088-token vocabulary at 1024 rows is 7.29 GiB, which is what its profile took on an H100
+// (7.45 GiB, vllm-project/vllm#23278; the MoE buffers are 0.5 GiB). From 0.17 a Triton top-k/top-p
+// kernel, later FlashInfer: about 14 bytes per logit (an estimate, not measured here).
 VllmProfile vllm_profile(const Architecture& a, const PlanInput& in) {
   VllmProfile v;
   const bool big = in.pool_total >= 70 * kGiB;
@@ -204,8 +212,11 @@ VllmProfile vllm_profile(const Architecture& a, const PlanInput& in) {
       in.max_num_batched_tokens > 0 ? in.max_num_batched_tokens : (big ? 8192 : 2048);
   v.seqs = std::min(v.batched_tokens, in.max_num_seqs > 0 ? in.max_num_seqs : (big ? 1024u : 256u));
   v.moe = a.experts > 0;
-  v.activations = mlp_activation_bytes(a, v.batched_tokens, in.tp);
-  v.sampler = v.seqs * a.vocab * (a.dtype_bytes + 4);
+  v.forward = mlp_activation_bytes(a, v.batched_tokens, in.tp);
+  v.torch_sort = in.engine_version && *in.engine_version < std::pair<unsigned, unsigned>{0, 17};
+  v.sampler_per_logit = !v.torch_sort ? 14 : v.seqs >= 128 ? 38 : v.seqs > 1 ? 50 : 30;
+  v.sampler = static_cast<uint64_t>(v.sampler_per_logit * static_cast<double>(v.seqs * a.vocab)) +
+              (v.batched_tokens + v.seqs) * a.hidden * a.dtype_bytes;
   return v;
 }
 
@@ -256,6 +267,13 @@ uint64_t llamacpp_kv_bytes(const Architecture& a, const PlanInput& in, uint64_t 
          state;
 }
 
+uint64_t llamacpp_compute_bytes(const Architecture& a, const PlanInput& in, uint64_t context) {
+  const uint64_t ubatch = in.ubatch > 0 ? in.ubatch : 512;
+  const uint64_t output = ubatch * (a.vocab + a.hidden) * 4;
+  const uint64_t scores = in.flash_attention ? 0 : pad(context, 256) * ubatch * a.heads * 4;
+  return a.vocab > 0 ? output + scores : 0;
+}
+
 OllamaDefaults ollama_defaults(const Architecture& a, uint64_t total, uint64_t num_ctx,
                                uint64_t parallel) {
   OllamaDefaults d;
@@ -274,6 +292,23 @@ OllamaDefaults ollama_defaults(const Architecture& a, uint64_t total, uint64_t n
   const uint64_t cells = d.num_ctx * d.parallel;
   d.ubatch = cells > 32768 ? 2048 : cells > 4096 ? 1024 : 512;
   return d;
+}
+
+std::optional<std::pair<unsigned, unsigned>> parse_engine_version(std::string_view s) {
+  if (s.starts_with('v')) s.remove_prefix(1);
+  const auto digits = [&](unsigned& out) {
+    size_t n = 0;
+    out = 0;
+    while (n < s.size() && n < 6 && s[n] >= '0' && s[n] <= '9')
+      out = out * 10 + static_cast<unsigned>(s[n++] - '0');
+    s.remove_prefix(n);
+    return n > 0;
+  };
+  unsigned major = 0, minor = 0;
+  if (!digits(major) || !s.starts_with('.')) return std::nullopt;
+  s.remove_prefix(1);
+  if (!digits(minor)) return std::nullopt;
+  return std::pair{major, minor};
 }
 
 Result<Plan> make_plan(const Model& model, const PlanInput& in) {
@@ -380,18 +415,34 @@ Result<Plan> make_plan(const Model& model, const PlanInput& in) {
     if (p.fraction_is_default) p.fraction_note = "vLLM's default 0.9 (0.92 in recent versions)";
     const double requested = std::ceil(total * p.fraction);
     const VllmProfile prof = vllm_profile(a, in);
-    if (prof.activations > 0) {
+    // Before 0.21 vLLM captured its CUDA graphs after sizing the cache, beside the budget
+    // (docs/research/vllm-moe-profile.md: VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS, the default
+    // from 0.21).
+    const bool graphs_beside =
+        in.engine_version && *in.engine_version < std::pair<unsigned, unsigned>{0, 21};
+    if (prof.forward > 0) {
+      const bool sampler_peak = prof.sampler >= prof.forward;
       add_outside(
-          fmt::format("profile run: activations for {} batched tokens", prof.batched_tokens),
-          prof.activations,
-          prof.moe ? "estimate, the experts' MLP only: MoE kernels' workspaces add "
-                     "more (gpt-oss-120b: 7.45 GiB in all on an H100)"
-                   : "estimate: the MLP's live tensors, within 2 % of two vLLM logs");
-      add_outside(fmt::format("profile run: sampler, {} sequences", prof.seqs), prof.sampler,
-                  "vLLM's dummy sampler: logits in the model dtype and float32");
+          sampler_peak
+              ? fmt::format("profile run: the sampler on {} sequences ({} bytes per logit{})",
+                            prof.seqs, prof.sampler_per_logit,
+                            prof.torch_sort ? ", torch.sort" : "")
+              : fmt::format("profile run: a forward of {} batched tokens", prof.batched_tokens),
+          prof.peak(),
+          sampler_peak
+              ? (prof.torch_sort ? "estimate: top-k/top-p by torch.sort (vLLM before 0.17), "
+                                   "gpt-oss-120b's 7.45 GiB profile within 2 %"
+                                 : "estimate: vLLM 0.17+'s Triton/FlashInfer top-k/top-p, not "
+                                   "measured here (38 bytes per logit before 0.17)")
+          : prof.moe ? "estimate: the MoE kernels' intermediate caches and the MLP's live "
+                       "tensors; the larger of the forward and the sampler"
+                     : "estimate: the MLP's live tensors, within 0.5 % of two vLLM logs; the "
+                       "larger of the forward and the sampler");
       add_outside("non-torch memory", kVllmNonTorch, "as two vLLM logs measured it");
-      add_outside("CUDA graphs", kVllmGraphs,
-                  "estimate; counted in the budget since vLLM 0.21 (before: beside it)");
+      if (!graphs_beside) {
+        add_outside("CUDA graphs", kVllmGraphs,
+                    "estimate; counted in the budget since vLLM 0.21 (before: beside it)");
+      }
     } else {
       add_outside("CUDA context", kCudaContext, "estimate, inside the utilization budget");
       add_outside("activations and CUDA graphs", kActivations,
@@ -413,6 +464,13 @@ Result<Plan> make_plan(const Model& model, const PlanInput& in) {
     }
     p.server_bytes = static_cast<uint64_t>(requested);
     outside = 0;  // inside the budget for vLLM
+    if (graphs_beside && prof.forward > 0) {
+      p.outside.push_back(
+          Amount{"CUDA graphs, beside the budget", kVllmGraphs,
+                 "estimate; vLLM before 0.21 captures them after sizing the cache"});
+      p.server_bytes += kVllmGraphs;
+      outside = kVllmGraphs;
+    }
     p.engine_flag = "--gpu-memory-utilization";
     if (requested > pre) {
       p.verdict = Verdict::no_fit;
@@ -429,21 +487,35 @@ Result<Plan> make_plan(const Model& model, const PlanInput& in) {
     p.kv_pool_signed = static_cast<int64_t>(kv);
     p.kv_pool_bytes = static_cast<uint64_t>(kv);
     p.kv_tokens = p.context_length;
-    add_outside("compute buffers", kLlamaCompute, "estimate at the default batch size");
+    if (const uint64_t compute = llamacpp_compute_bytes(a, in, p.context_length); compute > 0) {
+      add_outside(fmt::format("compute buffer (micro-batch {}{})", in.ubatch > 0 ? in.ubatch : 512,
+                              in.flash_attention ? ", flash attention" : ", no flash attention"),
+                  compute,
+                  in.flash_attention
+                      ? "llama.cpp's worst-case graph: the logits and final norm in float32, "
+                        "within 0.2 % of two logs"
+                      : "llama.cpp's worst-case graph: one layer's attention scores beside the "
+                        "logits, in float32");
+    } else {
+      add_outside("compute buffers", kLlamaCompute,
+                  "estimate at the default batch size (the vocabulary is not known)");
+    }
     if (in.ollama) {
       add_outside("Ollama's minimum per GPU", 457 * kMiB, "ml/device.go MinimumMemory, kept free");
     }
     add_outside("CUDA context", kCudaContext, "estimate");
     p.server_bytes = weights + p.kv_pool_bytes + outside;
     p.engine_flag = "-c";
-    // The longest context (in 256-cell steps) whose cache, by the same arithmetic, leaves the
-    // reserve: the cache grows with the context, so a binary search finds it.
-    const double budget =
-        pre - static_cast<double>(in.os_reserve) - static_cast<double>(weights + outside);
+    // The longest context (in 256-cell steps) whose cache and compute buffer, by the same
+    // arithmetic, leave the reserve: both grow with the context, so a binary search finds it.
+    const uint64_t compute_now = llamacpp_compute_bytes(a, in, p.context_length);
+    const double budget = pre - static_cast<double>(in.os_reserve) -
+                          static_cast<double>(weights + outside - compute_now);
     uint64_t lo = 0, hi = uint64_t{1} << 16;  // in 256-cell steps: up to 16M cells
     while (lo < hi) {
       const uint64_t mid = (lo + hi + 1) / 2;
-      const auto bytes = static_cast<double>(llamacpp_kv_bytes(a, in, mid * 256, *kvb));
+      const auto bytes = static_cast<double>(llamacpp_kv_bytes(a, in, mid * 256, *kvb) +
+                                             llamacpp_compute_bytes(a, in, mid * 256));
       if (bytes <= budget) {
         lo = mid;
       } else {
@@ -465,8 +537,11 @@ Result<Plan> make_plan(const Model& model, const PlanInput& in) {
         (pre - static_cast<double>(in.os_reserve) - static_cast<double>(outside)) / pre;
     p.max_safe_fraction = std::clamp(round_down(f, 0.01), 0.0, 0.95);
   } else if (in.engine == Engine::vllm && total > 0) {
-    p.max_safe_fraction =
-        std::clamp(round_down((pre - static_cast<double>(in.os_reserve)) / total, 0.01), 0.0, 0.95);
+    p.max_safe_fraction = std::clamp(
+        round_down(
+            (pre - static_cast<double>(in.os_reserve) - static_cast<double>(outside)) / total,
+            0.01),
+        0.0, 0.95);
   }
 
   // The verdict.

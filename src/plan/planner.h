@@ -22,6 +22,7 @@
 //   (llama-kv-cache-iswa.cpp).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -54,7 +55,8 @@ struct PlanInput {
   uint64_t parallel = 1;
   uint64_t ubatch = 0;  // 0: the engine's (llama.cpp 512, Ollama by its context)
   bool kv_unified = false;
-  uint64_t spec_tokens = 0;  // vLLM: speculative tokens per step (a Mamba state keeps them)
+  bool flash_attention = true;  // llama.cpp: -fa (auto: on where the backend has it)
+  uint64_t spec_tokens = 0;     // vLLM: speculative tokens per step (a Mamba state keeps them)
   // vLLM's profile run: tokens in its dummy batch and sequences in its sampler run (0: vLLM's
   // defaults for `vllm serve`, by the GPU's total memory).
   uint64_t max_num_batched_tokens = 0;
@@ -63,15 +65,22 @@ struct PlanInput {
   uint64_t chunked_prefill_size = 0;
   uint64_t cuda_graph_max_bs = 0;
   bool ollama = false;  // llama.cpp run by Ollama (its minimum kept free is added)
+  // The engine's release, where its arithmetic changed between releases ({0, 10} for vLLM
+  // 0.10.x); nullopt: the current one.
+  std::optional<std::pair<unsigned, unsigned>> engine_version = std::nullopt;
 };
 
-// vLLM's profiled peak beyond the weights, as an estimate (see vllm_profile in planner.cpp).
+// vLLM's profiled peak beyond the weights, as an estimate (see vllm_profile in planner.cpp):
+// the larger of the forward's and the dummy sampler's, not their sum.
 struct VllmProfile {
   uint64_t batched_tokens = 0;
   uint64_t seqs = 0;
-  uint64_t activations = 0;  // the dense MLP's live tensors for the batch
-  uint64_t sampler = 0;      // logits for one row per sequence, in the model dtype and f32
-  bool moe = false;          // MoE kernels' workspaces are not modelled: a floor
+  uint64_t forward = 0;          // one forward of batched_tokens: the live tensors at the MLP
+  uint64_t sampler = 0;          // the dummy sampler on `seqs` rows, the batch's hidden states kept
+  double sampler_per_logit = 0;  // bytes per logit at the sampler's peak
+  bool torch_sort = false;       // the sampler's top-k/top-p by torch.sort (vLLM before 0.17)
+  bool moe = false;
+  uint64_t peak() const { return std::max(forward, sampler); }
 };
 VllmProfile vllm_profile(const Architecture& a, const PlanInput& in);
 
@@ -163,6 +172,13 @@ uint64_t kv_tokens_for_budget(const Architecture& a, const PlanInput& in, uint64
 uint64_t llamacpp_kv_bytes(const Architecture& a, const PlanInput& in, uint64_t context,
                            double kv_bytes);
 
+// llama.cpp's compute buffer for a context of `context` cells: what ggml-alloc reserves for the
+// worst micro-batch (llama-context.cpp graph_reserve: n_ubatch tokens over the whole cache). At
+// its peak the output holds ubatch x (vocab + hidden) float32 (the logits and the final norm);
+// without flash attention one full-attention layer's KQ scores, cells x ubatch x heads float32,
+// are live beside them. Checked against three logs (tests/plan/corpus_test.cpp).
+uint64_t llamacpp_compute_bytes(const Architecture& a, const PlanInput& in, uint64_t context);
+
 // Ollama's defaults (docs/research/ollama-memory.md, v0.30+): num_ctx by the GPU's total memory
 // (>= 47 GiB: 262,144; >= 23 GiB: 32,768; else 4096; OLLAMA_CONTEXT_LENGTH or the request's
 // num_ctx instead), capped at the model's training context; OLLAMA_NUM_PARALLEL 1 (always 1 for
@@ -177,6 +193,10 @@ struct OllamaDefaults {
 };
 OllamaDefaults ollama_defaults(const Architecture& a, uint64_t total, uint64_t num_ctx,
                                uint64_t parallel);
+
+// "0.10", "v0.10.1", "0.5.6.post2", an image tag "v0.19.2rc1-cu130": {major, minor}; nullopt for
+// anything else ("latest", "nightly", "cu130-nightly").
+std::optional<std::pair<unsigned, unsigned>> parse_engine_version(std::string_view s);
 
 Result<Plan> make_plan(const Model& model, const PlanInput& in);
 

@@ -192,13 +192,108 @@ TEST(PlanCorpus, VllmProfileAgainstTheLogs) {
     in.pool_total = static_cast<uint64_t>(printed(id, "total_gpu_memory_gib") * kGiB);
     in.max_num_batched_tokens = tokens;
     const VllmProfile v = vllm_profile(*arch, in);
-    EXPECT_EQ(v.seqs, 256u);  // a 24 GiB GPU: vLLM's default for it
+    EXPECT_EQ(v.seqs, 256u);          // a 24 GiB GPU: vLLM's default for it
+    EXPECT_GT(v.forward, v.sampler);  // 256 rows of 128,256 logits: the forward sets the peak
     const double real = printed(id, "peak_torch_memory_gib") - printed(id, "weights_gb");
-    const double plan = static_cast<double>(v.activations + v.sampler) / kGiB;
+    const double plan = static_cast<double>(v.peak()) / kGiB;
     std::cout << id << ": profile beyond the weights " << real << " GiB measured, " << plan
               << " GiB planned\n";
     EXPECT_NEAR(plan, real, 0.03 * real);
   }
+}
+
+TEST(PlanCorpus, VllmSamplerPeakOnGptOss120b) {
+  // vLLM 0.10.1 on an H100 (79.19 GiB, utilization 0.9): weights 65.97 GiB resident, "Available
+  // KV cache memory: -2.14 GiB", so the profile took 0.9 x 79.19 - 65.97 + 2.14 = 7.45 GiB. The
+  // sampler sets it: torch.sort of 1024 x 201,088 float32 logits at 38 bytes per logit
+  // (7,824,736,256 B) with the 8192 + 1024 rows of hidden states (2880 x 2 B: 53,084,160 B).
+  const char* id = "vllm-h100-gpt-oss-120b";
+  const fs::path config = kCases / id / "config.json";
+  auto arch = parse_config(config.string(), read(config));
+  ASSERT_TRUE(arch) << arch.error().message;
+  PlanInput in;
+  in.engine = Engine::vllm;
+  in.pool_total = static_cast<uint64_t>(79.19 * kGiB);
+  in.engine_version = std::pair{0u, 10u};
+  const VllmProfile v = vllm_profile(*arch, in);
+  EXPECT_TRUE(v.torch_sort);
+  EXPECT_EQ(v.seqs, 1024u);
+  EXPECT_EQ(v.sampler, 7824736256u + 53084160u);
+  EXPECT_GT(v.sampler, v.forward);
+  const double real = 0.9 * 79.19 - printed(id, "weights_gib") - printed(id, "available_kv_gib");
+  const double plan = static_cast<double>(v.peak()) / kGiB;
+  std::cout << id << ": profile " << real << " GiB measured, torch peak " << plan
+            << " GiB planned (+ non-torch)\n";
+  EXPECT_NEAR(plan, real, 0.02 * real);
+  // The current sampler (Triton/FlashInfer, 0.17+) is estimated at 14 bytes per logit.
+  in.engine_version.reset();
+  EXPECT_FALSE(vllm_profile(*arch, in).torch_sort);
+  EXPECT_LT(vllm_profile(*arch, in).sampler, v.sampler / 2);
+}
+
+TEST(PlanCorpus, LlamaCppComputeBufferAndTotalAgainstTheLogs) {
+  // llama.cpp's compute buffer: ubatch x (vocab + hidden) x 4 B at the output, plus one layer's
+  // scores (cells x ubatch x heads x 4 B) without flash attention.
+  //   Qwen3-1.7B, 4096 cells, ubatch 512, FA on: 512 x (151,936 + 2048) x 4 = 300.75 MiB.
+  //   DeepSeek-R1 (ik_llama.cpp, MLA, no FA), 32,768 cells, ubatch 512: 512 x (129,280 + 7168)
+  //     x 4 = 266.5 MiB + 32,768 x 512 x 128 x 4 = 8192 MiB: 8458.5 MiB.
+  //   gpt-oss-120b (Ollama's llama-server), 262,144 cells, ubatch 1024, FA on: 1024 x
+  //     (201,088 + 2880) x 4 = 796.75 MiB.
+  struct C {
+    const char* id;
+    uint64_t context, ubatch;
+    bool fa;
+    double printed_mib;
+  };
+  std::ostringstream table;
+  table << std::fixed << std::setprecision(2)
+        << "| case | compute printed (MiB) | plan | error |\n| --- | ---: | ---: | ---: |\n";
+  for (const C& c : {C{"llamacpp-jetson-orin-qwen3-1.7b", 4096, 512, true, 300.75},
+                     C{"llamacpp-ik-deepseek-r1-mla-q8", 32768, 512, false, 8470.0},
+                     C{"ollama-strix-halo-gpt-oss-120b", 262144, 1024, true, 796}}) {
+    SCOPED_TRACE(c.id);
+    const fs::path config = kCases / c.id / "config.json";
+    auto arch = parse_config(config.string(), read(config));
+    ASSERT_TRUE(arch) << arch.error().message;
+    PlanInput in;
+    in.engine = Engine::llamacpp;
+    in.ubatch = c.ubatch;
+    in.flash_attention = c.fa;
+    const double plan = static_cast<double>(llamacpp_compute_bytes(*arch, in, c.context)) / kMiB;
+    const double error = (plan - c.printed_mib) / c.printed_mib;
+    table << "| " << c.id << " | " << c.printed_mib << " | " << plan << " | " << error * 100
+          << " % |\n";
+    EXPECT_LE(std::abs(error), 0.02) << "printed " << c.printed_mib << ", plan " << plan;
+  }
+  std::cout << table.str();
+  // The whole device budget llama.cpp printed for the Strix Halo (its memory breakdown: self =
+  // model + context + compute, the CUDA/ROCm context not in it): the plan's server total less its
+  // own CUDA-context estimate, with the GGUF's tensor bytes (not in the fixture) as the weights.
+  const char* id = "ollama-strix-halo-gpt-oss-120b";
+  const auto j = nlohmann::json::parse(read(kCases / id / "case.json"));
+  const auto& b = j.at("printed").at("breakdown_mib");
+  const fs::path config = kCases / id / "config.json";
+  auto arch = parse_config(config.string(), read(config));
+  ASSERT_TRUE(arch);
+  Model m;
+  m.arch = *arch;
+  m.weight_bytes = b.at("model").get<uint64_t>() * kMiB;
+  PlanInput in;
+  in.engine = Engine::llamacpp;
+  in.context_length = 262144;
+  in.parallel = 2;
+  in.ubatch = 1024;
+  in.kv_cache_dtype = "f16";
+  in.pool_total = in.pool_available = 115200 * kMiB;
+  auto p = make_plan(m, in);
+  ASSERT_TRUE(p) << p.error().message;
+  uint64_t context_estimate = 0;
+  for (const Amount& x : p->outside)
+    if (x.label == "CUDA context") context_estimate = x.bytes;
+  const double plan = static_cast<double>(p->server_bytes - context_estimate) / kMiB;
+  const double real = b.at("self").get<double>();
+  std::cout << id << ": device total " << real << " MiB printed, " << plan << " MiB planned\n";
+  EXPECT_NEAR(plan, real, 0.03 * real);
 }
 
 TEST(PlanCorpus, HybridLayersFromThePublishedConfigs) {
