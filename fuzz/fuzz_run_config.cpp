@@ -13,7 +13,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto r = headroom::config_flags("fuzz.toml", text, {"--timeout"}, size % 2 == 0);
   if (r) {
     for (const std::string& f : r->flags) {
-      if (f == "--timeout" || f == "--config") __builtin_trap();  // the command line's / refused
+      // One word per flag, `--name` or `--name=value`: a value never stands alone, where the
+      // command line's parser could take it for a flag of its own (evict = ["--config"]).
+      if (!f.starts_with("--")) __builtin_trap();
+      const std::string name = f.substr(0, f.find('='));
+      if (name == "--timeout" || name == "--config") __builtin_trap();  // the command line's
     }
   }
   return 0;

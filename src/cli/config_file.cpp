@@ -142,6 +142,8 @@ Result<ConfigFlags> config_flags(const std::string& path, std::string_view text,
     }
     if (std::find(given.begin(), given.end(), "--" + name) != given.end())
       continue;  // the command line wins
+    // One word per value, `--name=value`: a value that looks like a flag (evict = ["--config"])
+    // stays a value, as the command line's `--evict=--config` would.
     std::vector<std::string> words;
     if (opt->get_expected_min() == 0) {  // a switch (how CLI11 itself tells them)
       const auto* b = node.as_boolean();
@@ -154,14 +156,12 @@ Result<ConfigFlags> config_flags(const std::string& path, std::string_view text,
       for (const toml::node& item : *a) {
         auto w = scalar_word(item);
         if (!w) return make_error(fmt::format("{}: {}: a list of strings", at, name));
-        words.push_back("--" + name);
-        words.push_back(*w);
+        words.push_back("--" + name + "=" + *w);
       }
     } else {
       auto w = scalar_word(node);
       if (!w) return make_error(fmt::format("{}: {}: expected a string or a number", at, name));
-      words.push_back("--" + name);
-      words.push_back(*w);
+      words.push_back("--" + name + "=" + *w);
     }
     if (words.empty()) continue;
     if (auto why = refused(words)) return make_error(fmt::format("{}: {}", at, *why));

@@ -415,8 +415,8 @@ TEST(KubernetesUnit, ArgumentsSurviveTheQuotingExactly) {
   const std::string toml = of_kind(g, "ConfigMap")["data"]["odd-1.toml"].as<std::string>();
   auto flags = config_flags("odd-1.toml", toml, {}, false);
   ASSERT_TRUE(static_cast<bool>(flags));
-  const std::vector<std::string> want_flags = {"--free",  "70G",     "--evict",  "/m/a b",
-                                               "--evict", "/m/100%", "--no-lint"};
+  const std::vector<std::string> want_flags = {"--free=70G", "--evict=/m/a b", "--evict=/m/100%",
+                                               "--no-lint"};
   for (const std::string& want : want_flags) {
     EXPECT_NE(std::find(flags->flags.begin(), flags->flags.end(), want), flags->flags.end())
         << want;

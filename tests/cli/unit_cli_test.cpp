@@ -4,7 +4,9 @@
 // systemd needed) and `headroom lint` clean, and their ExecStart= gives back the same argv under
 // systemd's quoting rules, for awkward arguments too.
 #include <gtest/gtest.h>
+
 #include <unistd.h>
+#include "cli/config_file.h"
 
 #include <filesystem>
 #include <fstream>
@@ -446,6 +448,16 @@ TEST(UnitCli, OptionsFromATomlFile) {
   const RunResult missing = run({test::headroom_bin(), "run", "--config", d + "/none.toml"});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("none.toml: cannot read"), std::string::npos) << missing.err;
+}
+
+// A value that looks like a flag stays a value: one `--name=value` word per value (found by
+// fuzz_run_config: evict = ["--config"] became `--evict --config`, a second --config).
+TEST(UnitCli, TomlValuesThatLookLikeFlagsStayValues) {
+  auto f =
+      config_flags("x.toml", "evict = [\"--config\", \"-v\"]\nhealth = \"--help\"\n", {}, false);
+  ASSERT_TRUE(f) << f.error().message;
+  EXPECT_EQ(f->flags,
+            (std::vector<std::string>{"--evict=--config", "--evict=-v", "--health=--help"}));
 }
 
 // headroom run itself takes the file: its command and options reach the supervisor.
