@@ -20,6 +20,9 @@ constexpr uint64_t kLlamaCompute = 512 * kMiB;  // llama.cpp's compute buffers, 
 // graphs at the default 51 capture sizes, an estimate (not measured here).
 constexpr uint64_t kVllmNonTorch = 358 * kMiB;
 constexpr uint64_t kVllmGraphs = 1 * kGiB;
+// SGLang: what loading allocates beyond the checkpoint (RoPE caches, workspaces), taken from the
+// KV pool; 60-210 MiB per rank in the logs issue 17 cites, the middle taken.
+constexpr uint64_t kSglangLoading = 128 * kMiB;
 
 bool is_qwen(const Architecture& a) {
   return a.model_type.rfind("qwen2", 0) == 0 || a.model_type.rfind("qwen3", 0) == 0;
@@ -220,6 +223,52 @@ VllmProfile vllm_profile(const Architecture& a, const PlanInput& in) {
   return v;
 }
 
+SglangPools sglang_pools(const Architecture& a, const PlanInput& in, double kvb,
+                         uint64_t draft_layers, uint64_t rest) {
+  constexpr double kMambaFullMemoryRatio = 0.9;  // ServerArgs.mamba_full_memory_ratio
+  constexpr double kSwaFullTokensRatio = 0.8;    // ServerArgs.swa_full_tokens_ratio
+  const uint64_t tp = std::max<uint64_t>(1, in.tp);
+  const uint64_t page = in.page_size > 0 ? in.page_size : 1;
+  SglangPools s;
+  const uint64_t all = kv_bytes_per_token(a, Engine::sglang, kvb, tp, draft_layers);
+  const uint64_t attention = a.attention_layers > 0 ? a.attention_layers : a.layers;
+  const uint64_t sliding =
+      draft_layers == 0 && a.sliding_window > 0 ? std::min(attention, a.sliding_layers) : 0;
+  double budget = static_cast<double>(rest);
+  if (a.state_layers > 0) {
+    // mamba_utils.py: conv state in bf16, the SSM state as --mamba-ssm-dtype (float32).
+    s.state_per_request =
+        a.state_layers *
+        (a.state_conv_channels / tp * (a.state_conv_kernel > 0 ? a.state_conv_kernel - 1 : 0) * 2 +
+         a.state_ssm_bytes / tp);
+    if (s.state_per_request > 0) {
+      s.state_slots =
+          static_cast<uint64_t>(budget * kMambaFullMemoryRatio / (1 + kMambaFullMemoryRatio) /
+                                static_cast<double>(s.state_per_request));
+      s.state_bytes = (s.state_slots + 1) * s.state_per_request;
+      budget -= static_cast<double>(s.state_slots * s.state_per_request);
+    }
+  }
+  const double per_layer =
+      attention > 0 ? static_cast<double>(all) / static_cast<double>(attention + draft_layers) : 0;
+  const auto full = static_cast<double>(attention + draft_layers - sliding);
+  s.cell = static_cast<uint64_t>(
+      std::llround(per_layer * (full > 0 ? full + kSwaFullTokensRatio * static_cast<double>(sliding)
+                                         : static_cast<double>(sliding))));
+  if (s.cell == 0 || budget <= 0) return s;
+  const auto tokens = static_cast<uint64_t>(budget / static_cast<double>(s.cell));
+  if (sliding > 0 && full > 0) {
+    s.kv_tokens = tokens / page * page;
+    s.swa_tokens =
+        static_cast<uint64_t>(static_cast<double>(s.kv_tokens) * kSwaFullTokensRatio) / page * page;
+  } else if (sliding > 0) {  // every layer slides: one pool, the sliding one
+    s.swa_tokens = s.kv_tokens = tokens / page * page;
+  } else {
+    s.kv_tokens = tokens / page * page;
+  }
+  return s;
+}
+
 VllmHybrid vllm_hybrid_layout(const Architecture& a, const PlanInput& in, uint64_t context) {
   const auto kvb = kv_dtype_bytes(in.kv_cache_dtype, a, in.engine);
   return vllm_hybrid(a, kvb ? *kvb : 2.0, std::max<uint64_t>(1, in.tp), in.spec_tokens, context);
@@ -378,15 +427,33 @@ Result<Plan> make_plan(const Model& model, const PlanInput& in) {
           static_cast<double>(in.pool_total) / kGiB, sd.reserved_mib, sd.chunked_prefill_size,
           sd.cuda_graph_max_bs);
     }
-    const double page = static_cast<double>(in.page_size > 0 ? in.page_size : 1);
-    const double kv = pre * p.fraction - static_cast<double>(weights);
+    // What loading takes beyond the checkpoint (RoPE caches, workspaces) comes out of the pool:
+    // SGLang measures the rest after loading.
+    const double kv = pre * p.fraction - static_cast<double>(weights + kSglangLoading);
     p.kv_pool_signed = static_cast<int64_t>(kv);
     p.kv_pool_bytes = kv > 0 ? static_cast<uint64_t>(kv) : 0;
-    p.kv_tokens =
-        p.kv_bytes_per_token > 0
-            ? static_cast<uint64_t>(round_down(
-                  std::floor(kv > 0 ? kv / static_cast<double>(p.kv_bytes_per_token) : 0), page))
-            : 0;
+    const SglangPools pools = sglang_pools(a, in, *kvb, draft_layers, p.kv_pool_bytes);
+    p.kv_tokens = pools.kv_tokens;
+    if (pools.cell > 0) p.kv_bytes_per_token = pools.cell;
+    p.notes.push_back(fmt::format(
+        "SGLang's pool: {} of the rest after loading, which takes about {} beyond the "
+        "checkpoint (RoPE caches, workspaces; an estimate: 60-210 MiB per rank in published logs)",
+        format_bytes(p.kv_pool_bytes), format_bytes(kSglangLoading)));
+    if (pools.state_slots > 0) {
+      p.notes.push_back(fmt::format(
+          "hybrid: {} Mamba/linear-attention layers keep a state of {} per request; SGLang gives "
+          "them 0.9/1.9 of the pool (--mamba-full-memory-ratio 0.9): {} requests, {}, and the KV "
+          "of the {} attention layers the rest",
+          a.state_layers, format_bytes(pools.state_per_request), pools.state_slots,
+          format_bytes(pools.state_bytes), a.attention_layers));
+    }
+    if (pools.swa_tokens > 0 && pools.swa_tokens != pools.kv_tokens) {
+      p.notes.push_back(fmt::format(
+          "SGLang's hybrid SWA pool: the {} full-attention layers hold {} tokens, the {} "
+          "sliding-window layers {} (--swa-full-tokens-ratio 0.8)",
+          (a.attention_layers > 0 ? a.attention_layers : a.layers) - a.sliding_layers,
+          pools.kv_tokens, a.sliding_layers, pools.swa_tokens));
+    }
     add_outside(is_qwen(a) ? "FlashInfer workspace (512 MiB for Qwen2/3)" : "FlashInfer workspace",
                 is_qwen(a) ? 512 * kMiB : 384 * kMiB,
                 "SGLANG_FLASHINFER_WORKSPACE_SIZE default, outside the fraction");
@@ -575,14 +642,12 @@ Result<Plan> make_plan(const Model& model, const PlanInput& in) {
   }
   // What the unit's gate should wait for: the server's whole take, rounded up to a GiB.
   p.wait_free_bytes = round_up_gib(p.server_bytes);
-  if (a.sliding_layers > 0 && in.engine != Engine::llamacpp) {
+  if (a.sliding_layers > 0 && in.engine == Engine::vllm) {
     p.notes.push_back(
-        fmt::format("{} of {} layers use a {}-token sliding window; {} sizes the "
-                    "cache as if all were full attention (an upper bound)",
-                    a.sliding_layers, a.layers, a.sliding_window,
-                    in.engine == Engine::sglang ? "SGLang (without its hybrid SWA "
-                                                  "pool)"
-                                                : "this plan"));
+        fmt::format("{} of {} layers use a {}-token sliding window; this plan sizes vLLM's "
+                    "cache as if all were full attention (its sliding-window manager frees "
+                    "blocks behind the window: more tokens fit than said)",
+                    a.sliding_layers, a.layers, a.sliding_window));
   }
   const bool fp4_gguf = model.weights_by_dtype.count("MXFP4") > 0;
   if ((a.quant_method == "mxfp4" || fp4_gguf) && in.engine == Engine::vllm) {

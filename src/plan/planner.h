@@ -4,8 +4,10 @@
 // a pool, plus the allocations outside the engine's budget as labelled estimates. Pure: no I/O.
 //
 // SGLang: kv = avail_after_load - pre * (1 - mem_fraction_static), where pre is the memory free
-//   before loading and avail_after_load = pre - weights, so kv = pre * fraction - weights;
-//   tokens = kv / cell_size, rounded down to the page size. cell_size per token:
+//   before loading and avail_after_load = pre - weights - loading's own allocations, so
+//   kv = pre * fraction - weights - loading;
+//   tokens = kv / cell_size, rounded down to the page size (hybrid Mamba and SWA pools:
+//   sglang_pools). cell_size per token:
 //     MHA: max(1, kv_heads / tp) * (head_dim + v_head_dim) * layers * kv_dtype_bytes
 //     MLA: (kv_lora_rank + qk_rope_head_dim) * layers * kv_dtype_bytes
 //     EAGLE draft: cell_size * (1 + draft_layers / layers)
@@ -144,6 +146,27 @@ struct SglangDefaults {
 SglangDefaults sglang_defaults(uint64_t total, uint64_t tp, bool eagle, uint64_t chunked,
                                uint64_t graph_bs);
 double sglang_default_fraction(uint64_t total, uint64_t tp, bool eagle);
+
+// SGLang's pools for `rest` bytes (its "rest memory": free before loading x mem_fraction_static
+// - what loading took), per rank (docs/research/sglang-hybrid-pools.md):
+//   plain: max_total_num_tokens = rest / cell, cell = the KV of every attention layer;
+//   Mamba / Gated DeltaNet layers: a state pool of rest x R / (1 + R) bytes (R =
+//     --mamba-full-memory-ratio, 0.9) in whole requests, each layers x (conv channels / tp x
+//     (kernel - 1) x 2 B + the SSM state / tp), the KV from what is left;
+//   sliding-window layers (SGLang's hybrid SWA pool, since PR #22389): cell = full layers' KV +
+//     r x the sliding layers' (r = --swa-full-tokens-ratio, 0.8); the full layers hold
+//     rest / cell tokens, the sliding ones r x that.
+// Token counts are rounded down to the page size. An EAGLE draft (draft_layers) joins the cell.
+struct SglangPools {
+  uint64_t cell = 0;               // bytes per token of max_total_num_tokens
+  uint64_t kv_tokens = 0;          // max_total_num_tokens (the full-attention layers' tokens)
+  uint64_t swa_tokens = 0;         // the sliding-window layers' pool
+  uint64_t state_per_request = 0;  // a Mamba/GDN request's state, all layers
+  uint64_t state_slots = 0;        // max_mamba_cache_size
+  uint64_t state_bytes = 0;        // the state pool as allocated ((slots + 1) x per request)
+};
+SglangPools sglang_pools(const Architecture& a, const PlanInput& in, double kv_dtype_bytes,
+                         uint64_t draft_layers, uint64_t rest);
 
 // vLLM's layout of a hybrid model's cache.
 struct VllmHybrid {

@@ -88,7 +88,8 @@ TEST(PlanCorpus, CacheArithmeticAgainstTheEnginesLogs) {
   const std::vector<std::pair<const char*, const char*>> cannot = {
       {"vllm-2xgb10-minimax-m2.7-awq", "the KV figures are cut off in the stored excerpt"},
       {"vllm-h100-gpt-oss-120b", "no KV budget (negative: the profile took 7.45 GiB)"},
-      {"sglang-tp4-mimo-v2-flash-swa", "SGLang's hybrid SWA pool; no budget in the excerpt"},
+      {"sglang-tp4-mimo-v2-flash-swa",
+       "no budget in the excerpt; an SGLang before PR #18039 (SWA layers counted twice)"},
       {"sglang-8xhopper-deepseek-v4-pro-pd", "DeepSeek-V4's compressed attention"},
       {"sglang-h200x8-deepseek-v4-pro-fp8", "a refusal: no KV figure"},
       {"llamacpp-aarch64-r1-distill-qwen-32b", "no config.json, the KV total cut off"},
@@ -296,6 +297,39 @@ TEST(PlanCorpus, LlamaCppComputeBufferAndTotalAgainstTheLogs) {
   EXPECT_NEAR(plan, real, 0.03 * real);
 }
 
+TEST(PlanCorpus, SglangMambaPoolOnQwen35) {
+  // SGLang 0.5.9 (in ktransformers), Qwen3.5-397B-A17B at TP 2, --mem-fraction-static 0.85: "Load
+  // weight end. avail mem=19.08 GB, mem usage=3.76 GB" (free before loading 22.84 GiB), so
+  // rest = 19.08 - 22.84 x 0.15 = 15.654 GiB. Per rank: 15 attention layers x 1 KV head x (256 +
+  // 256) x 2 B = 15,360 B per token; 45 Gated DeltaNet layers x ((2 x 16 x 128 + 64 x 128) / 2 x 3
+  // x 2 B + 32 x 128 x 128 x 4 B) = 96,030,720 B per request. The state pool: 15.654 GiB x 0.9 /
+  // 1.9 / 96,030,720 = 82.9 -> 82 requests (printed 82); the KV: what is left / 15,360.
+  const char* id = "sglang-rtx4090x2-qwen3.5-397b-a17b-fp8";
+  const fs::path config = kCases / id / "config.json";
+  auto arch = parse_config(config.string(), read(config));
+  ASSERT_TRUE(arch) << arch.error().message;
+  EXPECT_EQ(arch->attention_layers, 15u);
+  EXPECT_EQ(arch->state_layers, 45u);
+  PlanInput in;
+  in.engine = Engine::sglang;
+  in.tp = 2;
+  const double after = printed(id, "weights_avail_after_load");
+  const double before = after + printed(id, "weights_mem_usage");
+  const auto rest = static_cast<uint64_t>((after - before * (1 - 0.85)) * kGiB);
+  const SglangPools pools = sglang_pools(*arch, in, 2.0, 0, rest);
+  EXPECT_EQ(pools.cell, 15360u);
+  EXPECT_EQ(pools.state_per_request, 96030720u);
+  EXPECT_EQ(pools.state_slots, static_cast<uint64_t>(printed(id, "max_mamba_cache_size")));
+  // SGLang allocates one slot more: (82 + 1) x 45 x 2,097,152 B = 7.29 GiB, as printed.
+  EXPECT_NEAR(static_cast<double>(83ull * 45 * 2097152) / kGiB, printed(id, "ssm_state_size"),
+              0.005);
+  const double real = printed(id, "kv_tokens");
+  const auto plan = static_cast<double>(pools.kv_tokens);
+  std::cout << id << ": " << real << " KV tokens printed, " << plan << " planned ("
+            << (plan - real) / real * 100 << " %)\n";
+  EXPECT_LE(std::abs(plan - real) / real, 0.02);
+}
+
 TEST(PlanCorpus, HybridLayersFromThePublishedConfigs) {
   const auto load = [](const char* id) {
     const fs::path config = kCases / id / "config.json";
@@ -328,6 +362,15 @@ TEST(PlanCorpus, HybridLayersFromThePublishedConfigs) {
   EXPECT_EQ(g.sliding_layers, 18u);
   EXPECT_EQ(g.state_layers, 0u);
   EXPECT_EQ(load("vllm-h100-gpt-oss-120b").quant_method, "mxfp4");  // said in vLLM's plan
+  // SGLang's hybrid SWA pool for gpt-oss (per rank at TP 1: 8 KV heads x (64 + 64) x 2 B =
+  // 2048 B per layer): cell = 2048 x (18 full + 0.8 x 18 sliding) = 66,355 B; 10 GiB hold
+  // 10,737,418,240 / 66,355 = 161,817 full-layer tokens and 0.8 x that = 129,453 sliding ones.
+  PlanInput sg;
+  sg.engine = Engine::sglang;
+  const SglangPools swa = sglang_pools(g, sg, 2.0, 0, 10 * kGiB);
+  EXPECT_EQ(swa.cell, 66355u);
+  EXPECT_EQ(swa.kv_tokens, 161817u);
+  EXPECT_EQ(swa.swa_tokens, 129453u);
   // llama.cpp at 131,072 cells, one slot, ubatch 512: 18 full layers x 131,072 + 18 sliding
   // x pad(128 + 512, 256) = 768 cells, x 8 heads x 128 x 2 B = 2048 B: 4,636,803,072 B.
   PlanInput one;
