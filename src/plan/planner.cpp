@@ -649,6 +649,15 @@ Result<Plan> make_plan(const Model& model, const PlanInput& in) {
                     "blocks behind the window: more tokens fit than said)",
                     a.sliding_layers, a.layers, a.sliding_window));
   }
+  if (tp > 1 && in.engine != Engine::llamacpp) {
+    p.notes.push_back(fmt::format(
+        "{} ranks: every figure is per rank, for ranks alike; {} sizes every rank's cache by "
+        "the rank with the least free memory ({}), so a rank that also holds another process's "
+        "memory shrinks them all",
+        tp, in.engine == Engine::vllm ? "vLLM" : "SGLang",
+        in.engine == Engine::vllm ? "the fewest blocks any worker can hold"
+                                  : "its free memory is the minimum over ranks"));
+  }
   const bool fp4_gguf = model.weights_by_dtype.count("MXFP4") > 0;
   if ((a.quant_method == "mxfp4" || fp4_gguf) && in.engine == Engine::vllm) {
     p.notes.push_back(

@@ -136,6 +136,19 @@ TEST(PlanCli, TheServersOwnCommandLine) {
   EXPECT_EQ(vj["engine"], "vllm");
   EXPECT_EQ(vj["fraction"], 0.7);
   EXPECT_EQ(vj["model"]["path"], snap);
+  // The image's tag names the release: vLLM 0.10 captures its CUDA graphs beside the budget.
+  const RunResult tagged =
+      hr({"plan", "--machine", "gb10", "--json", "--", "docker", "run", "-v",
+          d + "/hf:/root/.cache/huggingface", "vllm/vllm-openai:v0.10.1", "mistralai/Mistral-Small",
+          "--gpu-memory-utilization", "0.7", "--max-model-len", "32768"});
+  ASSERT_EQ(tagged.exit_code, 0) << tagged.err << tagged.out;
+  const auto tj = nlohmann::json::parse(tagged.out);
+  EXPECT_NE(tj["from_command"].get<std::string>().find("vLLM 0.10 (the image's tag)"),
+            std::string::npos)
+      << tj["from_command"];
+  EXPECT_NE(tj["outside_budget"].dump().find("CUDA graphs, beside the budget"), std::string::npos)
+      << tj["outside_budget"];
+  EXPECT_GT(tj["server_bytes"].get<uint64_t>(), vj["server_bytes"].get<uint64_t>());
   // An empty refs/main: the only snapshot, not the snapshots directory itself.
   std::ofstream(d + "/hf/hub/models--mistralai--Mistral-Small/refs/main", std::ios::trunc);
   const RunResult empty_ref = hr({"plan", "--machine", "gb10", "--json", "--", "docker", "run",
