@@ -22,6 +22,7 @@ GateVerdict Gate::feed(const GateInput& in) {
     v.blockers |= kBlockPressure;
   }
   if (in.pending > 0) v.blockers |= kBlockGone;
+  if (in.queued) v.blockers |= kBlockQueue;
 
   if (v.blockers == kBlockNone) {
     if (!ok_since_) ok_since_ = in.now;
@@ -62,6 +63,7 @@ std::string blockers_string(unsigned blockers) {
   if (blockers & kBlockMemory) add("memory");
   if (blockers & kBlockPressure) add("pressure");
   if (blockers & kBlockGone) add("gone");
+  if (blockers & kBlockQueue) add("queue");
   return out;
 }
 

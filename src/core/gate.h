@@ -29,6 +29,7 @@ enum Blocker : unsigned {
   kBlockMemory = 1u << 0,    // available < target
   kBlockPressure = 1u << 1,  // PSI some avg10 > max
   kBlockGone = 1u << 2,      // a process, cgroup or GPU PID named by --gone is still there
+  kBlockQueue = 1u << 3,     // another server on the pool is ahead in the start queue
 };
 
 struct GateInput {
@@ -37,6 +38,7 @@ struct GateInput {
   uint64_t available = 0;
   std::optional<double> pressure;  // nullopt: the kernel has no PSI; the condition is skipped
   int pending = 0;                 // --gone items still present
+  bool queued = false;             // another server on the pool starts first (the ledger)
 };
 
 struct GateVerdict {
@@ -55,6 +57,12 @@ class Gate {
   Gate(GateConfig config, Instant start) : config_(std::move(config)), start_(start) {}
 
   GateVerdict feed(const GateInput& in);
+  // An opening that could not be taken (the pool's ledger said no at the last moment): wait on,
+  // the settle window from the start, the timeout still counted from the gate's start.
+  void reopen() {
+    done_ = false;
+    ok_since_.reset();
+  }
   const GateConfig& config() const { return config_; }
   Instant start() const { return start_; }
 

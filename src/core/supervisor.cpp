@@ -92,9 +92,11 @@ std::string Supervisor::gate_status(const GateVerdict& v, const std::string& pen
     return fmt::format("settling: {} available", format_bytes(v.available));
   }
   if (v.blockers & kBlockGone) return "waiting for the previous instance: " + pending;
+  if (v.blockers & kBlockQueue) return "waiting for the pool: " + pending;
   if (v.blockers & kBlockMemory) {
-    return fmt::format("waiting for memory: {} / {}", format_bytes(v.available),
-                       format_bytes(v.target));
+    // `available` is what the pool shows less what loading servers still have to take.
+    return fmt::format("waiting for memory: {} / {}{}", format_bytes(v.available),
+                       format_bytes(v.target), pending.empty() ? "" : " (" + pending + ")");
   }
   if (v.blockers & kBlockPressure) return "waiting for memory pressure to fall";
   return "starting";
@@ -116,7 +118,7 @@ Supervisor::GateResult Supervisor::gate(GateVerdict& verdict, std::string& pendi
       host_, pending_signal_,
       [this](const GateVerdict& v, const std::string& p) { return gate_status(v, p); },
       [this](const Sample& s) { remember_sample(s); });
-  auto out = run_gate(g, memory, &gone, clock, config_.interval, observer);
+  auto out = run_gate(g, memory, &gone, clock, config_.interval, observer, host_.pool_share());
   if (!out) {
     // The pool became unreadable (its cgroup removed): report it as a gate failure.
     verdict = GateVerdict{};

@@ -21,6 +21,8 @@
 
 namespace headroom {
 
+class PoolShare;  // core/wait_loop.h
+
 struct RunConfig {
   GateConfig gate;                                     // before every start
   Duration interval = std::chrono::milliseconds(100);  // gate sampling
@@ -120,6 +122,8 @@ class SupervisorHost {
   // Before each gate: give page cache back (--evict, --drop-caches).
   virtual void prepare() {}
   virtual void phase(Phase p, const std::string& status) = 0;
+  // The other servers on this pool (the ledger), or null: the gate sees the pool alone.
+  virtual PoolShare* pool_share() { return nullptr; }
   virtual void event(const RunEvent& e) = 0;
 };
 

@@ -17,7 +17,7 @@ std::string impossible_target(const GateConfig& cfg, uint64_t pool_total) {
 }
 
 Result<WaitOutcome> run_gate(Gate& gate, MemorySource& memory, GoneWatch* gone, Clock& clock,
-                             Duration interval, WaitObserver& observer) {
+                             Duration interval, WaitObserver& observer, PoolShare* share) {
   WaitOutcome out;
   Sample sample;
   const GateConfig& cfg = gate.config();
@@ -50,9 +50,25 @@ Result<WaitOutcome> run_gate(Gate& gate, MemorySource& memory, GoneWatch* gone, 
     }
     in.pool_total = out.pool.total;
     in.available = out.pool.available;
+    if (share != nullptr) {
+      auto st = share->standing();
+      if (!st) return st.error();
+      in.available = in.available > st->promised ? in.available - st->promised : 0;
+      in.queued = st->queued;
+      if (pending == 0) out.pending_what = st->why;  // what the waiting line names
+    }
     if (sample.psi.present) in.pressure = sample.psi.some.avg10;
     in.pending = pending;
     out.verdict = gate.feed(in);
+    if (out.verdict.state == GateState::kOpen && share != nullptr) {
+      auto taken = share->take(out.pool.available, out.verdict.target);
+      if (!taken) return taken.error();
+      if (!*taken) {  // another start took the room first: wait on
+        gate.reopen();
+        out.verdict.state = GateState::kWaiting;
+        out.verdict.blockers |= kBlockQueue;
+      }
+    }
     ++out.samples;
     observer.on_sample(sample, out.pool, out.verdict, out.pending_what);
 

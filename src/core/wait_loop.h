@@ -24,6 +24,25 @@ class WaitObserver {
   virtual void on_notice(std::string_view /*text*/) {}
 };
 
+// The other servers on the same memory pool (the pool ledger, act/pool_ledger.h): what their
+// loading has yet to take, which the pool's "available" still shows although it is spoken for,
+// and whether this start is next in their queue. The shell implements it; without one (`wait`,
+// `--no-ledger`) a gate sees the pool alone.
+struct PoolStanding {
+  uint64_t promised = 0;  // taken off what the pool shows
+  bool queued = false;    // a start queued before this one waits still
+  std::string why;        // "queued behind vllm-b (pid 4242)", "sglang-a is loading: …"
+};
+class PoolShare {
+ public:
+  virtual ~PoolShare() = default;
+  virtual Result<PoolStanding> standing() = 0;
+  // The gate opened with `available` shown and `target` wanted: takes the start if the others
+  // still leave room under the ledger's lock, and says so there before anyone else can look.
+  // False: they no longer do (another start was let in first); the gate waits on.
+  virtual Result<bool> take(uint64_t available, uint64_t target) = 0;
+};
+
 struct WaitOutcome {
   GateVerdict verdict;
   PoolView pool;
@@ -43,6 +62,6 @@ std::string impossible_target(const GateConfig& cfg, uint64_t pool_total);
 // impossible (WaitOutcome::impossible). Errors from the sources (meminfo became unreadable) end
 // the wait with that error.
 Result<WaitOutcome> run_gate(Gate& gate, MemorySource& memory, GoneWatch* gone, Clock& clock,
-                             Duration interval, WaitObserver& observer);
+                             Duration interval, WaitObserver& observer, PoolShare* share = nullptr);
 
 }  // namespace headroom

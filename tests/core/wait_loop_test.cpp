@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "core/fakes.h"
 
 namespace headroom {
@@ -175,6 +177,88 @@ TEST(WaitLoop, OpensTheMomentTheSettleWindowEndsNotATickLater) {
   // First good sample 0.7 ms after the 1.2 s tick; open 500 ms after it, not at the 1.8 s tick.
   EXPECT_LT(out->verdict.elapsed, milliseconds(1710));
   EXPECT_GE(out->verdict.settled, milliseconds(500));
+}
+
+// The pool's other servers (a fake ledger): a loading server's untaken claim is not available,
+// a start queued first holds this one back, and an opening the ledger refuses at the last moment
+// is waited on.
+class FakeShare : public PoolShare {
+ public:
+  explicit FakeShare(std::function<PoolStanding()> now) : now_(std::move(now)) {}
+  Result<PoolStanding> standing() override { return now_(); }
+  Result<bool> take(uint64_t available, uint64_t target) override {
+    ++takes;
+    if (refuse_takes > 0) {
+      --refuse_takes;
+      return false;
+    }
+    taken_with = available;
+    taken_target = target;
+    return true;
+  }
+  int takes = 0, refuse_takes = 0;
+  uint64_t taken_with = 0, taken_target = 0;
+
+ private:
+  std::function<PoolStanding()> now_;
+};
+
+TEST(WaitLoop, ALoadingNeighboursClaimIsNotAvailable) {
+  FakeClock clock;
+  const Instant start = clock.now();
+  // The pool shows 80 GiB throughout; a neighbour loading for 5 s has 40 GiB of its claim still
+  // to take, so 40 GiB is really there until it is done.
+  FakeMemorySource mem(clock, 128 * kGiB, [](Instant) { return 80 * kGiB; });
+  FakeShare share([&] {
+    const bool loading = clock.now() - start < seconds(5);
+    return PoolStanding{loading ? 40 * kGiB : 0, false, loading ? "a is loading" : ""};
+  });
+  Gate gate(cfg(70, seconds(1), seconds(300)), clock.now());
+  Recorder rec;
+  auto out = run_gate(gate, mem, nullptr, clock, milliseconds(100), rec, &share);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->verdict.state, GateState::kOpen);
+  EXPECT_EQ(out->verdict.elapsed, seconds(6));  // 5 s of the neighbour, 1 s to settle
+  EXPECT_EQ(share.takes, 1);
+  EXPECT_EQ(share.taken_with, 80 * kGiB);
+  EXPECT_EQ(share.taken_target, 70 * kGiB);
+  // Without the ledger the same pool opens at once: the double booking it prevents.
+  Gate alone(cfg(70, seconds(1), seconds(300)), clock.now());
+  auto naive = run_gate(alone, mem, nullptr, clock, milliseconds(100), rec);
+  ASSERT_TRUE(naive.ok());
+  EXPECT_EQ(naive->verdict.elapsed, seconds(1));
+}
+
+TEST(WaitLoop, AStartQueuedFirstGoesFirst) {
+  FakeClock clock;
+  const Instant start = clock.now();
+  FakeMemorySource mem(clock, 128 * kGiB, [](Instant) { return 100 * kGiB; });
+  FakeShare share([&] {
+    const bool behind = clock.now() - start < seconds(3);
+    return PoolStanding{0, behind, behind ? "queued behind b (pid 7)" : ""};
+  });
+  Gate gate(cfg(10, seconds(1), seconds(300)), clock.now());
+  Recorder rec;
+  auto out = run_gate(gate, mem, nullptr, clock, milliseconds(100), rec, &share);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->verdict.elapsed, seconds(4));
+  EXPECT_EQ(rec.states.front(), GateState::kWaiting);
+  EXPECT_EQ(blockers_string(kBlockQueue), "queue");
+}
+
+TEST(WaitLoop, AnOpeningTheLedgerRefusesIsWaitedOn) {
+  FakeClock clock;
+  FakeMemorySource mem(clock, 128 * kGiB, [](Instant) { return 100 * kGiB; });
+  FakeShare share([] { return PoolStanding{}; });
+  share.refuse_takes = 2;
+  Gate gate(cfg(10, seconds(1), seconds(300)), clock.now());
+  Recorder rec;
+  auto out = run_gate(gate, mem, nullptr, clock, milliseconds(100), rec, &share);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->verdict.state, GateState::kOpen);
+  EXPECT_EQ(share.takes, 3);
+  // Each refusal restarts the settle window: open at 1 s, 2.1 s, then 3.2 s.
+  EXPECT_EQ(out->verdict.elapsed, milliseconds(3200));
 }
 
 }  // namespace
