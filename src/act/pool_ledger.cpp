@@ -12,11 +12,13 @@
 #include <cerrno>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "act/registry.h"
 #include "core/text.h"
 #include "probe/fs.h"
 #include "probe/parsers.h"
+#include "probe/processes.h"
 
 namespace headroom {
 namespace {
@@ -241,6 +243,71 @@ Result<bool> PoolLedger::admit(
     if (auto w = write_unlocked(e); !w) return w.error();
     return true;
   });
+}
+
+Result<std::unique_ptr<LedgerSeat>> LedgerSeat::open(std::string dir, LedgerEntry me) {
+  auto l = PoolLedger::open(std::move(dir));
+  if (!l) return l.error();
+  me.phase = PoolPhase::kWaiting;
+  me.ticket = 0;
+  std::unique_ptr<LedgerSeat> seat(new LedgerSeat(std::move(*l), std::move(me)));
+  auto w = seat->ledger_.write(seat->me_);
+  if (!w) return w.error();
+  seat->remember(*w);
+  return seat;
+}
+
+LedgerSeat::~LedgerSeat() {
+  ledger_.remove(me_.name, me_.pid);
+}
+
+void LedgerSeat::remember(const LedgerRead& r) {
+  for (const std::vector<std::string>* list : {&r.dropped, &r.unreadable}) {
+    for (const std::string& n : *list) {
+      if (std::find(said_.begin(), said_.end(), n) != said_.end()) continue;
+      said_.push_back(n);
+      notes_.push_back(list == &r.dropped ? "pool ledger: dropped a stale entry: " + n
+                                          : "pool ledger: skipped " + n);
+    }
+  }
+}
+
+std::vector<std::string> LedgerSeat::take_notes() {
+  return std::exchange(notes_, {});
+}
+
+std::vector<LedgerEntry> LedgerSeat::measured(std::vector<LedgerEntry> others) const {
+  for (LedgerEntry& e : others) {
+    if (e.phase == PoolPhase::kLoading)
+      e.held = std::max(e.held, descendants_resident(Root(), e.pid));
+  }
+  return others;
+}
+
+Result<PoolStanding> LedgerSeat::standing() {
+  auto r = ledger_.read();
+  if (!r) return r.error();
+  remember(*r);
+  const std::vector<LedgerEntry> others = measured(std::move(r->entries));
+  const Admission a = admission(others, me_);
+  return PoolStanding{a.promised, a.ahead != nullptr, a.why};
+}
+
+Result<bool> LedgerSeat::take(uint64_t available, uint64_t target) {
+  return ledger_.admit(me_, [&](const std::vector<LedgerEntry>& entries) {
+    const Admission a = admission(measured(entries), me_);
+    return a.ahead == nullptr && available >= a.promised && available - a.promised >= target;
+  });
+}
+
+Status LedgerSeat::moved(PoolPhase p) {
+  if (p == me_.phase) return {};
+  if (p == PoolPhase::kWaiting) me_.ticket = 0;  // back of the queue
+  me_.phase = p;
+  auto w = ledger_.write(me_);
+  if (!w) return w.error();
+  remember(*w);
+  return {};
 }
 
 void PoolLedger::remove(const std::string& name, int pid) const {

@@ -12,11 +12,13 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/admission.h"
 #include "core/result.h"
+#include "core/wait_loop.h"
 
 namespace headroom {
 
@@ -64,6 +66,38 @@ class PoolLedger {
   Result<LedgerRead> read_unlocked() const;
   Status write_unlocked(LedgerEntry& e) const;
   std::string dir_;
+};
+
+// One supervisor's seat on its pool: the gate's PoolShare over the ledger, and its entry kept as
+// the server moves through its phases. What a loading neighbour holds is measured by the reader
+// (the resident memory of the neighbour's descendants: its server's process tree), so a claim
+// stops being promised as it is taken; a server in a container is not a descendant, so its whole
+// claim stays promised until it is ready (the safe side).
+class LedgerSeat : public PoolShare {
+ public:
+  static Result<std::unique_ptr<LedgerSeat>> open(std::string dir, LedgerEntry me);
+  ~LedgerSeat() override;
+  LedgerSeat(const LedgerSeat&) = delete;
+  LedgerSeat& operator=(const LedgerSeat&) = delete;
+
+  Result<PoolStanding> standing() override;
+  Result<bool> take(uint64_t available, uint64_t target) override;
+  // The server's phase changed: waiting (a new place at the back of the queue), loading,
+  // serving, stopping.
+  Status moved(PoolPhase p);
+  const LedgerEntry& entry() const { return me_; }
+  const std::string& dir() const { return ledger_.dir(); }
+  // Stale entries dropped and files skipped since the last call, each said once.
+  std::vector<std::string> take_notes();
+
+ private:
+  LedgerSeat(PoolLedger l, LedgerEntry me) : ledger_(std::move(l)), me_(std::move(me)) {}
+  void remember(const LedgerRead& r);
+  std::vector<LedgerEntry> measured(std::vector<LedgerEntry> others) const;
+  PoolLedger ledger_;
+  LedgerEntry me_;
+  std::vector<std::string> notes_;
+  std::vector<std::string> said_;
 };
 
 }  // namespace headroom

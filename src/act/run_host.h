@@ -81,6 +81,9 @@ class RunHost : public SupervisorHost {
   void mark_start() override;
   void prepare() override;
   void phase(Phase p, const std::string& status) override;
+  PoolShare* pool_share() override { return pool_share_; }
+  // The pool's ledger seat (cli/run owns it), or null.
+  void set_pool_share(PoolShare* s) { pool_share_ = s; }
   void event(const RunEvent& e) override;
 
  private:
@@ -121,6 +124,7 @@ class RunHost : public SupervisorHost {
   bool probe_running_ = false;
 
   std::unique_ptr<DockerClient> docker_;
+  PoolShare* pool_share_ = nullptr;
   int64_t started_unix_ = 0;
   bool container_pid_known_ = false;
 

@@ -11,6 +11,7 @@
 #include "act/docker.h"
 #include "act/event_log.h"
 #include "act/evict.h"
+#include "act/pool_ledger.h"
 #include "act/registry.h"
 #include "act/run_host.h"
 #include "cli/common.h"
@@ -19,6 +20,7 @@
 #include "cli/run_options.h"
 #include "core/docker_cli.h"
 #include "core/engines.h"
+#include "core/sample.h"
 #include "core/signals.h"
 #include "core/size.h"
 #include "core/supervisor.h"
@@ -365,6 +367,57 @@ Result<Parsed> parse(const RunOptions& o, const Globals& g) {
   return p;
 }
 
+// Which pool's ledger this run takes part in: the outermost cgroup whose limit bounds the pool
+// (servers in sibling units of one limited slice share the slice's), else the machine's.
+std::string pool_key(const CgroupRef& pool, const Sample& s) {
+  std::string key = "system";
+  std::string name = pool.name;
+  for (size_t i = 0; i < s.cgroup.depth && !name.empty(); ++i) {
+    const CgroupLevel& l = s.cgroup.levels[i];
+    if (l.limit != kUnlimited && l.limit < s.mem.total) key = name;
+    const size_t slash = name.rfind('/');
+    name =
+        slash == 0 || slash == std::string::npos ? (name == "/" ? "" : "/") : name.substr(0, slash);
+  }
+  return key;
+}
+
+// The pool's ledger: this server's seat among the `headroom run`s that gate on the same pool.
+Result<std::unique_ptr<LedgerSeat>> take_seat(const RunOptions& o, const RunConfig& cfg,
+                                              RunHost& host, const std::string& name) {
+  Sample s;
+  if (Status st = host.sample(s); !st) return st.error();
+  const PoolView pool = pool_view(s);
+  LedgerEntry me;
+  me.name = name;
+  me.pid = static_cast<int>(::getpid());
+  me.start_ticks = process_start_ticks(me.pid);
+  me.priority = o.priority;
+  if (!o.claim.empty()) {
+    auto c = parse_size_spec(o.claim, BareNumber::kReject);
+    if (!c) return c.error().in("--claim");
+    me.claim = c->resolve(pool.total);
+  } else if (cfg.gate.target) {
+    me.claim = cfg.gate.target->resolve(pool.total);
+  }
+  return LedgerSeat::open(pool_ledger_dir(pool_key(host.memory().cgroup(), s)), std::move(me));
+}
+
+PoolPhase pool_phase(Phase p) {
+  switch (p) {
+    case Phase::kWaiting:
+      return PoolPhase::kWaiting;
+    case Phase::kStarting:
+      return PoolPhase::kLoading;
+    case Phase::kServing:
+      return PoolPhase::kServing;
+    case Phase::kStopping:
+    case Phase::kDone:
+      return PoolPhase::kStopping;
+  }
+  return PoolPhase::kStopping;
+}
+
 int run_run(const RunOptions& o, const Globals& g) {
   Console console;
   auto parsed = parse(o, g);
@@ -418,9 +471,33 @@ int run_run(const RunOptions& o, const Globals& g) {
     std::string name;
     ~Unregister() { unregister_run(name, static_cast<int>(::getpid())); }
   } unregister{name};
+  const RunConfig& cfg = parsed->config;
+  std::unique_ptr<LedgerSeat> seat;
+  if (!o.no_ledger) {
+    auto taken = take_seat(o, cfg, **host, name);
+    if (!taken) {
+      if (!o.claim.empty() && taken.error().message.starts_with("--claim")) {
+        return console.fail(taken.error().message);
+      }
+      console.warn(taken.error().message + "; this run gates alone (--no-ledger to say so)");
+    } else {
+      seat = std::move(*taken);
+      (*host)->set_pool_share(seat.get());
+      say(fmt::format("pool ledger {}: claim {}{}", seat->dir(),
+                      seat->entry().claim > 0 ? format_bytes(seat->entry().claim)
+                                              : std::string("unknown (no --free, no --claim)"),
+                      o.priority != 0 ? fmt::format(", priority {}", o.priority) : ""));
+    }
+  }
   Phase last_phase = Phase::kDone;
   std::string last_kind;
   (*host)->on_phase = [&](Phase p, const std::string& status) {
+    if (seat) {
+      if (Status st = seat->moved(pool_phase(p)); !st)
+        console.warn("pool ledger: " + st.error().message);
+      for (const std::string& n : seat->take_notes())
+        say(n);
+    }
     // What the gate waits for, once per change of what (not per number change): "waiting for
     // memory: 20.0 GiB / 70.0 GiB", "waiting for the previous instance: ...".
     const size_t colon = status.find(':');
@@ -439,7 +516,6 @@ int run_run(const RunOptions& o, const Globals& g) {
   (*host)->on_note = say;
   if (const std::string& w = (*host)->tree_warning(); !w.empty()) console.warn(w);
 
-  const RunConfig& cfg = parsed->config;
   std::string gate_text = cfg.gate.target ? "memory >= " + cfg.gate.target->str()
                                           : std::string("the previous instance gone (no --free)");
   say(fmt::format(

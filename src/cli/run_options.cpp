@@ -97,6 +97,18 @@ void add_run_flags(CLI::App* cmd, RunOptions& o) {
   cmd->add_flag("--no-lint", o.no_lint,
                 "Do not warn about the command's landmines (`headroom lint`'s rules, checked once "
                 "at start; they never stop the run)");
+  cmd->add_option("--claim", o.claim,
+                  "What the server will hold once loaded, e.g. 60G: other `headroom run`s on the "
+                  "same pool count it as spoken for while it loads (default: the --free target)")
+      ->type_name("SIZE");
+  cmd->add_option("--priority", o.priority,
+                  "Its place among starts queued on the same pool: higher starts first, equal "
+                  "ones first come, first served (default 0)")
+      ->check(CLI::Range(-1000, 1000));
+  cmd->add_flag("--no-ledger", o.no_ledger,
+                "Gate alone: do not take part in the pool's ledger (runtime_dir/pools/), where "
+                "the `headroom run`s of one pool queue their starts and count each other's "
+                "claims");
   cmd->add_option("--name", o.name,
                   "Name for events, `headroom why` and `headroom restart headroom:NAME` (default: "
                   "the container's name, else the command's). For a docker run line without "

@@ -34,6 +34,11 @@ struct RunOptions {
   std::string events;
   std::string name;
   bool no_lint = false;
+  // The pool ledger (act/pool_ledger.h): what this server will hold once loaded (default: the
+  // --free target), its place in the start queue, or none of it.
+  std::string claim;
+  int priority = 0;
+  bool no_ledger = false;
   std::string config;  // read by expand_config (cli/config_file.h) before parsing
   std::vector<std::string> command;
 };

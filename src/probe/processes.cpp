@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -30,6 +31,21 @@ Result<std::vector<ProcStat>> scan_processes(const Root& root) {
   }
   ::closedir(dir);
   return out;
+}
+
+uint64_t descendants_resident(const Root& root, int ancestor) {
+  auto table = scan_processes(root);
+  if (!table) return 0;
+  static const auto page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  uint64_t total = 0;
+  for (const ProcStat& p : descendants_of(*table, ancestor)) {
+    auto text = read_file(root.path("/proc/" + std::to_string(p.pid) + "/statm"));
+    if (!text) continue;
+    std::string_view rest = *text;
+    next_word(rest);  // size
+    if (auto resident = parse_u64(next_word(rest))) total += *resident * page;
+  }
+  return total;
 }
 
 std::vector<ProcStat> descendants_of(const std::vector<ProcStat>& table, int ancestor) {

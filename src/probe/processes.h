@@ -19,6 +19,11 @@ Result<std::vector<ProcStat>> scan_processes(const Root& root);
 // The processes whose parent chain leads to `ancestor` (not `ancestor` itself), zombies excluded.
 std::vector<ProcStat> descendants_of(const std::vector<ProcStat>& table, int ancestor);
 
+// What the descendants of `ancestor` hold resident (the sum of /proc/PID/statm's resident pages;
+// pages two of them share are counted twice): what a server that headroom started has taken so
+// far. 0 when it has none, or they cannot be read.
+uint64_t descendants_resident(const Root& root, int ancestor);
+
 // The processes that map the file `path` (its device and inode in /proc/PID/maps): why its page
 // cache cannot be evicted -- a mapped page stays resident whatever posix_fadvise says. Processes
 // whose maps cannot be read (another user's, without root) are not seen.
