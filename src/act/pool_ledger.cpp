@@ -29,14 +29,6 @@ std::string entry_path(const std::string& dir, const std::string& name) {
   return dir + "/" + name + ".json";
 }
 
-bool valid_name(std::string_view name) {
-  if (name.empty() || name.size() > 200 || name[0] == '.') return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
-           c == '@';
-  });
-}
-
 // An unsigned field that must fit; absent is `fallback`.
 Result<uint64_t> field_u64(const nlohmann::json& j, const char* key, uint64_t fallback) {
   if (!j.contains(key)) return fallback;
@@ -69,7 +61,7 @@ Result<LedgerEntry> parse_entry(std::string_view text) {
   if (j.is_discarded() || !j.is_object()) return make_error("not a JSON object");
   LedgerEntry e;
   if (!j.contains("name") || !j.at("name").is_string() ||
-      !valid_name(j.at("name").get<std::string>())) {
+      !valid_run_name(j.at("name").get<std::string>())) {
     return make_error("\"name\": missing, or not a server name");
   }
   e.name = j.at("name").get<std::string>();
@@ -195,7 +187,7 @@ Result<LedgerRead> PoolLedger::read_unlocked() const {
 }
 
 Status PoolLedger::write_unlocked(LedgerEntry& e) const {
-  if (!valid_name(e.name)) {
+  if (!valid_run_name(e.name)) {
     return make_error("--name \"" + e.name + "\": use letters, digits, '-', '_', '.', '@'");
   }
   if (e.ticket == 0) {

@@ -7,6 +7,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -19,22 +20,23 @@
 namespace headroom {
 namespace {
 
-std::string path_of(const std::string& name) { return runtime_dir() + "/" + name + ".json"; }
+std::string path_of(const std::string& name) {
+  return runtime_dir() + "/" + name + ".json";
+}
 
-bool alive(int pid) { return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM); }
-
-bool valid_name(const std::string& name) {
-  if (name.empty() || name.size() > 200 || name[0] == '.') return false;
-  for (char c : name) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
-          c == '@')) {
-      return false;
-    }
-  }
-  return true;
+bool alive(int pid) {
+  return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
 }
 
 }  // namespace
+
+bool valid_run_name(std::string_view name) {
+  if (name.empty() || name.size() > 200 || name[0] == '.') return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
+           c == '@';
+  });
+}
 
 std::string runtime_dir() {
   if (::geteuid() == 0) return "/run/headroom";
@@ -45,7 +47,7 @@ std::string runtime_dir() {
 }
 
 Status register_run(const Registration& r) {
-  if (!valid_name(r.name)) {
+  if (!valid_run_name(r.name)) {
     return make_error("--name \"" + r.name + "\": use letters, digits, '-', '_', '.', '@'");
   }
   std::error_code ec;
@@ -54,7 +56,8 @@ Status register_run(const Registration& r) {
     return make_error("a headroom run named " + r.name + " is already running (pid " +
                       std::to_string(old->pid) + "); give this one another --name");
   }
-  nlohmann::json j{{"pid", r.pid}, {"name", r.name}, {"events", r.events}, {"container", r.container}};
+  nlohmann::json j{
+      {"pid", r.pid}, {"name", r.name}, {"events", r.events}, {"container", r.container}};
   const std::string path = path_of(r.name);
   const std::string tmp = path + ".tmp";
   {
@@ -99,7 +102,8 @@ Result<RestartLock> RestartLock::take(const std::string& key, bool wait) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   std::string safe;
-  for (char c : key) safe += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.') ? c : '_';
+  for (char c : key)
+    safe += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.') ? c : '_';
   const std::string path = dir + "/" + safe + ".lock";
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return Error{path + ": " + std::strerror(errno), errno};

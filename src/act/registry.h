@@ -6,12 +6,17 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "core/result.h"
 
 namespace headroom {
 
 std::string runtime_dir();
+
+// A server name as run, restart and the pool ledger take it: letters, digits, '-', '_', '.',
+// '@'; not empty, not starting with '.', at most 200 characters (it names files).
+bool valid_run_name(std::string_view name);
 
 struct Registration {
   int pid = 0;

@@ -171,8 +171,11 @@ TEST_F(PoolLedgerTest, AWriterKilledMidWriteLeavesALedgerTheNextOneReads) {
   // A child rewrites its entry as fast as it can; it is SIGKILLed at some point in that loop,
   // with the lock held or not, a temporary file half written or not. The next reader gets
   // either of the child's entries whole (now stale: dropped), and can write its own.
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
   const pid_t c = ::fork();
   if (c == 0) {
+    ::close(ready[0]);
     auto l = PoolLedger::open(dir_.string());
     if (!l) ::_exit(1);
     LedgerEntry e;
@@ -184,12 +187,15 @@ TEST_F(PoolLedgerTest, AWriterKilledMidWriteLeavesALedgerTheNextOneReads) {
       e.phase = i % 2 == 0 ? PoolPhase::kLoading : PoolPhase::kServing;
       if (!l->write(e)) ::_exit(2);
       if (i == 50) {
-        std::ofstream(dir_ / "ready") << "1";  // the parent kills from here on
+        (void)!::write(ready[1], "1", 1);  // the parent kills from here on
+        ::close(ready[1]);
       }
     }
   }
-  while (!fs::exists(dir_ / "ready"))
-    ::usleep(1000);  // polled: the child's own signal
+  ::close(ready[1]);
+  char byte = 0;
+  ASSERT_EQ(::read(ready[0], &byte, 1), 1);  // blocks until the child has written 50 times
+  ::close(ready[0]);
   ASSERT_EQ(::kill(c, SIGKILL), 0);
   ::waitpid(c, nullptr, 0);
   auto r = ledger_->read();
