@@ -623,7 +623,7 @@ Command add_plan_command(CLI::App& parent, const Globals& globals) {
                   "The engine's release, e.g. 0.10 (default: the current one; read from the "
                   "image's tag after --). vLLM before 0.17 samples with torch.sort in its profile "
                   "run; before 0.21 its CUDA graphs are beside the budget")
-      ->check(CLI::TypeValidator<std::string>());
+      ->type_name("MAJOR.MINOR");
   cmd->add_flag("--kv-unified", o->kv_unified,
                 "llama.cpp: the slots share one cache (--kv-unified; the default with auto -np)");
   cmd->add_option("--os-reserve", o->os_reserve,
