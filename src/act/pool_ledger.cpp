@@ -282,13 +282,13 @@ Result<PoolStanding> LedgerSeat::standing() {
   remember(*r);
   const std::vector<LedgerEntry> others = measured(std::move(r->entries));
   const Admission a = admission(others, me_);
-  return PoolStanding{a.promised, a.ahead != nullptr, a.why};
+  return PoolStanding{a.promised, a.ahead.has_value(), a.why};
 }
 
 Result<bool> LedgerSeat::take(uint64_t available, uint64_t target) {
   return ledger_.admit(me_, [&](const std::vector<LedgerEntry>& entries) {
     const Admission a = admission(measured(entries), me_);
-    return a.ahead == nullptr && available >= a.promised && available - a.promised >= target;
+    return !a.ahead && available >= a.promised && available - a.promised >= target;
   });
 }
 

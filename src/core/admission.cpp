@@ -47,20 +47,19 @@ Admission admission(const std::vector<LedgerEntry>& others, const LedgerEntry& m
     if (e.name == me.name) continue;
     a.promised += still_to_take(e);
     if (e.phase == PoolPhase::kWaiting && queued_before(e, me) &&
-        (a.ahead == nullptr || queued_before(e, *a.ahead))) {
-      a.ahead = &e;
+        (!a.ahead || queued_before(e, *a.ahead))) {
+      a.ahead = e;
     }
-    if (still_to_take(e) > 0 &&
-        (a.loading == nullptr || still_to_take(e) > still_to_take(*a.loading))) {
-      a.loading = &e;
+    if (still_to_take(e) > 0 && (!a.loading || still_to_take(e) > still_to_take(*a.loading))) {
+      a.loading = e;
     }
   }
-  if (a.ahead != nullptr) {
+  if (a.ahead) {
     a.why = fmt::format("queued behind {} (pid {}{})", a.ahead->name, a.ahead->pid,
                         a.ahead->priority != me.priority
                             ? fmt::format(", priority {}", a.ahead->priority)
                             : std::string());
-  } else if (a.loading != nullptr) {
+  } else if (a.loading) {
     a.why = fmt::format("{} is loading: {} of its {} claim still to come", a.loading->name,
                         format_bytes(still_to_take(*a.loading)), format_bytes(a.loading->claim));
   }

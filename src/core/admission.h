@@ -40,8 +40,8 @@ uint64_t still_to_take(const LedgerEntry& e);
 
 struct Admission {
   uint64_t promised = 0;               // others' still_to_take: to be taken off what the pool shows
-  const LedgerEntry* ahead = nullptr;  // the first waiting entry queued before `me`
-  const LedgerEntry* loading = nullptr;  // the loading entry with the most still to take
+  std::optional<LedgerEntry> ahead;    // the first waiting entry queued before `me`
+  std::optional<LedgerEntry> loading;  // the loading entry with the most still to take
   // "queued behind vllm-b (waiting since ticket 4)", "sglang-a is loading: 41.0 GiB of its
   // 60.0 GiB claim still to come": for the waiting line; "" when nothing holds `me` back.
   std::string why;

@@ -29,8 +29,8 @@ TEST(Admission, ALoadingServersUntakenClaimIsPromised) {
                                            entry("embed", PoolPhase::kServing, 8, 8, 2)};
   const Admission a = admission(others, entry("vllm-b", PoolPhase::kWaiting, 40, 0, 3));
   EXPECT_EQ(a.promised, 41 * kGiB);
-  EXPECT_EQ(a.ahead, nullptr);
-  ASSERT_NE(a.loading, nullptr);
+  EXPECT_FALSE(a.ahead.has_value());
+  ASSERT_TRUE(a.loading.has_value());
   EXPECT_EQ(a.loading->name, "sglang-a");
   EXPECT_EQ(a.why, "sglang-a is loading: 41.0 GiB of its 60.0 GiB claim still to come");
 }
@@ -43,7 +43,7 @@ TEST(Admission, ServingWaitingAndStoppingServersPromiseNothing) {
                                            entry("c", PoolPhase::kLoading, 10, 12, 3)};
   const Admission a = admission(others, entry("d", PoolPhase::kWaiting, 40, 0, 9));
   EXPECT_EQ(a.promised, 0u);
-  EXPECT_EQ(a.loading, nullptr);
+  EXPECT_FALSE(a.loading.has_value());
   EXPECT_EQ(a.why, "");
 }
 
@@ -51,16 +51,16 @@ TEST(Admission, StartsAreFirstComeFirstServedWithinAPriority) {
   const LedgerEntry first = entry("first", PoolPhase::kWaiting, 40, 0, 4);
   const LedgerEntry second = entry("second", PoolPhase::kWaiting, 40, 0, 7);
   EXPECT_EQ(admission({first}, second).ahead->name, "first");
-  EXPECT_EQ(admission({second}, first).ahead, nullptr);
+  EXPECT_FALSE(admission({second}, first).ahead.has_value());
   // A higher priority goes first whatever its ticket; the waiting line says so.
   const LedgerEntry urgent = entry("urgent", PoolPhase::kWaiting, 40, 0, 9, 5);
   const Admission a = admission({first, urgent}, second);
-  ASSERT_NE(a.ahead, nullptr);
+  ASSERT_TRUE(a.ahead.has_value());
   EXPECT_EQ(a.ahead->name, "urgent");
   EXPECT_EQ(a.why, "queued behind urgent (pid 109, priority 5)");
-  EXPECT_EQ(admission({first, second}, urgent).ahead, nullptr);
+  EXPECT_FALSE(admission({first, second}, urgent).ahead.has_value());
   // Only waiting entries hold the queue: a loading one with an older ticket does not.
-  EXPECT_EQ(admission({entry("old", PoolPhase::kLoading, 1, 1, 1)}, second).ahead, nullptr);
+  EXPECT_FALSE(admission({entry("old", PoolPhase::kLoading, 1, 1, 1)}, second).ahead.has_value());
 }
 
 TEST(Admission, OwnEntryIsIgnored) {
