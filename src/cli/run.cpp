@@ -61,6 +61,8 @@ const char* event_name(RunEvent::Kind k) {
       return "exited";
     case RunEvent::Kind::kProbe:
       return "probe";
+    case RunEvent::Kind::kWaiting:
+      return "waiting";
   }
   return "?";
 }
@@ -131,6 +133,8 @@ std::string event_line(const RunEvent& e, const std::string& command) {
                          : e.text;
     case RunEvent::Kind::kExited:
       return fmt::format("exiting with status {}", e.exit_status);
+    case RunEvent::Kind::kWaiting:
+      return e.text;
   }
   return {};
 }
@@ -489,25 +493,14 @@ int run_run(const RunOptions& o, const Globals& g) {
                       o.priority != 0 ? fmt::format(", priority {}", o.priority) : ""));
     }
   }
-  Phase last_phase = Phase::kDone;
-  std::string last_kind;
-  (*host)->on_phase = [&](Phase p, const std::string& status) {
-    if (seat) {
-      if (Status st = seat->moved(pool_phase(p)); !st)
-        console.warn("pool ledger: " + st.error().message);
-      for (const std::string& n : seat->take_notes())
-        say(n);
-    }
-    // What the gate waits for, once per change of what (not per number change): "waiting for
-    // memory: 20.0 GiB / 70.0 GiB", "waiting for the previous instance: ...".
-    const size_t colon = status.find(':');
-    const std::string kind = status.substr(0, colon);
-    if (p == Phase::kWaiting && colon != std::string::npos && kind.rfind("waiting for", 0) == 0 &&
-        (p != last_phase || kind != last_kind)) {
-      say(status);
-    }
-    last_phase = p;
-    last_kind = kind;
+  // The waiting lines reach the console as "waiting" events, once per change of what holds the
+  // start back (not per number change).
+  (*host)->on_phase = [&](Phase p, const std::string&) {
+    if (!seat) return;
+    if (Status st = seat->moved(pool_phase(p)); !st)
+      console.warn("pool ledger: " + st.error().message);
+    for (const std::string& n : seat->take_notes())
+      say(n);
   };
   (*host)->on_event = [&](const RunEvent& e) {
     say(event_line(e, command));

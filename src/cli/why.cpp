@@ -74,9 +74,11 @@ int run_why(const WhyOptions& o) {
       continue;
     }
     const std::string ev = j["event"].is_string() ? j["event"].get<std::string>() : "";
-    // Deaths, why headroom stopped a server, and what its probes answered when they failed.
+    // Deaths, why headroom stopped a server, what its probes answered when they failed, and what
+    // held its starts back (the pool's queue, a neighbour's claim: once per change of cause).
     const bool failed_probe = ev == "probe" && j.value("result", "ok") != "ok";
-    if (o.all || ev == "died" || ev == "gave_up" || ev == "stopping" || failed_probe) {
+    if (o.all || ev == "died" || ev == "gave_up" || ev == "stopping" || ev == "waiting" ||
+        failed_probe) {
       picked.push_back(std::move(j));
     }
   }
@@ -101,6 +103,7 @@ int run_why(const WhyOptions& o) {
     std::string text = str("verdict");
     if (str("event") == "gave_up")
       text = "gave up: " + str("text") + (text.empty() ? "" : " — " + text);
+    if (str("event") == "waiting") text = str("text");
     if (text.empty()) text = str("event") + (str("text").empty() ? "" : ": " + str("text"));
     console.line(fmt::format("{}  {}  {}", time, str("name"), text));
   }

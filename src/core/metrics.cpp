@@ -73,6 +73,7 @@ void RunMetrics::on_event(const RunEvent& e) {
     case RunEvent::Kind::kStopping:
     case RunEvent::Kind::kExited:
     case RunEvent::Kind::kProbe:
+    case RunEvent::Kind::kWaiting:
       break;
   }
 }

@@ -67,6 +67,20 @@ class GateObserver : public WaitObserver {
                  std::string_view pending) override {
     remember_(s);
     std::string text = status_(v, std::string(pending));
+    // What holds the start back, without its figures (which move with every sample): the
+    // blockers and whom the pending reason names ("vllm-a is loading", "queued behind x (pid
+    // 42)", "process 7 is still running"). A "waiting" event each time that changes.
+    const std::string cause =
+        v.state == GateState::kWaiting
+            ? fmt::format("{}|{}", v.blockers, pending.substr(0, pending.find(':')))
+            : std::string();
+    if (!cause.empty() && cause != last_cause_) {
+      RunEvent w;
+      w.kind = RunEvent::Kind::kWaiting;
+      w.text = text;
+      host_.event(w);
+    }
+    last_cause_ = cause;
     if (text != last_) {
       host_.phase(Phase::kWaiting, text);
       last_ = std::move(text);
@@ -83,6 +97,7 @@ class GateObserver : public WaitObserver {
   std::function<std::string(const GateVerdict&, const std::string&)> status_;
   std::function<void(const Sample&)> remember_;
   std::string last_;
+  std::string last_cause_;
 };
 
 }  // namespace

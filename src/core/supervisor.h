@@ -80,6 +80,8 @@ struct RunEvent {
     kExited,      // exit_status
     kProbe,       // the probes' answer changed: text = what they answer now, count = how many
                   // answers the previous state had
+    kWaiting,     // what holds the start back changed: text = the waiting line (the pool's
+                  // queue, a loading neighbour's claim, the previous instance, memory)
   };
   Kind kind = Kind::kStarted;
   int pid = 0;

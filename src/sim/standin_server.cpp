@@ -71,6 +71,7 @@ struct Options {
   // Cues from a test, by a file appearing: loading ends, or the server crashes. Tests wait for
   // events, not for time: a cue is as early or late as the test makes it, on any machine.
   std::string load_until, crash_when;
+  std::string alloc_when;  // allocate only once this file exists: started, holding nothing yet
   std::string behave = "generic";
   double alloc_seconds = 0;       // spread the allocation over this long
   std::string weights;            // a model file to map and read through
@@ -91,7 +92,7 @@ void on_usr1(int) {
                "         [--load S] [--workers N] [--ignore-term] [--wedge-after S]\n"
                "         [--crash-after S] [--exit-after S] [--exit-code N]\n"
                "         [--join-cgroup DIR] [--alloc memfd|anon] [--load-until FILE]\n"
-               "         [--crash-when FILE]\n",
+               "         [--crash-when FILE] [--alloc-when FILE] [--alloc-seconds S]\n",
                why);
   std::exit(2);
 }
@@ -144,6 +145,8 @@ Options parse(int argc, char** argv) {
       o.load_until = value();
     else if (a == "--crash-when")
       o.crash_when = value();
+    else if (a == "--alloc-when")
+      o.alloc_when = value();
     else if (a == "--behave")
       o.behave = value();
     else if (a == "--alloc-seconds")
@@ -252,6 +255,10 @@ bool parse_as_engine(int argc, char** argv, Options& o) {
 // same cgroup (a memfd's unmapped pages are charged to the cgroup but to no process's RSS).
 void allocate(const Options& o) {
   if (o.memory_mib <= 0) return;
+  // --alloc-when: a server that has started and holds nothing yet, as one still reading its
+  // checkpoint's headers; the test says when it takes its memory.
+  while (!o.alloc_when.empty() && !exists(o.alloc_when))
+    usleep(20000);
   const off_t size = static_cast<off_t>(o.memory_mib) << 20;
   // --alloc-seconds: in 50 steps spread over that long, as a loading server grows.
   constexpr int kSteps = 50;
