@@ -67,6 +67,7 @@ bool is_python(std::string_view prog) {
 struct RawText {
   std::string_view text;
   SourceMap map;
+  bool yaml = false;  // a YAML node's span ends on its first line: yaml_end() finds the rest
   size_t offset_of(Pos p) const {
     size_t line = 1, i = 0;
     while (i < text.size() && line < p.line) {
@@ -74,7 +75,89 @@ struct RawText {
     }
     return std::min(text.size(), i + (p.col > 0 ? p.col - 1 : 0));
   }
+  // Where the text of a YAML scalar that starts at `p` ends: before the first non-blank line
+  // indented no deeper than the line it starts on (a block scalar's `command: >` or `- >`, a
+  // plain or quoted one continued on the lines below).
+  size_t yaml_end(Pos p) const {
+    size_t i = offset_of(Pos{p.line, 1});
+    const size_t parent = text.find_first_not_of(' ', i) - i;
+    i = std::min(text.find('\n', i), text.size());
+    while (i < text.size()) {
+      const size_t line = i + 1;
+      const size_t first = text.find_first_not_of(' ', line);
+      if (first == std::string_view::npos) return text.size();
+      if (text[first] != '\n' && text[first] != '#' && first - line <= parent) return i;
+      i = std::min(text.find('\n', line), text.size());
+    }
+    return text.size();
+  }
+  // The end of a word's or a scalar's text, as far as the raw text shows it.
+  size_t end_of(Span s) const {
+    const size_t end = offset_of(s.end) + 1;
+    return yaml ? std::max(end, yaml_end(s.begin)) : end;
+  }
 };
+
+// A word that can only be a flag: `--shm-size=32g`, `-p`; not a case pattern (`--port)`), not
+// quoted (a string that starts with a dash is data).
+bool flag_word(const RawWord& w) {
+  const std::string& t = w.text;
+  if (w.quoted || t.size() < 2 || t[0] != '-') return false;
+  const size_t name = t[1] == '-' ? 2 : 1;
+  if (name >= t.size() || !std::isalpha(static_cast<unsigned char>(t[name]))) return false;
+  return t.find_first_of(")|(") == std::string::npos;
+}
+
+// Commands the shell ends at a line break the author meant to continue: a command that starts
+// with a flag right after a line break is the rest of the one before (the line before ended in
+// a comment, whose `\` is part of the comment, or had no `\`, or came from a YAML block that
+// keeps line breaks around more-indented lines). Each is joined to the command before it, so the
+// rules read the line as meant, and the first cut of each command is recorded (HR106) at the
+// comment when one swallowed the `\`, else at the cut line. Offsets are into `text`; `base`
+// maps them to the file (`place`).
+void join_cut_lines(SplitResult& split, std::string_view text,
+                    const std::function<Span(size_t, size_t)>& place, std::vector<CutLine>& cuts) {
+  auto& cmds = split.commands;
+  bool cut_before = false;
+  int in_case = 0;  // `case $1 in -p|--port) …;; esac`: its patterns are flags on a line's start
+  for (size_t i = 1; i < cmds.size();) {
+    RawCommand& prev = cmds[i - 1];
+    const RawCommand& cur = cmds[i];
+    if (!prev.words.empty() && prev.words[0].text == "case" && !prev.words[0].quoted) ++in_case;
+    if (!cur.words.empty() && cur.words[0].text == "esac" && in_case > 0) --in_case;
+    if (in_case > 0 || prev.words.empty() || cur.words.empty() || !flag_word(cur.words[0])) {
+      cut_before = false;
+      ++i;
+      continue;
+    }
+    const size_t from = prev.words.back().end, to = cur.words[0].begin;
+    const std::string_view between = text.substr(from, to > from ? to - from : 0);
+    const size_t hash = between.find('#');
+    // Only a line break ends it: `cmd; --x` and `a && --x` are written so.
+    if (between.find('\n') == std::string_view::npos ||
+        between.substr(0, hash).find_first_of(";&|") != std::string_view::npos) {
+      cut_before = false;
+      ++i;
+      continue;
+    }
+    if (!cut_before) {
+      CutLine c;
+      c.flag = cur.words[0].text;
+      c.offset = to;
+      c.comment = hash != std::string_view::npos;
+      if (c.comment) {
+        const size_t eol = std::min(between.find('\n', hash), between.size());
+        c.span = place(from + hash, from + eol);
+      } else {
+        c.span = place(cur.words[0].begin, cur.words[0].end);
+      }
+      cuts.push_back(std::move(c));
+    }
+    cut_before = true;
+    prev.words.insert(prev.words.end(), cur.words.begin(), cur.words.end());
+    cmds.erase(cmds.begin() + static_cast<long>(i));
+  }
+}
 
 class Builder {
  public:
@@ -311,10 +394,14 @@ class Builder {
       const Word& script = words[i + 1];
       SplitResult split = split_commands(script.text, Syntax::shell);
       if (split.error) return;
+      const size_t first_cut = doc_.cuts.size();
+      join_cut_lines(
+          split, script.text, [&](size_t, size_t) { return script.span; }, doc_.cuts);
       // Each word where the file has it, looked for in order inside the string's own text;
-      // one not found verbatim (an escape) stays at the string's start.
+      // one not found verbatim (an escape) stays at the string's start. A cut line is placed
+      // at its first flag.
       size_t cursor = raw_ != nullptr ? raw_->offset_of(script.span.begin) : 0;
-      const size_t limit = raw_ != nullptr ? raw_->offset_of(script.span.end) + 1 : 0;
+      const size_t limit = raw_ != nullptr ? raw_->end_of(script.span) : 0;
       for (RawCommand& rc : split.commands) {
         std::vector<Word> inner;
         for (RawWord& rw : rc.words) {
@@ -325,6 +412,9 @@ class Builder {
               at = raw_->map.span(found, found + rw.text.size());
               cursor = found + rw.text.size();
             }
+          }
+          for (size_t k = first_cut; k < doc_.cuts.size(); ++k) {
+            if (doc_.cuts[k].offset == rw.begin) doc_.cuts[k].span = at;
           }
           inner.push_back(Word{std::move(rw.text), at});
         }
@@ -456,6 +546,8 @@ std::optional<InputError> read_shell(Document& doc, std::string_view text,
   SplitResult split = split_commands(text, Syntax::shell);
   const SourceMap map = SourceMap::of_text(text);
   if (split.error) return InputError{map.at(split.error->offset), split.error->message};
+  join_cut_lines(
+      split, text, [&](size_t a, size_t b) { return map.span(a, b); }, doc.cuts);
   const RawText file{text, map};
   Builder b(doc, &file);
   Env exported;
@@ -804,8 +896,8 @@ std::optional<InputError> ComposeFile::read(std::string_view text) {
     if (!services) return std::nullopt;  // e.g. only networks/volumes
     if (!services.IsMap())
       return InputError{node_span(services).begin, "services: is not a mapping"};
-    Builder b(doc);
-    const RawText raw{text, SourceMap::of_text(text)};
+    const RawText raw{text, SourceMap::of_text(text), true};
+    Builder b(doc, &raw);  // the words of a `bash -c` block placed on their own lines
     for (const auto& kv : services) {
       const YAML::Node& svc = kv.second;
       const std::string name = kv.first.as<std::string>();

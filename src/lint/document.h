@@ -123,6 +123,16 @@ struct Outside {
   bool beside = false;  // a path beside the file, where nothing (readable) was
 };
 
+// A command the shell ends before its author meant it to (HR106): a line that begins with a flag
+// after a line that did not continue (a comment swallowing its `\`, a YAML block that keeps its
+// line breaks). The flags are linted as the command's own, as meant.
+struct CutLine {
+  Span span;  // the comment that swallowed the `\`, else the first flag of the cut line
+  bool comment = false;
+  std::string flag;   // the cut line's first word
+  size_t offset = 0;  // of that word, in the text that was split
+};
+
 struct Document {
   std::string file;
   Kind kind = Kind::shell;
@@ -132,6 +142,7 @@ struct Document {
   std::vector<UnitExec> execs;
   std::vector<Word> traced;  // words that came through a variable (Word::origin set)
   std::vector<Outside> outside;
+  std::vector<CutLine> cuts;
 };
 
 struct Built {

@@ -19,6 +19,7 @@ constexpr auto kRules = std::to_array<RuleInfo>({
     {"HR103", S::warning, "a Docker restart policy on an inference server: no memory gate"},
     {"HR104", S::warning, "an SGLang/vLLM container with neither --ipc=host nor --shm-size"},
     {"HR105", S::info, "a server container without --name"},
+    {"HR106", S::error, "a command the shell ends at a line break: the flags below run alone"},
     {"HR201", S::warning, "After=/Wants=/Requires=/BindsTo= name a unit that does not exist"},
     {"HR202", S::warning, "Restart= with RestartSec= below 60 s and no memory gate"},
     {"HR203", S::error, "start limits missing, or under [Service] where systemd ignores them"},

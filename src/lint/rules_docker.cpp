@@ -1,6 +1,7 @@
 // SPDX-FileCopyrightText: 2026 The headroom authors
 // SPDX-License-Identifier: Apache-2.0
-// HR101-HR105: docker run lines and compose services (FIELD.md section 3).
+// HR101-HR106: docker run lines and compose services (FIELD.md section 3), and the command lines
+// of scripts that the shell ends early (HR106).
 #include <fmt/format.h>
 
 #include "lint/rules.h"
@@ -29,6 +30,24 @@ bool probes_health(std::string_view test) {
 }  // namespace
 
 void check_docker(const Document& doc, const CheckOptions&, Sink& sink) {
+  // HR106: bash(1) "Comments": a word beginning with # causes that word and all remaining
+  // characters on that line to be ignored -- a `\` there is part of the comment and continues
+  // nothing; YAML 1.2 8.1.3: folding does not apply to line breaks around more-indented lines.
+  for (const CutLine& c : doc.cuts) {
+    sink.add("HR106", Severity::error, c.span, c.span.begin.line,
+             c.comment ? fmt::format("this comment ends the command: a `\\` inside a comment "
+                                     "continues nothing, so the line below ({} …) runs as a "
+                                     "command of its own and the command above goes without it",
+                                     c.flag)
+                       : fmt::format("this line begins with a flag ({}) but the line before ended "
+                                     "the command (no `\\` at its end, or a YAML block that keeps "
+                                     "the line breaks around more-indented lines): the shell runs "
+                                     "it as a command of its own",
+                                     c.flag),
+             c.comment ? "put the comment on a line of its own above the command (or drop it)"
+                       : "end the line before with `\\`; in a compose `>` block keep the flags at "
+                         "the first line's indentation, or write the command as a list");
+  }
   for (const Container& c : doc.containers) {
     if (c.rm && restarts(c.restart)) {
       sink.add("HR101", Severity::error, c.restart->span, c.stmt_line,

@@ -41,6 +41,14 @@ constexpr auto kSpecial =
                                      "user.slice",           "-.slice",
                                      "machine.slice"});
 
+// Units the NVIDIA driver's own packages install (nvidia-persistenced(1) ships its unit with the
+// driver's utilities; Fabric Manager and DCGM theirs): present on the GPU machine a unit is
+// written for, absent on a laptop or a CI runner that lints it. Checked only where the driver is
+// (its /proc/driver/nvidia or nvidia-smi under the root): there a missing one is a finding.
+constexpr auto kGpuDriverUnits = std::to_array<std::string_view>(
+    {"nvidia-persistenced.service", "nvidia-fabricmanager.service", "nvidia-dcgm.service",
+     "dcgm.service", "nvidia-powerd.service"});
+
 class UnitLookup {
  public:
   UnitLookup(const std::string& root, const std::string& file) {
@@ -50,6 +58,10 @@ class UnitLookup {
       if (fs::is_directory(p, ec)) dirs_.push_back(p);
     }
     searchable_ = !dirs_.empty();
+    for (const char* p : {"proc/driver/nvidia", "usr/bin/nvidia-smi"}) {
+      std::error_code ec;
+      driver_here_ = driver_here_ || fs::exists(fs::path(root) / p, ec);
+    }
     const fs::path here = fs::path(file).parent_path();
     std::error_code ec;
     if (!file.empty() && fs::is_directory(here.empty() ? "." : here, ec)) {
@@ -57,6 +69,8 @@ class UnitLookup {
     }
   }
   bool searchable() const { return searchable_; }
+  // The NVIDIA driver is installed under the root: its units can be looked for.
+  bool driver_here() const { return driver_here_; }
   bool exists(std::string name) const {
     for (std::string_view s : kSpecial) {
       if (name == s) return true;
@@ -79,6 +93,7 @@ class UnitLookup {
  private:
   std::vector<fs::path> dirs_;
   bool searchable_ = false;
+  bool driver_here_ = false;
 };
 
 // A systemd time span ("30", "30s", "5min 20s", "infinity"); 0 means "no limit" where systemd
@@ -227,7 +242,12 @@ void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
         rest.remove_prefix(end);
         if (name.find('%') != std::string::npos || name.find('$') != std::string::npos) continue;
         const bool gpu_reset = name == "nvidia-gpu-reset.target";
-        if (lookup.exists(name) || (!lookup.searchable() && !gpu_reset)) continue;
+        const bool driver_unit = std::find(kGpuDriverUnits.begin(), kGpuDriverUnits.end(), name) !=
+                                 kGpuDriverUnits.end();
+        if (lookup.exists(name) || (!lookup.searchable() && !gpu_reset) ||
+            (driver_unit && !lookup.driver_here())) {
+          continue;
+        }
         const Span span = e->value_map.span(at, at + name.size());
         sink.add("HR201", Severity::warning, span, e->line,
                  gpu_reset ? fmt::format("{}={}: this target ships with NVIDIA's mig-parted, not "

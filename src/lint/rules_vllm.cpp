@@ -26,9 +26,14 @@ struct ShareArg {
   std::string text;
   Span span;
 };
+// vLLM without the flag claims its default, 0.9 (FIELD.md section 2; 0.92 in recent versions:
+// the lower figure, so a sum past the pool is past it either way). SGLang's default depends on
+// the GPU's memory (docs/research/sglang-memory-defaults.md): not counted.
+constexpr double kVllmDefaultShare = 0.9;
 std::optional<ShareArg> claimed_share(const ServerCall& s) {
   const auto a = s.engine == Engine::vllm ? varg(s, "--gpu-memory-utilization")
                                           : s.arg("--mem-fraction-static");
+  if (!a && s.engine == Engine::vllm) return ShareArg{kVllmDefaultShare, "0.9 (default)", s.span};
   if (!a) return std::nullopt;
   const auto v = a->number();
   if (!v) return std::nullopt;

@@ -4,7 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 
 #include "lint/lint.h"
@@ -167,6 +170,25 @@ TEST(Rules, HR201UnitsThatDoNotExist) {
   EXPECT_THAT(
       codes(unit(kUnitDocker, "After=nvidia-gpu-reset.target foo.service"), Kind::unit, bare),
       ElementsAre("HR201"));
+}
+
+// The NVIDIA driver's own units (nvidia-persistenced.service) are looked for only where the
+// driver is: a laptop or a CI runner that lints a DGX Spark's unit has none of them. Seen:
+// crothmeier/openaiLLM scripts/systemd/vllm.service (tests/fixtures/lint/real).
+TEST(Rules, HR201LeavesTheDriversUnitsToMachinesWithTheDriver) {
+  const std::string after = "After=nvidia-persistenced.service";
+  EXPECT_THAT(codes(unit(kUnitDocker, after), Kind::unit), IsEmpty());  // no driver in the root
+  const std::string root = ::testing::TempDir() + "/hr201-driver-" + std::to_string(::getpid());
+  std::filesystem::create_directories(root + "/etc/systemd/system");
+  std::filesystem::create_directories(root + "/proc/driver/nvidia");
+  std::ofstream(root + "/etc/systemd/system/docker.service") << "[Unit]\n";
+  CheckOptions gpu = fixture();
+  gpu.unit_root = root;
+  EXPECT_THAT(codes(unit(kUnitDocker, after), Kind::unit, gpu), ElementsAre("HR201"))
+      << "the driver is there and its unit is not";
+  std::ofstream(root + "/etc/systemd/system/nvidia-persistenced.service") << "[Unit]\n";
+  EXPECT_THAT(codes(unit(kUnitDocker, after), Kind::unit, gpu), IsEmpty());
+  std::filesystem::remove_all(root);
 }
 
 TEST(Rules, HR202FastRestartWithoutAGate) {
@@ -484,6 +506,75 @@ TEST(Rules, HR401SharesAddUpPastThePool) {
               IsEmpty());
 }
 
+// vLLM without --gpu-memory-utilization claims its default 0.9: two such services started
+// together are 1.8 of one pool (seen: gtoscano/SparkTransformer docker-compose.yml). The finding
+// is on the second server's command, where the flag belongs.
+TEST(Rules, HR401CountsVllmsDefault) {
+  const std::string bare =
+      "services:\n  a:\n    image: vllm/vllm-openai\n    ipc: host\n    command: --model /m\n"
+      "  b:\n    image: vllm/vllm-openai\n    ipc: host\n    command: --model /n\n";
+  const FileReport r = lint(bare, Kind::compose);
+  const Finding* f = find(r, "HR401");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->span.begin.line, 9u);
+  EXPECT_NE(f->message.find("vLLM 0.9 (default) + vLLM 0.9 (default) = 1.80"), std::string::npos)
+      << f->message;
+  // Near miss: one default beside a small written share fits (0.9 + 0.05).
+  const std::string small =
+      "services:\n  a:\n    image: vllm/vllm-openai\n    ipc: host\n    command: --model /m\n"
+      "  b:\n    image: vllm/vllm-openai\n    ipc: host\n"
+      "    command: --model /n --gpu-memory-utilization 0.05\n";
+  EXPECT_EQ(find(lint(small, Kind::compose), "HR401"), nullptr);
+}
+
+// HR106: a command the shell ends at a line break the author meant to continue. A comment that
+// swallows the `\\` (luongnv89/dgx-spark-llm-lab start-qwen.sh), a folded YAML block whose
+// more-indented lines keep their line breaks inside `bash -c` (timothystewart6/vllm-gb10). The
+// flags are linted as the command's own.
+TEST(Rules, HR106ACommandTheShellEndsEarly) {
+  const std::string comment =
+      "exec docker run --rm --name s \\\n"
+      "  --network host   # required: host networking \\\n"
+      "  --ipc host \\\n"
+      "  vllm/vllm-openai --model /m --gpu-memory-utilization 0.95\n";
+  const FileReport r = lint(comment, Kind::shell);
+  const Finding* f = find(r, "HR106");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->span.begin.line, 2u) << "on the comment";
+  EXPECT_NE(f->message.find("this comment ends the command"), std::string::npos);
+  EXPECT_NE(find(r, "HR351"), nullptr)
+      << "the rest of the line read as meant: " << r.findings.size();
+  const std::string folded =
+      "services:\n  head:\n    image: vllm/vllm-openai\n    ipc: host\n"
+      "    entrypoint: [\"/bin/bash\", \"-c\"]\n"
+      "    command:\n"
+      "      - >-\n"
+      "        ray start --head\n"
+      "        && vllm serve /m\n"
+      "          --host 0.0.0.0\n"
+      "          --gpu-memory-utilization 0.75\n";
+  const FileReport y = lint(folded, Kind::compose);
+  const Finding* g = find(y, "HR106");
+  ASSERT_NE(g, nullptr);
+  EXPECT_EQ(g->span.begin.line, 10u) << "on the first flag line";
+  EXPECT_EQ(find(y, "HR351"), nullptr) << "0.75, read as meant";
+  // Near misses: case patterns; a flag after `;`; a quoted word; a compose command that is the
+  // server's arguments; a folded block at one indentation (folded into one line).
+  EXPECT_THAT(codes("case \"$1\" in\n  --port) P=$2; shift ;;\n  -d|--detach) D=1 ;;\nesac\n"),
+              IsEmpty());
+  EXPECT_THAT(codes("echo a; --version\n"), IsEmpty());
+  EXPECT_THAT(codes("printf '%s\\n' x\n\"--not-a-flag\"\n"), IsEmpty());
+  EXPECT_THAT(codes("services:\n  s:\n    image: vllm/vllm-openai\n    ipc: host\n"
+                    "    command: >\n      --model /m\n      --gpu-memory-utilization 0.7\n",
+                    Kind::compose),
+              IsEmpty());
+  EXPECT_THAT(codes("services:\n  s:\n    image: vllm/vllm-openai\n    ipc: host\n"
+                    "    entrypoint: [\"/bin/bash\", \"-c\"]\n    command:\n      - >-\n"
+                    "        vllm serve /m\n        --gpu-memory-utilization 0.7\n",
+                    Kind::compose),
+              IsEmpty());
+}
+
 TEST(Rules, HR207NameConflictOnRestart) {
   const std::string named = "ExecStart=/usr/bin/docker run --name s --ipc=host img " + kSglang +
                             "\nExecStop=/usr/bin/docker stop s\n";
@@ -644,7 +735,7 @@ TEST(Rules, EveryRuleHasItsOwnIdAndADocPage) {
   }
   std::sort(ids.begin(), ids.end());
   EXPECT_EQ(std::adjacent_find(ids.begin(), ids.end()), ids.end());
-  EXPECT_EQ(ids.size(), 32u);
+  EXPECT_EQ(ids.size(), 33u);
 }
 
 }  // namespace
