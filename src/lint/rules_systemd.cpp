@@ -67,6 +67,37 @@ class UnitLookup {
     if (!file.empty() && fs::is_directory(here.empty() ? "." : here, ec)) {
       dirs_.push_back(here.empty() ? "." : here);
     }
+    // Installed: the file is in a unit directory (/etc/systemd/system/x.service,
+    // ~/.config/systemd/user/, a .wants/ below one), so this machine is the one it runs on.
+    for (fs::path d = here; !d.empty() && d != d.parent_path(); d = d.parent_path()) {
+      const std::string leaf = d.filename().string();
+      if ((leaf == "system" || leaf == "user") && d.parent_path().filename() == "systemd") {
+        installed_ = true;
+      }
+    }
+  }
+  // The linted file is in a unit directory: what is missing here is missing where it runs.
+  bool installed() const { return installed_; }
+  // A unit of the search path (or systemd's own) whose name is one or two edits from `name`:
+  // a misspelling ("network-online.targt"), said wherever the file is linted.
+  std::string near(const std::string& name) const {
+    if (name.size() < 8) return {};
+    auto close = [&](std::string_view other) {
+      if (other == name || (other.size() > name.size() + 2) || (name.size() > other.size() + 2))
+        return false;
+      return edit_distance(name, other) <= 2;
+    };
+    for (std::string_view s : kSpecial) {
+      if (close(s)) return std::string(s);
+    }
+    for (size_t k = 0; k < dirs_.size(); ++k) {
+      std::error_code ec;
+      for (fs::directory_iterator it(dirs_[k], ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string other = it->path().filename().string();
+        if (close(other)) return other;
+      }
+    }
+    return {};
   }
   bool searchable() const { return searchable_; }
   // The NVIDIA driver is installed under the root: its units can be looked for.
@@ -74,6 +105,19 @@ class UnitLookup {
   bool exists(std::string name) const {
     for (std::string_view s : kSpecial) {
       if (name == s) return true;
+    }
+    // systemd's own units (systemd-machined.service, systemd-resolved.service): where systemd
+    // runs, some package of it has them.
+    if (name.starts_with("systemd-")) return true;
+    // A podman quadlet beside it (ollama.container) is what NAME.service is generated from.
+    if (const size_t dot = name.rfind('.');
+        dot != std::string::npos && name.substr(dot) == ".service") {
+      for (const char* q : {".container", ".kube", ".pod"}) {
+        for (const fs::path& d : dirs_) {
+          std::error_code ec;
+          if (fs::exists(d / (name.substr(0, dot) + q), ec)) return true;
+        }
+      }
     }
     // foo@bar.service comes from the template foo@.service.
     const size_t at = name.find('@');
@@ -94,6 +138,23 @@ class UnitLookup {
   std::vector<fs::path> dirs_;
   bool searchable_ = false;
   bool driver_here_ = false;
+  bool installed_ = false;
+
+  static size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j)
+      row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+      size_t diag = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= b.size(); ++j) {
+        const size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        diag = up;
+      }
+    }
+    return row[b.size()];
+  }
 };
 
 // A systemd time span ("30", "30s", "5min 20s", "infinity"); 0 means "no limit" where systemd
@@ -248,15 +309,21 @@ void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
             (driver_unit && !lookup.driver_here())) {
           continue;
         }
+        // A unit file linted from a checkout, not installed: the units it names may come with
+        // it (its project's other units, installed together), so only a misspelling of a unit
+        // that is here, or the one known to be absent, is reported.
+        const std::string typo = lookup.near(name);
+        if (!lookup.installed() && !gpu_reset && typo.empty()) continue;
         const Span span = e->value_map.span(at, at + name.size());
         sink.add("HR201", Severity::warning, span, e->line,
                  gpu_reset ? fmt::format("{}={}: this target ships with NVIDIA's mig-parted, not "
                                          "with DGX Spark's OS; systemd ignores a unit that does "
                                          "not exist without a word, so nothing is ordered",
                                          key, name)
-                           : fmt::format("{}={}: no such unit in the unit search path under {}; "
+                           : fmt::format("{}={}: no such unit in the unit search path under {}{}; "
                                          "systemd ignores it without a word",
-                                         key, name, opt.unit_root),
+                                         key, name, opt.unit_root,
+                                         typo.empty() ? "" : " (did you mean " + typo + "?)"),
                  gpu_reset ? "remove it; to wait for memory use ExecStartPre=headroom wait … "
                              "(or ExecStart=headroom run …)"
                            : fmt::format("check the name, or remove {} from {}=", name, key));

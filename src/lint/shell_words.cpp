@@ -133,7 +133,7 @@ class Splitter {
     // Bash array literals, NAME=( … ) and NAME+=( … ): one command whose words are "NAME=(",
     // the elements (over as many lines as they take) and ")".
     if (c == '(' && in_word_ && !word_.quoted && !word_.text.empty() && word_.text.back() == '=' &&
-        cmd_.words.empty() && word_.begin + word_.text.size() == i_) {
+        declaration_so_far() && word_.begin + word_.text.size() == i_) {
       word_.text += '(';
       ++i_;
       end_word();
@@ -351,6 +351,21 @@ class Splitter {
   size_t i_ = 0;
   bool in_word_ = false;
   bool in_array_ = false;  // inside NAME=( … )
+
+  // The command's words before this one allow an array assignment: none, or a declaration
+  // builtin and its options (`local args=(`, `declare -a A=(`, `readonly -a B=(`).
+  bool declaration_so_far() const {
+    if (cmd_.words.empty()) return true;
+    const std::string& lead = cmd_.words[0].text;
+    if (lead != "local" && lead != "declare" && lead != "typeset" && lead != "export" &&
+        lead != "readonly") {
+      return false;
+    }
+    for (size_t k = 1; k < cmd_.words.size(); ++k) {
+      if (!cmd_.words[k].text.starts_with("-")) return false;
+    }
+    return true;
+  }
   RawWord word_;
   RawCommand cmd_;
   SplitResult out_;
