@@ -26,6 +26,8 @@ namespace {
 // How often the process tree is scanned for the server's workers while it runs, so a worker the
 // OOM killer names can be recognised as the server's. A scan reads every /proc/PID/stat.
 constexpr auto kScanEvery = std::chrono::seconds(15);
+// How often what the server holds is measured (a scan of /proc: about a millisecond).
+constexpr auto kMeasureEvery = std::chrono::seconds(1);
 // While waiting for memory or loading, systemd's start timeout is pushed out this far, every
 // kExtendEvery: a start that makes progress is not killed at TimeoutStartSec=.
 constexpr auto kExtendBy = std::chrono::seconds(30);
@@ -189,6 +191,13 @@ HostEvent RunHost::wait(Instant deadline) {
       probe_.check_deadline(t, o_.health_timeout);
       if (probe_.done()) probe_step_done();
     }
+    const bool measuring = main_alive_ && (phase_ == Phase::kStarting || phase_ == Phase::kServing);
+    if (measuring && t >= next_measure_) {
+      next_measure_ = t + kMeasureEvery;
+      const uint64_t held = measure_held();
+      stats_.set_held(held);
+      if (on_held) on_held(held);
+    }
     if (!queue_.empty()) {
       HostEvent ev = queue_.front();
       queue_.pop_front();
@@ -201,6 +210,7 @@ HostEvent RunHost::wait(Instant deadline) {
       wake = std::min(wake, next_watchdog_);
     if (notify_.enabled() && !ready_sent_) wake = std::min(wake, next_extend_);
     if (probe_running_) wake = std::min(wake, t + o_.health_timeout);
+    if (measuring) wake = std::min(wake, next_measure_);
 
     fds.clear();
     fds.push_back(pollfd{signal_fd_, POLLIN, 0});
@@ -256,6 +266,7 @@ Status RunHost::sample(Sample& out) {
     if (auto f = docker_->inspect(o_.container); f && f->exists && f->state.pid > 0) {
       remember_pids({f->state.pid});
       container_pid_known_ = true;
+      container_pid_ = f->state.pid;
     }
   }
   if (main_alive_ && now() - last_scan_ >= kScanEvery) remember_descendants();
@@ -386,6 +397,30 @@ void RunHost::collect(Evidence& e) {
     const PoolView p = pool_view(s);
     e.pool = p.limited_by_cgroup ? "cgroup " + mem_->cgroup().name : "system";
   }
+}
+
+uint64_t RunHost::measure_held() {
+  const Root root;
+  uint64_t held = 0;
+  if (docker_) {
+    // The container's processes are not headroom's descendants: its first process and its tree.
+    if (container_pid_ > 0) {
+      held = process_resident(root, container_pid_) + descendants_resident(root, container_pid_);
+    }
+  } else {
+    held = descendants_resident(root, static_cast<int>(::getpid()));
+  }
+  // GPU memory of the server's processes, where NVML reports it per process: the driver's
+  // allocations are not in a process's resident set.
+  if (nvml_ && !seen_pids_.empty() && nvml_->compute_processes(gpu_scratch_).ok()) {
+    for (const GpuProcess& g : gpu_scratch_) {
+      if (g.used_known &&
+          std::find(seen_pids_.begin(), seen_pids_.end(), g.pid) != seen_pids_.end()) {
+        held += g.used_bytes;
+      }
+    }
+  }
+  return held;
 }
 
 void RunHost::mark_start() {

@@ -62,6 +62,10 @@ class RunHost : public SupervisorHost {
   std::function<void(const RunEvent&)> on_event;
   std::function<void(Phase, const std::string&)> on_phase;
   std::function<void(const std::string&)> on_note;  // eviction results and the like
+  // What the server holds now (its process tree's resident memory, the container's processes in
+  // Docker mode, plus its GPU processes' memory where NVML answers), measured every second while
+  // it starts and serves.
+  std::function<void(uint64_t)> on_held;
 
   const SystemMemorySource& memory() const { return *mem_; }
   uint16_t metrics_port() const { return metrics_.port(); }
@@ -84,6 +88,8 @@ class RunHost : public SupervisorHost {
   PoolShare* pool_share() override { return pool_share_; }
   // The pool's ledger seat (cli/run owns it), or null.
   void set_pool_share(PoolShare* s) { pool_share_ = s; }
+  // The claim it holds in the ledger, for the metrics.
+  void set_claim(uint64_t bytes) { stats_.set_claim(bytes); }
   void event(const RunEvent& e) override;
 
  private:
@@ -98,6 +104,7 @@ class RunHost : public SupervisorHost {
   Result<int> container_pending(std::string& what);
   // Evicts --evict's files and says what it released, and what stayed because it is mapped.
   void evict_now(const char* when);
+  uint64_t measure_held();
 
   RunHostOptions o_;
   std::optional<ProcessTree> tree_;
@@ -127,6 +134,8 @@ class RunHost : public SupervisorHost {
   PoolShare* pool_share_ = nullptr;
   int64_t started_unix_ = 0;
   bool container_pid_known_ = false;
+  int container_pid_ = 0;
+  Instant next_measure_{};
 
   Phase phase_ = Phase::kWaiting;
   std::string status_ = "waiting for memory";  // the last phase's words, for /ready and /live

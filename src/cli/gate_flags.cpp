@@ -10,12 +10,22 @@
 
 namespace headroom {
 
-void add_gate_flags(CLI::App* cmd, GateFlags& f) {
-  cmd->add_option("--free", f.free,
-                  "Target: the pool's available memory must reach SIZE (70G = GiB, 70GB = 10^9 "
-                  "bytes, 60% of the pool). No default: a number without a unit is refused")
-      ->type_name("SIZE")
-      ->check(size_validator(true));
+void add_gate_flags(CLI::App* cmd, GateFlags& f, bool learned) {
+  if (learned) {
+    cmd->add_option("--free", f.free,
+                    "Target: the pool's available memory must reach SIZE (70G = GiB, 70GB = 10^9 "
+                    "bytes, 60% of the pool), or 'auto': the footprint headroom measured on this "
+                    "server's last runs (its peak + 5%, at least 256 MiB), the default once one "
+                    "is known. A number without a unit is refused")
+        ->type_name("SIZE|auto")
+        ->check(CLI::IsMember({"auto"}) | size_validator(true));
+  } else {
+    cmd->add_option("--free", f.free,
+                    "Target: the pool's available memory must reach SIZE (70G = GiB, 70GB = 10^9 "
+                    "bytes, 60% of the pool). No default: a number without a unit is refused")
+        ->type_name("SIZE")
+        ->check(size_validator(true));
+  }
   cmd->add_option("--settle", f.settle,
                   "All conditions must hold continuously this long; a dip restarts the window "
                   "(default 1s: driver teardown returns memory in bursts)")
@@ -61,7 +71,7 @@ Result<GateSettings> gate_settings(const GateFlags& f, const std::string& seed_t
     auto t = parse_size_spec(seed_target, BareNumber::kGibibytes);  // `headroom wait 70` = 70 GiB
     if (!t) return t.error();
     cfg.target = *t;
-  } else if (!f.free.empty()) {
+  } else if (!f.free.empty() && f.free != "auto") {  // auto: `run` resolves it by the name
     auto t = parse_size_spec(f.free, BareNumber::kReject);
     if (!t) return t.error().in("--free");
     cfg.target = *t;

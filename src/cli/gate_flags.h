@@ -27,7 +27,8 @@ struct GateFlags {
 };
 
 // Adds --free --settle --timeout --interval --cgroup --max-pressure --evict --drop-caches --no-gpu.
-void add_gate_flags(CLI::App* cmd, GateFlags& f);
+// `learned`: --free also takes 'auto' (headroom run: the footprint learned by the server's name).
+void add_gate_flags(CLI::App* cmd, GateFlags& f, bool learned = false);
 
 struct GateSettings {
   GateConfig config;

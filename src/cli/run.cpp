@@ -11,6 +11,7 @@
 #include "act/docker.h"
 #include "act/event_log.h"
 #include "act/evict.h"
+#include "act/footprint.h"
 #include "act/pool_ledger.h"
 #include "act/registry.h"
 #include "act/run_host.h"
@@ -18,6 +19,7 @@
 #include "cli/console.h"
 #include "cli/gate_flags.h"
 #include "cli/run_options.h"
+#include "core/admission.h"
 #include "core/docker_cli.h"
 #include "core/engines.h"
 #include "core/sample.h"
@@ -422,6 +424,76 @@ PoolPhase pool_phase(Phase p) {
   return PoolPhase::kStopping;
 }
 
+// --free auto, or no --free where this server's footprint is known (same name, same command):
+// the gate's target, and the ledger's claim, from the peak it held on its last runs.
+Status learned_gate(const RunOptions& o, const std::string& name, const std::string& command,
+                    const std::optional<Footprint>& known, Parsed& p) {
+  const bool asked = o.gate.free == "auto";
+  if (!asked && p.config.gate.target) return {};  // --free SIZE given
+  const bool same = known && known->command == command && known->peak > 0;
+  if (known && !same && asked) {
+    p.notes.push_back(fmt::format(
+        "--free auto: the footprint of {} was measured for another command line ({}); not used",
+        name, known->command));
+  }
+  if (!same) {
+    if (!asked) return {};
+    return make_error(fmt::format(
+        "--free auto: no footprint of {} is known yet ({}): give --free SIZE for its first start "
+        "(`headroom plan -- CMD…` sizes it); headroom measures what the server holds and uses it "
+        "from the next start on",
+        name, footprint_path(name)));
+  }
+  const uint64_t target = learned_target(known->peak);
+  p.config.gate.target = SizeSpec::of_bytes(target);
+  p.host.gate_target = p.config.gate.target;
+  p.notes.push_back(fmt::format(
+      "--free {}: {} = the footprint learned for {} ({} peak, measured {} over {} ready run{}) "
+      "+ margin ({})",
+      asked ? "auto" : "auto (the default once a footprint is known; --free SIZE overrides)",
+      format_bytes(target), name, format_bytes(known->peak), known->measured, known->runs,
+      known->runs == 1 ? "" : "s", footprint_path(name)));
+  return {};
+}
+
+// Measures what each start of the server holds and keeps the footprint: a ready run's peak
+// replaces the one before (the latest run of the same command is the truth), any run's peak above
+// it raises it; written when it moves by more than 1 %.
+class FootprintLearner {
+ public:
+  FootprintLearner(std::string name, std::string command, std::optional<Footprint> known)
+      : fp_(known && known->command == command ? *known : Footprint{}) {
+    fp_.name = std::move(name);
+    fp_.command = std::move(command);
+  }
+  void started() {
+    run_peak_ = 0;
+    ready_ = saved_this_run_ = false;
+  }
+  void ready() { ready_ = true; }
+  // A measurement; returns an error to say once when the footprint cannot be written.
+  Status held(uint64_t bytes) {
+    run_peak_ = std::max(run_peak_, bytes);
+    const bool grew = run_peak_ > fp_.peak + fp_.peak / 100;
+    if (ready_ && !saved_this_run_ && run_peak_ > 0) {
+      fp_.peak = run_peak_;
+      ++fp_.runs;
+      saved_this_run_ = true;
+    } else if (grew && (ready_ || fp_.runs > 0)) {
+      fp_.peak = run_peak_;
+    } else {
+      return {};
+    }
+    fp_.measured = iso_now();
+    return save_footprint(fp_);
+  }
+
+ private:
+  Footprint fp_;
+  uint64_t run_peak_ = 0;
+  bool ready_ = false, saved_this_run_ = false;
+};
+
 int run_run(const RunOptions& o, const Globals& g) {
   Console console;
   auto parsed = parse(o, g);
@@ -436,6 +508,14 @@ int run_run(const RunOptions& o, const Globals& g) {
   std::string command;
   for (const std::string& a : parsed->host.argv)
     command += (command.empty() ? "" : " ") + a;
+
+  auto known = load_footprint(name);
+  if (!known) parsed->notes.push_back("footprint: " + known.error().message + "; not used");
+  const std::optional<Footprint> footprint = known ? *known : std::nullopt;
+  if (Status st = learned_gate(o, name, command, footprint, *parsed); !st) {
+    return console.fail(st.error().message);
+  }
+  FootprintLearner learner(name, command, footprint);
 
   auto host = RunHost::open(parsed->host);
   if (!host) return console.fail(host.error().message);
@@ -487,6 +567,7 @@ int run_run(const RunOptions& o, const Globals& g) {
     } else {
       seat = std::move(*taken);
       (*host)->set_pool_share(seat.get());
+      (*host)->set_claim(seat->entry().claim);
       say(fmt::format("pool ledger {}: claim {}{}", seat->dir(),
                       seat->entry().claim > 0 ? format_bytes(seat->entry().claim)
                                               : std::string("unknown (no --free, no --claim)"),
@@ -503,8 +584,17 @@ int run_run(const RunOptions& o, const Globals& g) {
       say(n);
   };
   (*host)->on_event = [&](const RunEvent& e) {
+    if (e.kind == RunEvent::Kind::kStarted) learner.started();
+    if (e.kind == RunEvent::Kind::kReady) learner.ready();
     say(event_line(e, command));
     log.append(event_json(name, e));
+  };
+  bool footprint_warned = false;
+  (*host)->on_held = [&](uint64_t bytes) {
+    if (Status st = learner.held(bytes); !st && !footprint_warned) {
+      console.warn("footprint not recorded: " + st.error().message);
+      footprint_warned = true;
+    }
   };
   (*host)->on_note = say;
   if (const std::string& w = (*host)->tree_warning(); !w.empty()) console.warn(w);

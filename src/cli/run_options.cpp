@@ -7,7 +7,7 @@
 namespace headroom {
 
 void add_run_flags(CLI::App* cmd, RunOptions& o) {
-  add_gate_flags(cmd, o.gate);
+  add_gate_flags(cmd, o.gate, true);
   cmd->add_option("--restart", o.restart,
                   "When to restart: no, on-failure (default: deaths, wedges, failed starts) or "
                   "always (clean exits too)")

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/size.h"
 
 namespace headroom {
@@ -33,6 +35,11 @@ std::optional<PoolPhase> parse_pool_phase(std::string_view s) {
 uint64_t still_to_take(const LedgerEntry& e) {
   if (e.phase != PoolPhase::kLoading) return 0;
   return e.claim > e.held ? e.claim - e.held : 0;
+}
+
+uint64_t learned_target(uint64_t peak) {
+  constexpr uint64_t kMinMargin = 256ull << 20;
+  return peak + std::max(peak / 20, kMinMargin);
 }
 
 bool queued_before(const LedgerEntry& a, const LedgerEntry& b) {

@@ -51,6 +51,11 @@ struct Admission {
 // of `me`'s own name in it is ignored).
 Admission admission(const std::vector<LedgerEntry>& others, const LedgerEntry& me);
 
+// The gate's target for a server whose footprint was learned (--free auto): its peak and a
+// margin of 5 %, at least 256 MiB (a run's peak moves with its load: the KV cache of llama.cpp
+// grows with the context used, the allocator's caches with the batch).
+uint64_t learned_target(uint64_t peak);
+
 // True when `a` is ahead of `b` in the start queue.
 bool queued_before(const LedgerEntry& a, const LedgerEntry& b);
 

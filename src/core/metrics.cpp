@@ -29,9 +29,9 @@ const char* phase_name(Phase p) {
 const std::vector<std::string>& RunMetrics::reasons() {
   // core/diagnosis.cpp's verdicts and the supervisor's own (does_not_fit, impossible_target).
   static const std::vector<std::string> kReasons = {
-      "does_not_fit",    "exec_failed", "exit",   "gate_timeout",     "gpu_oom",
-      "gpu_xid",         "killed",      "oom",    "probe_rejected",   "signal",
-      "startup_timeout", "stopped",     "wedged", "impossible_target"};
+      "does_not_fit",    "exec_failed", "exit",   "gate_timeout",      "gpu_oom",
+      "gpu_xid",         "killed",      "oom",    "probe_rejected",    "signal",
+      "startup_timeout", "stopped",     "wedged", "impossible_target", "guard"};
   return kReasons;
 }
 
@@ -61,6 +61,7 @@ void RunMetrics::on_event(const RunEvent& e) {
       if (e.verdict) {
         ++deaths_[e.verdict->reason];
         if (e.verdict->cause == Cause::kOomKiller) ++oom_kills_;
+        if (e.verdict->reason == "guard") ++guard_stops_;
       }
       break;
     case RunEvent::Kind::kRestarting:
@@ -100,6 +101,21 @@ std::string RunMetrics::render(const std::optional<PoolView>& pool) const {
     fmt::format_to(std::back_inserter(out), "headroom_gate_target_bytes {}\n",
                    pool ? target_->resolve(pool->total) : target_->bytes);
   }
+  if (held_) {
+    metric("headroom_server_memory_bytes", "gauge",
+           "What the server holds now: its process tree's resident memory (the container's in "
+           "Docker mode) plus its GPU processes' memory where NVML reports it.");
+    fmt::format_to(std::back_inserter(out), "headroom_server_memory_bytes {}\n", *held_);
+  }
+  if (claim_) {
+    metric("headroom_claim_bytes", "gauge",
+           "What the server claims in the pool's ledger: counted as spoken for by the other "
+           "starts on the pool while it loads.");
+    fmt::format_to(std::back_inserter(out), "headroom_claim_bytes {}\n", *claim_);
+  }
+  metric("headroom_guard_stops_total", "counter",
+         "Servers stopped by the host guard (--guard-available, --guard-pressure).");
+  fmt::format_to(std::back_inserter(out), "headroom_guard_stops_total {}\n", guard_stops_);
   metric("headroom_phase", "gauge", "1 for the phase the supervisor is in, 0 for the others.");
   for (Phase p :
        {Phase::kWaiting, Phase::kStarting, Phase::kServing, Phase::kStopping, Phase::kDone}) {

@@ -5,8 +5,10 @@
 // headroom_starts_total, headroom_restarts_total{reason}, headroom_deaths_total{reason},
 // headroom_probe_failures_total{probe,result}, headroom_oom_kills_total,
 // headroom_start_limit_hits_total, headroom_gate_wait_seconds (histogram),
-// headroom_gate_target_bytes, headroom_memory_{available,total}_bytes. Every series with a fixed
-// label set is there from the first scrape, at 0, so increase(...[1h]) sees the first event.
+// headroom_gate_target_bytes, headroom_memory_{available,total}_bytes,
+// headroom_server_memory_bytes, headroom_claim_bytes, headroom_guard_stops_total. Every series with
+// a fixed label set is there from the first scrape, at 0, so increase(...[1h]) sees the first
+// event.
 #pragma once
 
 #include <array>
@@ -30,6 +32,9 @@ class RunMetrics {
   void on_probe(const ProbeOutcome& p);
   // The gate's target (--free), resolved against the pool at each scrape; none without one.
   void set_gate_target(std::optional<SizeSpec> t) { target_ = t; }
+  // What the server holds now (RunHost measures it) and what it claims in the pool's ledger.
+  void set_held(uint64_t bytes) { held_ = bytes; }
+  void set_claim(uint64_t bytes) { claim_ = bytes; }
 
   // The reasons a death or a restart can carry (Verdict::reason), for the series at 0.
   static const std::vector<std::string>& reasons();
@@ -49,7 +54,8 @@ class RunMetrics {
   bool up_ = false, ready_ = false;
   Phase phase_ = Phase::kWaiting;
   std::optional<SizeSpec> target_;
-  uint64_t starts_ = 0, oom_kills_ = 0, limit_hits_ = 0;
+  uint64_t starts_ = 0, oom_kills_ = 0, limit_hits_ = 0, guard_stops_ = 0;
+  std::optional<uint64_t> held_, claim_;
   std::map<std::string, uint64_t> restarts_, deaths_;
   std::map<std::pair<std::string, std::string>, uint64_t> probe_failures_;  // (probe, result)
   std::string version_ = "unknown";

@@ -33,18 +33,22 @@ Result<std::vector<ProcStat>> scan_processes(const Root& root) {
   return out;
 }
 
+uint64_t process_resident(const Root& root, int pid) {
+  static const auto page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  auto text = read_file(root.path("/proc/" + std::to_string(pid) + "/statm"));
+  if (!text) return 0;
+  std::string_view rest = *text;
+  next_word(rest);  // size
+  const auto resident = parse_u64(next_word(rest));
+  return resident ? *resident * page : 0;
+}
+
 uint64_t descendants_resident(const Root& root, int ancestor) {
   auto table = scan_processes(root);
   if (!table) return 0;
-  static const auto page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
   uint64_t total = 0;
-  for (const ProcStat& p : descendants_of(*table, ancestor)) {
-    auto text = read_file(root.path("/proc/" + std::to_string(p.pid) + "/statm"));
-    if (!text) continue;
-    std::string_view rest = *text;
-    next_word(rest);  // size
-    if (auto resident = parse_u64(next_word(rest))) total += *resident * page;
-  }
+  for (const ProcStat& p : descendants_of(*table, ancestor))
+    total += process_resident(root, p.pid);
   return total;
 }
 

@@ -23,6 +23,8 @@ std::vector<ProcStat> descendants_of(const std::vector<ProcStat>& table, int anc
 // pages two of them share are counted twice): what a server that headroom started has taken so
 // far. 0 when it has none, or they cannot be read.
 uint64_t descendants_resident(const Root& root, int ancestor);
+// PID's own resident memory (0 when it is gone).
+uint64_t process_resident(const Root& root, int pid);
 
 // The processes that map the file `path` (its device and inode in /proc/PID/maps): why its page
 // cache cannot be evicted -- a mapped page stays resident whatever posix_fadvise says. Processes

@@ -20,7 +20,9 @@
 #include <fstream>
 #include <thread>
 
+#include "act/footprint.h"
 #include "act/pool_ledger.h"
+#include "core/admission.h"
 #include "core/size.h"
 #include "helpers/events.h"
 #include "helpers/mem_dir.h"
@@ -242,6 +244,77 @@ TEST(Pool, ALoadingClaimIsNotDoubleBookedAndAStaleEntryDoesNotBlock) {
   for (const std::string& p : {slow.events, next.events, never, go})
     fs::remove(p);
   fs::remove_all(pool_ledger_dir(pool.name()));
+}
+
+// --free auto: the first run measures what the stand-in holds (300 MiB of anonymous memory, in
+// its resident set) and keeps it by the server's name; the second start gates on that peak and
+// its margin, and says where the figure comes from. Needs no root (the footprint is kept in the
+// user's state directory then).
+TEST(Pool, TheSecondStartGatesOnTheLearnedFootprint) {
+  const std::string name = "fp-test-" + std::to_string(::getpid());
+  fs::remove(footprint_path(name));
+  const int port = free_tcp_port();
+  auto run = [&](const std::string& free) {
+    ChildOptions o;
+    o.merge_stderr = true;
+    std::vector<std::string> args{test::headroom_bin(),
+                                  "run",
+                                  "--no-gpu",
+                                  "--no-lint",
+                                  "--name",
+                                  name,
+                                  "--settle",
+                                  "0",
+                                  "--health",
+                                  "http://127.0.0.1:" + std::to_string(port) + "/health"};
+    if (!free.empty()) args.insert(args.end(), {"--free", free});
+    args.insert(args.end(), {"--", test::sim_bin("headroom-standin"), "--port",
+                             std::to_string(port), "--memory", "300", "--alloc", "anon"});
+    return std::make_unique<Child>(args, o);
+  };
+  auto first = run("64M");
+  std::optional<Footprint> fp;
+  const auto deadline = Clock::now() + test::kPatience;
+  while (Clock::now() < deadline) {
+    auto got = load_footprint(name);
+    ASSERT_TRUE(got) << got.error().message;
+    if (*got && (*got)->peak >= 290 * kMiB) {
+      fp = *got;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  first->kill(SIGTERM);
+  EXPECT_NE(first->wait(), -1);
+  ASSERT_TRUE(fp) << "a footprint of at least 290 MiB was recorded";
+  const double err = (static_cast<double>(fp->peak) - 300.0 * kMiB) / (300.0 * kMiB);
+  std::printf("learned footprint %.1f MiB for a 300 MiB stand-in (%+.1f %%)\n",
+              static_cast<double>(fp->peak) / kMiB, err * 100);
+  EXPECT_LE(std::abs(err), 0.05) << fp->peak;
+  EXPECT_EQ(fp->runs, 1u);
+
+  auto second = run("auto");
+  std::string log;
+  for (std::string line;
+       log.find("supervising ") == std::string::npos && !(line = second->read_line()).empty();)
+    log += line + "\n";
+  const std::string target = format_bytes(learned_target(fp->peak));
+  EXPECT_NE(log.find("--free auto: " + target + " = the footprint learned for " + name + " (" +
+                     format_bytes(fp->peak) + " peak"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("gate: memory >= " + target), std::string::npos) << log;
+  second->kill(SIGTERM);
+  EXPECT_NE(second->wait(), -1);
+
+  // Without a footprint, --free auto is an error that says what to give instead.
+  fs::remove(footprint_path(name));
+  const test::RunResult none = test::run({test::headroom_bin(), "run", "--no-gpu", "--no-lint",
+                                          "--name", name, "--free", "auto", "--", "/bin/true"});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_NE(none.err.find("--free auto: no footprint of " + name + " is known yet"),
+            std::string::npos)
+      << none.err;
 }
 
 }  // namespace
