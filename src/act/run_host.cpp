@@ -98,6 +98,22 @@ Result<std::unique_ptr<RunHost>> RunHost::open(RunHostOptions o) {
     h->nvml_ = std::make_unique<Nvml>();
     if (!h->nvml_->loaded()) h->nvml_.reset();
   }
+  // Unified memory: NVML answers "Not Supported" for a device's memory where it is the system's
+  // (GB10, Grace Hopper's coherent mode); a Jetson says so in its device tree.
+  if (h->nvml_) {
+    for (const GpuDevice& d : h->nvml_->report().devices) {
+      if (!d.memory_supported && d.memory_note.starts_with("Not Supported (unified")) {
+        h->unified_ = fmt::format("NVML: {}'s memory is the system's", d.name);
+        break;
+      }
+    }
+  }
+  if (h->unified_.empty()) {
+    if (auto dt = read_file(opt.root.path("/proc/device-tree/compatible"));
+        dt && dt->find("nvidia,tegra") != std::string::npos) {
+      h->unified_ = "a Jetson (device tree: nvidia,tegra)";
+    }
+  }
   // The guardian is forked before any signal is blocked; then headroom takes its signals
   // through a signalfd, and children get them unblocked again (ProcessTree::spawn).
   auto tree = ProcessTree::create(Root());
@@ -195,6 +211,7 @@ HostEvent RunHost::wait(Instant deadline) {
     if (measuring && t >= next_measure_) {
       next_measure_ = t + kMeasureEvery;
       const uint64_t held = measure_held();
+      held_ = held;
       stats_.set_held(held);
       if (on_held) on_held(held);
     }

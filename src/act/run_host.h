@@ -88,6 +88,10 @@ class RunHost : public SupervisorHost {
   PoolShare* pool_share() override { return pool_share_; }
   // The pool's ledger seat (cli/run owns it), or null.
   void set_pool_share(PoolShare* s) { pool_share_ = s; }
+  // Why this machine's GPU shares the system's memory ("NVML: NVIDIA GB10's memory is the
+  // system's"), or "" when it does not or cannot be told.
+  const std::string& unified_memory() const { return unified_; }
+  uint64_t held() override { return held_; }
   // The claim it holds in the ledger, for the metrics.
   void set_claim(uint64_t bytes) { stats_.set_claim(bytes); }
   void event(const RunEvent& e) override;
@@ -135,6 +139,8 @@ class RunHost : public SupervisorHost {
   int64_t started_unix_ = 0;
   bool container_pid_known_ = false;
   int container_pid_ = 0;
+  uint64_t held_ = 0;
+  std::string unified_;
   Instant next_measure_{};
 
   Phase phase_ = Phase::kWaiting;

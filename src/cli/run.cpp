@@ -22,6 +22,7 @@
 #include "core/admission.h"
 #include "core/docker_cli.h"
 #include "core/engines.h"
+#include "core/guard.h"
 #include "core/sample.h"
 #include "core/signals.h"
 #include "core/size.h"
@@ -237,6 +238,35 @@ Status prepare_docker(std::vector<std::string>& argv, const std::string& wanted_
   return {};
 }
 
+// --guard-available, --guard-pressure, --guard-for (the default on unified memory is set once the
+// host has looked at the GPU: run_run).
+Status guard_config(const RunOptions& o, GuardConfig& g) {
+  if (o.no_guard && (!o.guard_available.empty() || !o.guard_pressure.empty())) {
+    return make_error("--no-guard with --guard-available/--guard-pressure: give one or the other");
+  }
+  if (!o.guard_available.empty()) {
+    auto v = parse_size_spec(o.guard_available, BareNumber::kReject);
+    if (!v) return v.error().in("--guard-available");
+    g.available = *v;
+  }
+  if (!o.guard_pressure.empty()) {
+    std::string_view p = o.guard_pressure;
+    if (p.back() == '%') p.remove_suffix(1);
+    auto v = parse_decimal(p);
+    if (!v || *v <= 0.0 || *v > 100.0) {
+      return make_error(fmt::format(
+          "--guard-pressure \"{}\": expected a percentage of stalled time, above 0 up to 100",
+          o.guard_pressure));
+    }
+    g.pressure = *v;
+  }
+  auto hold = parse_duration(o.guard_for);
+  if (!hold) return hold.error().in("--guard-for");
+  if (*hold == kForever) return make_error("--guard-for: must be finite");
+  g.hold = *hold;
+  return {};
+}
+
 Result<Parsed> parse(const RunOptions& o, const Globals& g) {
   Parsed p;
   if (o.command.empty()) {
@@ -284,6 +314,7 @@ Result<Parsed> parse(const RunOptions& o, const Globals& g) {
   p.config.health_failures = o.health_failures;
   if (o.fit_deaths < 0) return make_error("--fit-deaths: 0 or more");
   p.config.fit_deaths = o.fit_deaths;
+  if (Status st = guard_config(o, p.config.guard); !st) return st.error();
 
   RunHostOptions& h = p.host;
   h.argv = o.command;
@@ -598,6 +629,29 @@ int run_run(const RunOptions& o, const Globals& g) {
   };
   (*host)->on_note = say;
   if (const std::string& w = (*host)->tree_warning(); !w.empty()) console.warn(w);
+  // The host guard: on unified memory by default (an over-committed pool there ends in a hung
+  // host, not a clean OOM kill: core/guard.h), where the user said nothing.
+  GuardConfig& guard = parsed->config.guard;
+  if (!o.no_guard && !guard.enabled() && !(*host)->unified_memory().empty()) {
+    Sample s;
+    if ((*host)->sample(s)) {
+      const Duration hold = guard.hold;
+      guard = default_guard(pool_view(s).total);
+      guard.hold = hold;
+      say(fmt::format(
+          "host guard: stop the server when the pool stays below {} for {} (the "
+          "default on unified memory: {}; --guard-available SIZE, --no-guard)",
+          guard.available->str(), format_duration(guard.hold), (*host)->unified_memory()));
+    }
+  } else if (guard.enabled()) {
+    say(fmt::format(
+        "host guard: stop the server when {}{}{} for {}",
+        guard.available ? "the pool stays below " + guard.available->str() : "",
+        guard.available && guard.pressure ? ", or " : "",
+        guard.pressure ? fmt::format("PSI memory full avg10 stays at or above {}%", *guard.pressure)
+                       : "",
+        format_duration(guard.hold)));
+  }
 
   std::string gate_text = cfg.gate.target ? "memory >= " + cfg.gate.target->str()
                                           : std::string("the previous instance gone (no --free)");

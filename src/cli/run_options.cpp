@@ -109,6 +109,24 @@ void add_run_flags(CLI::App* cmd, RunOptions& o) {
                 "Gate alone: do not take part in the pool's ledger (runtime_dir/pools/), where "
                 "the `headroom run`s of one pool queue their starts and count each other's "
                 "claims");
+  cmd->add_option(
+         "--guard-available", o.guard_available,
+         "Host guard: stop the server (gracefully, then SIGKILL) when the pool's available "
+         "memory stays below SIZE for --guard-for, say why, and restart it through the "
+         "gate, counted against the start limit. Default on unified memory (NVML reports "
+         "the GPU's memory as the system's, or a Jetson): 4G, or 5% of the pool where "
+         "that is less; elsewhere off")
+      ->type_name("SIZE")
+      ->check(size_validator(true));
+  cmd->add_option("--guard-pressure", o.guard_pressure,
+                  "Host guard: also stop it when PSI memory 'full avg10' stays at or above PCT for "
+                  "--guard-for (default: not checked)")
+      ->type_name("PCT");
+  cmd->add_option("--guard-for", o.guard_for,
+                  "How long the guard's condition must hold before it acts (default 5s)")
+      ->type_name("DURATION")
+      ->check(duration_validator());
+  cmd->add_flag("--no-guard", o.no_guard, "No host guard, also where it is the default");
   cmd->add_option("--name", o.name,
                   "Name for events, `headroom why` and `headroom restart headroom:NAME` (default: "
                   "the container's name, else the command's). For a docker run line without "

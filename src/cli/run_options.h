@@ -39,6 +39,8 @@ struct RunOptions {
   std::string claim;
   int priority = 0;
   bool no_ledger = false;
+  std::string guard_available, guard_pressure, guard_for = "5s";
+  bool no_guard = false;
   std::string config;  // read by expand_config (cli/config_file.h) before parsing
   std::vector<std::string> command;
 };

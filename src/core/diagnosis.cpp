@@ -134,6 +134,10 @@ Verdict diagnose(const Evidence& in) {
                   fmt::format("stopped: the server rejects the probe's request ({}): give "
                               "--health/--probe-post/--probe-body it accepts{}",
                               e.last_probe, escalation));
+    case StopReason::kGuard:
+      // Counted against the start limit like any failure: a server that keeps pushing the pool
+      // under the guard is not restarted forever.
+      return make(Cause::kGuard, status, true, "guard", e.guard + escalation);
     case StopReason::kNone:
       break;
   }

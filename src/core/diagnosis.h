@@ -29,6 +29,7 @@ enum class Cause {
   kExecFailed,      // the command could not be executed at all
   kGateTimeout,     // memory never came back within the gate's --timeout
   kProbeRejected,   // headroom stopped it: the server rejects the probe's request itself (4xx)
+  kGuard,           // headroom stopped it: the host guard (the pool too low for too long)
   kDoesNotFit,      // OOM-killed at load again and again with the same footprint (not a verdict
                     // of one death: the supervisor's, from several)
 };
@@ -40,7 +41,8 @@ enum class StopReason {
   kRestartRequested,
   kWedged,
   kStartupTimeout,
-  kProbeRejected
+  kProbeRejected,
+  kGuard,  // the host guard: the pool stayed below --guard-available (or PSI above the guard)
 };
 
 struct MemoryPoint {
@@ -58,6 +60,7 @@ struct Evidence {
   Duration stop_timeout{};
   int health_failures = 0;
   Duration startup_timeout{};
+  std::string guard;       // the host guard's line, when it stopped the server
   std::string last_probe;  // the last failed probe's answer ("health probe: HTTP 503 ..."), if any
   bool ready = false;      // it had become ready (healthy) before it died
 

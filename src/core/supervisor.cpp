@@ -295,6 +295,13 @@ Supervisor::Outcome Supervisor::supervise(pid_t pid, Evidence& e) {
   }
   Instant next_probe = start + config_.startup_probe_interval;
   Instant next_sample = start;
+  // The guard samples more often than the memory ring: it has --guard-for to act in.
+  const Duration every =
+      config_.guard.enabled()
+          ? std::min(config_.sample_interval, Duration(std::chrono::milliseconds(200)))
+          : config_.sample_interval;
+  Guard guard(config_.guard);
+  Instant next_ring = start;
   bool in_flight = false;
   int failures = 0;
   probe_state_.clear();
@@ -304,8 +311,20 @@ Supervisor::Outcome Supervisor::supervise(pid_t pid, Evidence& e) {
     const Instant now = host_.now();
     if (now >= next_sample) {
       Sample s;
-      if (host_.sample(s)) remember_sample(s);
-      next_sample = now + config_.sample_interval;
+      if (host_.sample(s)) {
+        if (now >= next_ring) {
+          remember_sample(s);
+          next_ring = now + config_.sample_interval;
+        }
+        if (config_.guard.enabled()) {
+          if (auto why = guard.feed(now, pool_view(s), s.psi, host_.held())) {
+            e.guard = *why;
+            stop(e, StopReason::kGuard, *why);
+            return Outcome::kDied;
+          }
+        }
+      }
+      next_sample = now + every;
     }
     if (!ready && now - start >= config_.startup_timeout) {
       e.startup_timeout = config_.startup_timeout;

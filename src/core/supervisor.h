@@ -16,6 +16,7 @@
 
 #include "core/diagnosis.h"
 #include "core/gate.h"
+#include "core/guard.h"
 #include "core/restart_policy.h"
 #include "core/sample.h"
 
@@ -38,6 +39,7 @@ struct RunConfig {
   // Give up at this many OOM deaths in a row while loading with the same footprint (within 10 %):
   // the server does not fit, and the same start fails the same way. 0: only the burst counts.
   int fit_deaths = 2;
+  GuardConfig guard;  // the host guard while the server runs (off unless enabled)
 };
 
 // One probe's answer, classified for logs, metrics labels and decisions.
@@ -126,6 +128,8 @@ class SupervisorHost {
   virtual void phase(Phase p, const std::string& status) = 0;
   // The other servers on this pool (the ledger), or null: the gate sees the pool alone.
   virtual PoolShare* pool_share() { return nullptr; }
+  // What the server holds now, as last measured (0: not measured), for the guard's verdict.
+  virtual uint64_t held() { return 0; }
   virtual void event(const RunEvent& e) = 0;
 };
 

@@ -45,6 +45,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -72,6 +73,11 @@ struct Options {
   // events, not for time: a cue is as early or late as the test makes it, on any machine.
   std::string load_until, crash_when;
   std::string alloc_when;  // allocate only once this file exists: started, holding nothing yet
+  // Serving, it keeps allocating once this file exists: --grow MiB more of anonymous memory over
+  // --grow-seconds (a KV cache filling, a long prefill), past any limit.
+  std::string grow_when;
+  long grow_mib = 0;
+  double grow_seconds = 10;
   std::string behave = "generic";
   double alloc_seconds = 0;       // spread the allocation over this long
   std::string weights;            // a model file to map and read through
@@ -92,7 +98,8 @@ void on_usr1(int) {
                "         [--load S] [--workers N] [--ignore-term] [--wedge-after S]\n"
                "         [--crash-after S] [--exit-after S] [--exit-code N]\n"
                "         [--join-cgroup DIR] [--alloc memfd|anon] [--load-until FILE]\n"
-               "         [--crash-when FILE] [--alloc-when FILE] [--alloc-seconds S]\n",
+               "         [--crash-when FILE] [--alloc-when FILE] [--alloc-seconds S]\n"
+               "         [--grow-when FILE --grow MIB [--grow-seconds S]]\n",
                why);
   std::exit(2);
 }
@@ -147,6 +154,12 @@ Options parse(int argc, char** argv) {
       o.crash_when = value();
     else if (a == "--alloc-when")
       o.alloc_when = value();
+    else if (a == "--grow-when")
+      o.grow_when = value();
+    else if (a == "--grow")
+      o.grow_mib = std::atol(value());
+    else if (a == "--grow-seconds")
+      o.grow_seconds = std::atof(value());
     else if (a == "--behave")
       o.behave = value();
     else if (a == "--alloc-seconds")
@@ -665,8 +678,29 @@ int main(int argc, char** argv) {
 
   const double serving = now_s();
   double ollama_loaded = 0;
+  // --grow: reserved now, touched page by page as the growth goes (a step per loop, so the
+  // server keeps answering while it grows).
+  char* grow = nullptr;
+  size_t grown = 0;
+  double grow_from = -1;
+  const size_t grow_size = static_cast<size_t>(o.grow_mib) << 20;
+  if (grow_size > 0) {
+    void* p = mmap(nullptr, grow_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p != MAP_FAILED) grow = static_cast<char*>(p);
+  }
   for (;;) {
     const double t = now_s() - start;
+    if (grow != nullptr && grown < grow_size && !o.grow_when.empty()) {
+      if (grow_from < 0 && exists(o.grow_when)) grow_from = now_s();
+      if (grow_from >= 0) {
+        const double part = o.grow_seconds > 0 ? (now_s() - grow_from) / o.grow_seconds : 1.0;
+        const size_t target =
+            std::min(grow_size, static_cast<size_t>(part * static_cast<double>(grow_size)));
+        const auto page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+        for (; grown < target; grown += page)
+          static_cast<volatile char*>(grow)[grown] = 1;
+      }
+    }
     if (o.behave != "vllm" && (g_wedged || (o.wedge_after >= 0 && t >= o.wedge_after))) {
       wedge_forever();
     }

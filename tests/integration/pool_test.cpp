@@ -317,5 +317,75 @@ TEST(Pool, TheSecondStartGatesOnTheLearnedFootprint) {
       << none.err;
 }
 
+// The host guard: a stand-in that keeps allocating once serving (300 MiB, then 900 MiB more over
+// 15 s: past the 1 GiB pool, where the kernel's OOM killer would end it) is stopped by headroom
+// once the pool has stayed below the guard for --guard-for, with the verdict naming both figures
+// and what the server held, and is started again through the gate: no OOM kill in the pool.
+TEST(Pool, TheGuardStopsAServerThatKeepsAllocatingBeforeTheOomKiller) {
+  HEADROOM_POOL(pool, "headroom-test-guard", 1 * kGiB);
+  const std::string grow = scratch("grow");
+  const std::string ev = scratch("guard.jsonl");
+  const int port = free_tcp_port();
+  ChildOptions o;
+  o.merge_stderr = true;
+  Child hr({test::headroom_bin(),
+            "run",
+            "--no-gpu",
+            "--no-lint",
+            "--no-ledger",
+            "--name",
+            "pool-guard",
+            "--cgroup",
+            pool.name(),
+            "--free",
+            "100M",
+            "--settle",
+            "0",
+            "--events",
+            ev,
+            "--health",
+            "http://127.0.0.1:" + std::to_string(port) + "/health",
+            "--guard-available",
+            "400M",
+            "--guard-for",
+            "1s",
+            "--burst",
+            "5",
+            "--",
+            test::sim_bin("headroom-standin"),
+            "--port",
+            std::to_string(port),
+            "--join-cgroup",
+            pool.dir(),
+            "--memory",
+            "300",
+            "--alloc",
+            "anon",
+            "--grow-when",
+            grow,
+            "--grow",
+            "900",
+            "--grow-seconds",
+            "15"},
+           o);
+  ASSERT_FALSE(wait_event(ev, event_is("ready")).is_null());
+  touch(grow);
+  const json died = wait_event(ev, event_is("died"));
+  ASSERT_FALSE(died.is_null());
+  EXPECT_EQ(died.value("reason", ""), "guard") << died.dump();
+  const std::string verdict = died.value("verdict", "");
+  EXPECT_EQ(verdict.rfind("stopped by headroom: pool available ", 0), 0u) << verdict;
+  EXPECT_NE(verdict.find(" < guard 400 MiB for 1.0s (server held "), std::string::npos) << verdict;
+  const json stopping = wait_event(ev, event_is("stopping"));
+  EXPECT_NE(stopping.value("text", "").find("stopped by headroom"), std::string::npos)
+      << "said before the signal: " << stopping.dump();
+  fs::remove(grow);  // the next start serves without growing
+  EXPECT_FALSE(wait_event(ev, event_is("started", 2)).is_null()) << "restarted through the gate";
+  EXPECT_EQ(pool.oom_kills(), 0u) << "stopped before the kernel's OOM killer acted";
+  hr.kill(SIGTERM);
+  EXPECT_NE(hr.wait(), -1);
+  fs::remove(ev);
+}
+
 }  // namespace
 }  // namespace headroom
