@@ -90,6 +90,19 @@ Result<LedgerEntry> parse_entry(std::string_view text) {
   return e;
 }
 
+std::string pool_key(const CgroupRef& pool, const Sample& s) {
+  std::string key = "system";
+  std::string name = pool.name;
+  for (size_t i = 0; i < s.cgroup.depth && !name.empty(); ++i) {
+    const CgroupLevel& l = s.cgroup.levels[i];
+    if (l.limit != kUnlimited && l.limit < s.mem.total) key = name;
+    const size_t slash = name.rfind('/');
+    name =
+        slash == 0 || slash == std::string::npos ? (name == "/" ? "" : "/") : name.substr(0, slash);
+  }
+  return key;
+}
+
 uint64_t process_start_ticks(int pid) {
   if (pid <= 0) return 0;
   auto text = read_file("/proc/" + std::to_string(pid) + "/stat");
@@ -145,6 +158,15 @@ auto PoolLedger::locked(F&& f) const -> decltype(f()) {
 }
 
 Result<LedgerRead> PoolLedger::read_unlocked() const {
+  return scan_ledger(dir_, true);
+}
+
+Result<LedgerRead> peek_ledger(const std::string& dir) {
+  return scan_ledger(dir, false);
+}
+
+// The entries of DIR; `tidy`: remove what is stale (under the lock only).
+Result<LedgerRead> scan_ledger(const std::string& dir_, bool tidy) {
   LedgerRead out;
   DIR* d = ::opendir(dir_.c_str());
   if (d == nullptr) return sys_error(dir_, errno);
@@ -155,7 +177,7 @@ Result<LedgerRead> PoolLedger::read_unlocked() const {
     // A write_file_atomic temporary (NAME.tmp.PID) whose writer died before its rename.
     if (const size_t t = n.rfind(".tmp."); t != std::string_view::npos) {
       const auto pid = parse_u64(n.substr(t + 5));
-      if (pid && *pid > 0 && *pid <= 4194304 && ::kill(static_cast<int>(*pid), 0) != 0 &&
+      if (tidy && pid && *pid > 0 && *pid <= 4194304 && ::kill(static_cast<int>(*pid), 0) != 0 &&
           errno == ESRCH) {
         ::unlink((dir_ + "/" + std::string(n)).c_str());
       }
@@ -178,7 +200,7 @@ Result<LedgerRead> PoolLedger::read_unlocked() const {
     }
     if (!entry_alive(*e)) {
       out.dropped.push_back(e->name + " (pid " + std::to_string(e->pid) + " has exited)");
-      ::unlink(path.c_str());
+      if (tidy) ::unlink(path.c_str());
       continue;
     }
     out.entries.push_back(std::move(*e));

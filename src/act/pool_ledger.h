@@ -18,7 +18,9 @@
 
 #include "core/admission.h"
 #include "core/result.h"
+#include "core/sample.h"
 #include "core/wait_loop.h"
+#include "probe/cgroup.h"
 
 namespace headroom {
 
@@ -40,6 +42,15 @@ struct LedgerRead {
   std::vector<std::string> dropped;     // stale entries removed: "vllm-b (pid 4242 has exited)"
   std::vector<std::string> unreadable;  // "DIR/x.json: not valid JSON": skipped
 };
+
+// The live entries of a pool's directory without its lock and without removing anything, for
+// `headroom status` (a reader that may not write there); stale ones are listed as dropped.
+Result<LedgerRead> peek_ledger(const std::string& dir);
+Result<LedgerRead> scan_ledger(const std::string& dir, bool tidy);
+
+// Which pool's ledger a run on `pool` takes part in: the outermost cgroup whose limit bounds the
+// pool (servers in sibling units of one limited slice share the slice's), else "system".
+std::string pool_key(const CgroupRef& pool, const Sample& s);
 
 class PoolLedger {
  public:

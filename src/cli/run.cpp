@@ -404,21 +404,6 @@ Result<Parsed> parse(const RunOptions& o, const Globals& g) {
   return p;
 }
 
-// Which pool's ledger this run takes part in: the outermost cgroup whose limit bounds the pool
-// (servers in sibling units of one limited slice share the slice's), else the machine's.
-std::string pool_key(const CgroupRef& pool, const Sample& s) {
-  std::string key = "system";
-  std::string name = pool.name;
-  for (size_t i = 0; i < s.cgroup.depth && !name.empty(); ++i) {
-    const CgroupLevel& l = s.cgroup.levels[i];
-    if (l.limit != kUnlimited && l.limit < s.mem.total) key = name;
-    const size_t slash = name.rfind('/');
-    name =
-        slash == 0 || slash == std::string::npos ? (name == "/" ? "" : "/") : name.substr(0, slash);
-  }
-  return key;
-}
-
 // The pool's ledger: this server's seat among the `headroom run`s that gate on the same pool.
 Result<std::unique_ptr<LedgerSeat>> take_seat(const RunOptions& o, const RunConfig& cfg,
                                               RunHost& host, const std::string& name) {

@@ -8,6 +8,8 @@
 #include <ctime>
 #include <thread>
 
+#include "act/footprint.h"
+#include "act/pool_ledger.h"
 #include "cli/common.h"
 #include "cli/console.h"
 #include "core/duration.h"
@@ -15,6 +17,7 @@
 #include "probe/nvml.h"
 #include "probe/pagecache.h"
 #include "probe/parsers.h"
+#include "probe/processes.h"
 
 namespace headroom {
 namespace {
@@ -29,13 +32,38 @@ struct StatusOptions {
   bool watching = false;
 };
 
+// A server on this pool, as its headroom run wrote it in the pool's ledger.
+struct ServerRow {
+  LedgerEntry entry;
+  uint64_t held = 0;                  // its process tree's resident memory now
+  std::optional<uint64_t> footprint;  // the peak learned on its last runs
+};
+
 struct Snapshot {
   Sample sample;
   PoolView pool;
   GpuReport gpu;
   std::vector<Residency> files;
   std::optional<uint64_t> need;
+  std::string ledger;  // the pool's ledger directory
+  std::vector<ServerRow> servers;
 };
+
+// The `headroom run`s on this pool (act/pool_ledger), read without the ledger's lock (status
+// writes nothing), with what each holds now and its learned footprint.
+std::vector<ServerRow> pool_servers(const std::string& dir) {
+  std::vector<ServerRow> out;
+  auto read = peek_ledger(dir);
+  if (!read) return out;
+  for (LedgerEntry& e : read->entries) {
+    ServerRow r;
+    r.held = descendants_resident(Root(), e.pid);
+    if (auto f = load_footprint(e.name); f && *f) r.footprint = (*f)->peak;
+    r.entry = std::move(e);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
 
 std::string pct(uint64_t part, uint64_t whole) {
   if (whole == 0) return "0%";
@@ -130,6 +158,17 @@ std::string render_text(const SystemMemorySource& src, const Snapshot& snap) {
     }
   }
 
+  if (!snap.servers.empty()) {
+    add(fmt::format("servers      {} on this pool (ledger {})", snap.servers.size(), snap.ledger));
+    for (const ServerRow& r : snap.servers) {
+      const LedgerEntry& e = r.entry;
+      add(fmt::format("  {:<16} {:<8} claim {:>10}  holds {:>10}  footprint {:>10}  pid {}", e.name,
+                      pool_phase_name(e.phase), e.claim > 0 ? format_bytes(e.claim) : "unknown",
+                      format_bytes(r.held), r.footprint ? format_bytes(*r.footprint) : "not yet",
+                      e.pid));
+    }
+  }
+
   if (snap.need) {
     const uint64_t need = *snap.need;
     if (p.available >= need) {
@@ -208,6 +247,19 @@ nlohmann::ordered_json render_json(const SystemMemorySource& src, const Snapshot
     }
     j["files"] = files;
   }
+  if (!snap.servers.empty()) {
+    json servers = json::array();
+    for (const ServerRow& r : snap.servers) {
+      servers.push_back({{"name", r.entry.name},
+                         {"phase", pool_phase_name(r.entry.phase)},
+                         {"pid", r.entry.pid},
+                         {"claim_bytes", r.entry.claim},
+                         {"held_bytes", r.held},
+                         {"footprint_bytes", r.footprint ? json(*r.footprint) : json(nullptr)},
+                         {"priority", r.entry.priority}});
+    }
+    j["servers"] = {{"ledger", snap.ledger}, {"list", servers}};
+  }
   if (snap.need) {
     const uint64_t need = *snap.need;
     j["need"] = {{"bytes", need},
@@ -262,6 +314,8 @@ int run_status(const StatusOptions& o, const Globals& g) {
       snap.files = std::move(*files);
     }
     if (need) snap.need = need->resolve(snap.pool.total);
+    snap.ledger = pool_ledger_dir(pool_key((*src)->cgroup(), snap.sample));
+    snap.servers = pool_servers(snap.ledger);
 
     if (o.json) {
       // One object per line, so `--watch --json` is a stream of NDJSON records.
