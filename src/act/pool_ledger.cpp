@@ -290,12 +290,29 @@ std::vector<std::string> LedgerSeat::take_notes() {
   return std::exchange(notes_, {});
 }
 
-std::vector<LedgerEntry> LedgerSeat::measured(std::vector<LedgerEntry> others) const {
+std::vector<LedgerEntry> measure_loading(std::vector<LedgerEntry> others) {
   for (LedgerEntry& e : others) {
     if (e.phase == PoolPhase::kLoading)
       e.held = std::max(e.held, descendants_resident(Root(), e.pid));
   }
   return others;
+}
+
+std::vector<LedgerEntry> LedgerSeat::measured(std::vector<LedgerEntry> others) const {
+  return measure_loading(std::move(others));
+}
+
+Result<PoolStanding> LedgerReader::standing() {
+  auto r = peek_ledger(dir_);
+  if (!r) {
+    // No ledger yet (no `headroom run` on this pool has written one): nothing is promised.
+    if (r.error().sys_errno == ENOENT) return PoolStanding{};
+    return r.error();
+  }
+  LedgerEntry me;
+  me.name = name_;
+  const Admission a = admission(measure_loading(std::move(r->entries)), me);
+  return PoolStanding{a.promised, false, a.loading ? a.why : std::string()};
 }
 
 Result<PoolStanding> LedgerSeat::standing() {

@@ -111,4 +111,21 @@ class LedgerSeat : public PoolShare {
   std::vector<std::string> said_;
 };
 
+// What loading neighbours' claims each still hold (their process trees' resident memory).
+std::vector<LedgerEntry> measure_loading(std::vector<LedgerEntry> others);
+
+// A gate that reads the pool's ledger but has no seat in it (`headroom wait`, before a start it
+// does not supervise: it cannot say when that server has loaded): the loading neighbours' untaken
+// claims are taken off what the pool shows, and the waiting line names them. It queues behind
+// no one and holds no claim.
+class LedgerReader : public PoolShare {
+ public:
+  LedgerReader(std::string dir, std::string name) : dir_(std::move(dir)), name_(std::move(name)) {}
+  Result<PoolStanding> standing() override;
+  Result<bool> take(uint64_t, uint64_t) override { return true; }
+
+ private:
+  std::string dir_, name_;
+};
+
 }  // namespace headroom

@@ -8,6 +8,7 @@
 #include "act/docker.h"
 #include "act/evict.h"
 #include "act/http_probe.h"
+#include "act/pool_ledger.h"
 #include "act/registry.h"
 #include "act/restart_targets.h"
 #include "cli/common.h"
@@ -31,6 +32,7 @@ struct RestartCliOptions {
   bool no_wait = false;
   bool dry_run = false;
   bool json = false;
+  bool no_ledger = false;
 };
 
 int run_restart_cli(const RestartCliOptions& o, const Globals& g) {
@@ -114,9 +116,24 @@ int run_restart_cli(const RestartCliOptions& o, const Globals& g) {
   const Root root = g.fs_root();
   if (o.gate.drop_caches || !o.gate.evict.empty()) {
     ro.before_gate = [&] {
-      if (o.gate.drop_caches) (void)drop_caches(root);
-      if (!o.gate.evict.empty()) (void)evict_files(o.gate.evict);
+      // As `run` does: a failure is said, and the restart goes on (the gate still decides).
+      if (o.gate.drop_caches) {
+        if (Status st = drop_caches(root); !st)
+          console.warn("--drop-caches: " + st.error().message);
+      }
+      if (!o.gate.evict.empty()) {
+        if (auto ev = evict_files(o.gate.evict); !ev) {
+          console.warn("--evict: " + ev.error().message);
+        }
+      }
     };
+  }
+  // The pool's ledger: what `headroom run`s still loading on this pool will take is not free.
+  std::unique_ptr<LedgerReader> ledger;
+  if (Sample first; !o.no_ledger && ro.gate.target && (*src)->read(first)) {
+    ledger = std::make_unique<LedgerReader>(pool_ledger_dir(pool_key((*src)->cgroup(), first)),
+                                            spec->name);
+    ro.pool = ledger.get();
   }
 
   if (!o.json) console.line(fmt::format("restarting {}", target->describe()));
@@ -186,6 +203,9 @@ Command add_restart_command(CLI::App& parent, const Globals& globals) {
                 "of waiting for it");
   cmd->add_flag("--dry-run", o->dry_run, "Print the steps and do nothing");
   cmd->add_flag("--json", o->json, "One JSON object with every step and its duration");
+  cmd->add_flag("--no-ledger", o->no_ledger,
+                "Do not read the pool's ledger (runtime_dir/pools/): by default what `headroom "
+                "run`s still loading on this pool have claimed is not counted as free");
   return Command{cmd, [o, &globals] { return run_restart_cli(*o, globals); }};
 }
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "act/evict.h"
+#include "act/pool_ledger.h"
 #include "cli/common.h"
 #include "cli/console.h"
 #include "cli/gate_flags.h"
@@ -28,6 +29,7 @@ struct WaitOptions {
   GateFlags gate;
   std::vector<std::string> gone;
   bool json = false;
+  bool no_ledger = false;
 };
 
 // Prints one line per change of state (never one per poll) and, on a terminal, a live
@@ -75,8 +77,15 @@ class WaitPrinter : public WaitObserver {
     };
     if (v.blockers & kBlockMemory) {
       sep();
-      out += fmt::format("{} available, target {} (short by {})", format_bytes(pool.available),
+      // What the gate counts: the pool's available memory less what loading servers on it
+      // still have to take (the pool ledger), with whom it names.
+      out += fmt::format("{} available, target {} (short by {})", format_bytes(v.available),
                          format_bytes(v.target), format_bytes(v.shortfall));
+      if (v.available < pool.available && !(v.blockers & kBlockGone) && !pending_what.empty()) {
+        out += fmt::format("; {} of the pool's {} is claimed: {}",
+                           format_bytes(pool.available - v.available), format_bytes(pool.available),
+                           pending_what);
+      }
     }
     if (v.blockers & kBlockPressure) {
       sep();
@@ -171,10 +180,16 @@ int run_wait(const WaitOptions& o, const Globals& g) {
   SteadyClock clock;
   Gate gate(*cfg, clock.now());
   WaitPrinter printer(console, gate.config(), o.json);
+  std::unique_ptr<LedgerReader> ledger;
   {
     Sample first;
     if (Status st = (*src)->read(first); !st) return console.fail(st.error().message);
     const PoolView pool = pool_view(first);
+    // The pool's ledger: what `headroom run`s still loading here will take is not free.
+    if (!o.no_ledger && cfg->target) {
+      ledger = std::make_unique<LedgerReader>(pool_ledger_dir(pool_key((*src)->cgroup(), first)),
+                                              "wait-" + std::to_string(::getpid()));
+    }
     printer.log(fmt::format(
         "pool: {}; target {}, settle {}, timeout {}", pool_label(**src, pool),
         cfg->target ? format_bytes(cfg->target->resolve(pool.total)) : std::string("none"),
@@ -184,7 +199,8 @@ int run_wait(const WaitOptions& o, const Globals& g) {
         printer.log("--gone: " + a + ": nothing to wait for there");
     }
   }
-  auto outcome = run_gate(gate, **src, gone.get(), clock, settings->interval, printer);
+  auto outcome =
+      run_gate(gate, **src, gone.get(), clock, settings->interval, printer, ledger.get());
   console.end_progress();
   if (!outcome) return console.fail(outcome.error().message);
   if (!outcome->impossible.empty()) {
@@ -260,6 +276,9 @@ Command add_wait_command(CLI::App& parent, const Globals& globals) {
       ->type_name("PID|cgroup:PATH")
       ->expected(1, -1);
   cmd->add_flag("--json", o->json, "Print one JSON result object on stdout; logs go to stderr");
+  cmd->add_flag("--no-ledger", o->no_ledger,
+                "Do not read the pool's ledger (runtime_dir/pools/): by default what `headroom "
+                "run`s still loading on this pool have claimed is not counted as free");
   return Command{cmd, [o, &globals] { return run_wait(*o, globals); }};
 }
 

@@ -107,7 +107,7 @@ RestartReport run_restart(RestartTarget& t, MemorySource& memory, Clock& clock,
     Gate gate(o.gate, began);
     TargetGone gone(t);
     Silent quiet;
-    auto out = run_gate(gate, memory, &gone, clock, o.interval, quiet);
+    auto out = run_gate(gate, memory, &gone, clock, o.interval, quiet, o.pool);
     if (!out) {
       step("gate", began, out.error().message, false);
       return fail(2);

@@ -12,6 +12,7 @@
 
 #include "core/gate.h"
 #include "core/sources.h"
+#include "core/wait_loop.h"
 
 namespace headroom {
 
@@ -43,6 +44,9 @@ struct RestartOptions {
   std::function<bool(std::string&)> probe;
   // Runs between "gone" and the gate: give page cache back (--evict, --drop-caches).
   std::function<void()> before_gate;
+  // The pool's ledger, read by the gate: what `headroom run`s still loading there will take is
+  // not free (act/pool_ledger's LedgerReader), or null.
+  PoolShare* pool = nullptr;
   bool dry_run = false;
 };
 

@@ -227,6 +227,13 @@ TEST(Pool, ALoadingClaimIsNotDoubleBookedAndAStaleEntryDoesNotBlock) {
   EXPECT_NE(waiting.value("text", "").find("of its 600 MiB claim still to come"), std::string::npos)
       << waiting.dump();
   EXPECT_TRUE(wait_event(next.events, event_is("started"), std::chrono::milliseconds(0)).is_null());
+  // `headroom wait` (before a start it does not supervise) counts the claim too, and says whose.
+  const test::RunResult w =
+      test::run({test::headroom_bin(), "wait", "--no-gpu", "--cgroup", pool.name(), "--free",
+                 "500M", "--settle", "0", "--timeout", "300ms"});
+  EXPECT_EQ(w.exit_code, 1) << w.err;
+  EXPECT_NE((w.out + w.err).find("is claimed: pool-slow is loading: "), std::string::npos)
+      << w.out << w.err;
 
   slow.hr->kill(SIGKILL);  // its entry stays in the ledger, its PID gone
   EXPECT_NE(slow.hr->wait(), -1);
