@@ -21,10 +21,17 @@ struct BenchConfig {
   std::string distribution = "fixed";  // fixed | uniform | pareto: how each crash's lag is drawn
   uint64_t seed = 1;
   ScenarioConfig base;  // pool, server, paths; lags and the scaled times are set per run
+  // Two servers on the pool crashing at the same moment (the second's memory back at 2 x the
+  // lag): each gate alone (headroom-alone) against the pool's ledger (headroom).
+  bool pair = true;
+  std::vector<Policy> pair_policies = {Policy::kNaive, Policy::kSeed, Policy::kHeadroomAlone,
+                                       Policy::kHeadroom};
+  uint64_t pair_server_mib = 450, pair_target_mib = 500;  // two fit in 1 GiB, not with a third
 };
 
 struct BenchRow {
   Policy policy = Policy::kHeadroom;
+  int servers = 1;
   double lag_s = 0;  // the row's (scaled) lag
   int crashes = 0;
   uint64_t oom_kills = 0;
@@ -32,6 +39,9 @@ struct BenchRow {
   double downtime_median = 0, overshoot_median = 0, downtime_max = 0;
   int recovered = 0;
 };
+
+// "headroom", or "headroom x2" for a row of the two-server scenario.
+std::string row_label(const BenchRow& r);
 
 // The lags crash by crash for one row: the same (seed, lag) gives every policy the same ones.
 std::vector<double> draw_lags(const BenchConfig& b, double lag_real);

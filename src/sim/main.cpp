@@ -276,6 +276,10 @@ int main(int argc, char** argv) {
   b->add_option("--out", b_out, "Results folder (default results/restart-TIMESTAMP)");
   b->add_flag("--quick", b_quick, "The CI subset: one lag (5 s real), one crash per policy");
   b->add_flag("--json", b_json, "Print {\"results\": [...]} instead of the table");
+  bool b_no_pair = false;
+  b->add_flag("--no-pair", b_no_pair,
+              "Leave out the two-server scenario (two servers of 450 MiB crashing together: "
+              "naive, wait-script, headroom-alone = --no-ledger, headroom)");
 
   std::vector<std::string> n_cmd;
   auto* naive = app.add_subcommand("naive", "Baseline supervisor: restart at once, Docker backoff");
@@ -343,6 +347,7 @@ int main(int argc, char** argv) {
     if (!lags) return fail(lags.error().message);
     bench.lags_real = *lags;
     if (b_quick) bench.crashes = 1;
+    bench.pair = !b_no_pair;
     bench.policies.clear();
     std::string_view rest = b_policies;
     while (!rest.empty()) {

@@ -15,7 +15,8 @@
 
 namespace headroom {
 
-enum class Policy { kNaive, kSeed, kHeadroom };
+// kHeadroomAlone: headroom run --no-ledger (each gate alone), for the two-server scenario.
+enum class Policy { kNaive, kSeed, kHeadroom, kHeadroomAlone };
 const char* to_string(Policy p);
 Result<Policy> parse_policy(std::string_view text);
 
@@ -29,7 +30,8 @@ struct SimPaths {
 struct ScenarioConfig {
   Policy policy = Policy::kHeadroom;
   uint64_t pool_bytes = 1ULL << 30;
-  uint64_t server_mib = 700;  // what the server takes
+  int servers = 1;            // 2: two servers on the pool, crashing at the same moment
+  uint64_t server_mib = 700;  // what the server takes (each)
   uint64_t target_mib = 800;  // what the gates wait for: the server plus a margin
   double load_s = 1.0;        // the server's load time (its memory is touched within it)
   std::vector<double> lags;   // one per crash, in seconds
