@@ -55,6 +55,37 @@ TEST(Supervisor, StartsServesAndStopsCleanlyOnSigterm) {
   EXPECT_EQ(host.of(RunEvent::Kind::kExited)[0].exit_status, 0);
 }
 
+// The host guard: the pool stays below --guard-available while the server runs: stopped with a
+// verdict that says so, counted as a failure, started again through the gate (which waits for
+// the pool to come back).
+TEST(Supervisor, TheGuardStopsTheServerAndTheGateRestartsIt) {
+  FakeHost host;
+  RunConfig c = config();
+  c.gate.settle = Duration{0};
+  c.gate.target = SizeSpec::of_bytes(20 * kGiB);
+  c.guard.available = SizeSpec::of_bytes(4 * kGiB);
+  c.guard.hold = seconds(5);
+  // 100 GiB until 10 s, 2 GiB from 10 s to 30 s (the server keeps allocating), then back.
+  host.available = [](Duration t) {
+    return t >= seconds(10) && t < seconds(30) ? 2 * kGiB : 100 * kGiB;
+  };
+  host.signals = {{seconds(60), SIGTERM}};
+  Supervisor s(c, host, "server");
+  EXPECT_EQ(s.run(), 0);
+  const auto died = host.of(RunEvent::Kind::kDied);
+  ASSERT_GE(died.size(), 1u);
+  EXPECT_EQ(died[0].verdict->cause, Cause::kGuard);
+  EXPECT_EQ(died[0].verdict->reason, "guard");
+  EXPECT_TRUE(died[0].verdict->failure) << "counted against the start limit";
+  EXPECT_EQ(died[0].verdict->line,
+            "stopped by headroom: pool available 2.00 GiB < guard 4.00 GiB for 5.0s");
+  const auto stopping = host.of(RunEvent::Kind::kStopping);
+  ASSERT_GE(stopping.size(), 1u);
+  EXPECT_EQ(stopping[0].text, died[0].verdict->line) << "said before the signal";
+  ASSERT_EQ(host.spawns.size(), 2u);
+  EXPECT_GE(host.spawns[1], seconds(30)) << "the gate waited for the pool to come back";
+}
+
 TEST(Supervisor, ACrashLoopStopsAtTheStartLimit) {
   FakeHost host;
   RunConfig c = config();
