@@ -334,7 +334,22 @@ Result<bool> LedgerSeat::take(uint64_t available, uint64_t target) {
 Status LedgerSeat::moved(PoolPhase p) {
   if (p == me_.phase) return {};
   if (p == PoolPhase::kWaiting) me_.ticket = 0;  // back of the queue
+  if (p != PoolPhase::kLoading) me_.held = 0;    // measured again from the next start
   me_.phase = p;
+  auto w = ledger_.write(me_);
+  if (!w) return w.error();
+  remember(*w);
+  return {};
+}
+
+Status LedgerSeat::holds(uint64_t bytes) {
+  // While loading, in steps of a twentieth of the claim (a write per second would be an fsync per
+  // second): what the neighbours' gates see, also for a container, which is not a descendant of
+  // this headroom and so not in what they measure themselves.
+  if (me_.phase != PoolPhase::kLoading) return {};
+  const uint64_t step = std::max<uint64_t>(me_.claim / 20, 64ull << 20);
+  if (bytes < me_.held + step && bytes + step > me_.held) return {};
+  me_.held = bytes;
   auto w = ledger_.write(me_);
   if (!w) return w.error();
   remember(*w);

@@ -96,6 +96,9 @@ class LedgerSeat : public PoolShare {
   // The server's phase changed: waiting (a new place at the back of the queue), loading,
   // serving, stopping.
   Status moved(PoolPhase p);
+  // What the server holds now (RunHost measures it): written while it loads, when it has moved by
+  // a twentieth of the claim, so the others count only what it has still to take.
+  Status holds(uint64_t bytes);
   const LedgerEntry& entry() const { return me_; }
   const std::string& dir() const { return ledger_.dir(); }
   // Stale entries dropped and files skipped since the last call, each said once.

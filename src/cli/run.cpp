@@ -607,6 +607,9 @@ int run_run(const RunOptions& o, const Globals& g) {
   };
   bool footprint_warned = false;
   (*host)->on_held = [&](uint64_t bytes) {
+    if (seat) {
+      if (Status st = seat->holds(bytes); !st) console.warn("pool ledger: " + st.error().message);
+    }
     if (Status st = learner.held(bytes); !st && !footprint_warned) {
       console.warn("footprint not recorded: " + st.error().message);
       footprint_warned = true;

@@ -167,6 +167,29 @@ TEST_F(PoolLedgerTest, AdmissionWritesLoadingBeforeTheLockIsReleased) {
   EXPECT_EQ(r->entries[1].phase, PoolPhase::kWaiting);
 }
 
+// A loading server writes what it holds in steps of a twentieth of its claim (at least 64 MiB):
+// a container is no descendant of its headroom, so the neighbours read this instead of measuring.
+TEST_F(PoolLedgerTest, ALoadingSeatWritesWhatItHoldsInSteps) {
+  auto seat = LedgerSeat::open(dir_.string(), me("loader", 20));
+  ASSERT_TRUE(seat) << seat.error().message;
+  auto& s = **seat;
+  ASSERT_TRUE(s.moved(PoolPhase::kLoading));
+  auto held = [&] {
+    auto r = ledger_->read();
+    EXPECT_TRUE(r && r->entries.size() == 1);
+    return r && !r->entries.empty() ? r->entries[0].held : 0;
+  };
+  ASSERT_TRUE(s.holds(5 * kGiB));
+  EXPECT_EQ(held(), 5 * kGiB);
+  ASSERT_TRUE(s.holds(5 * kGiB + 512 * kMiB));  // less than 1 GiB (20 GiB / 20): not written
+  EXPECT_EQ(held(), 5 * kGiB);
+  ASSERT_TRUE(s.holds(6 * kGiB));
+  EXPECT_EQ(held(), 6 * kGiB);
+  ASSERT_TRUE(s.moved(PoolPhase::kServing));
+  ASSERT_TRUE(s.holds(19 * kGiB));  // serving: nothing still to take, nothing written
+  EXPECT_EQ(held(), 0u);
+}
+
 TEST_F(PoolLedgerTest, AWriterKilledMidWriteLeavesALedgerTheNextOneReads) {
   // A child rewrites its entry as fast as it can; it is SIGKILLed at some point in that loop,
   // with the lock held or not, a temporary file half written or not. The next reader gets
