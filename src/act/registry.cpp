@@ -58,17 +58,7 @@ Status register_run(const Registration& r) {
   }
   nlohmann::json j{
       {"pid", r.pid}, {"name", r.name}, {"events", r.events}, {"container", r.container}};
-  const std::string path = path_of(r.name);
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp);
-    f << j.dump() << "\n";
-    if (!f) return make_error(tmp + ": cannot write");
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    return Error{path + ": " + std::strerror(errno), errno};
-  }
-  return {};
+  return write_file_atomic(path_of(r.name), j.dump() + "\n");
 }
 
 void unregister_run(const std::string& name, int pid) {

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The headroom authors
 // SPDX-License-Identifier: Apache-2.0
-// The memory gate's flags, shared by `wait` and `run` (and later `restart`): one definition of
+// The memory gate's flags, shared by `wait`, `run` and `restart`: one definition of
 // each flag, its default and its reason.
 #pragma once
 

@@ -25,6 +25,7 @@
 #include "core/text.h"
 #include "headroom_version.h"
 #include "lint/lint.h"
+#include "probe/fs.h"
 
 namespace headroom {
 namespace {
@@ -353,16 +354,8 @@ int give_unit(const UnitOptions& o, const std::string& file_name, const std::str
           1);
     }
   }
-  {
-    const fs::path tmp = path.string() + ".tmp";
-    std::ofstream f(tmp);
-    if (!(f << unit) || !f.flush()) {
-      return console.fail(fmt::format("{}: cannot write (run as root?)", tmp.string()));
-    }
-    f.close();
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) return console.fail(fmt::format("{}: {}", path.string(), ec.message()));
+  if (Status st = write_file_atomic(path.string(), unit); !st) {
+    return console.fail(st.error().message + (::geteuid() != 0 ? " (run as root?)" : ""));
   }
   console.note(fmt::format("headroom: wrote {}", path.string()));
   if (!fs::exists("/run/systemd/system")) {  // systemd is not PID 1 (sd_booted())

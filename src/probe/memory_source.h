@@ -29,7 +29,6 @@ class SystemMemorySource : public MemorySource {
   const CgroupRef& cgroup() const { return cgroup_.ref(); }
   // Where PSI was read from, or why it is absent ("not available: ...").
   const std::string& psi_source() const { return psi_source_; }
-  const std::string& meminfo_path() const { return meminfo_.path(); }
   // The text of /proc/meminfo as last read (valid until the next read()), for `status --json`,
   // which lists every field without reading the file twice.
   std::string_view meminfo_text() const { return meminfo_text_; }
