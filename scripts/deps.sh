@@ -21,6 +21,7 @@ build_pkgs=(
 test_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev        # libFuzzer and the sanitizer runtimes for the fuzz build
+  clang-format shellcheck         # scripts/test's style stage: the C++ format, the shell scripts
   vmtouch                         # the page-cache peer headroom must agree with
   procps                          # free(1), the peer for MemTotal/MemAvailable
   util-linux                      # runuser, to test the non-root paths as root

@@ -23,7 +23,8 @@ std::vector<std::string> merged_environment(const std::vector<std::string>& extr
     const std::string kv = *e;
     const std::string key = kv.substr(0, kv.find('='));
     bool overridden = false;
-    for (const std::string& x : extra) overridden |= x.substr(0, x.find('=')) == key;
+    for (const std::string& x : extra)
+      overridden |= x.substr(0, x.find('=')) == key;
     if (!overridden) env.push_back(kv);
   }
   env.insert(env.end(), extra.begin(), extra.end());
@@ -53,11 +54,13 @@ Result<CommandOutput> run_command(const std::vector<std::string>& argv, Duration
   posix_spawnattr_setsigmask(&attr, &none);  // run's host blocks signals for its signalfd
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
   std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  for (const std::string& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   const std::vector<std::string> full_env = merged_environment(env);
   std::vector<char*> envp;
-  for (const std::string& e : full_env) envp.push_back(const_cast<char*>(e.c_str()));
+  for (const std::string& e : full_env)
+    envp.push_back(const_cast<char*>(e.c_str()));
   envp.push_back(nullptr);
   pid_t pid = 0;
   const int rc = ::posix_spawnp(&pid, args[0], &fa, &attr, args.data(), envp.data());

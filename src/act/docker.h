@@ -24,15 +24,15 @@ struct ContainerState {
   std::string status;  // created, running, paused, restarting, removing, exited, dead
   bool running = false;
   int exit_code = 0;
-  bool oom_killed = false;  // Docker's view: false when the GPU allocation failed (FIELD.md 1)
-  int pid = 0;              // host PID of the container's first process while it runs
-  std::string health;       // "", starting, healthy, unhealthy (the image's HEALTHCHECK)
-  bool auto_remove = false; // started with --rm
+  bool oom_killed = false;   // Docker's view: false when the GPU allocation failed (FIELD.md 1)
+  int pid = 0;               // host PID of the container's first process while it runs
+  std::string health;        // "", starting, healthy, unhealthy (the image's HEALTHCHECK)
+  bool auto_remove = false;  // started with --rm
   std::string restart_policy;
 };
 
 struct DockerEvent {
-  std::string action;  // die, oom, kill, stop, start, destroy...
+  std::string action;                             // die, oom, kill, stop, start, destroy...
   std::map<std::string, std::string> attributes;  // exitCode, signal, name...
   int64_t time_nano = 0;
 };
