@@ -16,7 +16,8 @@ void add_gate_flags(CLI::App* cmd, GateFlags& f, bool learned) {
                     "Target: the pool's available memory must reach SIZE (70G = GiB, 70GB = 10^9 "
                     "bytes, 60% of the pool), or 'auto': the footprint headroom measured on this "
                     "server's last runs (its peak + 5%, at least 256 MiB), the default once one "
-                    "is known. A number without a unit is refused")
+                    "is known; before that `headroom plan`'s figure for the command. A number "
+                    "without a unit is refused")
         ->type_name("SIZE|auto")
         ->check(CLI::IsMember({"auto"}) | size_validator(true));
   } else {

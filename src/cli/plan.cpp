@@ -11,6 +11,8 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
+#include "cli/plan.h"
+
 #include "cli/common.h"
 #include "cli/console.h"
 #include "core/sample.h"
@@ -223,25 +225,37 @@ Result<std::string> ollama_blob(const std::string& name) {
                   name, looked));
 }
 
-int run_plan(const PlanOptions& given, const Globals& g,
-             const std::function<bool(const char*)>& set) {
-  Console console;
-  PlanOptions o = given;
-  std::string from_command;
+// Everything a plan needs, read and checked: the options with what the server's command line
+// (after --) gives, the model, the pool; then the plan itself.
+struct Computed {
+  PlanOptions o;
+  Engine engine = Engine::sglang;
+  Model model;
+  PlanInput in;
+  Plan plan;
+  std::string pool_label, from_command;
+};
+
+Result<Computed> compute_plan(const PlanOptions& given, const Globals& g,
+                              const std::function<bool(const char*)>& set) {
+  Computed c;
+  PlanOptions& o = c.o;
+  o = given;
+  std::string& from_command = c.from_command;
   if (!g.after_dashes.empty()) {
     // headroom plan -- docker run … vllm/vllm-openai MODEL --gpu-memory-utilization 0.8: the
     // engine, model and flags from the server's own line; flags given to plan win.
     auto f = read_server_command(g.after_dashes, own_environment());
-    if (!f) return console.fail(f.error().message);
+    if (!f) return make_error(f.error().message);
     std::string how;
     if (f->engine == Engine::ollama && !set("--model")) {
-      return console.fail(
+      return make_error(
           "after --: `ollama serve` loads what a request names: give --model NAME:TAG (or its "
           "GGUF)");
     }
     if (!set("--model")) {
       auto path = locate_model(*f, how);
-      if (!path) return console.fail(path.error().message);
+      if (!path) return make_error(path.error().message);
       o.model = *path;
     }
     if (!set("--engine")) o.engine = std::string(engine_name(f->engine));
@@ -285,31 +299,31 @@ int run_plan(const PlanOptions& given, const Globals& g,
     from_command = fmt::format("{}{}{}", f->engine_name, read.empty() ? "" : ": " + read,
                                how.empty() ? "" : "; " + how);
   }
-  if (o.model.empty()) return console.fail("--model PATH, or the server's command after --");
+  if (o.model.empty()) return make_error("--model PATH, or the server's command after --");
   const auto engine = parse_engine(o.engine);
-  if (!engine) return console.fail("--engine must be sglang, vllm, llamacpp or ollama");
+  if (!engine) return make_error("--engine must be sglang, vllm, llamacpp or ollama");
   if (o.mem_fraction_static && o.gpu_memory_utilization) {
-    return console.fail("give --mem-fraction-static (SGLang) or --gpu-memory-utilization (vLLM)");
+    return make_error("give --mem-fraction-static (SGLang) or --gpu-memory-utilization (vLLM)");
   }
   std::optional<double> fraction =
       o.mem_fraction_static ? o.mem_fraction_static : o.gpu_memory_utilization;
   if (fraction && (*fraction <= 0 || *fraction > 1))
-    return console.fail("a fraction is between 0 and 1");
+    return make_error("a fraction is between 0 and 1");
   if (o.gpu_memory_utilization && *engine != Engine::vllm) {
-    return console.fail("--gpu-memory-utilization is vLLM's flag (use --engine vllm)");
+    return make_error("--gpu-memory-utilization is vLLM's flag (use --engine vllm)");
   }
   if (o.mem_fraction_static && *engine != Engine::sglang) {
-    return console.fail("--mem-fraction-static is SGLang's flag (use --engine sglang)");
+    return make_error("--mem-fraction-static is SGLang's flag (use --engine sglang)");
   }
   std::error_code exists_ec;
   if (*engine == Engine::ollama && !std::filesystem::exists(o.model, exists_ec)) {
     auto blob = ollama_blob(o.model);
-    if (!blob) return console.fail(blob.error().message);
+    if (!blob) return make_error(blob.error().message);
     o.model = *blob;
   }
   auto model = load_model(o.model);
-  if (!model) return console.fail(model.error().message);
-  PlanInput in;
+  if (!model) return make_error(model.error().message);
+  PlanInput& in = c.in;
   in.engine = *engine;
   in.context_length = o.context_length;
   in.kv_cache_dtype = o.kv_cache_dtype;
@@ -318,14 +332,14 @@ int run_plan(const PlanOptions& given, const Globals& g,
   in.fraction = fraction;
   if (!o.draft_model.empty()) {
     auto draft = load_model(o.draft_model);
-    if (!draft) return console.fail(draft.error().message);
+    if (!draft) return make_error(draft.error().message);
     in.draft = std::move(*draft);
   }
 
   // The pool.
-  std::string pool_label;
+  std::string& pool_label = c.pool_label;
   if (!o.machine.empty()) {
-    if (o.machine != "gb10") return console.fail("--machine: the preset known is gb10 (DGX Spark)");
+    if (o.machine != "gb10") return make_error("--machine: the preset known is gb10 (DGX Spark)");
     in.pool_total = static_cast<uint64_t>(kGb10TotalGiB * kGiB);
     in.pool_available = static_cast<uint64_t>(kGb10FreeGiB * kGiB);
     pool_label =
@@ -334,14 +348,14 @@ int run_plan(const PlanOptions& given, const Globals& g,
         "containers: give --free-before)";
   } else if (!o.pool.empty()) {
     auto size = parse_size(o.pool, BareNumber::kReject);
-    if (!size) return console.fail("--pool: " + size.error().message);
+    if (!size) return make_error("--pool: " + size.error().message);
     in.pool_total = in.pool_available = *size;
     pool_label = "--pool";
   } else {
     auto src = SystemMemorySource::open(g.fs_root(), o.cgroup);
-    if (!src) return console.fail(src.error().message);
+    if (!src) return make_error(src.error().message);
     Sample s;
-    if (Status st = (*src)->read(s); !st) return console.fail(st.error().message);
+    if (Status st = (*src)->read(s); !st) return make_error(st.error().message);
     const PoolView pool = pool_view(s);
     in.pool_total = pool.total;
     in.pool_available = pool.available;
@@ -350,10 +364,10 @@ int run_plan(const PlanOptions& given, const Globals& g,
   }
   if (!o.free_before.empty()) {
     auto size = parse_size(o.free_before, BareNumber::kReject);
-    if (!size) return console.fail("--free-before: " + size.error().message);
+    if (!size) return make_error("--free-before: " + size.error().message);
     if (*size > in.pool_total) {
-      return console.fail(fmt::format("--free-before {} is more than the pool's total ({})",
-                                      o.free_before, gib(in.pool_total)));
+      return make_error(fmt::format("--free-before {} is more than the pool's total ({})",
+                                    o.free_before, gib(in.pool_total)));
     }
     in.pool_available = *size;
     pool_label += "; free before loading from --free-before";
@@ -368,8 +382,8 @@ int run_plan(const PlanOptions& given, const Globals& g,
   if (!o.engine_version.empty()) {
     in.engine_version = parse_engine_version(o.engine_version);
     if (!in.engine_version) {
-      return console.fail("--engine-version " + o.engine_version +
-                          ": give the release as MAJOR.MINOR, e.g. 0.10");
+      return make_error("--engine-version " + o.engine_version +
+                        ": give the release as MAJOR.MINOR, e.g. 0.10");
     }
   }
   in.max_num_batched_tokens = o.max_num_batched_tokens;
@@ -380,12 +394,29 @@ int run_plan(const PlanOptions& given, const Globals& g,
   in.os_reserve = kDefaultOsReserve;
   if (!o.os_reserve.empty()) {
     auto size = parse_size(o.os_reserve, BareNumber::kReject);
-    if (!size) return console.fail("--os-reserve: " + size.error().message);
+    if (!size) return make_error("--os-reserve: " + size.error().message);
     in.os_reserve = *size;
   }
   auto plan = make_plan(*model, in);
-  if (!plan) return console.fail(plan.error().message);
-  const Plan& p = *plan;
+  if (!plan) return plan.error();
+  c.plan = std::move(*plan);
+  c.engine = *engine;
+  c.model = std::move(*model);
+  return c;
+}
+
+int run_plan(const PlanOptions& given, const Globals& g,
+             const std::function<bool(const char*)>& set) {
+  Console console;
+  auto computed = compute_plan(given, g, set);
+  if (!computed) return console.fail(computed.error().message);
+  const PlanOptions& o = computed->o;
+  const std::optional<Engine> engine = computed->engine;
+  const Model* model = &computed->model;
+  const PlanInput& in = computed->in;
+  const std::string& pool_label = computed->pool_label;
+  const std::string& from_command = computed->from_command;
+  const Plan& p = computed->plan;
   const Architecture& a = model->arch;
 
   // Page cache held by the model's files now.
@@ -556,6 +587,17 @@ int run_plan(const PlanOptions& given, const Globals& g,
 
 }  // namespace
 }  // namespace plan_command
+
+Result<CommandPlan> plan_for_command(const std::vector<std::string>& argv, const Globals& g,
+                                     const std::string& cgroup) {
+  plan_command::PlanOptions o;
+  o.cgroup = cgroup;
+  Globals with = g;
+  with.after_dashes = argv;
+  auto c = plan_command::compute_plan(o, with, [](const char*) { return false; });
+  if (!c) return c.error();
+  return CommandPlan{c->plan.wait_free_bytes, c->from_command};
+}
 
 Command add_plan_command(CLI::App& parent, const Globals& globals) {
   using namespace plan_command;

@@ -18,6 +18,7 @@
 #include "cli/common.h"
 #include "cli/console.h"
 #include "cli/gate_flags.h"
+#include "cli/plan.h"
 #include "cli/run_options.h"
 #include "core/admission.h"
 #include "core/docker_cli.h"
@@ -442,8 +443,8 @@ PoolPhase pool_phase(Phase p) {
 
 // --free auto, or no --free where this server's footprint is known (same name, same command):
 // the gate's target, and the ledger's claim, from the peak it held on its last runs.
-Status learned_gate(const RunOptions& o, const std::string& name, const std::string& command,
-                    const std::optional<Footprint>& known, Parsed& p) {
+Status learned_gate(const RunOptions& o, const Globals& g, const std::string& name,
+                    const std::string& command, const std::optional<Footprint>& known, Parsed& p) {
   const bool asked = o.gate.free == "auto";
   if (!asked && p.config.gate.target) return {};  // --free SIZE given
   const bool same = known && known->command == command && known->peak > 0;
@@ -454,11 +455,23 @@ Status learned_gate(const RunOptions& o, const std::string& name, const std::str
   }
   if (!same) {
     if (!asked) return {};
-    return make_error(fmt::format(
-        "--free auto: no footprint of {} is known yet ({}): give --free SIZE for its first start "
-        "(`headroom plan -- CMD…` sizes it); headroom measures what the server holds and uses it "
-        "from the next start on",
-        name, footprint_path(name)));
+    // The first start: `headroom plan`'s figure for this command line, where it can read the
+    // model; measured from this start on.
+    auto planned = plan_for_command(o.command, g, o.gate.cgroup);
+    if (!planned) {
+      return make_error(fmt::format(
+          "--free auto: no footprint of {} is known yet ({}), and `headroom plan` cannot size "
+          "this command ({}): give --free SIZE for its first start; headroom measures what the "
+          "server holds and uses it from the next start on",
+          name, footprint_path(name), planned.error().message));
+    }
+    p.config.gate.target = SizeSpec::of_bytes(planned->wait_free);
+    p.host.gate_target = p.config.gate.target;
+    p.notes.push_back(fmt::format(
+        "--free auto: {} = `headroom plan`'s figure for this command ({}): no footprint of {} is "
+        "known yet; it is measured from this start on",
+        format_bytes(planned->wait_free), planned->read, name));
+    return {};
   }
   const uint64_t target = learned_target(known->peak);
   p.config.gate.target = SizeSpec::of_bytes(target);
@@ -528,7 +541,7 @@ int run_run(const RunOptions& o, const Globals& g) {
   auto known = load_footprint(name);
   if (!known) parsed->notes.push_back("footprint: " + known.error().message + "; not used");
   const std::optional<Footprint> footprint = known ? *known : std::nullopt;
-  if (Status st = learned_gate(o, name, command, footprint, *parsed); !st) {
+  if (Status st = learned_gate(o, g, name, command, footprint, *parsed); !st) {
     return console.fail(st.error().message);
   }
   FootprintLearner learner(name, command, footprint);

@@ -28,6 +28,7 @@
 #include "helpers/mem_dir.h"
 #include "helpers/subprocess.h"
 #include "integration/pool_fixture.h"
+#include "plan/model_writer.h"
 
 namespace headroom {
 namespace {
@@ -314,7 +315,36 @@ TEST(Pool, TheSecondStartGatesOnTheLearnedFootprint) {
   second->kill(SIGTERM);
   EXPECT_NE(second->wait(), -1);
 
-  // Without a footprint, --free auto is an error that says what to give instead.
+  // Without a footprint, the first start gates on `headroom plan`'s figure for the command line
+  // when plan can read its model (a vLLM line here, the stand-in playing vLLM)...
+  fs::remove(footprint_path(name));
+  const std::string model = scratch("fp-model");
+  test::write_hf_model(model, test::fixtures_dir() + "/models/qwen2.5-7b/config.json",
+                       test::dense_tensors(2, 256, 4, 2, 64, 512, 1000, "BF16"), 1);
+  const std::string links = scratch("fp-links");
+  fs::create_directories(links);
+  fs::create_symlink(test::sim_bin("headroom-standin"), links + "/vllm");
+  {
+    ChildOptions o;
+    o.merge_stderr = true;
+    Child planned({test::headroom_bin(), "run", "--no-gpu", "--no-lint", "--name", name, "--free",
+                   "auto", "--", links + "/vllm", "serve", model, "--gpu-memory-utilization",
+                   "0.05", "--port", std::to_string(port)},
+                  o);
+    std::string out;
+    for (std::string line;
+         out.find("supervising ") == std::string::npos && !(line = planned.read_line()).empty();)
+      out += line + "\n";
+    EXPECT_NE(out.find("--free auto: "), std::string::npos) << out;
+    EXPECT_NE(out.find(" = `headroom plan`'s figure for this command (vLLM"), std::string::npos)
+        << out;
+    planned.kill(SIGTERM);
+    EXPECT_NE(planned.wait(), -1);
+  }
+  fs::remove_all(links);
+  fs::remove_all(model);
+
+  // ...and where it cannot, --free auto is an error that says what to give instead.
   fs::remove(footprint_path(name));
   const test::RunResult none = test::run({test::headroom_bin(), "run", "--no-gpu", "--no-lint",
                                           "--name", name, "--free", "auto", "--", "/bin/true"});
