@@ -19,7 +19,13 @@ void add_gate_flags(CLI::App* cmd, GateFlags& f, bool learned) {
                     "is known; before that `headroom plan`'s figure for the command. A number "
                     "without a unit is refused")
         ->type_name("SIZE|auto")
-        ->check(CLI::IsMember({"auto"}) | size_validator(true));
+        ->check(CLI::Validator(
+            [sizes = size_validator(true)](std::string& v) -> std::string {
+              if (v == "auto") return {};
+              std::string why = sizes(v);
+              return why.empty() ? why : why + " (or auto: the learned footprint)";
+            },
+            ""));
   } else {
     cmd->add_option("--free", f.free,
                     "Target: the pool's available memory must reach SIZE (70G = GiB, 70GB = 10^9 "

@@ -104,7 +104,8 @@ void add_run_flags(CLI::App* cmd, RunOptions& o) {
   cmd->add_option("--priority", o.priority,
                   "Its place among starts queued on the same pool: higher starts first, equal "
                   "ones first come, first served (default 0)")
-      ->check(CLI::Range(-1000, 1000));
+      ->type_name("N")
+      ->check(CLI::Range(-1000, 1000).description(""));
   cmd->add_flag("--no-ledger", o.no_ledger,
                 "Gate alone: do not take part in the pool's ledger (runtime_dir/pools/), where "
                 "the `headroom run`s of one pool queue their starts and count each other's "
