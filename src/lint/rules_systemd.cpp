@@ -58,6 +58,7 @@ class UnitLookup {
       if (fs::is_directory(p, ec)) dirs_.push_back(p);
     }
     searchable_ = !dirs_.empty();
+    search_dirs_ = dirs_.size();
     for (const char* p : {"proc/driver/nvidia", "usr/bin/nvidia-smi"}) {
       std::error_code ec;
       driver_here_ = driver_here_ || fs::exists(fs::path(root) / p, ec);
@@ -90,7 +91,8 @@ class UnitLookup {
     for (std::string_view s : kSpecial) {
       if (close(s)) return std::string(s);
     }
-    for (size_t k = 0; k < dirs_.size(); ++k) {
+    // The unit search path only: the linted file's own folder may hold thousands of files.
+    for (size_t k = 0; k < search_dirs_; ++k) {
       std::error_code ec;
       for (fs::directory_iterator it(dirs_[k], ec), end; !ec && it != end; it.increment(ec)) {
         const std::string other = it->path().filename().string();
@@ -139,6 +141,7 @@ class UnitLookup {
   bool searchable_ = false;
   bool driver_here_ = false;
   bool installed_ = false;
+  size_t search_dirs_ = 0;  // dirs_[0, search_dirs_) are the unit search path's
 
   static size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<size_t> row(b.size() + 1);
@@ -312,7 +315,7 @@ void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
         // A unit file linted from a checkout, not installed: the units it names may come with
         // it (its project's other units, installed together), so only a misspelling of a unit
         // that is here, or the one known to be absent, is reported.
-        const std::string typo = lookup.near(name);
+        const std::string typo = gpu_reset ? std::string() : lookup.near(name);
         if (!lookup.installed() && !gpu_reset && typo.empty()) continue;
         const Span span = e->value_map.span(at, at + name.size());
         sink.add("HR201", Severity::warning, span, e->line,
