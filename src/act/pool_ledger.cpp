@@ -157,13 +157,7 @@ auto PoolLedger::locked(F&& f) const -> decltype(f()) {
   return r;
 }
 
-Result<LedgerRead> PoolLedger::read_unlocked() const {
-  return scan_ledger(dir_, true);
-}
-
-Result<LedgerRead> peek_ledger(const std::string& dir) {
-  return scan_ledger(dir, false);
-}
+namespace {
 
 // The entries of DIR; `tidy`: remove what is stale (under the lock only).
 Result<LedgerRead> scan_ledger(const std::string& dir_, bool tidy) {
@@ -206,6 +200,16 @@ Result<LedgerRead> scan_ledger(const std::string& dir_, bool tidy) {
     out.entries.push_back(std::move(*e));
   }
   return out;
+}
+
+}  // namespace
+
+Result<LedgerRead> PoolLedger::read_unlocked() const {
+  return scan_ledger(dir_, true);
+}
+
+Result<LedgerRead> peek_ledger(const std::string& dir) {
+  return scan_ledger(dir, false);
 }
 
 Status PoolLedger::write_unlocked(LedgerEntry& e) const {

@@ -46,7 +46,6 @@ struct LedgerRead {
 // The live entries of a pool's directory without its lock and without removing anything, for
 // `headroom status` (a reader that may not write there); stale ones are listed as dropped.
 Result<LedgerRead> peek_ledger(const std::string& dir);
-Result<LedgerRead> scan_ledger(const std::string& dir, bool tidy);
 
 // Which pool's ledger a run on `pool` takes part in: the outermost cgroup whose limit bounds the
 // pool (servers in sibling units of one limited slice share the slice's), else "system".
