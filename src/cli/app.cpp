@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <string_view>
 
 #include "cli/config_file.h"
@@ -14,6 +14,7 @@
 #include "cli/docs.h"
 #include "cli/entry.h"
 #include "headroom_version.h"
+#include "probe/fs.h"
 
 namespace headroom {
 namespace {
@@ -73,9 +74,9 @@ Command add_man_command(CLI::App& parent) {
         }
         for (const auto& [file, page_of] : pages) {
           const fs::path path = fs::path(o->dir) / file;
-          std::ofstream f(path);
-          if (!(f << man_page(parent, page_of)) || !f.flush()) {
-            return console.fail(path.string() + ": cannot write");
+          if (Status st = write_file_atomic(path.string(), man_page(parent, page_of)); !st) {
+            return console.fail(fmt::format("{}: cannot write ({})", path.string(),
+                                            std::strerror(st.error().sys_errno)));
           }
         }
         return 0;

@@ -7,13 +7,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "cli/run_options.h"
 #include "core/toml_guard.h"
 #include "core/tomlpp.h"
+#include "probe/fs.h"
 
 namespace headroom {
 namespace {
@@ -77,12 +76,12 @@ Result<std::vector<std::string>> expand_config(std::vector<std::string> args) {
   if (path.empty()) return args;
   const bool command_given = std::find(args.begin(), args.end(), "--") != args.end();
 
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  if (!in || !(text << in.rdbuf())) {
-    return make_error(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
+  auto text = read_file(path);
+  if (!text) {
+    return make_error(
+        fmt::format("{}: cannot read: {}", path, std::strerror(text.error().sys_errno)));
   }
-  auto from_file = config_flags(path, text.view(), {given.begin(), given.end()}, command_given);
+  auto from_file = config_flags(path, *text, {given.begin(), given.end()}, command_given);
   if (!from_file) return from_file.error();
   // The file's flags first, then the command line's; the file's command after a `--` at the end.
   args.insert(args.begin(), from_file->flags.begin(), from_file->flags.end());

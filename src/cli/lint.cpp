@@ -12,9 +12,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <iterator>
 #include <map>
 #include <sstream>
 
@@ -24,6 +21,7 @@
 #include "headroom_version.h"
 #include "lint/format.h"
 #include "lint/lint.h"
+#include "probe/fs.h"
 
 namespace headroom {
 // A named namespace, so that its using-directive stays here in a unity build of src/cli.
@@ -56,33 +54,13 @@ struct Input {
 };
 
 // Reads a whole file (or stdin), refusing what cannot be a configuration file.
-std::optional<std::string> read_input(const Input& in, std::string& error) {
-  std::string text;
-  if (in.path.empty()) {
-    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    if (text.size() > kMaxFileBytes) {
-      error = "larger than 64 MiB: not a unit, script or compose file";
-      return std::nullopt;
-    }
-    return text;
+Result<std::string> read_input(const Input& in) {
+  auto text = in.path.empty() ? read_stdin(kMaxFileBytes) : read_file(in.path, kMaxFileBytes);
+  if (text) return text;
+  if (text.error().sys_errno == EFBIG) {
+    return make_error("larger than 64 MiB: not a unit, script or compose file");
   }
-  std::error_code ec;
-  const auto size = fs::file_size(in.path, ec);
-  if (ec) {
-    error = ec.message();
-    return std::nullopt;
-  }
-  if (size > kMaxFileBytes) {
-    error = "larger than 64 MiB: not a unit, script or compose file";
-    return std::nullopt;
-  }
-  std::ifstream f(in.path, std::ios::binary);
-  if (!f) {
-    error = std::strerror(errno);
-    return std::nullopt;
-  }
-  text.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-  return text;
+  return make_error(std::strerror(text.error().sys_errno));
 }
 
 // Files named on the command line; directories are walked for what their names say is a unit,
@@ -107,10 +85,7 @@ std::vector<Input> expand(const std::vector<std::string>& args, std::vector<std:
         } else if (path.ends_with(".yml") || path.ends_with(".yaml")) {
           // A compose file under another name (models-gemma.yml, compose.core.yml): by its
           // content, a top-level services: (the first 64 KiB tell).
-          std::ifstream in(path, std::ios::binary);
-          std::string head(64 * 1024, '\0');
-          in.read(head.data(), static_cast<std::streamsize>(head.size()));
-          head.resize(static_cast<size_t>(in.gcount()));
+          const std::string head = read_head(path, 64 * 1024).value_or("");
           // services: opening a block (not `services: 3` in some other tool's settings).
           const bool block = head.starts_with("services:\n") ||
                              head.find("\nservices:\n") != std::string::npos ||
@@ -180,10 +155,9 @@ class ConfigFinder {
     if (it != loaded_.end()) return it->second;
     ConfigLoad c;
     if (!path.empty()) {
-      std::string error;
-      auto text = read_input(Input{path, path}, error);
+      auto text = read_input(Input{path, path});
       if (!text) {
-        c.error = InputError{Pos{}, error};
+        c.error = InputError{Pos{}, text.error().message};
       } else {
         c = parse_config(path, *text);
       }
@@ -207,15 +181,13 @@ int explain(const std::string& code) {
     return console.fail(
         fmt::format("--explain {}: no such rule (headroom lint --list-rules)", code));
   }
-  std::ifstream in(rule_doc(r->code));
-  if (!in) {
+  const auto page = read_file(rule_doc(r->code));
+  if (!page) {
     fmt::print("{} ({}): {}\n(the page {} is not installed here)\n", r->code,
                severity_name(r->severity), r->title, rule_doc(r->code));
     return 0;
   }
-  std::fputs(
-      std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()).c_str(),
-      stdout);
+  std::fputs(page->c_str(), stdout);
   return 0;
 }
 
@@ -301,12 +273,11 @@ int run_lint(const LintOptions& o) {
   for (const Input& in : inputs) {
     const ConfigLoad& cl = configs.for_file(in.path);
     const Config config = config_with_cli(cl.config);
-    std::string error;
-    auto text = read_input(in, error);
+    auto text = read_input(in);
     if (!text) {
       FileReport r;
       r.file = in.name;
-      r.error = InputError{Pos{}, "cannot read: " + error};
+      r.error = InputError{Pos{}, "cannot read: " + text.error().message};
       settle(std::move(r), cl);
       continue;
     }
@@ -321,8 +292,10 @@ int run_lint(const LintOptions& o) {
                            std::string(path_directory(in.path)) + joined.substr(prefix.size())};
         std::error_code ec;
         if (!fs::is_regular_file(beside.path, ec)) return std::nullopt;
-        std::string unused;
-        return read_input(beside, unused);
+        auto read = read_input(beside);
+        // Unreadable: as if it were not there (the rule that wanted it says what it could not see).
+        if (!read) return std::nullopt;
+        return std::move(*read);
       };
     }
     settle(lint_text(in.name, *text, k, opt, config), cl);

@@ -5,14 +5,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
 #include "plan/gguf.h"
 #include "plan/safetensors.h"
+#include "probe/fs.h"
 
 namespace headroom::plan {
 namespace {
@@ -21,11 +22,15 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 Result<std::string> read_text(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return make_error(fmt::format("{}: cannot be read", path));
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
+  auto text = read_file(path);
+  if (!text) {
+    return make_error(
+        fmt::format("{}: cannot be read ({})", path,
+                    text.error().sys_errno == EFBIG
+                        ? "larger than " + std::to_string(kMaxReadBytes >> 20) + " MiB"
+                        : std::strerror(text.error().sys_errno)));
+  }
+  return text;
 }
 
 // Python's json.dump writes Infinity, -Infinity and NaN, which JSON has not (Nemotron-H's

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -17,7 +18,7 @@ constexpr size_t kInitialBuffer = 8192;
 // A first read shorter than this is the whole file (see ProcFile::read).
 constexpr size_t kWholeFile = 3072;
 // Sanity bound for files that claim to be larger (a fixture gone wrong, a FIFO, /dev/zero).
-constexpr size_t kMaxFile = 16u << 20;
+constexpr size_t kMaxFile = kMaxReadBytes;
 
 }  // namespace
 
@@ -108,12 +109,63 @@ Result<std::string_view> ProcFile::read() {
   }
 }
 
-Result<std::string> read_file(const std::string& path) {
-  auto f = ProcFile::open(path);
-  if (!f) return f.error();
-  auto text = f->read();
-  if (!text) return text.error();
-  return std::string(*text);
+namespace {
+
+// Reads from `fd` until EOF or `limit` bytes; `over` is set when the file holds more than that.
+Result<std::string> read_until(int fd, const std::string& path, size_t limit, bool& over) {
+  std::string out;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    out.reserve(std::min(limit, static_cast<size_t>(st.st_size)) + 1);
+  }
+  over = false;
+  size_t got = 0;
+  for (;;) {
+    // One byte past the limit tells a file of exactly `limit` bytes from a larger one.
+    const size_t want = std::min<size_t>(64 * 1024, limit + 1 - got);
+    out.resize(got + want);
+    const ssize_t n = ::read(fd, out.data() + got, want);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return sys_error(path, errno);
+    got += static_cast<size_t>(n);
+    if (n == 0 || got > limit) break;
+  }
+  over = got > limit;
+  out.resize(std::min(got, limit));
+  return out;
+}
+
+std::string size_words(size_t bytes) {
+  return bytes % (1u << 20) == 0 ? std::to_string(bytes >> 20) + " MiB"
+                                 : std::to_string(bytes) + " bytes";
+}
+
+}  // namespace
+
+Result<std::string> read_file(const std::string& path, size_t max_bytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return sys_error(path, errno);
+  bool over = false;
+  auto text = read_until(fd, path, max_bytes, over);
+  ::close(fd);  // read-only: nothing a failed close could lose
+  if (text && over) return Error{path + ": larger than " + size_words(max_bytes), EFBIG};
+  return text;
+}
+
+Result<std::string> read_stdin(size_t max_bytes) {
+  bool over = false;
+  auto text = read_until(STDIN_FILENO, "<stdin>", max_bytes, over);
+  if (text && over) return Error{"<stdin>: larger than " + size_words(max_bytes), EFBIG};
+  return text;
+}
+
+Result<std::string> read_head(const std::string& path, size_t bytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return sys_error(path, errno);
+  bool over = false;
+  auto text = read_until(fd, path, bytes, over);
+  ::close(fd);  // read-only: nothing a failed close could lose
+  return text;
 }
 
 Status write_file_atomic(const std::string& path, std::string_view text, unsigned mode) {

@@ -61,8 +61,14 @@ class ProcFile {
   std::vector<char> buf_;
 };
 
-// Reads a whole (small) file once. For files read at start-up, not in the sampling loop.
-Result<std::string> read_file(const std::string& path);
+// The one whole-file read of the tool (the sampling loop uses ProcFile instead): refuses a file
+// over `max_bytes` with EFBIG ("PATH: larger than 16 MiB"), a FIFO or /dev/zero included.
+inline constexpr size_t kMaxReadBytes = 16u << 20;
+Result<std::string> read_file(const std::string& path, size_t max_bytes = kMaxReadBytes);
+// All of standard input, under the same limit.
+Result<std::string> read_stdin(size_t max_bytes = kMaxReadBytes);
+// The first `bytes` of a file (all of it when shorter): enough to tell what a file is.
+Result<std::string> read_head(const std::string& path, size_t bytes);
 
 // Writes `text` to PATH.tmp.PID, fsyncs it and renames it over PATH: a reader, or a crash at
 // any point, sees the old file or the new one, never part of one.
