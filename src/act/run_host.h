@@ -18,6 +18,7 @@
 #include "act/metrics_server.h"
 #include "act/notify.h"
 #include "act/process.h"
+#include "core/defaults.h"
 #include "core/metrics.h"
 #include "core/supervisor.h"
 #include "probe/kmsg.h"
@@ -39,13 +40,13 @@ struct RunHostOptions {
   std::optional<HttpUrl> health;
   std::optional<HttpUrl> probe_post;
   std::string probe_body;
-  Duration health_timeout = std::chrono::seconds(5);
+  Duration health_timeout = defaults::kHealthTimeout.value;
   std::optional<ListenAddress> metrics;
   bool use_gpu = true;
   // Docker mode: argv is a `docker run` line and this is its container's name. Stops, kills and
   // "gone" go through the engine; a stale container of that name is removed before each gate.
   std::string container;
-  Duration stop_timeout = std::chrono::seconds(30);
+  Duration stop_timeout = defaults::kStopTimeout.value;
   // For the metrics: the gate's target and the version headroom reports in headroom_build_info.
   std::optional<SizeSpec> gate_target;
   std::string version;

@@ -34,19 +34,22 @@ void add_gate_flags(CLI::App* cmd, GateFlags& f, bool learned) {
         ->check(size_validator(true));
   }
   cmd->add_option("--settle", f.settle,
-                  "All conditions must hold continuously this long; a dip restarts the window "
-                  "(default 1s: driver teardown returns memory in bursts)")
+                  fmt::format("All conditions must hold continuously this long; a dip restarts "
+                              "the window (default {}: driver teardown returns memory in bursts)",
+                              defaults::kSettle.text))
       ->type_name("DURATION")
       ->check(duration_validator());
   cmd->add_option(
          "--timeout", f.timeout,
-         "Give up waiting after this long (default 300s, the usual wait script's; 0 or infinity "
-         "waits forever). Keep it below systemd's TimeoutStartSec")
+         fmt::format("Give up waiting after this long (default {}, the usual wait script's; 0 or "
+                     "infinity waits forever). Keep it below systemd's TimeoutStartSec",
+                     defaults::kGateTimeout.text))
       ->type_name("DURATION")
       ->check(duration_validator());
   cmd->add_option("--interval", f.interval,
-                  "Sampling period on the monotonic clock (default 100ms: one sample costs "
-                  "microseconds)")
+                  fmt::format("Sampling period on the monotonic clock (default {}: one sample "
+                              "costs microseconds)",
+                              defaults::kInterval.text))
       ->type_name("DURATION")
       ->check(duration_validator());
   cmd->add_option("--cgroup", f.cgroup,

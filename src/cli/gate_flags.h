@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/defaults.h"
 #include "core/gate.h"
 #include "core/result.h"
 
@@ -16,9 +17,9 @@ namespace headroom {
 
 struct GateFlags {
   std::string free;
-  std::string settle = "1s";
-  std::string timeout = "300s";
-  std::string interval = "100ms";
+  std::string settle = defaults::kSettle.text;
+  std::string timeout = defaults::kGateTimeout.text;
+  std::string interval = defaults::kInterval.text;
   std::string cgroup = "self";
   std::string max_pressure;
   std::vector<std::string> evict;

@@ -14,6 +14,7 @@
 #include "cli/common.h"
 #include "cli/console.h"
 #include "cli/gate_flags.h"
+#include "core/defaults.h"
 #include "core/restart_sequence.h"
 #include "core/size.h"
 #include "probe/clock.h"
@@ -25,10 +26,10 @@ namespace {
 struct RestartCliOptions {
   std::string target;
   GateFlags gate;
-  std::string stop_timeout = "30s";
-  std::string gone_timeout = "60s";
+  std::string stop_timeout = defaults::kStopTimeout.text;
+  std::string gone_timeout = defaults::kGoneTimeout.text;
   std::string health;
-  std::string health_timeout = "30m";
+  std::string health_timeout = defaults::kStartupTimeout.text;
   bool no_wait = false;
   bool dry_run = false;
   bool json = false;
@@ -181,12 +182,14 @@ Command add_restart_command(CLI::App& parent, const Globals& globals) {
       ->type_name("TARGET");
   add_gate_flags(cmd, o->gate);
   cmd->add_option("--stop-timeout", o->stop_timeout,
-                  "Grace period of the stop before SIGKILL (default 30s; a unit's own "
-                  "TimeoutStopSec= applies to units)")
+                  fmt::format("Grace period of the stop before SIGKILL (default {}; a unit's own "
+                              "TimeoutStopSec= applies to units)",
+                              defaults::kStopTimeout.text))
       ->type_name("DURATION")
       ->check(duration_validator());
   cmd->add_option("--gone-timeout", o->gone_timeout,
-                  "How long it may take to be gone after the stop (default 60s)")
+                  fmt::format("How long it may take to be gone after the stop (default {})",
+                              defaults::kGoneTimeout.text))
       ->type_name("DURATION")
       ->check(duration_validator());
   cmd->add_option("--health", o->health,
@@ -194,8 +197,9 @@ Command add_restart_command(CLI::App& parent, const Globals& globals) {
                   "running; a unit's ActiveState=active; headroom's own ready event)")
       ->type_name("URL");
   cmd->add_option("--health-timeout", o->health_timeout,
-                  "How long the start may take to become healthy (default 30m: big models load "
-                  "for minutes)")
+                  fmt::format("How long the start may take to become healthy (default {}: big "
+                              "models load for minutes)",
+                              defaults::kStartupTimeout.text))
       ->type_name("DURATION")
       ->check(duration_validator());
   cmd->add_flag("--no-wait", o->no_wait,

@@ -2,6 +2,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/run_options.h"
 
+#include <fmt/format.h>
+
+#include <string>
+
 #include "cli/common.h"
 
 namespace headroom {
@@ -14,12 +18,14 @@ void add_run_flags(CLI::App* cmd, RunOptions& o) {
       ->type_name("POLICY");
   cmd->add_option(
          "--burst", o.burst,
-         "Give up at this many failures within --within (default 3, the usual wait-script unit's "
-         "StartLimitBurst)")
+         fmt::format("Give up at this many failures within --within (default {}, the usual "
+                     "wait-script unit's StartLimitBurst)",
+                     defaults::kBurst))
       ->type_name("N");
   cmd->add_option("--within", o.within,
-                  "The start-limit window (default 10m, the usual wait-script unit's "
-                  "StartLimitIntervalSec=600)")
+                  fmt::format("The start-limit window (default {}, the usual wait-script unit's "
+                              "StartLimitIntervalSec=600)",
+                              defaults::kWithin.text))
       ->type_name("DURATION")
       ->check(duration_validator());
   cmd->add_option("--restart-delay", o.restart_delay,
@@ -31,7 +37,9 @@ void add_run_flags(CLI::App* cmd, RunOptions& o) {
                   "Signal for a graceful stop, to the server's whole process group (default TERM)")
       ->type_name("SIGNAL");
   cmd->add_option("--stop-timeout", o.stop_timeout,
-                  "Then SIGKILL to every process of the server after this long (default 30s)")
+                  fmt::format("Then SIGKILL to every process of the server after this long "
+                              "(default {})",
+                              defaults::kStopTimeout.text))
       ->type_name("DURATION")
       ->check(duration_validator());
   cmd->add_option("--health", o.health,
@@ -42,20 +50,25 @@ void add_run_flags(CLI::App* cmd, RunOptions& o) {
                   "started counts as ready")
       ->type_name("URL|auto");
   cmd->add_option("--startup-timeout", o.startup_timeout,
-                  "Not healthy this long after the start: restart it (default 30m: 90 GB models "
-                  "load for minutes)")
+                  fmt::format("Not healthy this long after the start: restart it (default {}: "
+                              "90 GB models load for minutes)",
+                              defaults::kStartupTimeout.text))
       ->type_name("DURATION")
       ->check(duration_validator());
   cmd->add_option("--health-interval", o.health_interval,
-                  "Probe every DURATION once ready (default 10s; every 250ms while loading)")
+                  fmt::format("Probe every DURATION once ready (default {}; every 250ms while "
+                              "loading)",
+                              defaults::kHealthInterval.text))
       ->type_name("DURATION")
       ->check(duration_validator());
-  cmd->add_option("--health-timeout", o.health_timeout,
-                  "A probe that takes longer fails (default 5s)")
+  cmd->add_option(
+         "--health-timeout", o.health_timeout,
+         fmt::format("A probe that takes longer fails (default {})", defaults::kHealthTimeout.text))
       ->type_name("DURATION")
       ->check(duration_validator());
   cmd->add_option("--health-failures", o.health_failures,
-                  "This many failed probes in a row mean wedged: restart (default 3)")
+                  fmt::format("This many failed probes in a row mean wedged: restart (default {})",
+                              defaults::kHealthFailures))
       ->type_name("N");
   cmd->add_option("--evict-when", o.evict_when,
                   "When --evict gives the files' page cache back: 'start' (before every start: "
@@ -69,8 +82,8 @@ void add_run_flags(CLI::App* cmd, RunOptions& o) {
   cmd->add_option("--fit-deaths", o.fit_deaths,
                   "Give up when the server is OOM-killed this many times in a row while loading "
                   "(before --health first answers) with the same footprint, within 10 %: it does "
-                  "not fit, and the same start fails the same way (default 2; 0: only --burst "
-                  "counts)")
+                  "not fit, and the same start fails the same way (default " +
+                      std::to_string(defaults::kFitDeaths) + "; 0: only --burst counts)")
       ->type_name("N");
   cmd->add_option("--probe-post", o.probe_post,
                   "Also POST --probe-body to URL after each good --health (a one-token "
@@ -123,8 +136,10 @@ void add_run_flags(CLI::App* cmd, RunOptions& o) {
                   "Host guard: also stop it when PSI memory 'full avg10' stays at or above PCT for "
                   "--guard-for (default: not checked)")
       ->type_name("PCT");
-  cmd->add_option("--guard-for", o.guard_for,
-                  "How long the guard's condition must hold before it acts (default 5s)")
+  cmd->add_option(
+         "--guard-for", o.guard_for,
+         fmt::format("How long the guard's condition must hold before it acts (default {})",
+                     defaults::kGuardFor.text))
       ->type_name("DURATION")
       ->check(duration_validator());
   cmd->add_flag("--no-guard", o.no_guard, "No host guard, also where it is the default");

@@ -10,23 +10,24 @@
 #include <vector>
 
 #include "cli/gate_flags.h"
+#include "core/defaults.h"
 
 namespace headroom {
 
 struct RunOptions {
   GateFlags gate;
   std::string restart = "on-failure";
-  int burst = 3;
-  std::string within = "10m";
+  int burst = defaults::kBurst;
+  std::string within = defaults::kWithin.text;
   std::string restart_delay = "0";
   std::string stop_signal = "TERM";
-  std::string stop_timeout = "30s";
+  std::string stop_timeout = defaults::kStopTimeout.text;
   std::string health;
-  std::string startup_timeout = "30m";
-  std::string health_interval = "10s";
-  std::string health_timeout = "5s";
-  int health_failures = 3;
-  int fit_deaths = 2;
+  std::string startup_timeout = defaults::kStartupTimeout.text;
+  std::string health_interval = defaults::kHealthInterval.text;
+  std::string health_timeout = defaults::kHealthTimeout.text;
+  int health_failures = defaults::kHealthFailures;
+  int fit_deaths = defaults::kFitDeaths;
   std::string evict_when;  // "start", "ready"; "": by the engine (core/engines Weights)
   std::string probe_post;
   std::string probe_body;  // "": the engine's own for the probe's path (core/engines)
@@ -39,7 +40,7 @@ struct RunOptions {
   std::string claim;
   int priority = 0;
   bool no_ledger = false;
-  std::string guard_available, guard_pressure, guard_for = "5s";
+  std::string guard_available, guard_pressure, guard_for = defaults::kGuardFor.text;
   bool no_guard = false;
   std::string config;  // read by expand_config (cli/config_file.h) before parsing
   std::vector<std::string> command;

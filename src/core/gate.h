@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "core/defaults.h"
 #include "core/duration.h"
 #include "core/size.h"
 
@@ -16,9 +17,9 @@ namespace headroom {
 
 struct GateConfig {
   std::optional<SizeSpec> target;  // pool available >= target
-  Duration settle = std::chrono::seconds(1);
-  Duration timeout = std::chrono::seconds(300);  // kForever: no timeout
-  std::optional<double> max_pressure;            // PSI "some avg10" in percent
+  Duration settle = defaults::kSettle.value;
+  Duration timeout = defaults::kGateTimeout.value;  // kForever: no timeout
+  std::optional<double> max_pressure;               // PSI "some avg10" in percent
 };
 
 enum class GateState { kWaiting, kSettling, kOpen, kTimedOut };

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "core/defaults.h"
 #include "core/duration.h"
 #include "core/sample.h"
 #include "core/size.h"
@@ -22,7 +23,7 @@ namespace headroom {
 struct GuardConfig {
   std::optional<SizeSpec> available;  // stop below this much available memory
   std::optional<double> pressure;     // stop at or above this PSI memory "full avg10", percent
-  Duration hold = std::chrono::seconds(5);
+  Duration hold = defaults::kGuardFor.value;
   bool enabled() const { return available.has_value() || pressure.has_value(); }
 };
 

@@ -9,6 +9,7 @@
 #include <deque>
 #include <string>
 
+#include "core/defaults.h"
 #include "core/diagnosis.h"
 #include "core/duration.h"
 #include "core/result.h"
@@ -22,8 +23,8 @@ const char* to_string(RestartMode m);
 
 struct RestartPolicy {
   RestartMode mode = RestartMode::kOnFailure;
-  int burst = 3;  // failures allowed within `within`
-  Duration within = std::chrono::minutes(10);
+  int burst = defaults::kBurst;  // failures allowed within `within`
+  Duration within = defaults::kWithin.value;
   Duration delay{};  // a floor before each restart; 0 = the gate decides
 };
 

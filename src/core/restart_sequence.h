@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/defaults.h"
 #include "core/gate.h"
 #include "core/sources.h"
 #include "core/wait_loop.h"
@@ -36,10 +37,10 @@ class RestartTarget {
 
 struct RestartOptions {
   GateConfig gate;
-  Duration interval = std::chrono::milliseconds(100);
-  Duration stop_timeout = std::chrono::seconds(30);
-  Duration gone_timeout = std::chrono::seconds(60);    // after the stop
-  Duration health_timeout = std::chrono::minutes(30);  // after the start
+  Duration interval = defaults::kInterval.value;
+  Duration stop_timeout = defaults::kStopTimeout.value;
+  Duration gone_timeout = defaults::kGoneTimeout.value;       // after the stop
+  Duration health_timeout = defaults::kStartupTimeout.value;  // after the start
   // --health URL: an HTTP probe in the shell; when set it decides health instead of the target.
   std::function<bool(std::string&)> probe;
   // Runs between "gone" and the gate: give page cache back (--evict, --drop-caches).

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/defaults.h"
 #include "core/diagnosis.h"
 #include "core/gate.h"
 #include "core/guard.h"
@@ -25,20 +26,20 @@ namespace headroom {
 class PoolShare;  // core/wait_loop.h
 
 struct RunConfig {
-  GateConfig gate;                                     // before every start
-  Duration interval = std::chrono::milliseconds(100);  // gate sampling
+  GateConfig gate;                                // before every start
+  Duration interval = defaults::kInterval.value;  // gate sampling
   RestartPolicy restart;
   int stop_signal = SIGTERM;
-  Duration stop_timeout = std::chrono::seconds(30);
+  Duration stop_timeout = defaults::kStopTimeout.value;
   bool health = false;  // a probe is configured (--health); without one, started = ready
-  Duration startup_timeout = std::chrono::minutes(30);
-  Duration health_interval = std::chrono::seconds(10);
+  Duration startup_timeout = defaults::kStartupTimeout.value;
+  Duration health_interval = defaults::kHealthInterval.value;
   Duration startup_probe_interval = std::chrono::milliseconds(250);  // while loading
-  int health_failures = 3;
+  int health_failures = defaults::kHealthFailures;
   Duration sample_interval = std::chrono::seconds(1);  // the memory ring while running
   // Give up at this many OOM deaths in a row while loading with the same footprint (within 10 %):
   // the server does not fit, and the same start fails the same way. 0: only the burst counts.
-  int fit_deaths = 2;
+  int fit_deaths = defaults::kFitDeaths;
   GuardConfig guard;  // the host guard while the server runs (off unless enabled)
 };
 
