@@ -361,6 +361,8 @@ Status LedgerSeat::holds(uint64_t bytes) {
 }
 
 void PoolLedger::remove(const std::string& name, int pid) const {
+  // Best effort, on the way out: an entry left behind is stale once its pid is gone, and every
+  // reader skips stale entries (entry_alive), so a failed lock or unlink loses nothing.
   (void)locked([&]() -> Status {
     auto text = read_file(entry_path(dir_, name));
     if (!text) return {};

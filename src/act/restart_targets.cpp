@@ -7,11 +7,12 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <nlohmann/json.hpp>
 
 #include "act/command.h"
+#include "act/event_log.h"
 #include "core/text.h"
 #include "probe/gone.h"
 
@@ -244,22 +245,19 @@ Result<bool> HeadroomTarget::healthy(std::string& what) {
   auto text = read_file(reg_.events);
   if (!text) return text.error();
   what = "waiting for its ready event";
-  LineReader lines(std::string_view(*text).substr(std::min(events_offset_, text->size())));
-  std::string_view line;
+  const EventFile file =
+      parse_events(std::string_view(*text).substr(std::min(events_offset_, text->size())));
   bool restarted = false;
-  while (lines.next(line)) {
-    auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) continue;
-    const std::string ev = j.value("event", "");
-    if (ev == "started") restarted = true;
-    if (ev == "ready" && restarted) {
+  for (const EventRecord& r : file.events) {
+    if (r.kind == RunEvent::Kind::kStarted) restarted = true;
+    if (r.kind == RunEvent::Kind::kReady && restarted) {
       what = "it reports ready";
       return true;
     }
-    if (ev == "gave_up" || ev == "exited") {
+    if (r.kind == RunEvent::Kind::kGaveUp || r.kind == RunEvent::Kind::kExited) {
       return make_error(fmt::format("headroom run {} {}: {}", reg_.name,
-                                    ev == "gave_up" ? "gave up" : "exited",
-                                    j.value("verdict", j.value("text", ""))));
+                                    r.kind == RunEvent::Kind::kGaveUp ? "gave up" : "exited",
+                                    r.verdict.empty() ? r.text : r.verdict));
     }
   }
   return false;

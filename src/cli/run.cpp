@@ -2,11 +2,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // `headroom run [OPTIONS] -- CMD ARGS...`: supervise a server behind the memory gate.
 #include <fmt/format.h>
-#include <sys/time.h>
 #include <unistd.h>
 
-#include <ctime>
 #include <filesystem>
+#include <functional>
+#include <memory>
 
 #include "act/docker.h"
 #include "act/event_log.h"
@@ -34,114 +34,6 @@
 
 namespace headroom {
 namespace {
-
-std::string iso_now() {
-  timeval tv{};
-  ::gettimeofday(&tv, nullptr);
-  std::tm tm{};
-  ::gmtime_r(&tv.tv_sec, &tm);
-  std::array<char, 32> buf{};
-  std::strftime(buf.data(), buf.size(), "%Y-%m-%dT%H:%M:%S", &tm);
-  return fmt::format("{}.{:03d}Z", buf.data(), static_cast<int>(tv.tv_usec / 1000));
-}
-
-const char* event_name(RunEvent::Kind k) {
-  switch (k) {
-    case RunEvent::Kind::kGateOpened:
-      return "gate_opened";
-    case RunEvent::Kind::kStarted:
-      return "started";
-    case RunEvent::Kind::kReady:
-      return "ready";
-    case RunEvent::Kind::kDied:
-      return "died";
-    case RunEvent::Kind::kRestarting:
-      return "restarting";
-    case RunEvent::Kind::kGaveUp:
-      return "gave_up";
-    case RunEvent::Kind::kStopping:
-      return "stopping";
-    case RunEvent::Kind::kExited:
-      return "exited";
-    case RunEvent::Kind::kProbe:
-      return "probe";
-    case RunEvent::Kind::kWaiting:
-      return "waiting";
-  }
-  return "?";
-}
-
-std::string event_json(const std::string& name, const RunEvent& e) {
-  nlohmann::ordered_json j;
-  j["version"] = kJsonVersion;
-  j["time"] = iso_now();
-  // CLOCK_MONOTONIC, to line events up with other tools' timestamps on this machine.
-  j["monotonic_s"] = to_seconds(std::chrono::steady_clock::now().time_since_epoch());
-  j["name"] = name;
-  j["event"] = event_name(e.kind);
-  if (e.pid != 0) j["pid"] = e.pid;
-  if (e.attempt != 0) j["attempt"] = e.attempt;
-  if (e.kind == RunEvent::Kind::kGateOpened || e.kind == RunEvent::Kind::kReady) {
-    j["seconds"] = e.seconds;
-  }
-  if (e.kind == RunEvent::Kind::kGateOpened) j["settle_seconds"] = e.settle_seconds;
-  if (e.kind == RunEvent::Kind::kStopping) j["signal"] = signal_name(e.signal);
-  if (e.probe) {
-    j["probe"] = e.probe->probe;
-    j["result"] = e.probe->ok ? std::string("ok") : e.probe->result;
-    if (e.probe->http_status != 0) j["http_status"] = e.probe->http_status;
-    j["detail"] = e.probe->detail;
-    j["previous_answers"] = e.count;
-  }
-  if (e.verdict) {
-    j["reason"] = e.verdict->reason;
-    j["verdict"] = e.verdict->line;
-    j["exit_status"] = e.verdict->exit_status;
-  }
-  if (e.kind == RunEvent::Kind::kExited) j["exit_status"] = e.exit_status;
-  if (!e.text.empty()) j["text"] = e.text;
-  return j.dump();
-}
-
-std::string event_line(const RunEvent& e, const std::string& command) {
-  switch (e.kind) {
-    case RunEvent::Kind::kGateOpened:
-      return fmt::format(
-          "memory gate open after {}{}",
-          format_duration(from_seconds(e.seconds + e.settle_seconds)),
-          e.seconds > 0 && e.settle_seconds > 0
-              ? fmt::format(" (held {}, then settled {})", format_duration(from_seconds(e.seconds)),
-                            format_duration(from_seconds(e.settle_seconds)))
-              : "");
-    case RunEvent::Kind::kStarted:
-      return fmt::format("started pid {} (attempt {}): {}", e.pid, e.attempt, command);
-    case RunEvent::Kind::kReady:
-      return e.seconds > 0
-                 ? fmt::format("ready: healthy after {}", format_duration(from_seconds(e.seconds)))
-                 : "running (no --health: started counts as ready)";
-    case RunEvent::Kind::kDied:
-      return e.verdict ? e.verdict->line : "died";
-    case RunEvent::Kind::kRestarting:
-      if (!e.text.empty()) return "restarting: " + e.text;
-      return fmt::format("restarting after {}{}", e.verdict ? e.verdict->reason : "a failure",
-                         e.seconds > 0 ? fmt::format(" (not before {} after the death)",
-                                                     format_duration(from_seconds(e.seconds)))
-                                       : "; the memory gate decides when");
-    case RunEvent::Kind::kGaveUp:
-      return fmt::format("gave up: {}", e.text);
-    case RunEvent::Kind::kStopping:
-      return fmt::format("stopping pid {}: {}; {}", e.pid, e.text, signal_name(e.signal));
-    case RunEvent::Kind::kProbe:
-      return e.count > 0 ? fmt::format("{} (after {} other answer{})", e.text, e.count,
-                                       e.count == 1 ? "" : "s")
-                         : e.text;
-    case RunEvent::Kind::kExited:
-      return fmt::format("exiting with status {}", e.exit_status);
-    case RunEvent::Kind::kWaiting:
-      return e.text;
-  }
-  return {};
-}
 
 struct Parsed {
   RunConfig config;
@@ -192,56 +84,10 @@ void engine_notes(const RunOptions& o, const std::optional<ServerSpec>& server, 
   }
 }
 
-// "lmsysorg/sglang:spark" -> "headroom-sglang": a container name Docker accepts.
-std::string container_name_for(const std::string& image) {
-  std::string base = image.substr(image.rfind('/') == std::string::npos ? 0 : image.rfind('/') + 1);
-  base = base.substr(0, base.find(':'));
-  std::string out = "headroom-";
-  for (char c : base)
-    out +=
-        (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '-';
-  return out;
-}
-
-// `headroom run -- docker run ...`: check the line the way docker would, and make sure the
-// container has a name headroom can stop, inspect and clean up by.
-Status prepare_docker(std::vector<std::string>& argv, const std::string& wanted_name, Parsed& p) {
-  auto line = parse_docker_run(argv);
-  if (!line) return line.error();
-  if (!line->unknown.empty()) {
-    const DockerUnknownFlag& u = line->unknown.front();
-    return make_error(fmt::format(
-        "docker would refuse this line: {} comes before the image {}, where flags are docker's "
-        "own, and docker does not know it (\"unknown flag: {}\"). Server flags go after the "
-        "image.",
-        u.spelled, line->image, u.spelled.substr(0, u.spelled.find('='))));
-  }
-  if (line->enabled("--detach")) {
-    return make_error(
-        "docker run -d returns at once: headroom supervises the container in the foreground; "
-        "drop -d/--detach");
-  }
-  if (const DockerFlag* r = line->find("--restart"); r != nullptr && r->value != "no") {
-    return make_error(fmt::format(
-        "docker run --restart {}: Docker would restart the container on its own, without a "
-        "memory gate, and fight headroom over it; drop --restart (headroom restarts it)",
-        r->value));
-  }
-  if (const DockerFlag* n = line->find("--name"); n != nullptr) {
-    p.host.container = n->value;
-  } else {
-    p.host.container = wanted_name.empty() ? container_name_for(line->image) : wanted_name;
-    argv.insert(argv.begin() + static_cast<long>(line->run_index) + 1,
-                {"--name", p.host.container});
-    p.added_name = p.host.container;
-  }
-  p.host.argv = argv;
-  return {};
-}
-
 // --guard-available, --guard-pressure, --guard-for (the default on unified memory is set once the
 // host has looked at the GPU: run_run).
-Status guard_config(const RunOptions& o, GuardConfig& g) {
+Result<GuardConfig> guard_config(const RunOptions& o) {
+  GuardConfig g;
   if (o.no_guard && (!o.guard_available.empty() || !o.guard_pressure.empty())) {
     return make_error("--no-guard with --guard-available/--guard-pressure: give one or the other");
   }
@@ -265,87 +111,12 @@ Status guard_config(const RunOptions& o, GuardConfig& g) {
   if (!hold) return hold.error().in("--guard-for");
   if (*hold == kForever) return make_error("--guard-for: must be finite");
   g.hold = *hold;
-  return {};
+  return g;
 }
 
-Result<Parsed> parse(const RunOptions& o, const Globals& g) {
-  Parsed p;
-  if (o.command.empty()) {
-    return make_error("no command to run: headroom run [OPTIONS] -- CMD ARGS...");
-  }
-  auto gs = gate_settings(o.gate);
-  if (!gs) return gs.error();
-  p.config.gate = gs->config;
-  p.config.interval = gs->interval;
-  auto mode = parse_restart_mode(o.restart);
-  if (!mode) return mode.error();
-  p.config.restart.mode = *mode;
-  if (o.burst < 1) return make_error("--burst: must be at least 1");
-  p.config.restart.burst = o.burst;
-  auto dur = [](const std::string& text, const char* flag, bool allow_zero) -> Result<Duration> {
-    auto d = parse_duration(text);
-    if (!d) return d.error().in(flag);
-    if (*d == kForever || (!allow_zero && d->count() == 0)) {
-      return make_error(fmt::format("{}: must be a finite, non-zero duration", flag));
-    }
-    return *d;
-  };
-  auto within = dur(o.within, "--within", false);
-  if (!within) return within.error();
-  p.config.restart.within = *within;
-  auto delay = dur(o.restart_delay, "--restart-delay", true);
-  if (!delay) return delay.error();
-  p.config.restart.delay = *delay;
-  auto sig = parse_signal(o.stop_signal);
-  if (!sig) return sig.error().in("--stop-signal");
-  p.config.stop_signal = *sig;
-  auto stop_timeout = dur(o.stop_timeout, "--stop-timeout", false);
-  if (!stop_timeout) return stop_timeout.error();
-  p.config.stop_timeout = *stop_timeout;
-  auto startup = dur(o.startup_timeout, "--startup-timeout", false);
-  if (!startup) return startup.error();
-  p.config.startup_timeout = *startup;
-  auto hi = dur(o.health_interval, "--health-interval", false);
-  if (!hi) return hi.error();
-  p.config.health_interval = *hi;
-  p.config.startup_probe_interval = std::min(*hi, Duration(std::chrono::milliseconds(250)));
-  auto ht = dur(o.health_timeout, "--health-timeout", false);
-  if (!ht) return ht.error();
-  if (o.health_failures < 1) return make_error("--health-failures: must be at least 1");
-  p.config.health_failures = o.health_failures;
-  if (o.fit_deaths < 0) return make_error("--fit-deaths: 0 or more");
-  p.config.fit_deaths = o.fit_deaths;
-  if (Status st = guard_config(o, p.config.guard); !st) return st.error();
-
+// --health and --probe-post: the URLs ("auto": the engine's own), and the generation request.
+Status health_probes(const RunOptions& o, const std::optional<ServerSpec>& server, Parsed& p) {
   RunHostOptions& h = p.host;
-  h.argv = o.command;
-  h.stop_timeout = *stop_timeout;
-  if (is_docker_run(o.command)) {
-    std::vector<std::string> argv = o.command;
-    if (Status st = prepare_docker(argv, o.name, p); !st) return st.error();
-  }
-  h.root = g.fs_root();
-  h.gate_target = p.config.gate.target;
-  h.version = HEADROOM_VERSION;
-  h.cgroup = o.gate.cgroup;
-  h.evict = o.gate.evict;
-  if (o.evict_when == "ready") {
-    h.evict_when_ready = true;
-  } else if (o.evict_when.empty() && !o.gate.evict.empty()) {
-    if (const auto s = describe_server(o.command, own_environment());
-        s && engine_info(s->id).weights == Weights::kMaybeMapped) {
-      h.evict_when_ready = true;
-      p.notes.push_back(fmt::format(
-          "--evict: once {} is ready, not before each start ({} may map its weights: evicting "
-          "before a start forces a cold read; --evict-when start to change)",
-          engine_info(s->id).name, engine_info(s->id).name));
-    }
-  }
-  h.drop_caches = o.gate.drop_caches;
-  h.use_gpu = !o.gate.no_gpu;
-  h.health_timeout = *ht;
-  const std::optional<ServerSpec> server = describe_server(o.command, own_environment());
-  engine_notes(o, server, p);
   if (!o.health.empty()) {
     std::string url = o.health;
     if (url == "auto") {
@@ -397,6 +168,101 @@ Result<Parsed> parse(const RunOptions& o, const Globals& g) {
       p.notes.push_back(fmt::format("--probe-post auto: POST {} {}", url, h.probe_body));
     }
   }
+  return {};
+}
+
+// The supervisor's configuration from run's flags: the gate, the restart limits, the timeouts,
+// the guard. Every error names its flag.
+Result<RunConfig> supervisor_config(const RunOptions& o) {
+  RunConfig c;
+  auto gs = gate_settings(o.gate);
+  if (!gs) return gs.error();
+  c.gate = gs->config;
+  c.interval = gs->interval;
+  auto mode = parse_restart_mode(o.restart);
+  if (!mode) return mode.error();
+  c.restart.mode = *mode;
+  if (o.burst < 1) return make_error("--burst: must be at least 1");
+  c.restart.burst = o.burst;
+  auto dur = [](const std::string& text, const char* flag, bool allow_zero) -> Result<Duration> {
+    auto d = parse_duration(text);
+    if (!d) return d.error().in(flag);
+    if (*d == kForever || (!allow_zero && d->count() == 0)) {
+      return make_error(fmt::format("{}: must be a finite, non-zero duration", flag));
+    }
+    return *d;
+  };
+  for (auto [text, flag, allow_zero, out] :
+       {std::tuple{&o.within, "--within", false, &c.restart.within},
+        std::tuple{&o.restart_delay, "--restart-delay", true, &c.restart.delay},
+        std::tuple{&o.stop_timeout, "--stop-timeout", false, &c.stop_timeout},
+        std::tuple{&o.startup_timeout, "--startup-timeout", false, &c.startup_timeout},
+        std::tuple{&o.health_interval, "--health-interval", false, &c.health_interval}}) {
+    auto d = dur(*text, flag, allow_zero);
+    if (!d) return d.error();
+    *out = *d;
+  }
+  auto sig = parse_signal(o.stop_signal);
+  if (!sig) return sig.error().in("--stop-signal");
+  c.stop_signal = *sig;
+  c.startup_probe_interval = std::min(c.health_interval, Duration(std::chrono::milliseconds(250)));
+  if (o.health_failures < 1) return make_error("--health-failures: must be at least 1");
+  c.health_failures = o.health_failures;
+  if (o.fit_deaths < 0) return make_error("--fit-deaths: 0 or more");
+  c.fit_deaths = o.fit_deaths;
+  auto guard = guard_config(o);
+  if (!guard) return guard.error();
+  c.guard = *guard;
+  return c;
+}
+
+Result<Parsed> parse(const RunOptions& o, const Globals& g) {
+  Parsed p;
+  if (o.command.empty()) {
+    return make_error("no command to run: headroom run [OPTIONS] -- CMD ARGS...");
+  }
+  auto config = supervisor_config(o);
+  if (!config) return config.error();
+  p.config = std::move(*config);
+  auto ht = parse_duration(o.health_timeout);
+  if (!ht) return ht.error().in("--health-timeout");
+  if (*ht == kForever || ht->count() == 0) {
+    return make_error("--health-timeout: must be a finite, non-zero duration");
+  }
+
+  RunHostOptions& h = p.host;
+  h.argv = o.command;
+  h.stop_timeout = p.config.stop_timeout;
+  if (is_docker_run(o.command)) {
+    auto run = supervised_docker_run(o.command, o.name);
+    if (!run) return run.error();
+    h.argv = std::move(run->argv);
+    h.container = std::move(run->container);
+    p.added_name = std::move(run->added_name);
+  }
+  h.root = g.fs_root();
+  h.gate_target = p.config.gate.target;
+  h.version = HEADROOM_VERSION;
+  h.cgroup = o.gate.cgroup;
+  h.evict = o.gate.evict;
+  if (o.evict_when == "ready") {
+    h.evict_when_ready = true;
+  } else if (o.evict_when.empty() && !o.gate.evict.empty()) {
+    if (const auto s = describe_server(o.command, own_environment());
+        s && engine_info(s->id).weights == Weights::kMaybeMapped) {
+      h.evict_when_ready = true;
+      p.notes.push_back(fmt::format(
+          "--evict: once {} is ready, not before each start ({} may map its weights: evicting "
+          "before a start forces a cold read; --evict-when start to change)",
+          engine_info(s->id).name, engine_info(s->id).name));
+    }
+  }
+  h.drop_caches = o.gate.drop_caches;
+  h.use_gpu = !o.gate.no_gpu;
+  h.health_timeout = *ht;
+  const std::optional<ServerSpec> server = describe_server(o.command, own_environment());
+  engine_notes(o, server, p);
+  if (Status st = health_probes(o, server, p); !st) return st.error();
   if (!o.metrics.empty()) {
     auto a = parse_listen_address(o.metrics);
     if (!a) return a.error().in("--metrics");
@@ -523,6 +389,65 @@ class FootprintLearner {
   bool ready_ = false, saved_this_run_ = false;
 };
 
+// The landmines of the command itself (lint's engine): said once, never fatal.
+void warn_landmines(const std::vector<std::string>& argv, Console& console) {
+  lint::set_rule_doc_dir(find_rule_docs());
+  const lint::FileReport report = lint::lint_argv(argv, lint::CheckOptions{}, {});
+  for (const lint::Finding& f : report.findings) {
+    if (f.severity == lint::Severity::info) continue;
+    console.warn(fmt::format("{}{}: {} (fix: {}; see {}; --no-lint to silence)", f.code,
+                             f.severity == lint::Severity::error ? " (error)" : "", f.message,
+                             f.fix, lint::rule_doc(f.code)));
+  }
+}
+
+// This server's seat in its pool's ledger, said on the console; null when the ledger cannot be
+// used (warned: the run gates alone). An error only for a --claim the user got wrong.
+Result<std::unique_ptr<LedgerSeat>> join_pool(const RunOptions& o, const RunConfig& cfg,
+                                              RunHost& host, const std::string& name,
+                                              Console& console) {
+  auto taken = take_seat(o, cfg, host, name);
+  if (!taken) {
+    if (!o.claim.empty() && taken.error().message.starts_with("--claim")) return taken.error();
+    console.warn(taken.error().message + "; this run gates alone (--no-ledger to say so)");
+    return std::unique_ptr<LedgerSeat>();
+  }
+  std::unique_ptr<LedgerSeat> seat = std::move(*taken);
+  host.set_pool_share(seat.get());
+  host.set_claim(seat->entry().claim);
+  console.note(fmt::format("headroom: pool ledger {}: claim {}{}", seat->dir(),
+                           seat->entry().claim > 0 ? format_bytes(seat->entry().claim)
+                                                   : std::string("unknown (no --free, no --claim)"),
+                           o.priority != 0 ? fmt::format(", priority {}", o.priority) : ""));
+  return seat;
+}
+
+// The host guard: on unified memory by default (an over-committed pool there ends in a hung host,
+// not a clean OOM kill: core/guard.h), where the user said nothing; said either way.
+void settle_guard(const RunOptions& o, RunHost& host, GuardConfig& guard,
+                  const std::function<void(const std::string&)>& say) {
+  if (!o.no_guard && !guard.enabled() && !host.unified_memory().empty()) {
+    Sample s;
+    if (host.sample(s)) {
+      const Duration hold = guard.hold;
+      guard = default_guard(pool_view(s).total);
+      guard.hold = hold;
+      say(
+          fmt::format("host guard: stop the server when the pool stays below {} for {} (the "
+                      "default on unified memory: {}; --guard-available SIZE, --no-guard)",
+                      guard.available->str(), format_duration(guard.hold), host.unified_memory()));
+    }
+  } else if (guard.enabled()) {
+    say(fmt::format(
+        "host guard: stop the server when {}{}{} for {}",
+        guard.available ? "the pool stays below " + guard.available->str() : "",
+        guard.available && guard.pressure ? ", or " : "",
+        guard.pressure ? fmt::format("PSI memory full avg10 stays at or above {}%", *guard.pressure)
+                       : "",
+        format_duration(guard.hold)));
+  }
+}
+
 int run_run(const RunOptions& o, const Globals& g) {
   Console console;
   auto parsed = parse(o, g);
@@ -565,17 +490,7 @@ int run_run(const RunOptions& o, const Globals& g) {
                     "be stopped, inspected and cleaned up by",
                     parsed->added_name));
   }
-  // The landmines of the command itself (lint's engine): said once, never fatal.
-  if (!o.no_lint) {
-    lint::set_rule_doc_dir(find_rule_docs());
-    const lint::FileReport report = lint::lint_argv(parsed->host.argv, lint::CheckOptions{}, {});
-    for (const lint::Finding& f : report.findings) {
-      if (f.severity == lint::Severity::info) continue;
-      console.warn(fmt::format("{}{}: {} (fix: {}; see {}; --no-lint to silence)", f.code,
-                               f.severity == lint::Severity::error ? " (error)" : "", f.message,
-                               f.fix, lint::rule_doc(f.code)));
-    }
-  }
+  if (!o.no_lint) warn_landmines(parsed->host.argv, console);
   // `headroom restart headroom:NAME` finds this supervisor here.
   Registration reg{static_cast<int>(::getpid()), name, log.is_open() ? log.path() : "",
                    parsed->host.container};
@@ -587,21 +502,9 @@ int run_run(const RunOptions& o, const Globals& g) {
   const RunConfig& cfg = parsed->config;
   std::unique_ptr<LedgerSeat> seat;
   if (!o.no_ledger) {
-    auto taken = take_seat(o, cfg, **host, name);
-    if (!taken) {
-      if (!o.claim.empty() && taken.error().message.starts_with("--claim")) {
-        return console.fail(taken.error().message);
-      }
-      console.warn(taken.error().message + "; this run gates alone (--no-ledger to say so)");
-    } else {
-      seat = std::move(*taken);
-      (*host)->set_pool_share(seat.get());
-      (*host)->set_claim(seat->entry().claim);
-      say(fmt::format("pool ledger {}: claim {}{}", seat->dir(),
-                      seat->entry().claim > 0 ? format_bytes(seat->entry().claim)
-                                              : std::string("unknown (no --free, no --claim)"),
-                      o.priority != 0 ? fmt::format(", priority {}", o.priority) : ""));
-    }
+    auto taken = join_pool(o, cfg, **host, name, console);
+    if (!taken) return console.fail(taken.error().message);
+    seat = std::move(*taken);
   }
   // The waiting lines reach the console as "waiting" events, once per change of what holds the
   // start back (not per number change).
@@ -615,8 +518,8 @@ int run_run(const RunOptions& o, const Globals& g) {
   (*host)->on_event = [&](const RunEvent& e) {
     if (e.kind == RunEvent::Kind::kStarted) learner.started();
     if (e.kind == RunEvent::Kind::kReady) learner.ready();
-    say(event_line(e, command));
-    log.append(event_json(name, e));
+    say(event_sentence(e, command));
+    log.append(event_json(name, e, iso_now()));
   };
   bool footprint_warned = false;
   (*host)->on_held = [&](uint64_t bytes) {
@@ -630,30 +533,7 @@ int run_run(const RunOptions& o, const Globals& g) {
   };
   (*host)->on_note = say;
   if (const std::string& w = (*host)->tree_warning(); !w.empty()) console.warn(w);
-  // The host guard: on unified memory by default (an over-committed pool there ends in a hung
-  // host, not a clean OOM kill: core/guard.h), where the user said nothing.
-  GuardConfig& guard = parsed->config.guard;
-  if (!o.no_guard && !guard.enabled() && !(*host)->unified_memory().empty()) {
-    Sample s;
-    if ((*host)->sample(s)) {
-      const Duration hold = guard.hold;
-      guard = default_guard(pool_view(s).total);
-      guard.hold = hold;
-      say(fmt::format(
-          "host guard: stop the server when the pool stays below {} for {} (the "
-          "default on unified memory: {}; --guard-available SIZE, --no-guard)",
-          guard.available->str(), format_duration(guard.hold), (*host)->unified_memory()));
-    }
-  } else if (guard.enabled()) {
-    say(fmt::format(
-        "host guard: stop the server when {}{}{} for {}",
-        guard.available ? "the pool stays below " + guard.available->str() : "",
-        guard.available && guard.pressure ? ", or " : "",
-        guard.pressure ? fmt::format("PSI memory full avg10 stays at or above {}%", *guard.pressure)
-                       : "",
-        format_duration(guard.hold)));
-  }
-
+  settle_guard(o, **host, parsed->config.guard, say);
   std::string gate_text = cfg.gate.target ? "memory >= " + cfg.gate.target->str()
                                           : std::string("the previous instance gone (no --free)");
   say(fmt::format(

@@ -3,12 +3,13 @@
 // `headroom why [NAME]`: the last verdicts from a `headroom run` event file.
 #include <fmt/format.h>
 
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 
 #include "act/event_log.h"
 #include "cli/common.h"
 #include "cli/console.h"
+#include "probe/fs.h"
 
 namespace headroom {
 namespace {
@@ -56,30 +57,24 @@ int run_why(const WhyOptions& o) {
       path = default_event_path(names.front());
     }
   }
-  std::ifstream in(path);
-  if (!in) {
+  auto text = read_file(path);
+  if (!text) {
     return console.fail(
-        fmt::format("{}: cannot read ({}){}", path, std::strerror(errno),
+        fmt::format("{}: cannot read ({}){}", path, std::strerror(text.error().sys_errno),
                     o.events.empty() ? "; run it under `headroom run --name NAME`" : ""));
   }
-  std::vector<nlohmann::json> picked;
-  std::string line;
-  int line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.empty()) continue;
-    auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("event")) {
-      console.warn(fmt::format("{}:{}: not an event (skipped)", path, line_no));
-      continue;
-    }
-    const std::string ev = j["event"].is_string() ? j["event"].get<std::string>() : "";
+  const EventFile file = parse_events(*text);
+  for (const int bad : file.bad_lines)
+    console.warn(fmt::format("{}:{}: not an event (skipped)", path, bad));
+  std::vector<const EventRecord*> picked;
+  for (const EventRecord& r : file.events) {
     // Deaths, why headroom stopped a server, what its probes answered when they failed, and what
     // held its starts back (the pool's queue, a neighbour's claim: once per change of cause).
-    const bool failed_probe = ev == "probe" && j.value("result", "ok") != "ok";
-    if (o.all || ev == "died" || ev == "gave_up" || ev == "stopping" || ev == "waiting" ||
-        failed_probe) {
-      picked.push_back(std::move(j));
+    using K = RunEvent::Kind;
+    const bool failed_probe = r.kind == K::kProbe && r.result != "ok";
+    if (o.all || r.kind == K::kDied || r.kind == K::kGaveUp || r.kind == K::kStopping ||
+        r.kind == K::kWaiting || failed_probe) {
+      picked.push_back(&r);
     }
   }
   const size_t from = picked.size() > static_cast<size_t>(o.count)
@@ -90,22 +85,19 @@ int run_why(const WhyOptions& o) {
     return 0;
   }
   for (size_t i = from; i < picked.size(); ++i) {
-    const nlohmann::json& j = picked[i];
+    const EventRecord& r = *picked[i];
     if (o.json) {
-      console.line(j.dump());
+      console.line(r.json);
       continue;
     }
-    auto str = [&j](const char* key) {
-      return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
-    };
-    std::string time = str("time");
+    std::string time = r.time;
     if (time.size() >= 19) time = time.substr(0, 10) + " " + time.substr(11, 8);
-    std::string text = str("verdict");
-    if (str("event") == "gave_up")
-      text = "gave up: " + str("text") + (text.empty() ? "" : " — " + text);
-    if (str("event") == "waiting") text = str("text");
-    if (text.empty()) text = str("event") + (str("text").empty() ? "" : ": " + str("text"));
-    console.line(fmt::format("{}  {}  {}", time, str("name"), text));
+    std::string text_line = r.verdict;
+    if (r.kind == RunEvent::Kind::kGaveUp)
+      text_line = "gave up: " + r.text + (text_line.empty() ? "" : " — " + text_line);
+    if (r.kind == RunEvent::Kind::kWaiting) text_line = r.text;
+    if (text_line.empty()) text_line = r.event + (r.text.empty() ? "" : ": " + r.text);
+    console.line(fmt::format("{}  {}  {}", time, r.name, text_line));
   }
   return 0;
 }

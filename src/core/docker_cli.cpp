@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cctype>
 
 #include "core/text.h"
 
@@ -298,6 +299,52 @@ Result<DockerRunLine> parse_docker_run(const std::vector<std::string>& argv) {
   line.image_index = i;
   line.command.assign(argv.begin() + static_cast<long>(i) + 1, argv.end());
   return line;
+}
+
+// "lmsysorg/sglang:spark" -> "headroom-sglang": a container name Docker accepts.
+std::string container_name_for(const std::string& image) {
+  std::string base = image.substr(image.rfind('/') == std::string::npos ? 0 : image.rfind('/') + 1);
+  base = base.substr(0, base.find(':'));
+  std::string out = "headroom-";
+  for (char c : base)
+    out +=
+        (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '-';
+  return out;
+}
+
+Result<SupervisedDockerRun> supervised_docker_run(const std::vector<std::string>& given,
+                                                  const std::string& wanted_name) {
+  SupervisedDockerRun out{given, {}, {}};
+  std::vector<std::string>& argv = out.argv;
+  auto line = parse_docker_run(argv);
+  if (!line) return line.error();
+  if (!line->unknown.empty()) {
+    const DockerUnknownFlag& u = line->unknown.front();
+    return make_error(fmt::format(
+        "docker would refuse this line: {} comes before the image {}, where flags are docker's "
+        "own, and docker does not know it (\"unknown flag: {}\"). Server flags go after the "
+        "image.",
+        u.spelled, line->image, u.spelled.substr(0, u.spelled.find('='))));
+  }
+  if (line->enabled("--detach")) {
+    return make_error(
+        "docker run -d returns at once: headroom supervises the container in the foreground; "
+        "drop -d/--detach");
+  }
+  if (const DockerFlag* r = line->find("--restart"); r != nullptr && r->value != "no") {
+    return make_error(fmt::format(
+        "docker run --restart {}: Docker would restart the container on its own, without a "
+        "memory gate, and fight headroom over it; drop --restart (headroom restarts it)",
+        r->value));
+  }
+  if (const DockerFlag* n = line->find("--name"); n != nullptr) {
+    out.container = n->value;
+  } else {
+    out.container = wanted_name.empty() ? container_name_for(line->image) : wanted_name;
+    argv.insert(argv.begin() + static_cast<long>(line->run_index) + 1, {"--name", out.container});
+    out.added_name = out.container;
+  }
+  return out;
 }
 
 }  // namespace headroom

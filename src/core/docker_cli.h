@@ -59,4 +59,19 @@ Result<DockerRunLine> parse_docker_run(const std::vector<std::string>& argv);
 // "--network"); nullopt when docker does not know it.
 std::optional<std::string> docker_run_flag(std::string_view spelled, bool* takes_value);
 
+// "lmsysorg/sglang:spark" -> "headroom-sglang": a container name Docker accepts.
+std::string container_name_for(const std::string& image);
+
+// `headroom run -- docker run ...`, the policy: the line checked the way docker would (an unknown
+// flag before the image is refused with docker's own words), -d and --restart refused (headroom
+// supervises in the foreground and restarts), and a name headroom can stop, inspect and clean up
+// by: the line's --name, else `wanted_name` (run's --name), else one from the image.
+struct SupervisedDockerRun {
+  std::vector<std::string> argv;  // the line to run, with the --name added if there was none
+  std::string container;          // the container's name
+  std::string added_name;         // the name headroom added, "" when the line had one
+};
+Result<SupervisedDockerRun> supervised_docker_run(const std::vector<std::string>& argv,
+                                                  const std::string& wanted_name);
+
 }  // namespace headroom

@@ -228,7 +228,7 @@ Result<GgufFile> parse_gguf(std::string_view data, uint64_t file_size) {
   if (data.size() < 4 || data.substr(0, 4) != "GGUF") {
     return make_error("not a GGUF file (the magic is not \"GGUF\")");
   }
-  (void)r.num<uint32_t>("the magic");
+  (void)r.num<uint32_t>("the magic");  // checked above; read only to move past it
   GgufFile out;
   auto version = r.num<uint32_t>("the version");
   if (!version) return version.error();

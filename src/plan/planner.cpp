@@ -21,7 +21,8 @@ constexpr uint64_t kLlamaCompute = 512 * kMiB;  // llama.cpp's compute buffers, 
 constexpr uint64_t kVllmNonTorch = 358 * kMiB;
 constexpr uint64_t kVllmGraphs = 1 * kGiB;
 // SGLang: what loading allocates beyond the checkpoint (RoPE caches, workspaces), taken from the
-// KV pool; 60-210 MiB per rank in the logs issue 17 cites, the middle taken.
+// KV pool; 60-210 MiB per rank in the real startup logs of tests/fixtures/plan/real/, the middle
+// taken.
 constexpr uint64_t kSglangLoading = 128 * kMiB;
 
 bool is_qwen(const Architecture& a) {

@@ -83,6 +83,7 @@ uint64_t Pool::oom_kills() const {
   const std::string_view key = "oom_kill";
   uint64_t v = 0;
   unsigned found = 0;
+  // A file without the key (an old kernel's memory.events) counts no kills: `found` stays 0.
   (void)parse_flat_keyed(*text, &key, &v, 1, &found);
   return v;
 }

@@ -130,5 +130,44 @@ TEST(DockerRun, FlagTable) {
   EXPECT_FALSE(docker_run_flag("-Z", &takes));
 }
 
+// headroom run's Docker policy: the name it can stop the container by, and the lines it refuses.
+TEST(SupervisedDockerRun, AddsANameAfterRunWhenTheLineHasNone) {
+  auto r = supervised_docker_run({"docker", "run", "--gpus", "all", "lmsysorg/sglang:spark",
+                                  "python3", "-m", "sglang.launch_server"},
+                                 "");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->container, "headroom-sglang");
+  EXPECT_EQ(r->added_name, "headroom-sglang");
+  EXPECT_EQ(r->argv, (std::vector<std::string>{"docker", "run", "--name", "headroom-sglang",
+                                               "--gpus", "all", "lmsysorg/sglang:spark", "python3",
+                                               "-m", "sglang.launch_server"}));
+  auto named = supervised_docker_run({"docker", "run", "vllm/vllm-openai"}, "chat");
+  ASSERT_TRUE(named);
+  EXPECT_EQ(named->container, "chat");
+}
+
+TEST(SupervisedDockerRun, KeepsTheLinesOwnName) {
+  const std::vector<std::string> line = {"docker", "run", "--name=llm", "vllm/vllm-openai"};
+  auto r = supervised_docker_run(line, "other");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->container, "llm");
+  EXPECT_EQ(r->added_name, "");
+  EXPECT_EQ(r->argv, line);
+}
+
+TEST(SupervisedDockerRun, RefusesDetachRestartAndUnknownFlags) {
+  auto detached = supervised_docker_run({"docker", "run", "-d", "img"}, "");
+  ASSERT_FALSE(detached);
+  EXPECT_NE(detached.error().message.find("drop -d/--detach"), std::string::npos);
+  auto restart = supervised_docker_run({"docker", "run", "--restart", "always", "img"}, "");
+  ASSERT_FALSE(restart);
+  EXPECT_NE(restart.error().message.find("--restart always"), std::string::npos);
+  EXPECT_TRUE(supervised_docker_run({"docker", "run", "--restart=no", "img"}, ""));
+  auto unknown = supervised_docker_run({"docker", "run", "--model-path=/m", "img"}, "");
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("unknown flag: --model-path"), std::string::npos);
+  EXPECT_EQ(container_name_for("ghcr.io/ggml-org/llama.cpp:server-cuda"), "headroom-llama.cpp");
+}
+
 }  // namespace
 }  // namespace headroom
