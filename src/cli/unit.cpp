@@ -263,8 +263,12 @@ int run_kubernetes(const UnitOptions& o, Console& console) {
   }
   auto server = server_config(o, r.command);
   if (!server) return console.fail(server.error().message);
+  if (Status st = emit::validate_for_kubernetes(*server); !st) {
+    return console.fail(st.error().message);
+  }
   emit::KubernetesInput k{*server,      o.image,       o.headroom_image,
                           std::nullopt, o.pod_monitor, o.no_host_paths};
+  // After the input's checks: a --metrics that is not UTF-8 is said to be that.
   if (!r.metrics.empty()) {
     auto listen = parse_listen_address(r.metrics);
     if (!listen) return console.fail(fmt::format("--metrics: {}", listen.error().message));

@@ -371,8 +371,7 @@ std::optional<int> startup_threshold(Duration gate, Duration start) {
 
 // ---- validate ----
 
-Status validate(const KubernetesInput& in) {
-  const ServerConfig& c = in.server;
+Status validate(const ServerConfig& c) {
   if (!is_label(c.name)) {
     return make_error(fmt::format(
         "--name {}: Kubernetes names a container with lower-case letters, digits and '-' (at "
@@ -923,9 +922,13 @@ std::string render_pod_monitor(const KubernetesInput& in) {
 
 }  // namespace kube
 
+Status validate_for_kubernetes(const ServerConfig& server) {
+  return kube::validate(server);
+}
+
 Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
   using namespace kube;
-  if (Status st = validate(in); !st) return st.error();
+  if (Status st = validate(in.server); !st) return st.error();
   auto pod = translate(in);
   if (!pod) return pod.error();
   KubernetesManifests out;

@@ -41,7 +41,12 @@ struct KubernetesManifests {
   std::vector<std::string> notes;  // what was chosen or left out, for the user (also in the YAML)
 };
 
-// Errors: a name Kubernetes refuses, no image, a --metrics on the server's port, a docker line
+// The input's own checks, the first of kubernetes_manifests's: a name Kubernetes refuses, no
+// command, a word or a flag's value that is not UTF-8. The caller runs them before it parses
+// --metrics, whose text must be UTF-8 first.
+Status validate_for_kubernetes(const ServerConfig& server);
+
+// Errors: validate_for_kubernetes's, no image, a --metrics on the server's port, a docker line
 // without a command after its image or with flags docker does not know, arguments that are not
 // UTF-8. A loopback --metrics (right on a host) becomes 0.0.0.0 in the pod, noted.
 Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in);
