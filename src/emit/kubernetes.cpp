@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The headroom authors
 // SPDX-License-Identifier: Apache-2.0
-#include "cli/kubernetes.h"
+#include "emit/kubernetes.h"
 
 #include <fmt/format.h>
 
@@ -17,7 +17,7 @@
 #include "core/url.h"
 #include "headroom_version.h"
 
-namespace headroom {
+namespace headroom::emit {
 namespace kube {
 
 // The metrics address when --metrics is not given: the pod's own address (the kubelet's probes and
@@ -361,50 +361,72 @@ Status listen_in_pod(Server& s, std::vector<std::string>& notes) {
 
 // The startup probe's failure threshold: headroom's gate timeout plus its startup timeout plus
 // the margin, in probe periods; nullopt when either is infinite (no startup probe then).
-std::optional<int> startup_threshold(const RunOptions& r) {
-  const auto gate = parse_duration(r.gate.timeout);
-  const auto start = parse_duration(r.startup_timeout);
-  if (!gate || !start || *gate == kForever || *start == kForever) return std::nullopt;
-  const Duration total = *gate + *start + kStartupMargin;
+std::optional<int> startup_threshold(Duration gate, Duration start) {
+  if (gate == kForever || start == kForever) return std::nullopt;
+  const Duration total = gate + start + kStartupMargin;
   const auto periods =
       std::chrono::ceil<std::chrono::seconds>(total).count() / kProbePeriodSeconds + 1;
   return static_cast<int>(std::min<int64_t>(periods, 1'000'000));
 }
 
-}  // namespace kube
+// ---- validate ----
 
-Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
-  using namespace kube;
-  KubernetesManifests out;
-  if (!is_label(in.name)) {
+Status validate(const ServerConfig& c) {
+  if (!is_label(c.name)) {
     return make_error(fmt::format(
         "--name {}: Kubernetes names a container with lower-case letters, digits and '-' (at "
         "most 63, starting and ending with a letter or digit)",
-        in.name));
+        c.name));
   }
-  if (in.command.empty()) return make_error("give the server's command after --");
-  for (size_t i = 0; i < in.command.size(); ++i) {
-    if (!is_utf8(in.command[i])) {
+  if (c.command.empty()) return make_error("give the server's command after --");
+  for (size_t i = 0; i < c.command.size(); ++i) {
+    if (!is_utf8(c.command[i])) {
       return make_error(
           fmt::format("the command's word {} is not UTF-8 text, which a Kubernetes "
                       "manifest must be",
                       i + 1));
     }
   }
-  for (const auto& [flag, value] : in.flags) {
-    if (value && !is_utf8(*value)) {
+  for (const GivenFlag& g : c.flags) {
+    if (g.value && !is_utf8(*g.value)) {
       return make_error(
-          fmt::format("{}: not UTF-8 text, which a Kubernetes manifest must be", flag));
+          fmt::format("{}: not UTF-8 text, which a Kubernetes manifest must be", g.flag));
     }
   }
+  return {};
+}
 
-  Server s;
-  if (is_docker_run(in.command)) {
-    auto line = parse_docker_run(in.command);
+// ---- translate ----
+
+// A key of the ConfigMap's TOML: a flag of run's without its dashes, its values as given (none
+// for a switch), more than one where it was repeated.
+using ConfigKey = std::pair<std::string, std::vector<std::optional<std::string>>>;
+
+// The pod, decided before any document is written.
+struct Pod {
+  Server server;
+  ListenAddress metrics;            // where headroom serves /metrics, /ready and /live in the pod
+  std::string metrics_text;         // that address as the ConfigMap writes it, where it is ours
+  bool metrics_ours = false;        // defaulted or moved off loopback: not the flag as given
+  bool has_gate = false;            // --free or --max-pressure
+  bool gated = false;               // the init container gates on the host's view
+  std::optional<uint64_t> request;  // the memory request: the gate's absolute target
+  std::string pod_security;         // the level the pod meets, and why
+  std::vector<ConfigKey> config;    // run's flags as given, grouped by flag, in order
+  std::vector<std::string> notes;   // what was chosen or left out
+};
+
+// The server container from the docker line or the command, its command resolved and its
+// address one the Service reaches.
+Status server_container(const KubernetesInput& in, Pod& pod) {
+  Server& s = pod.server;
+  const std::vector<std::string>& command = in.server.command;
+  if (is_docker_run(command)) {
+    auto line = parse_docker_run(command);
     if (!line) return line.error();
     if (Status st = translate_docker(*line, s); !st) return st.error();
     if (!in.image.empty()) s.image = in.image;
-    if (Status st = resolve_command(s, /*from_docker=*/true, out.notes); !st) return st.error();
+    if (Status st = resolve_command(s, /*from_docker=*/true, pod.notes); !st) return st.error();
   } else {
     if (in.image.empty()) {
       return make_error(
@@ -412,60 +434,73 @@ Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
           "`docker run` line as the command");
     }
     s.image = in.image;
-    s.argv = in.command;
-    if (Status st = resolve_command(s, /*from_docker=*/false, out.notes); !st) return st.error();
+    s.argv = command;
+    if (Status st = resolve_command(s, /*from_docker=*/false, pod.notes); !st) return st.error();
   }
   if (!is_utf8(s.image)) return make_error("--image: not UTF-8 text");
-  if (Status st = listen_in_pod(s, out.notes); !st) return st.error();
+  return listen_in_pod(s, pod.notes);
+}
 
-  // The metrics address: the probes need it, and it must be reachable from outside the pod.
-  std::string metrics = in.run.metrics;
-  if (metrics.empty()) {
-    metrics = kDefaultMetrics;
-    out.notes.push_back(fmt::format(
+// The metrics address: the probes need it, and it must be reachable from outside the pod.
+void metrics_in_pod(const KubernetesInput& in, Pod& pod) {
+  if (!in.metrics) {
+    pod.metrics_text = kDefaultMetrics;
+    pod.metrics = *parse_listen_address(kDefaultMetrics);
+    pod.metrics_ours = true;
+    pod.notes.push_back(fmt::format(
         "metrics = \"{}\": the kubelet's probes read /ready and /live there (no --metrics given)",
-        metrics));
+        pod.metrics_text));
+    return;
   }
-  auto listen = parse_listen_address(metrics);
-  if (!listen) return make_error(fmt::format("--metrics: {}", listen.error().message));
-  if (listen->loopback()) {  // right on a host; in a pod nothing outside could reach it
-    out.notes.push_back(fmt::format(
+  pod.metrics = in.metrics->value;
+  pod.metrics_text = in.metrics->text;
+  if (pod.metrics.loopback()) {  // right on a host; in a pod nothing outside could reach it
+    pod.notes.push_back(fmt::format(
         "--metrics {} becomes 0.0.0.0:{} in the pod: the kubelet's probes and Prometheus come "
         "from outside it",
-        metrics, listen->port));
-    metrics = fmt::format("0.0.0.0:{}", listen->port);
-    listen->host = "0.0.0.0";
+        in.metrics->text, pod.metrics.port));
+    pod.metrics_text = fmt::format("0.0.0.0:{}", pod.metrics.port);
+    pod.metrics.host = "0.0.0.0";
+    pod.metrics_ours = true;
   }
-  const bool metrics_ours = metrics != in.run.metrics;  // defaulted or moved off loopback
-  const bool events_given = !in.run.events.empty();
+}
 
-  // The server's port: the health URL's, and the docker line's -p.
-  if (!in.run.health.empty()) {
-    if (auto url = parse_http_url(in.run.health)) {
-      const bool known = std::any_of(s.ports.begin(), s.ports.end(),
-                                     [&](const Port& p) { return p.port == url->port; });
-      if (!known) s.ports.insert(s.ports.begin(), Port{"", url->port, "TCP"});
-    }
+// The server's ports: the health URL's, and the docker line's -p; named, and none headroom's.
+Status name_ports(const KubernetesInput& in, Pod& pod) {
+  std::vector<Port>& ports = pod.server.ports;
+  if (const auto& url = in.server.health_url) {
+    const bool known =
+        std::any_of(ports.begin(), ports.end(), [&](const Port& p) { return p.port == url->port; });
+    if (!known) ports.insert(ports.begin(), Port{"", url->port, "TCP"});
   }
-  for (size_t i = 0; i < s.ports.size(); ++i) {
-    s.ports[i].name = i == 0 ? "http" : fmt::format("port-{}", s.ports[i].port);
+  for (size_t i = 0; i < ports.size(); ++i) {
+    ports[i].name = i == 0 ? "http" : fmt::format("port-{}", ports[i].port);
   }
-  if (std::any_of(s.ports.begin(), s.ports.end(),
-                  [&](const Port& p) { return p.port == listen->port; })) {
-    return make_error(fmt::format("--metrics port {} is also the server's port", listen->port));
+  if (std::any_of(ports.begin(), ports.end(),
+                  [&](const Port& p) { return p.port == pod.metrics.port; })) {
+    return make_error(fmt::format("--metrics port {} is also the server's port", pod.metrics.port));
   }
-  if (s.untranslated.size() > 0) {
-    std::string list;
-    for (const std::string& u : s.untranslated)
-      list += (list.empty() ? "" : ", ") + u;
-    out.notes.push_back(
-        "not translated from the docker line (no pod counterpart here; add "
-        "them by hand if they matter): " +
-        list);
-  }
+  return {};
+}
+
+void note_untranslated(Pod& pod) {
+  const std::vector<std::string>& untranslated = pod.server.untranslated;
+  if (untranslated.empty()) return;
+  std::string list;
+  for (const std::string& u : untranslated)
+    list += (list.empty() ? "" : ", ") + u;
+  pod.notes.push_back(
+      "not translated from the docker line (no pod counterpart here; add "
+      "them by hand if they matter): " +
+      list);
+}
+
+// --no-host-paths: no host namespaces, claims for the host directories, the gate in the pod.
+void baseline_variant(const KubernetesInput& in, Pod& pod) {
+  Server& s = pod.server;
   if (in.no_host_paths) {
     if (s.host_ipc || s.host_network) {
-      out.notes.push_back(fmt::format(
+      pod.notes.push_back(fmt::format(
           "--no-host-paths: {} left out (Pod Security baseline forbids the host's namespaces); "
           "/dev/shm is a memory-backed emptyDir instead",
           s.host_ipc && s.host_network ? "--ipc host and --network host"
@@ -474,103 +509,136 @@ Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
       s.host_ipc = s.host_network = false;
     }
     for (Volume& v : s.volumes) {
-      v.claim = fmt::format("{}-{}", in.name, v.name);
-      out.notes.push_back(fmt::format(
+      v.claim = fmt::format("{}-{}", in.server.name, v.name);
+      pod.notes.push_back(fmt::format(
           "--no-host-paths: the host directory {} is the PersistentVolumeClaim {} (baseline "
           "forbids hostPath volumes): create it, bound to a local PersistentVolume on the node's "
           "{}",
           v.host_path, v.claim, v.host_path));
     }
   }
-  const bool has_gate = !in.run.gate.free.empty() || !in.run.gate.max_pressure.empty();
-  const bool gated = has_gate && !in.no_host_paths;  // the init container on the host's view
-  if (has_gate && in.no_host_paths) {
-    out.notes.push_back(
+  pod.has_gate = in.server.gate.any();
+  pod.gated = pod.has_gate && !in.no_host_paths;  // the init container on the host's view
+  if (pod.has_gate && in.no_host_paths) {
+    pod.notes.push_back(
         "--no-host-paths: no init container reads the host's /proc and /sys; the gate is "
         "headroom run's own in the server container, where /proc/meminfo is the node's (the "
         "kernel does not namespace it) and the cgroup the container's own");
   }
-  // The scheduler's view: the gate's target as the pod's memory request (the node must have it
-  // free to run the server). No limit: what the engine takes through the GPU driver is not all
-  // charged to the pod's cgroup, so a limit would not bound it, while the page cache of the
-  // model files is charged and would be reclaimed under it.
-  std::optional<uint64_t> request;
-  if (!in.run.gate.free.empty()) {
-    auto spec = parse_size_spec(in.run.gate.free, BareNumber::kReject);
-    if (spec && spec->kind == SizeSpec::Kind::kBytes) {
-      request = spec->bytes;
-      out.notes.push_back(fmt::format(
-          "memory request {} (--free): the scheduler places the pod only where that is "
-          "unreserved; no memory limit, since what the engine takes through the GPU driver is "
-          "not all charged to the pod's cgroup",
-          quantity(spec->bytes)));
-    } else if (spec) {
-      out.notes.push_back(fmt::format(
-          "no memory request: --free {} is a share of the node's pool, which is not known here "
-          "(give an absolute size for one)",
-          in.run.gate.free));
-    }
+}
+
+// The scheduler's view: the gate's target as the pod's memory request (the node must have it
+// free to run the server). No limit: what the engine takes through the GPU driver is not all
+// charged to the pod's cgroup, so a limit would not bound it, while the page cache of the
+// model files is charged and would be reclaimed under it.
+void memory_request(const KubernetesInput& in, Pod& pod) {
+  const ServerGate& gate = in.server.gate;
+  if (gate.free.empty() || !gate.free_size) return;
+  if (gate.free_size->kind == SizeSpec::Kind::kBytes) {
+    pod.request = gate.free_size->bytes;
+    pod.notes.push_back(fmt::format(
+        "memory request {} (--free): the scheduler places the pod only where that is "
+        "unreserved; no memory limit, since what the engine takes through the GPU driver is "
+        "not all charged to the pod's cgroup",
+        quantity(gate.free_size->bytes)));
+  } else {
+    pod.notes.push_back(fmt::format(
+        "no memory request: --free {} is a share of the node's pool, which is not known here "
+        "(give an absolute size for one)",
+        gate.free));
   }
-  for (const EnvVar& v : s.env) {
+}
+
+void note_secrets(const KubernetesInput& in, Pod& pod) {
+  const std::string& name = in.server.name;
+  for (const EnvVar& v : pod.server.env) {
     if (!v.secret) continue;
-    out.notes.push_back(fmt::format(
+    pod.notes.push_back(fmt::format(
         "{} comes from the Secret {}-secrets, its value not written here: kubectl create "
         "secret generic {}-secrets --from-literal={}=...",
-        v.name, in.name, in.name, v.name));
+        v.name, name, name, v.name));
   }
-  // What puts the pod above the baseline level, which forbids each.
+}
+
+// What puts the pod above the baseline level, which forbids each.
+std::string pod_security_level(const Pod& pod) {
+  const Server& s = pod.server;
   std::vector<std::string> why;
-  if (gated) why.push_back("hostPath /proc and /sys for the gate");
+  if (pod.gated) why.push_back("hostPath /proc and /sys for the gate");
   if (std::any_of(s.volumes.begin(), s.volumes.end(),
                   [](const Volume& v) { return v.claim.empty(); })) {
     why.push_back("hostPath volumes from -v");
   }
   if (s.host_ipc) why.push_back("hostIPC");
   if (s.host_network) why.push_back("hostNetwork");
-  std::string pod_security;
-  if (!why.empty()) {
-    std::string list;
-    for (const std::string& w : why)
-      list += (list.empty() ? "" : ", ") + w;
-    pod_security = fmt::format(
-        "privileged ({}: the baseline level forbids them); --no-host-paths writes a baseline "
-        "variant",
-        list);
-  } else {
-    pod_security =
-        "baseline (not restricted: the engines' images run as root and need a writable root "
-        "file system)";
+  if (why.empty()) {
+    return "baseline (not restricted: the engines' images run as root and need a writable root "
+           "file system)";
   }
-  if (!has_gate) {
-    out.notes.push_back(
+  std::string list;
+  for (const std::string& w : why)
+    list += (list.empty() ? "" : ", ") + w;
+  return fmt::format(
+      "privileged ({}: the baseline level forbids them); --no-host-paths writes a baseline "
+      "variant",
+      list);
+}
+
+// The TOML's keys: run's flags as given, grouped by flag (a repeated one becomes an array).
+void config_keys(const KubernetesInput& in, Pod& pod) {
+  for (const GivenFlag& g : in.server.flags) {
+    if (g.flag == "--metrics" && pod.metrics_ours) continue;  // written from pod.metrics_text
+    if (g.flag == "--cgroup") {  // a path in the host's hierarchy, which the pod does not see
+      pod.notes.push_back(fmt::format(
+          "--cgroup {} left out: in the pod, headroom run gates on its own container's cgroup, "
+          "and the init container on the whole node's (/)",
+          g.value.value_or("")));
+      continue;
+    }
+    const std::string key = g.flag.substr(2);
+    auto it = std::find_if(pod.config.begin(), pod.config.end(),
+                           [&](const ConfigKey& k) { return k.first == key; });
+    if (it == pod.config.end()) {
+      pod.config.push_back({key, {g.value}});
+    } else {
+      it->second.push_back(g.value);
+    }
+  }
+}
+
+Result<Pod> translate(const KubernetesInput& in) {
+  Pod pod;
+  if (Status st = server_container(in, pod); !st) return st.error();
+  metrics_in_pod(in, pod);
+  if (Status st = name_ports(in, pod); !st) return st.error();
+  note_untranslated(pod);
+  baseline_variant(in, pod);
+  memory_request(in, pod);
+  note_secrets(in, pod);
+  pod.pod_security = pod_security_level(pod);
+  if (!pod.has_gate) {
+    pod.notes.push_back(
         "no --free or --max-pressure: no init container gates the pod on the node's memory "
         "(`headroom plan MODEL` tells the figure)");
   }
+  config_keys(in, pod);
+  return pod;
+}
 
-  // The TOML: run's flags as given, grouped by flag (a repeated one becomes an array).
-  std::vector<std::pair<std::string, std::vector<std::optional<std::string>>>> keys;
-  for (const auto& [flag, value] : in.flags) {
-    if (flag == "--metrics" && metrics_ours) continue;  // written below
-    if (flag == "--cgroup") {  // a path in the host's hierarchy, which the pod does not see
-      out.notes.push_back(fmt::format(
-          "--cgroup {} left out: in the pod, headroom run gates on its own container's cgroup, "
-          "and the init container on the whole node's (/)",
-          value.value_or("")));
-      continue;
-    }
-    const std::string key = flag.substr(2);
-    auto it = std::find_if(keys.begin(), keys.end(), [&](const auto& k) { return k.first == key; });
-    if (it == keys.end()) {
-      keys.push_back({key, {value}});
-    } else {
-      it->second.push_back(value);
-    }
-  }
+// ---- render ----
+
+std::string headroom_image_of(const KubernetesInput& in) {
+  return in.headroom_image.empty() ? fmt::format("headroom:{}", HEADROOM_VERSION)
+                                   : in.headroom_image;
+}
+
+// `headroom run --config`'s file: run's flags as given, the pod's metrics and events, the command.
+std::string render_toml(const KubernetesInput& in, const Pod& pod) {
   std::string toml = fmt::format(
       "# `headroom run`'s options for {} (written by headroom unit --kubernetes; man "
       "headroom-run).\n",
-      in.name);
-  for (const auto& [key, values] : keys) {
+      in.server.name);
+  for (const auto& [key, values] : pod.config) {
     if (!values.front()) {
       toml += key + " = true\n";
     } else if (key == "evict") {  // the one flag given more than once
@@ -582,19 +650,20 @@ Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
       toml += key + " = " + toml_str(*values.back()) + "\n";
     }
   }
-  if (metrics_ours) {
+  if (pod.metrics_ours) {
     toml += "# The pod's address: the kubelet's probes and Prometheus reach it there.\n";
-    toml += fmt::format("metrics = {}\n", toml_str(metrics));
+    toml += fmt::format("metrics = {}\n", toml_str(pod.metrics_text));
   }
-  if (!events_given) {
+  if (!in.server.events_given) {
     toml += "# One JSON object per event in the pod log (kubectl logs), beside headroom's lines.\n";
     toml += "events = \"/dev/stdout\"\n";
   }
-  toml += "command = " + toml_array(s.argv, 0) + "\n";
+  toml += "command = " + toml_array(pod.server.argv, 0) + "\n";
+  return toml;
+}
 
-  const std::string cm = in.name + "-headroom";
-  const std::string headroom_image =
-      in.headroom_image.empty() ? fmt::format("headroom:{}", HEADROOM_VERSION) : in.headroom_image;
+// The comment at the top: what the documents do, the Pod Security level, the notes.
+std::string render_header(const KubernetesInput& in, const Pod& pod) {
   std::string y = fmt::format(
       "# Written by headroom {} (headroom unit --kubernetes): {} on one unified-memory node.\n"
       "#   - the init container wait-for-memory gates the pod on the node's memory (the old pod's\n"
@@ -606,23 +675,30 @@ Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
       "# Who restarts what (headroom vs CrashLoopBackOff): "
       "/usr/share/doc/headroom/examples/kubernetes/README.md\n"
       "# Pod Security Standard: {}.\n",
-      HEADROOM_VERSION, in.name, headroom_image, pod_security);
-  for (const std::string& n : out.notes)
+      HEADROOM_VERSION, in.server.name, headroom_image_of(in), pod.pod_security);
+  for (const std::string& n : pod.notes)
     y += "# Note: " + one_line(n) + "\n";
+  return y;
+}
 
-  // The ConfigMap.
-  y += fmt::format(
-      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {}\n  labels:\n"
+std::string render_config_map(const KubernetesInput& in, const Pod& pod) {
+  const std::string& name = in.server.name;
+  std::string y = fmt::format(
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {}-headroom\n  labels:\n"
       "    app.kubernetes.io/name: {}\n    app.kubernetes.io/managed-by: headroom\ndata:\n"
       "  # `headroom run --config`: each key a long option of `headroom run` without its dashes.\n"
       "  {}.toml: |\n",
-      cm, in.name, in.name);
+      name, name, name);
+  const std::string toml = render_toml(in, pod);
   LineReader lines(toml);
   for (std::string_view l; lines.next(l);)
     y += l.empty() ? "\n" : fmt::format("    {}\n", l);
+  return y;
+}
 
-  // The Deployment.
-  y += fmt::format(
+// The Deployment down to its init containers: metadata, strategy, the pod's own settings.
+std::string deployment_head(const KubernetesInput& in, const Pod& pod) {
+  std::string y = fmt::format(
       "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {0}\n  labels:\n"
       "    app.kubernetes.io/name: {0}\n    app.kubernetes.io/managed-by: headroom\nspec:\n"
       "  replicas: 1\n"
@@ -634,55 +710,60 @@ Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
       "        prometheus.io/path: /metrics\n    spec:\n"
       "      # kubectl label node NODE headroom.dev/unified-memory=true\n"
       "      nodeSelector:\n        headroom.dev/unified-memory: \"true\"\n",
-      in.name, listen->port);
+      in.server.name, pod.metrics.port);
   y += "      # The seccomp profile docker run gives a container by default.\n"
        "      securityContext:\n        seccompProfile:\n          type: RuntimeDefault\n";
-  if (s.host_ipc) y += "      hostIPC: true\n";
-  if (s.host_network) y += "      hostNetwork: true\n";
-  const auto stop = parse_duration(in.run.stop_timeout);
-  if (stop && *stop != kForever) {
+  if (pod.server.host_ipc) y += "      hostIPC: true\n";
+  if (pod.server.host_network) y += "      hostNetwork: true\n";
+  if (const Duration stop = in.server.stop_timeout; stop != kForever) {
     y += fmt::format(
         "      # headroom's --stop-timeout and a margin: SIGTERM reaches headroom (PID 1), which "
         "stops\n      # the server's whole process group and waits for it.\n"
         "      terminationGracePeriodSeconds: {}\n",
-        std::chrono::ceil<std::chrono::seconds>(*stop + kGraceMargin).count());
+        std::chrono::ceil<std::chrono::seconds>(stop + kGraceMargin).count());
   }
-  y += fmt::format(
+  return y;
+}
+
+// headroom copied into the pod, and the gate on the host's view.
+std::string init_containers(const KubernetesInput& in, const Pod& pod) {
+  const std::string headroom_image = headroom_image_of(in);
+  std::string y = fmt::format(
       "      initContainers:\n        - name: install-headroom\n          image: {}\n"
       "          command: [cp, /usr/bin/headroom, /opt/headroom/headroom]\n"
       "          volumeMounts:\n            - name: headroom-bin\n"
       "              mountPath: /opt/headroom\n",
       yaml_str(headroom_image));
-  if (gated) {
-    // The gate's own flags, on the host's view: the pool is the whole node (--cgroup /), and
-    // the init container has no GPU (the server's pod holds it) nor the model files.
-    std::vector<std::string> wait = {"headroom", "wait", "--root", "/host", "--cgroup", "/"};
-    const auto add = [&](const char* flag, const std::string& v) {
-      if (v.empty()) return;
-      wait.push_back(flag);
-      wait.push_back(v);
-    };
-    add("--free", in.run.gate.free);
-    add("--max-pressure", in.run.gate.max_pressure);
-    add("--settle", in.run.gate.settle);
-    add("--timeout", in.run.gate.timeout);
-    add("--interval", in.run.gate.interval);
-    wait.push_back("--no-gpu");
-    y += fmt::format(
-        "        - name: wait-for-memory\n          image: {}\n          command:\n{}"
-        "          volumeMounts:\n            - name: host-proc\n"
-        "              mountPath: /host/proc\n              readOnly: true\n"
-        "            - name: host-sys\n              mountPath: /host/sys\n"
-        "              readOnly: true\n",
-        yaml_str(headroom_image), yaml_list(wait, 12));
-  }
+  if (!pod.gated) return y;
+  // The gate's own flags, on the host's view: the pool is the whole node (--cgroup /), and
+  // the init container has no GPU (the server's pod holds it) nor the model files.
+  const ServerGate& gate = in.server.gate;
+  std::vector<std::string> wait = {"headroom", "wait", "--root", "/host", "--cgroup", "/"};
+  const auto add = [&](const char* flag, const std::string& v) {
+    if (v.empty()) return;
+    wait.push_back(flag);
+    wait.push_back(v);
+  };
+  add("--free", gate.free);
+  add("--max-pressure", gate.max_pressure);
+  add("--settle", gate.settle.text);
+  add("--timeout", gate.timeout.text);
+  add("--interval", gate.interval.text);
+  wait.push_back("--no-gpu");
   y += fmt::format(
-      "      containers:\n        - name: {}\n          image: {}\n          command:\n{}", in.name,
-      yaml_str(s.image),
-      yaml_list({"/opt/headroom/headroom", "run", "--config", "/etc/headroom/" + in.name + ".toml",
-                 "--name", in.name},
-                12));
-  if (!s.workdir.empty()) y += fmt::format("          workingDir: {}\n", yaml_str(s.workdir));
+      "        - name: wait-for-memory\n          image: {}\n          command:\n{}"
+      "          volumeMounts:\n            - name: host-proc\n"
+      "              mountPath: /host/proc\n              readOnly: true\n"
+      "            - name: host-sys\n              mountPath: /host/sys\n"
+      "              readOnly: true\n",
+      yaml_str(headroom_image), yaml_list(wait, 12));
+  return y;
+}
+
+// The server container's env, ports and resources.
+std::string server_env_ports_resources(const KubernetesInput& in, const Pod& pod) {
+  const Server& s = pod.server;
+  std::string y;
   if (!s.env.empty()) {
     y += "          env:\n";
     for (const EnvVar& v : s.env) {
@@ -690,7 +771,7 @@ Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
         y += fmt::format(
             "            - name: {}\n              valueFrom:\n                secretKeyRef:\n"
             "                  name: {}-secrets\n                  key: {}\n",
-            yaml_str(v.name), in.name, yaml_str(v.name));
+            yaml_str(v.name), in.server.name, yaml_str(v.name));
       } else {
         y += fmt::format("            - name: {}\n              value: {}\n", yaml_str(v.name),
                          yaml_str(v.value));
@@ -702,14 +783,15 @@ Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
     y += fmt::format("            - name: {}\n              containerPort: {}\n", p.name, p.port);
     if (p.protocol != "TCP") y += fmt::format("              protocol: {}\n", p.protocol);
   }
-  y += fmt::format("            - name: metrics\n              containerPort: {}\n", listen->port);
-  if (s.gpu || request) {
+  y += fmt::format("            - name: metrics\n              containerPort: {}\n",
+                   pod.metrics.port);
+  if (s.gpu || pod.request) {
     y += "          resources:\n";
-    if (request) {
+    if (pod.request) {
       y += fmt::format(
           "            # The gate's target (--free): no limit, see the note above.\n"
           "            requests:\n              memory: {}\n",
-          quantity(*request));
+          quantity(*pod.request));
     }
     if (s.gpu) {
       y += "            limits:\n"
@@ -717,7 +799,14 @@ Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
            "              nvidia.com/gpu: 1\n";
     }
   }
-  if (const auto threshold = startup_threshold(in.run)) {
+  return y;
+}
+
+// The kubelet's probes on headroom's /ready and /live.
+std::string server_probes(const KubernetesInput& in) {
+  const ServerConfig& c = in.server;
+  std::string y;
+  if (const auto threshold = startup_threshold(c.gate.timeout.value, c.startup_timeout.value)) {
     y += fmt::format(
         "          # The memory gate and the model load take minutes: /ready answers 503 until "
         "the\n          # server is healthy. {} s x {}: above headroom's gate timeout ({}) plus "
@@ -725,7 +814,7 @@ Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
         "          startupProbe:\n            httpGet:\n              path: /ready\n"
         "              port: metrics\n            periodSeconds: {}\n"
         "            failureThreshold: {}\n",
-        kProbePeriodSeconds, *threshold, in.run.gate.timeout, in.run.startup_timeout,
+        kProbePeriodSeconds, *threshold, c.gate.timeout.text, c.startup_timeout.text,
         kProbePeriodSeconds, *threshold);
   }
   y += fmt::format(
@@ -738,6 +827,22 @@ Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
       "              port: metrics\n            periodSeconds: 20\n            timeoutSeconds: 5\n"
       "            failureThreshold: 3\n",
       kProbePeriodSeconds);
+  return y;
+}
+
+// The server container: its image under `headroom run --config`, probes, mounts.
+std::string server_container_yaml(const KubernetesInput& in, const Pod& pod) {
+  const Server& s = pod.server;
+  const std::string& name = in.server.name;
+  std::string y = fmt::format(
+      "      containers:\n        - name: {}\n          image: {}\n          command:\n{}", name,
+      yaml_str(s.image),
+      yaml_list({"/opt/headroom/headroom", "run", "--config", "/etc/headroom/" + name + ".toml",
+                 "--name", name},
+                12));
+  if (!s.workdir.empty()) y += fmt::format("          workingDir: {}\n", yaml_str(s.workdir));
+  y += server_env_ports_resources(in, pod);
+  y += server_probes(in);
   y += "          volumeMounts:\n            - name: headroom-bin\n"
        "              mountPath: /opt/headroom\n              readOnly: true\n"
        "            - name: headroom-config\n              mountPath: /etc/headroom\n"
@@ -751,11 +856,16 @@ Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
     y += "            # Shared memory for the engine's workers (docker's 64 MiB default is too "
          "small).\n            - name: shm\n              mountPath: /dev/shm\n";
   }
-  y += fmt::format(
+  return y;
+}
+
+std::string pod_volumes(const KubernetesInput& in, const Pod& pod) {
+  const Server& s = pod.server;
+  std::string y = fmt::format(
       "      volumes:\n        - name: headroom-bin\n          emptyDir: {{}}\n"
-      "        - name: headroom-config\n          configMap:\n            name: {}\n",
-      cm);
-  if (gated) {
+      "        - name: headroom-config\n          configMap:\n            name: {}-headroom\n",
+      in.server.name);
+  if (pod.gated) {
     y += "        - name: host-proc\n          hostPath:\n            path: /proc\n"
          "        - name: host-sys\n          hostPath:\n            path: /sys\n";
   }
@@ -774,32 +884,59 @@ Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
     y += "        - name: shm\n          emptyDir:\n            medium: Memory\n";
     if (s.shm_bytes) y += fmt::format("            sizeLimit: {}\n", quantity(*s.shm_bytes));
   }
+  return y;
+}
 
-  // The Service: the server's ports and headroom's metrics.
-  y += fmt::format(
+std::string render_deployment(const KubernetesInput& in, const Pod& pod) {
+  return deployment_head(in, pod) + init_containers(in, pod) + server_container_yaml(in, pod) +
+         pod_volumes(in, pod);
+}
+
+// The Service: the server's ports and headroom's metrics.
+std::string render_service(const KubernetesInput& in, const Pod& pod) {
+  std::string y = fmt::format(
       "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {0}\n  labels:\n"
       "    app.kubernetes.io/name: {0}\n    app.kubernetes.io/managed-by: headroom\nspec:\n"
       "  selector:\n    app.kubernetes.io/name: {0}\n  ports:\n",
-      in.name);
-  for (const Port& p : s.ports) {
+      in.server.name);
+  for (const Port& p : pod.server.ports) {
     y += fmt::format("    - name: {}\n      port: {}\n      targetPort: {}\n", p.name, p.port,
                      p.name);
     if (p.protocol != "TCP") y += fmt::format("      protocol: {}\n", p.protocol);
   }
-  y +=
-      fmt::format("    - name: metrics\n      port: {}\n      targetPort: metrics\n", listen->port);
-  if (in.pod_monitor) {
-    // The Prometheus Operator's scrape of headroom's /metrics (monitoring.coreos.com/v1).
-    y += fmt::format(
-        "---\napiVersion: monitoring.coreos.com/v1\nkind: PodMonitor\nmetadata:\n  name: {0}\n"
-        "  labels:\n    app.kubernetes.io/name: {0}\n    app.kubernetes.io/managed-by: headroom\n"
-        "spec:\n  selector:\n    matchLabels:\n      app.kubernetes.io/name: {0}\n"
-        "  podMetricsEndpoints:\n    - port: metrics\n      path: /metrics\n"
-        "      interval: 30s\n",
-        in.name);
-  }
-  out.yaml = std::move(y);
+  y += fmt::format("    - name: metrics\n      port: {}\n      targetPort: metrics\n",
+                   pod.metrics.port);
+  return y;
+}
+
+// The Prometheus Operator's scrape of headroom's /metrics (monitoring.coreos.com/v1).
+std::string render_pod_monitor(const KubernetesInput& in) {
+  return fmt::format(
+      "---\napiVersion: monitoring.coreos.com/v1\nkind: PodMonitor\nmetadata:\n  name: {0}\n"
+      "  labels:\n    app.kubernetes.io/name: {0}\n    app.kubernetes.io/managed-by: headroom\n"
+      "spec:\n  selector:\n    matchLabels:\n      app.kubernetes.io/name: {0}\n"
+      "  podMetricsEndpoints:\n    - port: metrics\n      path: /metrics\n"
+      "      interval: 30s\n",
+      in.server.name);
+}
+
+}  // namespace kube
+
+Status validate_for_kubernetes(const ServerConfig& server) {
+  return kube::validate(server);
+}
+
+Result<KubernetesManifests> kubernetes_manifests(const KubernetesInput& in) {
+  using namespace kube;
+  if (Status st = validate(in.server); !st) return st.error();
+  auto pod = translate(in);
+  if (!pod) return pod.error();
+  KubernetesManifests out;
+  out.yaml = render_header(in, *pod) + render_config_map(in, *pod) + render_deployment(in, *pod) +
+             render_service(in, *pod);
+  if (in.pod_monitor) out.yaml += render_pod_monitor(in);
+  out.notes = std::move(pod->notes);
   return out;
 }
 
-}  // namespace headroom
+}  // namespace headroom::emit
