@@ -4,12 +4,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <system_error>
 
+#include "act/event_log.h"
 #include "act/registry.h"
 #include "probe/fs.h"
 
@@ -81,6 +83,34 @@ Status save_footprint(const Footprint& f) {
   std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
   if (ec) return make_error(path + ": cannot create its directory: " + ec.message());
   return write_file_atomic(path, format_footprint(f));
+}
+
+FootprintLearner::FootprintLearner(std::string name, std::string command,
+                                   std::optional<Footprint> known)
+    : fp_(known && known->command == command ? *known : Footprint{}) {
+  fp_.name = std::move(name);
+  fp_.command = std::move(command);
+}
+
+void FootprintLearner::started() {
+  run_peak_ = 0;
+  ready_ = saved_this_run_ = false;
+}
+
+Status FootprintLearner::held(uint64_t bytes) {
+  run_peak_ = std::max(run_peak_, bytes);
+  const bool grew = run_peak_ > fp_.peak + fp_.peak / 100;
+  if (ready_ && !saved_this_run_ && run_peak_ > 0) {
+    fp_.peak = run_peak_;
+    ++fp_.runs;
+    saved_this_run_ = true;
+  } else if (grew && (ready_ || fp_.runs > 0)) {
+    fp_.peak = run_peak_;
+  } else {
+    return {};
+  }
+  fp_.measured = iso_now();
+  return save_footprint(fp_);
 }
 
 }  // namespace headroom

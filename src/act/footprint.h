@@ -36,4 +36,24 @@ Result<std::optional<Footprint>> load_footprint(const std::string& name);
 // Written atomically (rename), so a headroom killed mid-write leaves the old one or the new one.
 Status save_footprint(const Footprint& f);
 
+// Measures what each start of the server holds and keeps the footprint: a ready run's peak
+// replaces the one before (the latest run of the same command is the truth), any run's peak above
+// it raises it; written when it moves by more than 1 %.
+class FootprintLearner {
+ public:
+  // `known`: the footprint on record for the name; used only when it is for the same command.
+  FootprintLearner(std::string name, std::string command, std::optional<Footprint> known);
+  void started();
+  void ready() { ready_ = true; }
+  // A measurement of what the server holds now; an error when the footprint cannot be written
+  // (to be said once: the run goes on).
+  Status held(uint64_t bytes);
+  const Footprint& footprint() const { return fp_; }
+
+ private:
+  Footprint fp_;
+  uint64_t run_peak_ = 0;
+  bool ready_ = false, saved_this_run_ = false;
+};
+
 }  // namespace headroom

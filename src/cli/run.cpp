@@ -351,44 +351,6 @@ Status learned_gate(const RunOptions& o, const Globals& g, const std::string& na
   return {};
 }
 
-// Measures what each start of the server holds and keeps the footprint: a ready run's peak
-// replaces the one before (the latest run of the same command is the truth), any run's peak above
-// it raises it; written when it moves by more than 1 %.
-class FootprintLearner {
- public:
-  FootprintLearner(std::string name, std::string command, std::optional<Footprint> known)
-      : fp_(known && known->command == command ? *known : Footprint{}) {
-    fp_.name = std::move(name);
-    fp_.command = std::move(command);
-  }
-  void started() {
-    run_peak_ = 0;
-    ready_ = saved_this_run_ = false;
-  }
-  void ready() { ready_ = true; }
-  // A measurement; returns an error to say once when the footprint cannot be written.
-  Status held(uint64_t bytes) {
-    run_peak_ = std::max(run_peak_, bytes);
-    const bool grew = run_peak_ > fp_.peak + fp_.peak / 100;
-    if (ready_ && !saved_this_run_ && run_peak_ > 0) {
-      fp_.peak = run_peak_;
-      ++fp_.runs;
-      saved_this_run_ = true;
-    } else if (grew && (ready_ || fp_.runs > 0)) {
-      fp_.peak = run_peak_;
-    } else {
-      return {};
-    }
-    fp_.measured = iso_now();
-    return save_footprint(fp_);
-  }
-
- private:
-  Footprint fp_;
-  uint64_t run_peak_ = 0;
-  bool ready_ = false, saved_this_run_ = false;
-};
-
 // The landmines of the command itself (lint's engine): said once, never fatal.
 void warn_landmines(const std::vector<std::string>& argv, Console& console) {
   lint::set_rule_doc_dir(find_rule_docs());

@@ -243,11 +243,7 @@ int run_template(const UnitOptions& o, const std::string& headroom, Console& con
         "--template takes no name, command or run options: each instance reads them from "
         "/etc/headroom/NAME.toml");
   }
-  // The instances start with run's defaults.
-  const RunOptions defaults;
-  const std::string u =
-      emit::template_unit(unit_host(o, headroom), *parse_duration(defaults.gate.timeout),
-                          *parse_duration(defaults.startup_timeout));
+  const std::string u = emit::template_unit(unit_host(o, headroom));
   if (Status st = lint_generated("headroom@.service", u, console); !st) {
     return console.fail(st.error().message);
   }

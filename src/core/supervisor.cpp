@@ -394,30 +394,138 @@ Supervisor::Outcome Supervisor::supervise(pid_t pid, Evidence& e) {
   }
 }
 
-int Supervisor::run() {
-  int attempt = 0;
-  Instant floor{};  // --restart-delay: no start before this
-  auto finish = [this](int status) {
-    host_.phase(Phase::kDone, "stopped");
-    RunEvent x;
-    x.kind = RunEvent::Kind::kExited;
-    x.exit_status = status;
-    host_.event(x);
-    return status;
-  };
-  auto give_up = [&](const Verdict& v, const std::string& why) {
-    RunEvent g;
-    g.kind = RunEvent::Kind::kGaveUp;
-    g.verdict = v;
-    g.text = why;
-    host_.event(g);
-    return finish(v.exit_status != 0 ? v.exit_status : 1);
-  };
-  auto limit_text = [this] {
-    return fmt::format("start limit reached: {} failures within {}", config_.restart.burst,
-                       format_duration(config_.restart.within));
-  };
+int Supervisor::finish(int status) {
+  host_.phase(Phase::kDone, "stopped");
+  RunEvent x;
+  x.kind = RunEvent::Kind::kExited;
+  x.exit_status = status;
+  host_.event(x);
+  return status;
+}
 
+int Supervisor::give_up(const Verdict& v, const std::string& why) {
+  RunEvent g;
+  g.kind = RunEvent::Kind::kGaveUp;
+  g.verdict = v;
+  g.text = why;
+  host_.event(g);
+  return finish(v.exit_status != 0 ? v.exit_status : 1);
+}
+
+void Supervisor::died(const Verdict& v, int pid, int attempt) {
+  RunEvent d;
+  d.kind = RunEvent::Kind::kDied;
+  d.pid = pid;
+  d.attempt = attempt;
+  d.verdict = v;
+  host_.event(d);
+}
+
+std::string Supervisor::limit_text() const {
+  return fmt::format("start limit reached: {} failures within {}", config_.restart.burst,
+                     format_duration(config_.restart.within));
+}
+
+Supervisor::Step Supervisor::gate_step() {
+  GateVerdict gv;
+  std::string pending;
+  host_.phase(Phase::kWaiting, "waiting for memory");
+  host_.prepare();
+  const GateResult g = gate(gv, pending);
+  if (g == GateResult::kStop) return {Step::kExit, finish(0)};
+  if (g == GateResult::kImpossible) {
+    // Waiting cannot help: a configuration error (exit 2), said before anything starts.
+    Verdict v;
+    v.cause = Cause::kGateTimeout;
+    v.exit_status = 2;
+    v.reason = "impossible_target";
+    v.line = pending;
+    return {Step::kExit, give_up(v, pending + "; waiting cannot help")};
+  }
+  if (g == GateResult::kTimedOut) {
+    const Verdict v = gate_timeout_verdict(gv.available, gv.target, gv.elapsed, pending);
+    died(v);
+    const Next n = after_death(config_.restart, v, limiter_, host_.now());
+    if (n == Next::kGiveUp) return {Step::kExit, give_up(v, limit_text())};
+    if (n == Next::kExit) return {Step::kExit, finish(v.exit_status)};
+    RunEvent r;
+    r.kind = RunEvent::Kind::kRestarting;
+    r.verdict = v;
+    host_.event(r);
+    return {Step::kAgain, 0};
+  }
+  // How long the memory held the start up: until the settle window that opened the gate began
+  // (with memory already there, 0 -- the window itself is the settle, said apart).
+  RunEvent opened;
+  opened.kind = RunEvent::Kind::kGateOpened;
+  opened.seconds = to_seconds(gv.elapsed - std::min(gv.settled, gv.elapsed));
+  opened.settle_seconds = to_seconds(std::min(gv.settled, gv.elapsed));
+  host_.event(opened);
+  return {Step::kGo, 0};
+}
+
+Supervisor::Step Supervisor::instance_step(Instant& floor) {
+  const int attempt = ++attempt_;
+  host_.mark_start();
+  Evidence e;
+  e.started = host_.now();
+  auto pid = host_.spawn();
+  if (!pid) {
+    const Verdict v = exec_failure_verdict(command_, pid.error().sys_errno);
+    died(v);
+    return {Step::kExit, give_up(v, "the command cannot be executed; restarting cannot help")};
+  }
+  e.pids.push_back(*pid);
+  RunEvent started;
+  started.kind = RunEvent::Kind::kStarted;
+  started.pid = *pid;
+  started.attempt = attempt;
+  host_.event(started);
+
+  const Outcome o = supervise(*pid, e);
+  host_.collect(e);
+  for (size_t i = 0; i < ring_size_; ++i) {
+    e.memory.push_back(ring_[(ring_next_ + kRing - ring_size_ + i) % kRing]);
+  }
+  reap_rest();
+  const Verdict v = diagnose(e);
+  died(v, *pid, attempt);
+  if (auto fit = does_not_fit(v, e)) return {Step::kExit, give_up(*fit, "the server does not fit")};
+
+  if (o == Outcome::kStopped || is_stop_signal(pending_signal_)) {
+    // Stopped on request, and it is gone: that is a success, whatever the server's own status
+    // (the verdict keeps it) -- also when it ignored the stop signal and headroom had to
+    // SIGKILL it. Under systemd a requested stop must not leave the unit failed.
+    return {Step::kExit, finish(0)};
+  }
+  if (o == Outcome::kRestartRequested) {
+    pending_signal_ = 0;
+    RunEvent r;
+    r.kind = RunEvent::Kind::kRestarting;
+    r.text = "restart requested (SIGHUP)";
+    host_.event(r);
+    return {Step::kAgain, 0};
+  }
+  const Next n = after_death(config_.restart, v, limiter_, host_.now());
+  if (n == Next::kExit) return {Step::kExit, finish(v.exit_status)};
+  if (n == Next::kGiveUp) {
+    return {Step::kExit,
+            give_up(v, v.cause == Cause::kExecFailed ? "the command cannot be executed"
+                       : v.cause == Cause::kProbeRejected
+                           ? "the server rejects the probe's request; restarting cannot help"
+                           : limit_text())};
+  }
+  floor = e.died + config_.restart.delay;
+  RunEvent r;
+  r.kind = RunEvent::Kind::kRestarting;
+  r.verdict = v;
+  r.seconds = to_seconds(config_.restart.delay);
+  host_.event(r);
+  return {Step::kAgain, 0};
+}
+
+int Supervisor::run() {
+  Instant floor{};  // --restart-delay: no start before this
   for (;;) {
     if (is_stop_signal(pending_signal_)) return finish(0);
     // A floor before restarts, for those who want one; interruptible.
@@ -425,108 +533,11 @@ int Supervisor::run() {
       const HostEvent ev = host_.wait(floor);
       if (ev.kind == HostEvent::Kind::kSignal && is_stop_signal(ev.signal)) return finish(0);
     }
-
-    GateVerdict gv;
-    std::string pending;
-    host_.phase(Phase::kWaiting, "waiting for memory");
-    host_.prepare();
-    const GateResult g = gate(gv, pending);
-    if (g == GateResult::kStop) return finish(0);
-    if (g == GateResult::kImpossible) {
-      // Waiting cannot help: a configuration error (exit 2), said before anything starts.
-      Verdict v;
-      v.cause = Cause::kGateTimeout;
-      v.exit_status = 2;
-      v.reason = "impossible_target";
-      v.line = pending;
-      return give_up(v, pending + "; waiting cannot help");
-    }
-    if (g == GateResult::kTimedOut) {
-      const Verdict v = gate_timeout_verdict(gv.available, gv.target, gv.elapsed, pending);
-      RunEvent d;
-      d.kind = RunEvent::Kind::kDied;
-      d.verdict = v;
-      host_.event(d);
-      const Next n = after_death(config_.restart, v, limiter_, host_.now());
-      if (n == Next::kGiveUp) return give_up(v, limit_text());
-      if (n == Next::kExit) return finish(v.exit_status);
-      RunEvent r;
-      r.kind = RunEvent::Kind::kRestarting;
-      r.verdict = v;
-      host_.event(r);
-      continue;
-    }
-    // How long the memory held the start up: until the settle window that opened the gate began
-    // (with memory already there, 0 -- the window itself is the settle, said apart).
-    RunEvent opened;
-    opened.kind = RunEvent::Kind::kGateOpened;
-    opened.seconds = to_seconds(gv.elapsed - std::min(gv.settled, gv.elapsed));
-    opened.settle_seconds = to_seconds(std::min(gv.settled, gv.elapsed));
-    host_.event(opened);
-
-    ++attempt;
-    host_.mark_start();
-    Evidence e;
-    e.started = host_.now();
-    auto pid = host_.spawn();
-    if (!pid) {
-      const Verdict v = exec_failure_verdict(command_, pid.error().sys_errno);
-      RunEvent d;
-      d.kind = RunEvent::Kind::kDied;
-      d.verdict = v;
-      host_.event(d);
-      return give_up(v, "the command cannot be executed; restarting cannot help");
-    }
-    e.pids.push_back(*pid);
-    RunEvent started;
-    started.kind = RunEvent::Kind::kStarted;
-    started.pid = *pid;
-    started.attempt = attempt;
-    host_.event(started);
-
-    const Outcome o = supervise(*pid, e);
-    host_.collect(e);
-    for (size_t i = 0; i < ring_size_; ++i) {
-      e.memory.push_back(ring_[(ring_next_ + kRing - ring_size_ + i) % kRing]);
-    }
-    reap_rest();
-    const Verdict v = diagnose(e);
-    RunEvent d;
-    d.kind = RunEvent::Kind::kDied;
-    d.pid = *pid;
-    d.attempt = attempt;
-    d.verdict = v;
-    host_.event(d);
-    if (auto fit = does_not_fit(v, e)) return give_up(*fit, "the server does not fit");
-
-    if (o == Outcome::kStopped || is_stop_signal(pending_signal_)) {
-      // Stopped on request, and it is gone: that is a success, whatever the server's own status
-      // (the verdict keeps it) -- also when it ignored the stop signal and headroom had to
-      // SIGKILL it. Under systemd a requested stop must not leave the unit failed.
-      return finish(0);
-    }
-    if (o == Outcome::kRestartRequested) {
-      pending_signal_ = 0;
-      RunEvent r;
-      r.kind = RunEvent::Kind::kRestarting;
-      r.text = "restart requested (SIGHUP)";
-      host_.event(r);
-      continue;
-    }
-    const Next n = after_death(config_.restart, v, limiter_, host_.now());
-    if (n == Next::kExit) return finish(v.exit_status);
-    if (n == Next::kGiveUp) {
-      return give_up(v, v.cause == Cause::kExecFailed ? "the command cannot be executed"
-                        : v.cause == Cause::kProbeRejected
-                            ? "the server rejects the probe's request; restarting cannot help"
-                            : limit_text());
-    }
-    floor = e.died + config_.restart.delay;
-    RunEvent r;
-    r.kind = RunEvent::Kind::kRestarting;
-    r.verdict = v;
-    r.seconds = to_seconds(config_.restart.delay);
-    host_.event(r);
+    const Step g = gate_step();
+    if (g.kind == Step::kExit) return g.status;
+    if (g.kind == Step::kAgain) continue;
+    const Step i = instance_step(floor);
+    if (i.kind == Step::kExit) return i.status;
   }
 }
 

@@ -85,6 +85,7 @@ struct RunEvent {
                   // answers the previous state had
     kWaiting,     // what holds the start back changed: text = the waiting line (the pool's
                   // queue, a loading neighbour's claim, the previous instance, memory)
+                  // The last one: act/event_log's reader counts up to it; add new kinds above.
   };
   Kind kind = Kind::kStarted;
   int pid = 0;
@@ -149,6 +150,18 @@ class Supervisor {
   enum class GateResult { kOpen, kTimedOut, kStop, kImpossible };
   enum class Outcome { kDied, kStopped, kRestartRequested };
 
+  // What one pass of run()'s loop ends in: go on (start), round again (restart), or exit.
+  struct Step {
+    enum Kind { kGo, kAgain, kExit } kind = kGo;
+    int status = 0;  // kExit: headroom's exit code
+  };
+  Step gate_step();                    // the gate before a start; kGo when it opened
+  Step instance_step(Instant& floor);  // one instance, from spawn to the decision after it
+  int finish(int status);              // the exited event, then `status`
+  int give_up(const Verdict& v, const std::string& why);
+  void died(const Verdict& v, int pid = 0, int attempt = 0);  // the died event
+  std::string limit_text() const;
+
   GateResult gate(GateVerdict& verdict, std::string& pending);
   Outcome supervise(pid_t pid, Evidence& e);
   // Sends the stop signal (and SIGCONT), waits up to the stop timeout, then SIGKILLs
@@ -166,6 +179,7 @@ class Supervisor {
   std::string command_;
   StartLimiter limiter_;
   int pending_signal_ = 0;   // a stop/restart request that arrived while busy
+  int attempt_ = 0;          // instances started
   std::string probe_state_;  // "health:refused", ...: the last reported state of the probes
   int probe_repeats_ = 0;    // answers in that state
   int rejections_ = 0;       // generation probes rejected (4xx) in a row

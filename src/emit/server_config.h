@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/defaults.h"
 #include "core/duration.h"
 #include "core/restart_policy.h"
 #include "core/size.h"
@@ -51,7 +52,7 @@ struct ServerConfig {
   Spelled<Duration> startup_timeout;
   Duration stop_timeout{};
   std::optional<RestartMode> restart;  // nullopt: --restart is none of run's policies
-  int burst = 3;
+  int burst = defaults::kBurst;
   Duration within{};
   Duration restart_delay{};
   std::optional<HttpUrl> health_url;  // --health where it is a URL (not auto, not given: none)

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <optional>
 
+#include "core/defaults.h"
 #include "core/docker_cli.h"
 #include "core/text.h"
 #include "headroom_version.h"
@@ -332,8 +333,9 @@ Result<std::string> systemd_unit(const SystemdUnitInput& in) {
 
 // The timeouts are the defaults' (headroom extends the start timeout while it makes progress, and
 // its own --stop-timeout acts before systemd's).
-std::string template_unit(const UnitHost& host, Duration gate_timeout, Duration startup_timeout) {
-  const Duration start = gate_timeout + startup_timeout + std::chrono::seconds(60);
+std::string template_unit(const UnitHost& host) {
+  const Duration start =
+      defaults::kGateTimeout.value + defaults::kStartupTimeout.value + std::chrono::seconds(60);
   std::string u =
       fmt::format("# Written by headroom {} (headroom unit --template).\n", HEADROOM_VERSION);
   u += "# One server per instance: /etc/headroom/NAME.toml holds `headroom run`'s options for it\n"
@@ -360,8 +362,10 @@ std::string template_unit(const UnitHost& host, Duration gate_timeout, Duration 
        "# docker run line is read from the same file; nothing for a plain process.\n";
   u += fmt::format("ExecStopPost=-{} run --config /etc/headroom/%i.toml --name %i --cleanup\n",
                    systemd_quote(host.headroom));
-  u += "# headroom's own stop timeout (default 30s) acts first; this is the backstop.\n"
-       "TimeoutStopSec=5min\nKillMode=mixed\n";
+  u += fmt::format(
+      "# headroom's own stop timeout (default {}) acts first; this is the backstop.\n"
+      "TimeoutStopSec=5min\nKillMode=mixed\n",
+      defaults::kStopTimeout.text);
   u += hardening_lines(host, /*docker=*/true);
   u += "\n[Install]\nWantedBy=multi-user.target\n";
   return u;

@@ -44,8 +44,8 @@ struct SystemdUnitInput {
 Result<std::string> systemd_unit(const SystemdUnitInput& in);
 
 // headroom@.service: one server per instance, its options in /etc/headroom/INSTANCE.toml.
-// `gate_timeout` and `startup_timeout`: run's defaults, which the instances start with.
-std::string template_unit(const UnitHost& host, Duration gate_timeout, Duration startup_timeout);
+// Its timeouts are run's defaults (core/defaults.h), which the instances start with.
+std::string template_unit(const UnitHost& host);
 
 // The checksum line headroom writes as a unit's second line: FNV-1a (64 bits) of the rest of the
 // text, so that --install can tell its own untouched output from a unit someone edited.

@@ -63,5 +63,33 @@ TEST(Footprint, SavedAndLoadedByName) {
   std::filesystem::remove(footprint_path(name));
 }
 
+// What a run learns: a ready run's peak is the footprint; growth past 1 % raises it at once;
+// another command line starts from nothing.
+TEST(FootprintLearner, AReadyRunsPeakIsWrittenAndGrowthRaisesIt) {
+  const std::string name = "learner-test-" + std::to_string(::getpid());
+  std::filesystem::remove(footprint_path(name));
+  FootprintLearner l(name, "vllm serve /m", std::nullopt);
+  l.started();
+  ASSERT_TRUE(l.held(10ull << 30));
+  EXPECT_FALSE(*load_footprint(name));  // loading, never ready: nothing to learn yet
+  l.ready();
+  ASSERT_TRUE(l.held(12ull << 30));
+  auto got = load_footprint(name);
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ((*got)->peak, 12ull << 30);
+  EXPECT_EQ((*got)->runs, 1u);
+  ASSERT_TRUE(l.held((12ull << 30) + (1u << 20)));  // under 1 % more: not written again
+  EXPECT_EQ((*load_footprint(name))->peak, 12ull << 30);
+  ASSERT_TRUE(l.held(13ull << 30));
+  EXPECT_EQ((*load_footprint(name))->peak, 13ull << 30);
+
+  // The next run of another command line does not inherit it.
+  FootprintLearner other(name, "vllm serve /other", *got);
+  EXPECT_EQ(other.footprint().peak, 0u);
+  FootprintLearner same(name, "vllm serve /m", *got);
+  EXPECT_EQ(same.footprint().peak, 12ull << 30);
+  std::filesystem::remove(footprint_path(name));
+}
+
 }  // namespace
 }  // namespace headroom

@@ -221,7 +221,7 @@ TEST(SystemdUnit, PlainMapsRunsOptionsToSystemdsDirectives) {
 }
 
 TEST(SystemdUnit, TheTemplateKeepsItsSpecifiers) {
-  const std::string u = template_unit(host(), 300s, 30min);
+  const std::string u = template_unit(host());
   EXPECT_NE(u.find("\nExecStart=/usr/bin/headroom run --config /etc/headroom/%i.toml --name %i\n"),
             std::string::npos)
       << u;
