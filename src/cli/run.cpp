@@ -28,6 +28,7 @@
 #include "core/signals.h"
 #include "core/size.h"
 #include "core/supervisor.h"
+#include "core/text.h"
 #include "headroom_version.h"
 #include "lint/lint.h"
 #include "lint/rules.h"

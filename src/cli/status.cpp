@@ -6,14 +6,16 @@
 
 #include <csignal>
 #include <ctime>
-#include <thread>
 
 #include "act/footprint.h"
 #include "act/pool_ledger.h"
 #include "cli/common.h"
 #include "cli/console.h"
 #include "core/duration.h"
+#include "core/need.h"
 #include "core/size.h"
+#include "core/sources.h"
+#include "probe/clock.h"
 #include "probe/nvml.h"
 #include "probe/pagecache.h"
 #include "probe/parsers.h"
@@ -145,13 +147,9 @@ std::string render_text(const SystemMemorySource& src, const Snapshot& snap) {
   }
 
   if (!snap.files.empty()) {
-    uint64_t size = 0, cached = 0;
-    for (const Residency& r : snap.files) {
-      size += r.size;
-      cached += r.resident_bytes();
-    }
+    const ResidencyTotal t = total_residency(snap.files);
     add(fmt::format("files        {} file(s), {}, {} in page cache ({})", snap.files.size(),
-                    format_bytes(size), format_bytes(cached), pct(cached, size)));
+                    format_bytes(t.size), format_bytes(t.cached), pct(t.cached, t.size)));
     for (const Residency& r : snap.files) {
       add(fmt::format("  {:>10} of {:>10}  {}", format_bytes(r.resident_bytes()),
                       format_bytes(r.size), r.path));
@@ -170,15 +168,14 @@ std::string render_text(const SystemMemorySource& src, const Snapshot& snap) {
   }
 
   if (snap.need) {
-    const uint64_t need = *snap.need;
-    if (p.available >= need) {
-      add(fmt::format("need         {}: fits, {} to spare", format_bytes(need),
-                      format_bytes(p.available - need)));
+    const NeedCheck n = check_need(p, *snap.need);
+    if (n.fits) {
+      add(fmt::format("need         {}: fits, {} to spare", format_bytes(n.need),
+                      format_bytes(n.spare)));
     } else {
-      std::string line = fmt::format("need         {}: short by {}", format_bytes(need),
-                                     format_bytes(need - p.available));
-      if (p.reclaimable >= need - p.available) line += " (page cache could cover it)";
-      add(line);
+      add(fmt::format("need         {}: short by {}{}", format_bytes(n.need),
+                      format_bytes(n.short_by),
+                      n.reclaimable_covers ? " (page cache could cover it)" : ""));
     }
   }
   return out;
@@ -261,10 +258,8 @@ nlohmann::ordered_json render_json(const SystemMemorySource& src, const Snapshot
     j["servers"] = {{"ledger", snap.ledger}, {"list", servers}};
   }
   if (snap.need) {
-    const uint64_t need = *snap.need;
-    j["need"] = {{"bytes", need},
-                 {"fits", snap.pool.available >= need},
-                 {"short_by_bytes", snap.pool.available >= need ? 0 : need - snap.pool.available}};
+    const NeedCheck n = check_need(snap.pool, *snap.need);
+    j["need"] = {{"bytes", n.need}, {"fits", n.fits}, {"short_by_bytes", n.short_by}};
   }
   return j;
 }
@@ -274,7 +269,7 @@ void on_stop_signal(int) {
   g_stop = 1;
 }
 
-int run_status(const StatusOptions& o, const Globals& g) {
+int run_status(const StatusOptions& o, const Globals& g, Clock& clock) {
   Console console;
   auto src = SystemMemorySource::open(g.fs_root(), o.cgroup);
   if (!src) return console.fail(src.error().message);
@@ -328,20 +323,19 @@ int run_status(const StatusOptions& o, const Globals& g) {
         std::strftime(ts.data(), ts.size(), "%H:%M:%S", std::localtime(&now));
         text = fmt::format("\033[H\033[2Jheadroom status, every {} ({}; Ctrl-C to stop)\n\n{}",
                            format_duration(interval), ts.data(), text);
-        std::fwrite(text.data(), 1, text.size(), stdout);
-        std::fflush(stdout);
-      } else {
-        if (o.watching) text += '\n';
-        std::fwrite(text.data(), 1, text.size(), stdout);
-        std::fflush(stdout);
+      } else if (o.watching) {
+        text += '\n';
       }
+      std::fwrite(text.data(), 1, text.size(), stdout);
+      std::fflush(stdout);
     }
     if (!o.watching) {
-      return snap.need && snap.pool.available < *snap.need ? 1 : 0;
+      return snap.need && !check_need(snap.pool, *snap.need).fits ? 1 : 0;
     }
-    const auto until = std::chrono::steady_clock::now() + interval;
-    while (g_stop == 0 && std::chrono::steady_clock::now() < until) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    // In steps of 50 ms, so that Ctrl-C ends the wait at once.
+    const Instant until = clock.now() + interval;
+    while (g_stop == 0 && clock.now() < until) {
+      clock.sleep_until(clock.now() + std::chrono::milliseconds(50));
     }
     if (g_stop != 0) return 0;
   }
@@ -378,7 +372,10 @@ Command add_status_command(CLI::App& parent, const Globals& globals) {
       ->expected(0, 1)
       ->check(duration_validator());
   cmd->callback([o, cmd] { o->watching = cmd->count("--watch") > 0; });
-  return Command{cmd, [o, &globals] { return run_status(*o, globals); }};
+  return Command{cmd, [o, &globals] {
+                   SteadyClock clock;
+                   return run_status(*o, globals, clock);
+                 }};
 }
 
 }  // namespace headroom

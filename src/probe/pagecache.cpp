@@ -141,4 +141,13 @@ Result<std::vector<Residency>> residency_of(const std::vector<std::string>& path
   return out;
 }
 
+ResidencyTotal total_residency(const std::vector<Residency>& files) {
+  ResidencyTotal t;
+  for (const Residency& r : files) {
+    t.size += r.size;
+    t.cached += r.resident_bytes();
+  }
+  return t;
+}
+
 }  // namespace headroom

@@ -36,4 +36,11 @@ Result<Residency> file_residency(const std::string& path, bool force_mincore = f
 // each inode counted once). Errors name the path.
 Result<std::vector<Residency>> residency_of(const std::vector<std::string>& paths);
 
+// The files' bytes in all, and how many of them are in the page cache.
+struct ResidencyTotal {
+  uint64_t size = 0;
+  uint64_t cached = 0;
+};
+ResidencyTotal total_residency(const std::vector<Residency>& files);
+
 }  // namespace headroom
