@@ -286,8 +286,7 @@ void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
 
   // HR213, HR214: what the parser read past the way systemd does (unit_file.h, UnitIssue).
   for (const UnitIssue& i : u.issues) {
-    sink.add(i.code, i.code == "HR214" ? Severity::error : Severity::warning, i.span,
-             i.span.begin.line, i.message, i.fix);
+    sink.add(i.code, i.span, i.span.begin.line, i.message, i.fix);
   }
 
   // HR201: ordering and requirement on units that are not there.
@@ -318,7 +317,7 @@ void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
         const std::string typo = gpu_reset ? std::string() : lookup.near(name);
         if (!lookup.installed() && !gpu_reset && typo.empty()) continue;
         const Span span = e->value_map.span(at, at + name.size());
-        sink.add("HR201", Severity::warning, span, e->line,
+        sink.add("HR201", span, e->line,
                  gpu_reset ? fmt::format("{}={}: this target ships with NVIDIA's mig-parted, not "
                                          "with DGX Spark's OS; systemd ignores a unit that does "
                                          "not exist without a word, so nothing is ordered",
@@ -356,8 +355,7 @@ void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
     const Duration delay = timespan(sec).value_or(std::chrono::milliseconds(100));
     if (delay < std::chrono::seconds(60)) {
       const UnitEntry* at = sec != nullptr ? sec : restart;
-      sink.add("HR202", Severity::warning, sec != nullptr ? sec->value_span() : restart->key_span,
-               at->line,
+      sink.add("HR202", sec != nullptr ? sec->value_span() : restart->key_span, at->line,
                fmt::format("Restart={} with RestartSec={}{} and no memory gate: the next start "
                            "comes before the old instance's memory is back (seconds to minutes "
                            "on unified memory) and is OOM-killed",
@@ -371,7 +369,7 @@ void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
   // HR203: start limits.
   for (const char* key : {"StartLimitIntervalSec"}) {
     if (const UnitEntry* e = u.last("Service", key)) {
-      sink.add("HR203", Severity::error, e->key_span, e->line,
+      sink.add("HR203", e->key_span, e->line,
                fmt::format("{}= under [Service]: systemd ignores it there (\"Unknown key "
                            "'{}' in section [Service], ignoring.\"); the defaults (5 starts in 10 "
                            "s) stay in force",
@@ -385,12 +383,15 @@ void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
         u.last("Unit", "StartLimitInterval") || u.last("Service", "StartLimitBurst") ||
         u.last("Service", "StartLimitInterval");
     if (!limits) {
-      sink.add("HR203", Severity::warning, restart->key_span, restart->line,
-               fmt::format("Restart={} without StartLimitBurst=/StartLimitIntervalSec= in [Unit]: "
-                           "the defaults (5 starts within 10 s) never trip when each try takes "
-                           "longer, so a failing server restarts forever and leaks memory",
-                           restart->value),
-               "add StartLimitIntervalSec=600 and StartLimitBurst=3 to [Unit]");
+      // A warning: systemd's default limit still applies, it only rarely trips; the error is for
+      // a limit written under [Service], one the author meant and systemd drops.
+      sink.add_at(
+          Severity::warning, "HR203", restart->key_span, restart->line,
+          fmt::format("Restart={} without StartLimitBurst=/StartLimitIntervalSec= in [Unit]: "
+                      "the defaults (5 starts within 10 s) never trip when each try takes "
+                      "longer, so a failing server restarts forever and leaks memory",
+                      restart->value),
+          "add StartLimitIntervalSec=600 and StartLimitBurst=3 to [Unit]");
     }
   }
 
@@ -409,7 +410,7 @@ void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
         if (x.key == "ExecStartPre" && memory_wait(x.cmd) && first == nullptr) first = &x;
       }
       const Span span = t != nullptr ? t->value_span() : first->cmd.spans.front();
-      sink.add("HR204", Severity::error, span, t != nullptr ? t->line : first->line,
+      sink.add("HR204", span, t != nullptr ? t->line : first->line,
                fmt::format("{}={} is shorter than the memory wait in ExecStartPre= ({}): systemd "
                            "kills the wait and fails the start while it is still waiting",
                            t != nullptr ? t->key : "TimeoutStartSec",
@@ -438,7 +439,7 @@ void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
       for (std::string_view name : kSystemOnly) {
         const size_t at = e->value.find(name);
         if (at == std::string::npos) continue;
-        sink.add("HR210", Severity::warning, e->value_map.span(at, at + name.size()), e->line,
+        sink.add("HR210", e->value_map.span(at, at + name.size()), e->line,
                  fmt::format("a user unit ({}) ordered After={}: that unit belongs to the "
                              "system manager, which a user manager cannot see, so the ordering "
                              "is silently ignored and the server may start before it",
@@ -467,7 +468,7 @@ void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
       runs_server |= x.key == "ExecStart" && !docker && find_engine(argv).has_value();
     }
     if (runs_server && (v == "yes" || v == "true" || v == "1" || v == "on")) {
-      sink.add("HR212", Severity::error, pd->value_span(), pd->line,
+      sink.add("HR212", pd->value_span(), pd->line,
                "PrivateDevices=yes gives the server a /dev with only the pseudo devices: "
                "/dev/nvidia*, /dev/nvidia-uvm and /dev/dri are gone, and CUDA finds no GPU (it "
                "falls back to the CPU or fails)",
@@ -489,7 +490,7 @@ void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
     if (m == nullptr || m->value.empty() || m->value == "infinity") continue;
     for (const Container& c : doc.containers) {
       if (c.compose || c.memory) continue;
-      sink.add("HR209", Severity::warning, m->value_span(), m->line,
+      sink.add("HR209", m->value_span(), m->line,
                fmt::format("{}={} on a unit that runs docker run: it bounds the docker client in "
                            "the unit's cgroup, not the container, which runs under dockerd with "
                            "no limit",
@@ -505,7 +506,7 @@ void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
   for (const Container& c : doc.containers) {
     if (c.exec_key != "ExecStart") continue;
     if (c.detach && type_value == "oneshot" && remains) {
-      sink.add("HR211", Severity::warning, c.detach->span, c.stmt_line,
+      sink.add("HR211", c.detach->span, c.stmt_line,
                "Type=oneshot with RemainAfterExit=yes and docker run -d: the unit is \"active\" "
                "once docker returns, whatever the container does next; a crash, an OOM kill or a "
                "wedge is seen by nobody, and Restart= cannot apply",
@@ -513,7 +514,7 @@ void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
                "`headroom run`");
     }
     if (c.detach && (type_value == "simple" || type_value == "exec")) {
-      sink.add("HR205", Severity::error, c.detach->span, c.stmt_line,
+      sink.add("HR205", c.detach->span, c.stmt_line,
                fmt::format("docker run -d under Type={}: docker returns as soon as the container "
                            "is created, the unit counts as exited, and the container runs with "
                            "no one supervising it",
@@ -522,7 +523,7 @@ void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
     }
     if (!stops) {
       sink.add(
-          "HR206", Severity::warning, c.span, c.stmt_line,
+          "HR206", c.span, c.stmt_line,
           "ExecStart= runs docker run but no ExecStop= stops the container: when systemd "
           "stops the unit it kills the docker client, and the container keeps running and "
           "holding its memory",
@@ -536,7 +537,7 @@ void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
           removed |= a == c.name->value;
       }
       if (!removed) {
-        sink.add("HR207", Severity::error, c.name->span, c.stmt_line,
+        sink.add("HR207", c.name->span, c.stmt_line,
                  fmt::format("docker run --name {} without --rm and without ExecStartPre=-docker "
                              "rm -f {}: the stopped container keeps the name, and every restart "
                              "fails (\"Conflict. The container name \"/{}\" is already in use\")",
@@ -545,7 +546,7 @@ void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
       }
     }
     if (restarting && c.restart && c.restart->value != "no") {
-      sink.add("HR208", Severity::warning, c.restart->span, c.stmt_line,
+      sink.add("HR208", c.restart->span, c.stmt_line,
                fmt::format("docker --restart {} inside a unit with Restart={}: Docker and systemd "
                            "both restart the server, and fight over it",
                            c.restart->value, restart->value),
