@@ -14,6 +14,9 @@
 
 namespace headroom::lint {
 namespace {
+// Its own namespace: its helpers' names (codes, lint, find) are those of other test files that
+// the unity build compiles with it.
+namespace rules_test {
 
 using ::testing::Contains;
 using ::testing::ElementsAre;
@@ -759,5 +762,6 @@ TEST(Rules, EveryRuleHasItsOwnIdAndADocPage) {
   EXPECT_EQ(ids.size(), 33u);
 }
 
+}  // namespace rules_test
 }  // namespace
 }  // namespace headroom::lint
