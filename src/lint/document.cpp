@@ -536,8 +536,73 @@ Beside sourced_path(std::string_view p) {
   return {std::string(rest), ""};
 }
 
+// The ways through a script read_shell follows at most (one set of variables each).
+constexpr size_t kShellWays = 8;
+
+// An if/elif/else block being read: the variables on entry (each branch starts from them) and
+// those at the end of the branches read so far.
+struct ShellBranch {
+  std::vector<ShellVars> entry, done;
+  bool has_else = false;
+};
+
+void merge_ways(std::vector<ShellVars>& into, const std::vector<ShellVars>& from) {
+  for (const ShellVars& w : from) {
+    const bool seen =
+        std::any_of(into.begin(), into.end(), [&](const ShellVars& v) { return v.same_as(w); });
+    if (!seen && into.size() < kShellWays) into.push_back(w);
+  }
+}
+
+// if / elif / else / fi (the command's first word k): a set of variables per branch.
+void follow_branch(std::string_view k, std::vector<ShellBranch>& frames,
+                   std::vector<ShellVars>& ways) {
+  if (k == "if") {
+    frames.push_back(ShellBranch{ways, {}, false});
+  } else if ((k == "elif" || k == "else") && !frames.empty()) {
+    merge_ways(frames.back().done, ways);
+    ways = frames.back().entry;
+    frames.back().has_else |= k == "else";
+  } else if (k == "fi" && !frames.empty()) {
+    ShellBranch f = std::move(frames.back());
+    frames.pop_back();
+    merge_ways(f.done, ways);
+    if (!f.has_else) merge_ways(f.done, f.entry);  // no branch taken
+    ways = std::move(f.done);
+  }
+}
+
+// `source FILE` / `. FILE`: its assignments, when it is beside the script and readable; where it
+// is not, an Outside for HR001. False: rc is another command.
+bool read_sourced(Document& doc, const SourceMap& map, const ReadBeside& read_beside,
+                  const RawCommand& rc, std::vector<ShellVars>& ways) {
+  if (rc.words.size() < 2 || (rc.words[0].text != "source" && rc.words[0].text != ".")) {
+    return false;
+  }
+  const std::string path = ways[0].substitute(rc.words[1].text);
+  const Beside beside = sourced_path(path);
+  std::optional<std::string> content;
+  std::string why = beside.why;
+  const std::string dir(path_directory(doc.file));
+  const std::string joined = dir + beside.relative;
+  if (why.empty()) {
+    if (read_beside) content = read_beside(joined);
+    if (!content) why = "not found beside the script";
+  }
+  if (content && content->find('\0') == std::string::npos) {
+    for (ShellVars& vars : ways)
+      vars.assign_sourced(*content, joined);
+    return true;
+  }
+  if (why.empty()) why = "binary data";
+  doc.outside.push_back(Outside{map.span(rc.words[0].begin, rc.words[1].end),
+                                fmt::format("{} {}", rc.words[0].text, rc.words[1].text), why,
+                                beside.why.empty()});
+  return true;
+}
+
 // A script, read along each way through its if/elif/else blocks: one set of variables per
-// branch (up to kWays), so that a server line after `fi` is linted with each branch's values
+// branch (up to kShellWays), so that a server line after `fi` is linted with each branch's values
 // (VLLM_GPU_MEMORY_UTIL=0.9 in the first branch, 0.7 in the others), the first branch's being
 // the line itself and the others its variants (Container::variant). Loops are read once, in file
 // order. `source FILE` beside the script is read for its assignments.
@@ -551,20 +616,8 @@ std::optional<InputError> read_shell(Document& doc, std::string_view text,
   const RawText file{text, map};
   Builder b(doc, &file);
   Env exported;
-  constexpr size_t kWays = 8;
   std::vector<ShellVars> ways{ShellVars(text, map)};
-  struct Frame {
-    std::vector<ShellVars> entry, done;
-    bool has_else = false;
-  };
-  std::vector<Frame> frames;
-  const auto merge = [&](std::vector<ShellVars>& into, const std::vector<ShellVars>& from) {
-    for (const ShellVars& w : from) {
-      const bool seen =
-          std::any_of(into.begin(), into.end(), [&](const ShellVars& v) { return v.same_as(w); });
-      if (!seen && into.size() < kWays) into.push_back(w);
-    }
-  };
+  std::vector<ShellBranch> frames;
   // Runs a command's words (each way's, where they differ) through the builder.
   const auto run = [&](const RawCommand& rc) {
     std::vector<std::vector<Word>> seen;
@@ -610,54 +663,16 @@ std::optional<InputError> read_shell(Document& doc, std::string_view text,
       }
     }
   };
-  // `source FILE` / `. FILE`: its assignments, when it is beside the script and readable.
-  const auto source = [&](const RawCommand& rc) {
-    if (rc.words.size() < 2 || (rc.words[0].text != "source" && rc.words[0].text != ".")) {
-      return false;
-    }
-    const std::string path = ways[0].substitute(rc.words[1].text);
-    const Beside beside = sourced_path(path);
-    std::optional<std::string> content;
-    std::string why = beside.why;
-    const std::string dir(path_directory(doc.file));
-    const std::string joined = dir + beside.relative;
-    if (why.empty()) {
-      if (read_beside) content = read_beside(joined);
-      if (!content) why = "not found beside the script";
-    }
-    if (content && content->find('\0') == std::string::npos) {
-      for (ShellVars& vars : ways)
-        vars.assign_sourced(*content, joined);
-      return true;
-    }
-    if (why.empty()) why = "binary data";
-    doc.outside.push_back(Outside{map.span(rc.words[0].begin, rc.words[1].end),
-                                  fmt::format("{} {}", rc.words[0].text, rc.words[1].text), why,
-                                  beside.why.empty()});
-    return true;
-  };
   for (RawCommand& rc : split.commands) {
     substitutions(rc);
     // if / elif / else / fi: a set of variables per branch; then / do open a body.
     const std::string_view k = rc.words[0].text;
-    if (k == "if") {
-      frames.push_back(Frame{ways, {}, false});
-    } else if ((k == "elif" || k == "else") && !frames.empty()) {
-      merge(frames.back().done, ways);
-      ways = frames.back().entry;
-      frames.back().has_else |= k == "else";
-    } else if (k == "fi" && !frames.empty()) {
-      Frame f = std::move(frames.back());
-      frames.pop_back();
-      merge(f.done, ways);
-      if (!f.has_else) merge(f.done, f.entry);  // no branch taken
-      ways = std::move(f.done);
-    }
+    follow_branch(k, frames, ways);
     if (k == "if" || k == "elif" || k == "else" || k == "fi" || k == "then" || k == "do") {
       rc.words.erase(rc.words.begin());
       if (rc.words.empty()) continue;
     }
-    if (source(rc)) continue;
+    if (read_sourced(doc, map, read_beside, rc, ways)) continue;
     const bool export_line = rc.words[0].text == "export" || rc.words[0].text == "declare";
     bool assigned = false;
     for (ShellVars& vars : ways)
@@ -876,6 +891,56 @@ class ComposeFile {
     return others_.emplace(file, root).first->second;
   }
 
+  // gpus:, runtime: nvidia, or a deploy.resources.reservations.devices entry of the nvidia
+  // driver or the gpu capability.
+  bool wants_gpu(const YAML::Node& svc) {
+    bool gpu = field(svc, "gpus") ||
+               (scalar(field(svc, "runtime")) && scalar(field(svc, "runtime"))->value == "nvidia");
+    YAML::Node devices;
+    devices.reset(field(svc, "deploy"));  // reset() rebinds; operator= would write into it
+    for (const char* k : {"resources", "reservations", "devices"}) {
+      // operator[] of a missing key is an invalid node that throws when indexed further.
+      const YAML::Node next = devices.IsMap() && devices[k] ? devices[k] : YAML::Node();
+      devices.reset(next);
+    }
+    if (devices.IsSequence()) {
+      for (const YAML::Node& d : devices) {
+        if (!d.IsMap()) continue;
+        const auto driver = scalar(d["driver"]);
+        gpu |= driver && driver->value == "nvidia";
+        if (const YAML::Node caps = d["capabilities"]; caps && caps.IsSequence()) {
+          for (const YAML::Node& cap : caps)
+            gpu |= cap.IsScalar() && cap.Scalar() == "gpu";
+        }
+      }
+    }
+    return gpu;
+  }
+
+  // environment: as a map (NAME: value) or a list (NAME=value, or NAME alone: from outside).
+  Env environment(const YAML::Node& svc) {
+    Env env;
+    const YAML::Node environment = field(svc, "environment");
+    if (environment && environment.IsMap()) {
+      for (const auto& e : environment) {
+        std::optional<std::string> v;
+        if (e.second && !e.second.IsNull() && e.second.IsScalar()) v = e.second.Scalar();
+        env[e.first.as<std::string>()] = EnvVar{v, node_span(e.first)};
+      }
+    } else if (environment && environment.IsSequence()) {
+      for (const YAML::Node& e : environment) {
+        if (!e.IsScalar()) continue;
+        const std::string& s = e.Scalar();
+        if (auto eq = assignment_eq(s)) {
+          env[s.substr(0, *eq)] = EnvVar{s.substr(*eq + 1), node_span(e)};
+        } else {
+          env[s] = EnvVar{std::nullopt, node_span(e)};
+        }
+      }
+    }
+    return env;
+  }
+
   Document& doc_;
   const ReadBeside& read_beside_;
   std::string dir_;
@@ -942,45 +1007,8 @@ std::optional<InputError> ComposeFile::read(std::string_view text) {
         }
         c.healthcheck = Setting{joined, node_span(test)};
       }
-      c.gpu = field(svc, "gpus") ||
-              (scalar(field(svc, "runtime")) && scalar(field(svc, "runtime"))->value == "nvidia");
-      YAML::Node devices;
-      devices.reset(field(svc, "deploy"));  // reset() rebinds; operator= would write into it
-      for (const char* k : {"resources", "reservations", "devices"}) {
-        // operator[] of a missing key is an invalid node that throws when indexed further.
-        const YAML::Node next = devices.IsMap() && devices[k] ? devices[k] : YAML::Node();
-        devices.reset(next);
-      }
-      if (devices.IsSequence()) {
-        for (const YAML::Node& d : devices) {
-          if (!d.IsMap()) continue;
-          const auto driver = scalar(d["driver"]);
-          c.gpu |= driver && driver->value == "nvidia";
-          if (const YAML::Node caps = d["capabilities"]; caps && caps.IsSequence()) {
-            for (const YAML::Node& cap : caps)
-              c.gpu |= cap.IsScalar() && cap.Scalar() == "gpu";
-          }
-        }
-      }
-      Env env;
-      const YAML::Node environment = field(svc, "environment");
-      if (environment && environment.IsMap()) {
-        for (const auto& e : environment) {
-          std::optional<std::string> v;
-          if (e.second && !e.second.IsNull() && e.second.IsScalar()) v = e.second.Scalar();
-          env[e.first.as<std::string>()] = EnvVar{v, node_span(e.first)};
-        }
-      } else if (environment && environment.IsSequence()) {
-        for (const YAML::Node& e : environment) {
-          if (!e.IsScalar()) continue;
-          const std::string& s = e.Scalar();
-          if (auto eq = assignment_eq(s)) {
-            env[s.substr(0, *eq)] = EnvVar{s.substr(*eq + 1), node_span(e)};
-          } else {
-            env[s] = EnvVar{std::nullopt, node_span(e)};
-          }
-        }
-      }
+      c.gpu = wants_gpu(svc);
+      Env env = environment(svc);
       std::vector<Word> cmd;
       if (auto err = compose_words(field(svc, "entrypoint"), cmd, &raw)) return err;
       c.entrypoint = !cmd.empty();

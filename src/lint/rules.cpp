@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cassert>
 #include <vector>
 
 namespace headroom::lint {
@@ -118,8 +119,16 @@ std::string origin_note(const Document& doc, Span span, const std::string& messa
 
 }  // namespace
 
-void Sink::add(std::string_view code, Severity severity, Span span, uint32_t stmt_line,
-               std::string message, std::string fix) {
+void Sink::add(std::string_view code, Span span, uint32_t stmt_line, std::string message,
+               std::string fix) {
+  const RuleInfo* rule = find_rule(code);
+  assert(rule != nullptr && "every code a rule reports is in kRules");
+  add_at(rule != nullptr ? rule->severity : Severity::error, code, span, stmt_line,
+         std::move(message), std::move(fix));
+}
+
+void Sink::add_at(Severity severity, std::string_view code, Span span, uint32_t stmt_line,
+                  std::string message, std::string fix) {
   // One landmine, one finding: a compose anchor merged into three services, or a script line
   // read with the values of two if/elif branches, is one place to fix.
   for (const Finding& f : out_) {
@@ -136,7 +145,7 @@ void Sink::add(std::string_view code, Severity severity, Span span, uint32_t stm
 // never sets. Said (info, not counted) instead of guessed.
 void check_values(const Document& doc, const CheckOptions&, Sink& sink) {
   for (const Outside& o : doc.outside) {
-    sink.add("HR001", Severity::info, o.span, o.span.begin.line,
+    sink.add("HR001", o.span, o.span.begin.line,
              fmt::format("`{}` is not read ({}): the values it sets are not known here, and "
                          "the defaults this file gives were checked in their place",
                          o.what, o.why),
@@ -156,7 +165,7 @@ void check_values(const Document& doc, const CheckOptions&, Sink& sink) {
     for (std::string_view flag : kChecked) {
       const auto a = s.arg(flag);
       if (!a || !a->has_value || a->value.find('$') == std::string::npos) continue;
-      sink.add("HR001", Severity::info, a->span, s.stmt_line,
+      sink.add("HR001", a->span, s.stmt_line,
                fmt::format("{} {}: the value comes from outside the file (the caller, an "
                            "environment file), so the rules on it were not checked",
                            flag, a->value),

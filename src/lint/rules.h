@@ -18,7 +18,10 @@ namespace headroom::lint {
 
 struct RuleInfo {
   std::string_view code;
-  Severity severity;  // the highest it reports with (HR203 and HR301 report two levels)
+  // What its findings are reported with, and the level --list-rules and SARIF's
+  // defaultConfiguration give it: for HR203 and HR301, which report two levels, the higher one
+  // (their lesser findings are Sink::add_at calls that say why).
+  Severity severity;
   std::string_view title;
   // false: a note on what lint could not see (HR001), not a landmine: it does not fail the run
   // unless the configuration gives it a severity ([severity] HR001 = "warning").
@@ -40,11 +43,17 @@ struct CheckOptions {
   ReadBeside read_beside;       // the files a linted one names (none: nothing is read)
 };
 
+// Where the rules report: each finding at its rule's severity in the table (all_rules), so that
+// the level a finding is printed with and the one --list-rules shows are one.
 class Sink {
  public:
   Sink(const Document& doc, std::vector<Finding>& out) : doc_(doc), out_(out) {}
-  void add(std::string_view code, Severity severity, Span span, uint32_t stmt_line,
-           std::string message, std::string fix);
+  void add(std::string_view code, Span span, uint32_t stmt_line, std::string message,
+           std::string fix);
+  // A finding on purpose at another level than its rule's (HR203's missing limits, HR301 where
+  // spec v2 is only likely): the call says why.
+  void add_at(Severity severity, std::string_view code, Span span, uint32_t stmt_line,
+              std::string message, std::string fix);
 
  private:
   const Document& doc_;

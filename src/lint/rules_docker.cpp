@@ -34,7 +34,7 @@ void check_docker(const Document& doc, const CheckOptions&, Sink& sink) {
   // characters on that line to be ignored -- a `\` there is part of the comment and continues
   // nothing; YAML 1.2 8.1.3: folding does not apply to line breaks around more-indented lines.
   for (const CutLine& c : doc.cuts) {
-    sink.add("HR106", Severity::error, c.span, c.span.begin.line,
+    sink.add("HR106", c.span, c.span.begin.line,
              c.comment ? fmt::format("this comment ends the command: a `\\` inside a comment "
                                      "continues nothing, so the line below ({} …) runs as a "
                                      "command of its own and the command above goes without it",
@@ -50,14 +50,14 @@ void check_docker(const Document& doc, const CheckOptions&, Sink& sink) {
   }
   for (const Container& c : doc.containers) {
     if (c.rm && restarts(c.restart)) {
-      sink.add("HR101", Severity::error, c.restart->span, c.stmt_line,
+      sink.add("HR101", c.restart->span, c.stmt_line,
                fmt::format("--rm with --restart {}: docker refuses to start the container "
                            "(\"conflicting options: cannot specify both --restart and --rm\")",
                            c.restart->value),
                "drop --restart (let headroom run or systemd restart it), keep --rm");
     }
     for (const Word& w : c.misplaced) {
-      sink.add("HR102", Severity::error, w.span, c.stmt_line,
+      sink.add("HR102", w.span, c.stmt_line,
                fmt::format("docker does not know {} and it stands before the image \"{}\": docker "
                            "rejects it (\"unknown flag: {}\") and it never reaches the server",
                            w.text, c.image, w.text.substr(0, w.text.find('='))),
@@ -65,7 +65,7 @@ void check_docker(const Document& doc, const CheckOptions&, Sink& sink) {
     }
     if (!c.engine) continue;
     if (restarts(c.restart)) {
-      sink.add("HR103", Severity::warning, c.restart->span, c.stmt_line,
+      sink.add("HR103", c.restart->span, c.stmt_line,
                fmt::format("{} {} on an inference server ({}): Docker restarts it after 100 ms, "
                            "doubling to 1 min, with no memory gate; on unified memory the new "
                            "instance starts before the old one's memory is back, and restart "
@@ -79,7 +79,7 @@ void check_docker(const Document& doc, const CheckOptions&, Sink& sink) {
     // HR353: a container health check on vLLM's /health (engines.cpp: it answers 200 while the
     // engine is wedged, so Docker reports healthy and nothing restarts it).
     if (c.engine == EngineId::kVllm && c.healthcheck && probes_health(c.healthcheck->value)) {
-      sink.add("HR353", Severity::warning, c.healthcheck->span, c.stmt_line,
+      sink.add("HR353", c.healthcheck->span, c.stmt_line,
                "the health check GETs vLLM's /health, which answers 200 as long as the API "
                "process runs, also with the engine wedged (a hung CUDA call, a dead worker): the "
                "container stays \"healthy\" while every request hangs",
@@ -92,7 +92,7 @@ void check_docker(const Document& doc, const CheckOptions&, Sink& sink) {
       const auto host = s.arg("--host");
       const std::string h = host && host->has_value ? host->value : "127.0.0.1";
       if (h == "127.0.0.1" || h == "localhost" || h == "::1") {
-        sink.add("HR307", Severity::error, host ? host->span : s.span, s.stmt_line,
+        sink.add("HR307", host ? host->span : s.span, s.stmt_line,
                  fmt::format("SGLang listens on {}{} inside the container: the published port "
                              "forwards to the container's own address, where nothing listens, "
                              "so the server is never reachable (nor healthy) from outside",
@@ -104,14 +104,14 @@ void check_docker(const Document& doc, const CheckOptions&, Sink& sink) {
     const bool ipc_host = c.ipc && c.ipc->value == "host";
     if (!ipc_host && !c.shm_size) {
       sink.add(
-          "HR104", Severity::warning, c.span, c.stmt_line,
+          "HR104", c.span, c.stmt_line,
           "an SGLang/vLLM container with neither --ipc=host nor --shm-size: its shared "
           "memory is Docker's 64 MiB default, too small for the server's worker processes "
           "(NCCL and PyTorch fail or hang)",
           c.compose ? "add ipc: host (or shm_size: 16gb)" : "add --ipc=host (or --shm-size 16g)");
     }
     if (!c.compose && !c.name) {
-      sink.add("HR105", Severity::info, c.span, c.stmt_line,
+      sink.add("HR105", c.span, c.stmt_line,
                "a server container without --name: there is no stable name to stop, restart or "
                "inspect it by (and `headroom restart` needs one)",
                "add --name NAME");

@@ -1,6 +1,6 @@
 // SPDX-FileCopyrightText: 2026 The headroom authors
 // SPDX-License-Identifier: Apache-2.0
-// HR201-HR208: systemd units running inference servers (FIELD.md section 4).
+// HR201-HR214: systemd units running inference servers (FIELD.md section 4).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -278,19 +278,86 @@ std::string seconds_text(Duration d) {
   return format_duration(d);
 }
 
-}  // namespace
+// What the unit says that several rules read, taken from it once.
+struct UnitFacts {
+  const UnitEntry* restart = nullptr;  // [Service] Restart=
+  bool restarting = false;             // Restart= other than "no"
+  bool gate = false;                   // an ExecStartPre= memory gate, or ExecStart=headroom run
+  bool has_wait = false;               // an ExecStartPre= memory wait of known length
+  Duration waits{0};                   // the sum of those waits
+  std::string type;                    // Type=, "simple" when unset
+  bool stops = false;                  // an ExecStop= stops the container
+  bool remains = false;                // RemainAfterExit=yes
+};
 
-void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
-  if (!doc.unit) return;
-  const UnitFile& u = *doc.unit;
+// systemd's boolean true (systemd.syntax(7)); false when unset.
+bool yes(const UnitEntry* e) {
+  return e != nullptr &&
+         (e->value == "yes" || e->value == "true" || e->value == "1" || e->value == "on");
+}
 
-  // HR213, HR214: what the parser read past the way systemd does (unit_file.h, UnitIssue).
-  for (const UnitIssue& i : u.issues) {
-    sink.add(i.code, i.code == "HR214" ? Severity::error : Severity::warning, i.span,
-             i.span.begin.line, i.message, i.fix);
+UnitFacts read_facts(const Document& doc, const UnitFile& u) {
+  UnitFacts f;
+  f.restart = u.last("Service", "Restart");
+  f.restarting = f.restart != nullptr && f.restart->value != "no";
+  for (const UnitExec& x : doc.execs) {
+    if (x.key == "ExecStartPre") {
+      if (auto w = memory_wait(x.cmd)) {
+        f.has_wait = true;
+        f.waits = (*w == kForever || f.waits == kForever) ? kForever : f.waits + *w;
+      }
+      f.gate |= gates_on_memory(x.cmd);
+    }
+    if (x.key == "ExecStart" && is_headroom_run(x.cmd)) f.gate = true;
+    if (x.key == "ExecStop" && stops_container(x.cmd)) f.stops = true;
   }
+  const UnitEntry* type = u.last("Service", "Type");
+  f.type = type != nullptr ? type->value : "simple";
+  f.remains = yes(u.last("Service", "RemainAfterExit"));
+  return f;
+}
 
-  // HR201: ordering and requirement on units that are not there.
+// HR213, HR214: what the parser read past the way systemd does (unit_file.h, UnitIssue).
+void check_parse_issues(const UnitFile& u, Sink& sink) {
+  for (const UnitIssue& i : u.issues) {
+    sink.add(i.code, i.span, i.span.begin.line, i.message, i.fix);
+  }
+}
+
+// HR201 for one name of an After=/Wants=/Requires=/BindsTo= entry.
+void check_named_unit(const UnitLookup& lookup, const CheckOptions& opt, const UnitEntry& e,
+                      const char* key, const std::string& name, size_t at, Sink& sink) {
+  if (name.find('%') != std::string::npos || name.find('$') != std::string::npos) return;
+  const bool gpu_reset = name == "nvidia-gpu-reset.target";
+  const bool driver_unit =
+      std::find(kGpuDriverUnits.begin(), kGpuDriverUnits.end(), name) != kGpuDriverUnits.end();
+  if (lookup.exists(name) || (!lookup.searchable() && !gpu_reset) ||
+      (driver_unit && !lookup.driver_here())) {
+    return;
+  }
+  // A unit file linted from a checkout, not installed: the units it names may come with
+  // it (its project's other units, installed together), so only a misspelling of a unit
+  // that is here, or the one known to be absent, is reported.
+  const std::string typo = gpu_reset ? std::string() : lookup.near(name);
+  if (!lookup.installed() && !gpu_reset && typo.empty()) return;
+  const Span span = e.value_map.span(at, at + name.size());
+  sink.add("HR201", span, e.line,
+           gpu_reset ? fmt::format("{}={}: this target ships with NVIDIA's mig-parted, not "
+                                   "with DGX Spark's OS; systemd ignores a unit that does "
+                                   "not exist without a word, so nothing is ordered",
+                                   key, name)
+                     : fmt::format("{}={}: no such unit in the unit search path under {}{}; "
+                                   "systemd ignores it without a word",
+                                   key, name, opt.unit_root,
+                                   typo.empty() ? "" : " (did you mean " + typo + "?)"),
+           gpu_reset ? "remove it; to wait for memory use ExecStartPre=headroom wait … "
+                       "(or ExecStart=headroom run …)"
+                     : fmt::format("check the name, or remove {} from {}=", name, key));
+}
+
+// HR201: ordering and requirement on units that are not there.
+void check_missing_units(const Document& doc, const UnitFile& u, const CheckOptions& opt,
+                         Sink& sink) {
   const UnitLookup lookup(opt.unit_root, doc.file);
   for (const char* key : {"After", "Wants", "Requires", "BindsTo"}) {
     for (const UnitEntry* e : u.all("Unit", key)) {
@@ -304,74 +371,34 @@ void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
         const size_t at = pos + start;
         pos += end;
         rest.remove_prefix(end);
-        if (name.find('%') != std::string::npos || name.find('$') != std::string::npos) continue;
-        const bool gpu_reset = name == "nvidia-gpu-reset.target";
-        const bool driver_unit = std::find(kGpuDriverUnits.begin(), kGpuDriverUnits.end(), name) !=
-                                 kGpuDriverUnits.end();
-        if (lookup.exists(name) || (!lookup.searchable() && !gpu_reset) ||
-            (driver_unit && !lookup.driver_here())) {
-          continue;
-        }
-        // A unit file linted from a checkout, not installed: the units it names may come with
-        // it (its project's other units, installed together), so only a misspelling of a unit
-        // that is here, or the one known to be absent, is reported.
-        const std::string typo = gpu_reset ? std::string() : lookup.near(name);
-        if (!lookup.installed() && !gpu_reset && typo.empty()) continue;
-        const Span span = e->value_map.span(at, at + name.size());
-        sink.add("HR201", Severity::warning, span, e->line,
-                 gpu_reset ? fmt::format("{}={}: this target ships with NVIDIA's mig-parted, not "
-                                         "with DGX Spark's OS; systemd ignores a unit that does "
-                                         "not exist without a word, so nothing is ordered",
-                                         key, name)
-                           : fmt::format("{}={}: no such unit in the unit search path under {}{}; "
-                                         "systemd ignores it without a word",
-                                         key, name, opt.unit_root,
-                                         typo.empty() ? "" : " (did you mean " + typo + "?)"),
-                 gpu_reset ? "remove it; to wait for memory use ExecStartPre=headroom wait … "
-                             "(or ExecStart=headroom run …)"
-                           : fmt::format("check the name, or remove {} from {}=", name, key));
+        check_named_unit(lookup, opt, *e, key, name, at, sink);
       }
     }
   }
+}
 
-  const UnitEntry* restart = u.last("Service", "Restart");
-  const bool restarting = restart != nullptr && restart->value != "no";
-  bool gate = false;
-  Duration waits{0};
-  bool has_wait = false;
-  for (const UnitExec& x : doc.execs) {
-    if (x.key == "ExecStartPre") {
-      if (auto w = memory_wait(x.cmd)) {
-        has_wait = true;
-        waits = (*w == kForever || waits == kForever) ? kForever : waits + *w;
-      }
-      gate |= gates_on_memory(x.cmd);
-    }
-    if (x.key == "ExecStart" && is_headroom_run(x.cmd)) gate = true;
-  }
+// HR202: restarting fast with nothing waiting for memory.
+void check_restart_gate(const UnitFile& u, const UnitFacts& f, Sink& sink) {
+  if (!f.restarting || f.gate) return;
+  const UnitEntry* sec = u.last("Service", "RestartSec");
+  const Duration delay = timespan(sec).value_or(std::chrono::milliseconds(100));
+  if (delay >= std::chrono::seconds(60)) return;
+  const UnitEntry* at = sec != nullptr ? sec : f.restart;
+  sink.add("HR202", sec != nullptr ? sec->value_span() : f.restart->key_span, at->line,
+           fmt::format("Restart={} with RestartSec={}{} and no memory gate: the next start "
+                       "comes before the old instance's memory is back (seconds to minutes "
+                       "on unified memory) and is OOM-killed",
+                       f.restart->value, sec != nullptr ? sec->value : "100ms",
+                       sec != nullptr ? "" : " (the default)"),
+           "add ExecStartPre=headroom wait --free SIZE --gone cgroup:… , or run the server "
+           "as ExecStart=headroom run … -- CMD");
+}
 
-  // HR202: restarting fast with nothing waiting for memory.
-  if (restarting && !gate) {
-    const UnitEntry* sec = u.last("Service", "RestartSec");
-    const Duration delay = timespan(sec).value_or(std::chrono::milliseconds(100));
-    if (delay < std::chrono::seconds(60)) {
-      const UnitEntry* at = sec != nullptr ? sec : restart;
-      sink.add("HR202", Severity::warning, sec != nullptr ? sec->value_span() : restart->key_span,
-               at->line,
-               fmt::format("Restart={} with RestartSec={}{} and no memory gate: the next start "
-                           "comes before the old instance's memory is back (seconds to minutes "
-                           "on unified memory) and is OOM-killed",
-                           restart->value, sec != nullptr ? sec->value : "100ms",
-                           sec != nullptr ? "" : " (the default)"),
-               "add ExecStartPre=headroom wait --free SIZE --gone cgroup:… , or run the server "
-               "as ExecStart=headroom run … -- CMD");
-    }
-  }
-
-  // HR203: start limits.
+// HR203: start limits.
+void check_start_limits(const UnitFile& u, const UnitFacts& f, Sink& sink) {
   for (const char* key : {"StartLimitIntervalSec"}) {
     if (const UnitEntry* e = u.last("Service", key)) {
-      sink.add("HR203", Severity::error, e->key_span, e->line,
+      sink.add("HR203", e->key_span, e->line,
                fmt::format("{}= under [Service]: systemd ignores it there (\"Unknown key "
                            "'{}' in section [Service], ignoring.\"); the defaults (5 starts in 10 "
                            "s) stay in force",
@@ -379,117 +406,110 @@ void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
                fmt::format("move {}= to [Unit]", key));
     }
   }
-  if (restarting) {
-    const bool limits =
-        u.last("Unit", "StartLimitBurst") || u.last("Unit", "StartLimitIntervalSec") ||
-        u.last("Unit", "StartLimitInterval") || u.last("Service", "StartLimitBurst") ||
-        u.last("Service", "StartLimitInterval");
-    if (!limits) {
-      sink.add("HR203", Severity::warning, restart->key_span, restart->line,
-               fmt::format("Restart={} without StartLimitBurst=/StartLimitIntervalSec= in [Unit]: "
-                           "the defaults (5 starts within 10 s) never trip when each try takes "
-                           "longer, so a failing server restarts forever and leaks memory",
-                           restart->value),
-               "add StartLimitIntervalSec=600 and StartLimitBurst=3 to [Unit]");
-    }
-  }
+  if (!f.restarting) return;
+  const bool limits =
+      u.last("Unit", "StartLimitBurst") || u.last("Unit", "StartLimitIntervalSec") ||
+      u.last("Unit", "StartLimitInterval") || u.last("Service", "StartLimitBurst") ||
+      u.last("Service", "StartLimitInterval");
+  if (limits) return;
+  // A warning: systemd's default limit still applies, it only rarely trips; the error is for
+  // a limit written under [Service], one the author meant and systemd drops.
+  sink.add_at(Severity::warning, "HR203", f.restart->key_span, f.restart->line,
+              fmt::format("Restart={} without StartLimitBurst=/StartLimitIntervalSec= in [Unit]: "
+                          "the defaults (5 starts within 10 s) never trip when each try takes "
+                          "longer, so a failing server restarts forever and leaks memory",
+                          f.restart->value),
+              "add StartLimitIntervalSec=600 and StartLimitBurst=3 to [Unit]");
+}
 
-  // HR204: the wait outlives the start timeout.
-  if (has_wait) {
-    const UnitEntry* t = u.last("Service", "TimeoutStartSec");
-    if (t == nullptr) t = u.last("Service", "TimeoutSec");
-    Duration limit = std::chrono::seconds(90);
-    if (t != nullptr) {
-      auto d = timespan(t);
-      limit = !d ? kForever : (*d == Duration::zero() ? kForever : *d);
-    }
-    if (limit != kForever && waits > limit) {
-      const UnitExec* first = nullptr;
-      for (const UnitExec& x : doc.execs) {
-        if (x.key == "ExecStartPre" && memory_wait(x.cmd) && first == nullptr) first = &x;
-      }
-      const Span span = t != nullptr ? t->value_span() : first->cmd.spans.front();
-      sink.add("HR204", Severity::error, span, t != nullptr ? t->line : first->line,
-               fmt::format("{}={} is shorter than the memory wait in ExecStartPre= ({}): systemd "
-                           "kills the wait and fails the start while it is still waiting",
-                           t != nullptr ? t->key : "TimeoutStartSec",
-                           t != nullptr ? t->value : "90s (the default)", seconds_text(waits)),
-               fmt::format("set TimeoutStartSec= above the wait (e.g. {}s) or shorten the wait",
-                           std::chrono::duration_cast<std::chrono::seconds>(waits).count() + 60));
-    }
+// HR204: the wait outlives the start timeout.
+void check_start_timeout(const Document& doc, const UnitFile& u, const UnitFacts& f, Sink& sink) {
+  if (!f.has_wait) return;
+  const UnitEntry* t = u.last("Service", "TimeoutStartSec");
+  if (t == nullptr) t = u.last("Service", "TimeoutSec");
+  Duration limit = std::chrono::seconds(90);
+  if (t != nullptr) {
+    auto d = timespan(t);
+    limit = !d ? kForever : (*d == Duration::zero() ? kForever : *d);
   }
+  if (limit == kForever || f.waits <= limit) return;
+  const UnitExec* first = nullptr;
+  for (const UnitExec& x : doc.execs) {
+    if (x.key == "ExecStartPre" && memory_wait(x.cmd) && first == nullptr) first = &x;
+  }
+  const Span span = t != nullptr ? t->value_span() : first->cmd.spans.front();
+  sink.add("HR204", span, t != nullptr ? t->line : first->line,
+           fmt::format("{}={} is shorter than the memory wait in ExecStartPre= ({}): systemd "
+                       "kills the wait and fails the start while it is still waiting",
+                       t != nullptr ? t->key : "TimeoutStartSec",
+                       t != nullptr ? t->value : "90s (the default)", seconds_text(f.waits)),
+           fmt::format("set TimeoutStartSec= above the wait (e.g. {}s) or shorten the wait",
+                       std::chrono::duration_cast<std::chrono::seconds>(f.waits).count() + 60));
+}
 
-  // HR210: a user unit ordered on the system manager's units (systemd.special(7): the user
-  // manager has no network-online.target, docker.service, ...): the ordering does nothing.
+// HR210: a user unit ordered on the system manager's units (systemd.special(7): the user
+// manager has no network-online.target, docker.service, ...): the ordering does nothing.
+void check_user_unit_order(const UnitFile& u, Sink& sink) {
   const UnitEntry* wanted_by = u.last("Install", "WantedBy");
   bool uses_home = false;
   for (const UnitEntry& e : u.entries)
     uses_home |= e.value.find("%h") != std::string::npos;
   const bool default_target =
       wanted_by != nullptr && wanted_by->value.find("default.target") != std::string::npos;
-  if (u.user_manager_hint || (uses_home && default_target)) {
-    static const std::array<std::string_view, 11> kSystemOnly = {
-        "network.target",   "network-online.target",       "nss-lookup.target", "time-sync.target",
-        "docker.service",   "containerd.service",          "multi-user.target", "graphical.target",
-        "remote-fs.target", "nvidia-persistenced.service", "local-fs.target"};
-    bool said = false;
-    for (const UnitEntry* e : u.all("Unit", "After")) {
-      if (said) break;
-      for (std::string_view name : kSystemOnly) {
-        const size_t at = e->value.find(name);
-        if (at == std::string::npos) continue;
-        sink.add("HR210", Severity::warning, e->value_map.span(at, at + name.size()), e->line,
-                 fmt::format("a user unit ({}) ordered After={}: that unit belongs to the "
-                             "system manager, which a user manager cannot see, so the ordering "
-                             "is silently ignored and the server may start before it",
-                             u.user_manager_hint ? "its text names the user manager"
-                                                 : "%h paths, WantedBy=default.target",
-                             name),
-                 "run it as a system unit with User= (headroom unit --user NAME), or wait for "
-                 "what it needs in ExecStartPre=");
-        said = true;
-        break;
-      }
+  if (!u.user_manager_hint && !(uses_home && default_target)) return;
+  static const std::array<std::string_view, 11> kSystemOnly = {
+      "network.target",   "network-online.target",       "nss-lookup.target", "time-sync.target",
+      "docker.service",   "containerd.service",          "multi-user.target", "graphical.target",
+      "remote-fs.target", "nvidia-persistenced.service", "local-fs.target"};
+  for (const UnitEntry* e : u.all("Unit", "After")) {
+    for (std::string_view name : kSystemOnly) {
+      const size_t at = e->value.find(name);
+      if (at == std::string::npos) continue;
+      sink.add("HR210", e->value_map.span(at, at + name.size()), e->line,
+               fmt::format("a user unit ({}) ordered After={}: that unit belongs to the "
+                           "system manager, which a user manager cannot see, so the ordering "
+                           "is silently ignored and the server may start before it",
+                           u.user_manager_hint ? "its text names the user manager"
+                                               : "%h paths, WantedBy=default.target",
+                           name),
+               "run it as a system unit with User= (headroom unit --user NAME), or wait for "
+               "what it needs in ExecStartPre=");
+      return;  // one finding says it
     }
   }
+}
 
-  // HR212: PrivateDevices= where the server is a process of the unit (a container's devices
-  // come from dockerd, which the setting does not touch).
-  if (const UnitEntry* pd = u.last("Service", "PrivateDevices")) {
-    const std::string v = pd->value;
-    bool runs_server = std::any_of(doc.servers.begin(), doc.servers.end(),
-                                   [](const ServerCall& s) { return !s.in_container; });
-    for (const UnitExec& x : doc.execs) {
-      const auto& argv = x.cmd.argv;  // headroom run -- docker run ...: a container too
-      const bool docker = std::any_of(argv.begin(), argv.end(), [](const std::string& w) {
-        return path_basename(w) == "docker";
-      });
-      runs_server |= x.key == "ExecStart" && !docker && find_engine(argv).has_value();
-    }
-    if (runs_server && (v == "yes" || v == "true" || v == "1" || v == "on")) {
-      sink.add("HR212", Severity::error, pd->value_span(), pd->line,
-               "PrivateDevices=yes gives the server a /dev with only the pseudo devices: "
-               "/dev/nvidia*, /dev/nvidia-uvm and /dev/dri are gone, and CUDA finds no GPU (it "
-               "falls back to the CPU or fails)",
-               "remove PrivateDevices= (docs/systemd.md lists the sandboxing a GPU server keeps)");
-    }
-  }
-
-  // HR205-HR208: docker run as the unit's ExecStart.
-  const UnitEntry* type = u.last("Service", "Type");
-  const std::string type_value = type != nullptr ? type->value : "simple";
-  bool stops = false;
+// HR212: PrivateDevices= where the server is a process of the unit (a container's devices
+// come from dockerd, which the setting does not touch).
+void check_private_devices(const Document& doc, const UnitFile& u, Sink& sink) {
+  const UnitEntry* pd = u.last("Service", "PrivateDevices");
+  if (pd == nullptr) return;
+  bool runs_server = std::any_of(doc.servers.begin(), doc.servers.end(),
+                                 [](const ServerCall& s) { return !s.in_container; });
   for (const UnitExec& x : doc.execs) {
-    if (x.key == "ExecStop" && stops_container(x.cmd)) stops = true;
+    const auto& argv = x.cmd.argv;  // headroom run -- docker run ...: a container too
+    const bool docker = std::any_of(argv.begin(), argv.end(), [](const std::string& w) {
+      return path_basename(w) == "docker";
+    });
+    runs_server |= x.key == "ExecStart" && !docker && find_engine(argv).has_value();
   }
-  // HR209: MemoryMax= bounds the unit's cgroup, which holds the docker client; the container
-  // lives in dockerd's (FIELD.md section 4). A container with its own --memory is bounded there.
+  if (!runs_server || !yes(pd)) return;
+  sink.add("HR212", pd->value_span(), pd->line,
+           "PrivateDevices=yes gives the server a /dev with only the pseudo devices: "
+           "/dev/nvidia*, /dev/nvidia-uvm and /dev/dri are gone, and CUDA finds no GPU (it "
+           "falls back to the CPU or fails)",
+           "remove PrivateDevices= (docs/systemd.md lists the sandboxing a GPU server keeps)");
+}
+
+// HR209: MemoryMax= bounds the unit's cgroup, which holds the docker client; the container
+// lives in dockerd's (FIELD.md section 4). A container with its own --memory is bounded there.
+void check_memory_max(const Document& doc, const UnitFile& u, Sink& sink) {
   for (const char* key : {"MemoryMax", "MemoryHigh"}) {
     const UnitEntry* m = u.last("Service", key);
     if (m == nullptr || m->value.empty() || m->value == "infinity") continue;
     for (const Container& c : doc.containers) {
       if (c.compose || c.memory) continue;
-      sink.add("HR209", Severity::warning, m->value_span(), m->line,
+      sink.add("HR209", m->value_span(), m->line,
                fmt::format("{}={} on a unit that runs docker run: it bounds the docker client in "
                            "the unit's cgroup, not the container, which runs under dockerd with "
                            "no limit",
@@ -498,59 +518,90 @@ void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
       break;
     }
   }
+}
 
-  const UnitEntry* remain = u.last("Service", "RemainAfterExit");
-  const bool remains = remain != nullptr && (remain->value == "yes" || remain->value == "true" ||
-                                             remain->value == "1" || remain->value == "on");
+// HR211: Type=oneshot, RemainAfterExit=yes and docker run -d: active once docker returns.
+void check_detached_oneshot(const Container& c, const UnitFacts& f, Sink& sink) {
+  if (!c.detach || f.type != "oneshot" || !f.remains) return;
+  sink.add("HR211", c.detach->span, c.stmt_line,
+           "Type=oneshot with RemainAfterExit=yes and docker run -d: the unit is \"active\" "
+           "once docker returns, whatever the container does next; a crash, an OOM kill or a "
+           "wedge is seen by nobody, and Restart= cannot apply",
+           "run the container in the foreground (no -d) under Type=exec, or under "
+           "`headroom run`");
+}
+
+// HR205: docker run -d under Type=simple/exec: the unit's process exits, the container runs on.
+void check_detached_simple(const Container& c, const UnitFacts& f, Sink& sink) {
+  if (!c.detach || (f.type != "simple" && f.type != "exec")) return;
+  sink.add("HR205", c.detach->span, c.stmt_line,
+           fmt::format("docker run -d under Type={}: docker returns as soon as the container "
+                       "is created, the unit counts as exited, and the container runs with "
+                       "no one supervising it",
+                       f.type),
+           "drop -d (docker run stays in the foreground), or supervise with headroom run");
+}
+
+// HR206: nothing stops the container when systemd stops the unit.
+void check_exec_stop(const Container& c, const UnitFacts& f, Sink& sink) {
+  if (f.stops) return;
+  sink.add("HR206", c.span, c.stmt_line,
+           "ExecStart= runs docker run but no ExecStop= stops the container: when systemd "
+           "stops the unit it kills the docker client, and the container keeps running and "
+           "holding its memory",
+           fmt::format("add ExecStop=/usr/bin/docker stop {}", c.name ? c.name->value : "NAME"));
+}
+
+// HR207: a named container that outlives its run keeps the name the next start asks for.
+void check_name_conflict(const Document& doc, const Container& c, Sink& sink) {
+  if (!c.name || c.rm) return;
+  bool removed = false;
+  for (const UnitExec& x : doc.execs) {
+    if (x.key != "ExecStartPre" || !is_docker(x.cmd, {"rm"})) continue;
+    for (const std::string& a : x.cmd.argv)
+      removed |= a == c.name->value;
+  }
+  if (removed) return;
+  sink.add("HR207", c.name->span, c.stmt_line,
+           fmt::format("docker run --name {} without --rm and without ExecStartPre=-docker "
+                       "rm -f {}: the stopped container keeps the name, and every restart "
+                       "fails (\"Conflict. The container name \"/{}\" is already in use\")",
+                       c.name->value, c.name->value, c.name->value),
+           fmt::format("add --rm, or ExecStartPre=-/usr/bin/docker rm -f {}", c.name->value));
+}
+
+// HR208: Docker's restart policy and the unit's Restart= both restart the server.
+void check_double_restart(const Container& c, const UnitFacts& f, Sink& sink) {
+  if (!f.restarting || !c.restart || c.restart->value == "no") return;
+  sink.add("HR208", c.restart->span, c.stmt_line,
+           fmt::format("docker --restart {} inside a unit with Restart={}: Docker and systemd "
+                       "both restart the server, and fight over it",
+                       c.restart->value, f.restart->value),
+           "drop --restart; let the unit (or headroom run) restart it");
+}
+
+}  // namespace
+
+void check_systemd(const Document& doc, const CheckOptions& opt, Sink& sink) {
+  if (!doc.unit) return;
+  const UnitFile& u = *doc.unit;
+  const UnitFacts facts = read_facts(doc, u);
+  check_parse_issues(u, sink);
+  check_missing_units(doc, u, opt, sink);
+  check_restart_gate(u, facts, sink);
+  check_start_limits(u, facts, sink);
+  check_start_timeout(doc, u, facts, sink);
+  check_user_unit_order(u, sink);
+  check_private_devices(doc, u, sink);
+  check_memory_max(doc, u, sink);
+  // HR205-HR208, HR211: docker run as the unit's ExecStart, container by container.
   for (const Container& c : doc.containers) {
     if (c.exec_key != "ExecStart") continue;
-    if (c.detach && type_value == "oneshot" && remains) {
-      sink.add("HR211", Severity::warning, c.detach->span, c.stmt_line,
-               "Type=oneshot with RemainAfterExit=yes and docker run -d: the unit is \"active\" "
-               "once docker returns, whatever the container does next; a crash, an OOM kill or a "
-               "wedge is seen by nobody, and Restart= cannot apply",
-               "run the container in the foreground (no -d) under Type=exec, or under "
-               "`headroom run`");
-    }
-    if (c.detach && (type_value == "simple" || type_value == "exec")) {
-      sink.add("HR205", Severity::error, c.detach->span, c.stmt_line,
-               fmt::format("docker run -d under Type={}: docker returns as soon as the container "
-                           "is created, the unit counts as exited, and the container runs with "
-                           "no one supervising it",
-                           type_value),
-               "drop -d (docker run stays in the foreground), or supervise with headroom run");
-    }
-    if (!stops) {
-      sink.add(
-          "HR206", Severity::warning, c.span, c.stmt_line,
-          "ExecStart= runs docker run but no ExecStop= stops the container: when systemd "
-          "stops the unit it kills the docker client, and the container keeps running and "
-          "holding its memory",
-          fmt::format("add ExecStop=/usr/bin/docker stop {}", c.name ? c.name->value : "NAME"));
-    }
-    if (c.name && !c.rm) {
-      bool removed = false;
-      for (const UnitExec& x : doc.execs) {
-        if (x.key != "ExecStartPre" || !is_docker(x.cmd, {"rm"})) continue;
-        for (const std::string& a : x.cmd.argv)
-          removed |= a == c.name->value;
-      }
-      if (!removed) {
-        sink.add("HR207", Severity::error, c.name->span, c.stmt_line,
-                 fmt::format("docker run --name {} without --rm and without ExecStartPre=-docker "
-                             "rm -f {}: the stopped container keeps the name, and every restart "
-                             "fails (\"Conflict. The container name \"/{}\" is already in use\")",
-                             c.name->value, c.name->value, c.name->value),
-                 fmt::format("add --rm, or ExecStartPre=-/usr/bin/docker rm -f {}", c.name->value));
-      }
-    }
-    if (restarting && c.restart && c.restart->value != "no") {
-      sink.add("HR208", Severity::warning, c.restart->span, c.stmt_line,
-               fmt::format("docker --restart {} inside a unit with Restart={}: Docker and systemd "
-                           "both restart the server, and fight over it",
-                           c.restart->value, restart->value),
-               "drop --restart; let the unit (or headroom run) restart it");
-    }
+    check_detached_oneshot(c, facts, sink);
+    check_detached_simple(c, facts, sink);
+    check_exec_stop(c, facts, sink);
+    check_name_conflict(doc, c, sink);
+    check_double_restart(c, facts, sink);
   }
 }
 

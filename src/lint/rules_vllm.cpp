@@ -58,7 +58,7 @@ void check_shares(const Document& doc, Sink& sink) {
     sum += share->share;
     names += fmt::format("{}{} {}", names.empty() ? "" : " + ", engine_name(s.engine), share->text);
     if (sum > 1.0 + 1e-9) {
-      sink.add("HR401", Severity::error, share->span, s.stmt_line,
+      sink.add("HR401", share->span, s.stmt_line,
                fmt::format("the servers this file starts together claim more than the whole pool "
                            "({} = {:.2f}): on one unified-memory machine the later one fails its "
                            "start check or starves the first, and restart-loops",
@@ -86,7 +86,7 @@ void check_vllm(const Document& doc, const CheckOptions& opt, Sink& sink) {
           name.find("MEM_FRACTION") == std::string::npos) {
         continue;
       }
-      sink.add("HR354", Severity::warning, var.span, var.span.begin.line,
+      sink.add("HR354", var.span, var.span.begin.line,
                fmt::format("{}{}: vLLM reads no such variable (no VLLM_* variable sets its "
                            "memory share), so it runs at its default --gpu-memory-utilization "
                            "0.9 whatever this says",
@@ -96,14 +96,14 @@ void check_vllm(const Document& doc, const CheckOptions& opt, Sink& sink) {
     }
     const auto util = varg(s, "--gpu-memory-utilization");
     if (!util) {
-      sink.add("HR351", Severity::warning, s.span, s.stmt_line,
+      sink.add("HR351", s.span, s.stmt_line,
                "vLLM on unified memory without --gpu-memory-utilization: the default (0.9, 0.92 "
                "in recent versions) claims nearly the whole shared pool and the start check "
                "fails, or the host runs out",
                "add --gpu-memory-utilization 0.75 (users of GB10 run 0.75-0.85)");
     } else {
       if (const auto v = util->number(); v && *v > 0.85) {
-        sink.add("HR351", Severity::warning, util->span, s.stmt_line,
+        sink.add("HR351", util->span, s.stmt_line,
                  fmt::format("--gpu-memory-utilization {} on unified memory: vLLM asks for that "
                              "share of the whole pool, which the OS and page cache share",
                              util->value),
@@ -112,7 +112,7 @@ void check_vllm(const Document& doc, const CheckOptions& opt, Sink& sink) {
     }
     const auto tune = varg(s, "--enable-flashinfer-autotune");
     if (tune && (!tune->has_value || (tune->value != "false" && tune->value != "False"))) {
-      sink.add("HR352", Severity::warning, tune->span, s.stmt_line,
+      sink.add("HR352", tune->span, s.stmt_line,
                "--enable-flashinfer-autotune on unified memory: autotune allocates outside the "
                "--gpu-memory-utilization budget, in bursts that drove host RAM to zero on GB10",
                "drop it (or pass --no-enable-flashinfer-autotune)");
