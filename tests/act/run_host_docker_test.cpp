@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <stdexcept>
 #include <thread>
 
 #include "core/diagnosis.h"
@@ -67,15 +68,16 @@ class RunHostDocker : public ::testing::Test {
     return o;
   }
 
-  // RunHost for the container "web", speaking to the fake engine.
+  // A RunHost speaking to the fake engine.
   Result<std::unique_ptr<RunHost>> open_host(RunHostOptions o) {
     return RunHost::open(std::move(o), std::move(fake_));
   }
+  // One for the container "web" whose docker run line is `argv`; its notes go to notes_.
   RunHost& open(std::vector<std::string> argv = {"sleep", "60"}) {
     RunHostOptions o = options("web");
     o.argv = std::move(argv);
     auto h = open_host(std::move(o));
-    EXPECT_TRUE(h.ok()) << h.error().message;
+    if (!h.ok()) throw std::runtime_error("RunHost::open: " + h.error().message);
     host_ = std::move(*h);
     host_->on_note = [this](const std::string& note) { notes_.push_back(note); };
     return *host_;
