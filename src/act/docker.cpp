@@ -92,7 +92,7 @@ Result<std::string> docker_socket_from_env() {
       h));
 }
 
-Result<std::unique_ptr<DockerClient>> DockerClient::open(const std::string& socket) {
+Result<std::unique_ptr<DockerApi>> DockerClient::open(const std::string& socket) {
   std::unique_ptr<DockerClient> c(new DockerClient());
   if (socket.empty()) {
     auto s = docker_socket_from_env();
@@ -105,7 +105,7 @@ Result<std::unique_ptr<DockerClient>> DockerClient::open(const std::string& sock
   if (!api.error.empty()) return make_error("cannot talk to Docker: " + api.error);
   c->curl_ = api.easy_init();
   if (c->curl_ == nullptr) return make_error("cannot talk to Docker: curl_easy_init failed");
-  return c;
+  return std::unique_ptr<DockerApi>(std::move(c));
 }
 
 DockerClient::~DockerClient() {
@@ -155,9 +155,14 @@ Error DockerClient::engine_error(const std::string& what, const Response& r) con
   if (!j.is_discarded() && j.is_object() && j.contains("message") && j["message"].is_string()) {
     msg = j["message"].get<std::string>();
   }
+  return docker_says(what, msg, r.code);
+}
+
+Error docker_says(const std::string& what, const std::string& message, long http_code) {
+  std::string msg = message;
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
     msg.pop_back();
-  return make_error(fmt::format("{}: Docker says: {} (HTTP {})", what, msg, r.code));
+  return make_error(fmt::format("{}: Docker says: {} (HTTP {})", what, msg, http_code));
 }
 
 Status DockerClient::ping() {

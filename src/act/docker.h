@@ -37,32 +37,52 @@ struct DockerEvent {
   int64_t time_nano = 0;
 };
 
-class DockerClient {
+// What headroom asks of the engine. DockerClient speaks it over the socket; the tests' FakeDocker
+// (tests/helpers/fake_docker.h) plays it in memory.
+class DockerApi {
  public:
-  // The socket from DOCKER_HOST (unix:// only) or /var/run/docker.sock; `socket` overrides.
-  // Fails when libcurl cannot be loaded; does not contact the engine.
-  static Result<std::unique_ptr<DockerClient>> open(const std::string& socket = {});
-  ~DockerClient();
-  DockerClient(const DockerClient&) = delete;
-  DockerClient& operator=(const DockerClient&) = delete;
+  virtual ~DockerApi() = default;
 
-  const std::string& socket() const { return socket_; }
-
-  Status ping();
+  virtual Status ping() = 0;
   // A container that does not exist is not an error: `exists` is false.
   struct Found {
     bool exists = false;
     ContainerState state;
   };
-  Result<Found> inspect(const std::string& name);
-  Status stop(const std::string& name, int timeout_s);  // SIGTERM (its stop signal), then SIGKILL
-  Status kill(const std::string& name, const std::string& signal);
-  Status remove(const std::string& name, bool force);
-  Status start(const std::string& name);
+  virtual Result<Found> inspect(const std::string& name) = 0;
+  // SIGTERM (its stop signal), then SIGKILL after timeout_s.
+  virtual Status stop(const std::string& name, int timeout_s) = 0;
+  virtual Status kill(const std::string& name, const std::string& signal) = 0;
+  virtual Status remove(const std::string& name, bool force) = 0;
+  virtual Status start(const std::string& name) = 0;
   // Events about the container between two UNIX times (seconds).
-  Result<std::vector<DockerEvent>> events(const std::string& name, int64_t since, int64_t until);
+  virtual Result<std::vector<DockerEvent>> events(const std::string& name, int64_t since,
+                                                  int64_t until) = 0;
   // Host PIDs of the container's processes (GET /containers/NAME/top).
-  Result<std::vector<int>> pids(const std::string& name);
+  virtual Result<std::vector<int>> pids(const std::string& name) = 0;
+};
+
+// The Engine API over the unix socket, with libcurl.
+class DockerClient : public DockerApi {
+ public:
+  // The socket from DOCKER_HOST (unix:// only) or /var/run/docker.sock; `socket` overrides.
+  // Fails when libcurl cannot be loaded; does not contact the engine.
+  static Result<std::unique_ptr<DockerApi>> open(const std::string& socket = {});
+  ~DockerClient() override;
+  DockerClient(const DockerClient&) = delete;
+  DockerClient& operator=(const DockerClient&) = delete;
+
+  const std::string& socket() const { return socket_; }
+
+  Status ping() override;
+  Result<Found> inspect(const std::string& name) override;
+  Status stop(const std::string& name, int timeout_s) override;
+  Status kill(const std::string& name, const std::string& signal) override;
+  Status remove(const std::string& name, bool force) override;
+  Status start(const std::string& name) override;
+  Result<std::vector<DockerEvent>> events(const std::string& name, int64_t since,
+                                          int64_t until) override;
+  Result<std::vector<int>> pids(const std::string& name) override;
 
  private:
   DockerClient() = default;
@@ -76,6 +96,10 @@ class DockerClient {
   std::string socket_;
   void* curl_ = nullptr;
 };
+
+// How the engine's refusal of a call reads: "stop x: Docker says: No such container: x (HTTP 404)".
+// The tests' fake engine words its refusals with it too.
+Error docker_says(const std::string& what, const std::string& message, long http_code);
 
 // "unix:///run/docker.sock" -> "/run/docker.sock"; the default when DOCKER_HOST is unset. tcp://
 // and ssh:// are refused with a reason.

@@ -20,7 +20,7 @@ namespace headroom {
 
 class DockerTarget : public RestartTarget {
  public:
-  DockerTarget(DockerClient& docker, std::string name, GpuSource* gpu)
+  DockerTarget(DockerApi& docker, std::string name, GpuSource* gpu)
       : docker_(docker), name_(std::move(name)), gpu_(gpu) {}
   std::string describe() const override { return "docker container " + name_; }
   Status check() override;
@@ -30,7 +30,7 @@ class DockerTarget : public RestartTarget {
   Result<bool> healthy(std::string& what) override;
 
  private:
-  DockerClient& docker_;
+  DockerApi& docker_;
   std::string name_;
   GpuSource* gpu_;
   std::vector<uint32_t> pids_;  // its processes before the stop, for the GPU check

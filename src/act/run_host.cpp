@@ -49,7 +49,8 @@ int ms_until(Instant now, Instant t) {
 
 }  // namespace
 
-Result<std::unique_ptr<RunHost>> RunHost::open(RunHostOptions o) {
+Result<std::unique_ptr<RunHost>> RunHost::open(RunHostOptions o,
+                                               std::unique_ptr<DockerApi> docker) {
   std::unique_ptr<RunHost> h(new RunHost(std::move(o)));
   RunHostOptions& opt = h->o_;
   if (opt.argv.empty())
@@ -88,10 +89,13 @@ Result<std::unique_ptr<RunHost>> RunHost::open(RunHostOptions o) {
     }
   }
   if (!opt.container.empty()) {
-    auto d = DockerClient::open();
-    if (!d) return d.error();
-    if (Status st = (*d)->ping(); !st) return st.error();
-    h->docker_ = std::move(*d);
+    if (!docker) {
+      auto d = DockerClient::open();
+      if (!d) return d.error();
+      docker = std::move(*d);
+    }
+    if (Status st = docker->ping(); !st) return st.error();
+    h->docker_ = std::move(docker);
   }
   h->kmsg_ = std::make_unique<KmsgReader>(opt.root);
   if (opt.use_gpu) {

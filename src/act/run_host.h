@@ -55,8 +55,10 @@ struct RunHostOptions {
 class RunHost : public SupervisorHost {
  public:
   // Everything is opened here, so a bad cgroup, an unreachable metrics address or an
-  // unresolvable health host fail before anything starts.
-  static Result<std::unique_ptr<RunHost>> open(RunHostOptions options);
+  // unresolvable health host fail before anything starts. In Docker mode `docker` is the engine
+  // to speak to (the tests' fake); when null, the socket DOCKER_HOST names. Either is pinged.
+  static Result<std::unique_ptr<RunHost>> open(RunHostOptions options,
+                                               std::unique_ptr<DockerApi> docker = nullptr);
   ~RunHost() override;
 
   // Where events and phase changes are reported for the console and the event file.
@@ -135,7 +137,7 @@ class RunHost : public SupervisorHost {
   int probe_step_ = 0;  // 0: GET --health, 1: POST --probe-post
   bool probe_running_ = false;
 
-  std::unique_ptr<DockerClient> docker_;
+  std::unique_ptr<DockerApi> docker_;
   PoolShare* pool_share_ = nullptr;
   int64_t started_unix_ = 0;
   bool container_pid_known_ = false;

@@ -77,7 +77,7 @@ int run_restart_cli(const RestartCliOptions& o, const Globals& g) {
     nvml = std::make_unique<Nvml>();
     if (!nvml->loaded()) nvml.reset();
   }
-  std::unique_ptr<DockerClient> docker;
+  std::unique_ptr<DockerApi> docker;
   std::unique_ptr<RestartTarget> target;
   switch (spec->kind) {
     case TargetSpec::Kind::kDocker: {

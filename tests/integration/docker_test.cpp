@@ -89,7 +89,7 @@ class DockerTest : public ::testing::Test {
     return names_.back();
   }
 
-  std::unique_ptr<DockerClient> client_;
+  std::unique_ptr<DockerApi> client_;
   std::string prefix_;
   std::vector<std::string> names_;
 };
