@@ -81,7 +81,10 @@ class GateObserver : public WaitObserver {
       host_.event(w);
     }
     last_cause_ = cause;
-    if (text != last_) {
+    // An open gate is not said as waiting: with a pool ledger the start is taken by now, and a
+    // seat told "waiting" again would drop its loading claim (and its place) before the start,
+    // letting a neighbour's gate open on the same memory. The next phase is the start's.
+    if (v.state != GateState::kOpen && text != last_) {
       host_.phase(Phase::kWaiting, text);
       last_ = std::move(text);
     }

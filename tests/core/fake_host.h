@@ -48,6 +48,8 @@ class FakeHost : public SupervisorHost {
   std::vector<int> sent;         // signals sent to the group
   int kills = 0;
   std::vector<std::string> phases;
+  std::vector<Phase> phase_kinds;  // beside `phases`
+  PoolShare* share = nullptr;      // the pool's ledger, as `run` gives its seat
 
   Duration elapsed() { return clock_.now() - start_; }
   Instant at(Duration d) const { return start_ + d; }
@@ -184,7 +186,11 @@ class FakeHost : public SupervisorHost {
   }
 
   void mark_start() override {}
-  void phase(Phase, const std::string& status) override { phases.push_back(status); }
+  void phase(Phase p, const std::string& status) override {
+    phases.push_back(status);
+    phase_kinds.push_back(p);
+  }
+  PoolShare* pool_share() override { return share; }
   void event(const RunEvent& e) override { events.push_back(e); }
 
  private:

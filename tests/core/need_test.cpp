@@ -10,7 +10,7 @@
 namespace headroom {
 namespace {
 
-PoolView pool(uint64_t available_gib, uint64_t reclaimable_gib) {
+PoolView pool_with(uint64_t available_gib, uint64_t reclaimable_gib) {
   PoolView p;
   p.total = 128 * kGiB;
   p.available = available_gib * kGiB;
@@ -19,7 +19,7 @@ PoolView pool(uint64_t available_gib, uint64_t reclaimable_gib) {
 }
 
 TEST(Need, FitsWithWhatIsSpare) {
-  const NeedCheck n = check_need(pool(100, 10), 70 * kGiB);
+  const NeedCheck n = check_need(pool_with(100, 10), 70 * kGiB);
   EXPECT_TRUE(n.fits);
   EXPECT_EQ(n.spare, 30 * kGiB);
   EXPECT_EQ(n.short_by, 0u);
@@ -27,15 +27,15 @@ TEST(Need, FitsWithWhatIsSpare) {
 }
 
 TEST(Need, ShortAndWhetherTheCacheWouldCoverIt) {
-  const NeedCheck covered = check_need(pool(60, 40), 70 * kGiB);
+  const NeedCheck covered = check_need(pool_with(60, 40), 70 * kGiB);
   EXPECT_FALSE(covered.fits);
   EXPECT_EQ(covered.short_by, 10 * kGiB);
   EXPECT_TRUE(covered.reclaimable_covers);
-  const NeedCheck not_covered = check_need(pool(60, 5), 70 * kGiB);
+  const NeedCheck not_covered = check_need(pool_with(60, 5), 70 * kGiB);
   EXPECT_FALSE(not_covered.fits);
   EXPECT_FALSE(not_covered.reclaimable_covers);
   // Exactly the need is a fit with nothing to spare.
-  const NeedCheck exact = check_need(pool(70, 0), 70 * kGiB);
+  const NeedCheck exact = check_need(pool_with(70, 0), 70 * kGiB);
   EXPECT_TRUE(exact.fits);
   EXPECT_EQ(exact.spare, 0u);
 }

@@ -3,6 +3,7 @@
 // The supervisor through a scripted host: start limits, the gate before restarts, wedges,
 // startup timeouts, graceful stops, SIGHUP, exec failures.
 #include "core/supervisor.h"
+#include "core/wait_loop.h"
 
 #include <gtest/gtest.h>
 
@@ -139,6 +140,41 @@ TEST(Supervisor, TheGateHoldsTheRestartUntilMemoryIsBack) {
   EXPECT_NE(
       std::find(host.phases.begin(), host.phases.end(), "waiting for memory: 20.0 GiB / 70.0 GiB"),
       host.phases.end());
+}
+
+// A pool share that records when the start was taken, and the phases the host was told after.
+class TakingShare : public PoolShare {
+ public:
+  explicit TakingShare(FakeHost& host) : host_(host) {}
+  Result<PoolStanding> standing() override { return PoolStanding{}; }
+  Result<bool> take(uint64_t, uint64_t) override {
+    taken_at_ = host_.phase_kinds.size();
+    return true;
+  }
+  size_t taken_at() const { return taken_at_; }
+
+ private:
+  FakeHost& host_;
+  size_t taken_at_ = 0;
+};
+
+// Once the gate took the start from the pool's ledger, the host is not told "waiting" again
+// before the start: a ledger seat told so drops its loading claim, and a neighbour's gate opened
+// on the same memory (Pool.TwoServersCrashingTogetherComeBackOneAfterTheOther, under load).
+TEST(Supervisor, AfterTheGateTakesTheStartThePhaseIsTheStartsNotWaiting) {
+  FakeHost host;
+  TakingShare share(host);
+  host.share = &share;
+  host.available = [](Duration t) { return t < seconds(3) ? 20 * kGiB : 100 * kGiB; };
+  host.script = {Behaviour{}};
+  host.signals = {{seconds(30), SIGTERM}};
+  Supervisor s(config(), host, "server");
+  EXPECT_EQ(s.run(), 0);
+  ASSERT_EQ(host.spawns.size(), 1u);
+  ASSERT_GT(share.taken_at(), 0u) << "the gate waited, then took the start";
+  ASSERT_LT(share.taken_at(), host.phase_kinds.size());
+  EXPECT_NE(host.phase_kinds[share.taken_at()], Phase::kWaiting)
+      << "told after the take: " << host.phases[share.taken_at()];
 }
 
 TEST(Supervisor, AWedgedServerIsRestarted) {
