@@ -6,7 +6,7 @@
 // say which socket could not be reached. No shelling out to the docker binary.
 //
 // libcurl is loaded with dlopen when a client is first made, so the commands that never talk to
-// Docker (status, wait) do not map it and its dependencies (the RSS targets of issue 2).
+// Docker (status, wait) do not map it and its dependencies: they stay small in memory.
 #pragma once
 
 #include <cstdint>

@@ -10,6 +10,8 @@
 
 namespace headroom {
 
+// Long on purpose: the table of `run`'s flags, one statement each with its help, which --help,
+// the man page and the completions are made from; splitting it would only scatter the table.
 void add_run_flags(CLI::App* cmd, RunOptions& o) {
   add_gate_flags(cmd, o.gate, true);
   cmd->add_option("--restart", o.restart,

@@ -124,6 +124,54 @@ class WaitPrinter : public WaitObserver {
   unsigned last_blockers_ = 0;
 };
 
+// --drop-caches and --evict before the wait: what was evicted, in bytes.
+Result<uint64_t> give_back_cache(const GateFlags& f, const Root& root, Console& console) {
+  if (f.drop_caches) {
+    if (Status st = drop_caches(root); !st) return st.error();
+    console.note("dropped the page cache (sync; echo 3 > /proc/sys/vm/drop_caches)");
+  }
+  if (f.evict.empty()) return uint64_t{0};
+  auto ev = evict_files(f.evict);
+  if (!ev) return ev.error();
+  uint64_t before = 0, after = 0;
+  for (const EvictResult& r : *ev) {
+    before += r.before;
+    after += r.after;
+  }
+  const uint64_t evicted = before > after ? before - after : 0;
+  console.note(fmt::format("evicted {} file(s) from the page cache: {} released, {} still cached",
+                           ev->size(), format_bytes(evicted), format_bytes(after)));
+  return evicted;
+}
+
+// `wait --json`: the verdict, the pool as `status --json` has it, what was evicted.
+nlohmann::ordered_json wait_json(const WaitOutcome& outcome, bool has_target,
+                                 const SystemMemorySource& src, Clock& clock, uint64_t evicted) {
+  const GateVerdict& v = outcome.verdict;
+  nlohmann::ordered_json j;
+  j["version"] = kJsonVersion;
+  j["result"] = v.state == GateState::kOpen ? "open" : "timeout";
+  j["elapsed_s"] = to_seconds(v.elapsed);
+  // CLOCK_MONOTONIC when the gate decided, to line it up with other tools' timestamps (as
+  // run's events carry it).
+  j["monotonic_s"] = to_seconds(clock.now().time_since_epoch());
+  j["available_bytes"] = v.available;
+  j["target_bytes"] =
+      has_target ? nlohmann::ordered_json(v.target) : nlohmann::ordered_json(nullptr);
+  j["short_by_bytes"] = v.shortfall;
+  j["total_bytes"] = outcome.pool.total;
+  nlohmann::ordered_json blockers = nlohmann::ordered_json::array();
+  if (v.blockers & kBlockMemory) blockers.push_back("memory");
+  if (v.blockers & kBlockPressure) blockers.push_back("pressure");
+  if (v.blockers & kBlockGone) blockers.push_back("gone");
+  j["blockers"] = blockers;
+  j["pending"] = outcome.pending_what;
+  j["samples"] = outcome.samples;
+  j["pool"] = pool_json(src, outcome.last, outcome.pool);  // as status --json has it
+  j["evicted_bytes"] = evicted;
+  return j;
+}
+
 int run_wait(const WaitOptions& o, const Globals& g) {
   Console console;
   auto settings = gate_settings(o.gate, o.seed_target, o.seed_timeout);
@@ -149,23 +197,8 @@ int run_wait(const WaitOptions& o, const Globals& g) {
   }
 
   // Page cache first (FIELD.md section 1): it never goes back by itself on these machines.
-  uint64_t evicted = 0;
-  if (o.gate.drop_caches) {
-    if (Status st = drop_caches(root); !st) return console.fail(st.error().message);
-    console.note("dropped the page cache (sync; echo 3 > /proc/sys/vm/drop_caches)");
-  }
-  if (!o.gate.evict.empty()) {
-    auto ev = evict_files(o.gate.evict);
-    if (!ev) return console.fail(ev.error().message);
-    uint64_t before = 0, after = 0;
-    for (const EvictResult& r : *ev) {
-      before += r.before;
-      after += r.after;
-    }
-    evicted = before > after ? before - after : 0;
-    console.note(fmt::format("evicted {} file(s) from the page cache: {} released, {} still cached",
-                             ev->size(), format_bytes(evicted), format_bytes(after)));
-  }
+  auto evicted = give_back_cache(o.gate, root, console);
+  if (!evicted) return console.fail(evicted.error().message);
 
   std::unique_ptr<Nvml> nvml;
   std::unique_ptr<ProcessGoneWatch> gone;
@@ -211,28 +244,7 @@ int run_wait(const WaitOptions& o, const Globals& g) {
   const GateVerdict& v = outcome->verdict;
   const bool open = v.state == GateState::kOpen;
   if (o.json) {
-    nlohmann::ordered_json j;
-    j["version"] = kJsonVersion;
-    j["result"] = open ? "open" : "timeout";
-    j["elapsed_s"] = to_seconds(v.elapsed);
-    // CLOCK_MONOTONIC when the gate decided, to line it up with other tools' timestamps (as
-    // run's events carry it).
-    j["monotonic_s"] = to_seconds(clock.now().time_since_epoch());
-    j["available_bytes"] = v.available;
-    j["target_bytes"] =
-        cfg->target ? nlohmann::ordered_json(v.target) : nlohmann::ordered_json(nullptr);
-    j["short_by_bytes"] = v.shortfall;
-    j["total_bytes"] = outcome->pool.total;
-    nlohmann::ordered_json blockers = nlohmann::ordered_json::array();
-    if (v.blockers & kBlockMemory) blockers.push_back("memory");
-    if (v.blockers & kBlockPressure) blockers.push_back("pressure");
-    if (v.blockers & kBlockGone) blockers.push_back("gone");
-    j["blockers"] = blockers;
-    j["pending"] = outcome->pending_what;
-    j["samples"] = outcome->samples;
-    j["pool"] = pool_json(**src, outcome->last, outcome->pool);  // as status --json has it
-    j["evicted_bytes"] = evicted;
-    console.line(j.dump());
+    console.line(wait_json(*outcome, cfg->target.has_value(), **src, clock, *evicted).dump());
     return open ? 0 : 1;
   }
   if (open) {

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "core/defaults.h"
 #include "core/duration.h"
 #include "core/text.h"
 #include "lint/rules.h"
@@ -205,7 +206,7 @@ std::optional<Duration> memory_wait(const ExecCommand& c) {
       auto d = parse_duration(positional[1]);
       if (d) return *d;
     }
-    return std::chrono::seconds(300);  // headroom wait's default --timeout
+    return defaults::kGateTimeout.value;  // headroom wait's default --timeout
   }
   if (prog.find("wait-memory") != std::string_view::npos ||
       prog.find("wait_memory") != std::string_view::npos) {
