@@ -223,6 +223,7 @@ int run_bench_cmd(BenchConfig& b, const std::string& out_dir, bool json) {
 }  // namespace
 }  // namespace headroom
 
+// Long on purpose: the simulator's flags (a CLI11 table, one statement each) and then the run.
 int main(int argc, char** argv) {
   using namespace headroom;
   std::signal(SIGINT, on_stop);

@@ -451,7 +451,8 @@ bool has_key(const std::string& body, const char* key) {
 }
 
 // The engine's answer while it serves; false when the request is left hanging (a wedged vLLM's
-// generation). `loaded_at`: for Ollama, when its model was loaded (0: not yet).
+// generation). `loaded_at`: for Ollama, when its model was loaded (0: not yet). Long on purpose:
+// one branch per engine and path, the table of what each engine answers.
 bool answer(int client, const Request& r, const Options& o, double start, double& loaded_at) {
   const std::string& b = o.behave;
   const bool wedged = g_wedged != 0;
@@ -578,6 +579,8 @@ bool answer(int client, const Request& r, const Options& o, double start, double
 
 }  // namespace
 
+// Long on purpose: the stand-in's life in the order an engine lives it (join the cgroup, bind as
+// the engine does, allocate and load, listen, serve and misbehave on cue), read top to bottom.
 int main(int argc, char** argv) {
   Options o;
   if (!parse_as_engine(argc, argv, o)) o = parse(argc, argv);
