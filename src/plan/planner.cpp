@@ -611,11 +611,11 @@ uint64_t llamacpp_max_safe_context(const Sizing& s) {
   return lo * 256;
 }
 
+// llama.cpp: the cache for the whole (padded) context, SWA layers at their window.
 void size_llamacpp(Sizing& s) {
   const PlanInput& in = s.in;
   const Architecture& a = s.a;
   Plan& p = s.p;
-  // llama.cpp: the cache for the whole (padded) context, SWA layers at their window.
   const auto kv = static_cast<double>(llamacpp_kv_bytes(a, in, p.context_length, s.kvb));
   p.kv_pool_signed = static_cast<int64_t>(kv);
   p.kv_pool_bytes = static_cast<uint64_t>(kv);
