@@ -53,6 +53,148 @@ std::vector<Mount> mounts_of(const DockerRunLine& run) {
   return out;
 }
 
+// The engine headroom plans for: TensorRT-LLM is not modelled.
+Result<Engine> plan_engine(EngineId id, const EngineInfo& info) {
+  switch (id) {
+    case EngineId::kSglang:
+      return Engine::sglang;
+    case EngineId::kVllm:
+      return Engine::vllm;
+    case EngineId::kLlamaCpp:
+      return Engine::llamacpp;
+    case EngineId::kOllama:
+      return Engine::ollama;
+    case EngineId::kTrtLlm:
+      break;
+  }
+  return make_error(
+      fmt::format("after --: {} is not modelled by headroom plan yet (SGLang, vLLM, llama.cpp and "
+                  "Ollama are)",
+                  info.name));
+}
+
+// A docker run line: its bind mounts, its -e, and the engine's release from the image's tag.
+void read_docker_run(const std::vector<std::string>& argv, const EngineInfo& info, ServerFlags& f) {
+  auto run = parse_docker_run(argv);
+  if (!run) return;
+  f.mounts = mounts_of(*run);
+  f.env = run->values("--env");
+  // vllm/vllm-openai:v0.10.1, lmsysorg/sglang:v0.5.6.post2-cu129: the release it runs.
+  const size_t slash = run->image.rfind('/');
+  const size_t colon = run->image.find(':', slash == std::string::npos ? 0 : slash);
+  if (colon != std::string::npos) {
+    f.engine_version = parse_engine_version(std::string_view(run->image).substr(colon + 1));
+    if (f.engine_version) {
+      f.read.push_back(fmt::format("{} {}.{} (the image's tag)", info.name, f.engine_version->first,
+                                   f.engine_version->second));
+    }
+  }
+}
+
+// `ollama serve` loads what a request names: the model comes from --model; its settings
+// from the environment (the container's -e, or this shell's for a plain command).
+void read_ollama_env(ServerFlags& f) {
+  for (const std::string& e : f.env) {
+    const size_t eq = e.find('=');
+    const std::string k = e.substr(0, eq), v = eq == std::string::npos ? "" : e.substr(eq + 1);
+    const auto n = parse_decimal(v);
+    if (k == "OLLAMA_CONTEXT_LENGTH" && n && *n >= 1) f.context_length = static_cast<uint64_t>(*n);
+    if (k == "OLLAMA_NUM_PARALLEL" && n && *n >= 1) f.parallel = static_cast<uint64_t>(*n);
+    if (k == "OLLAMA_KV_CACHE_TYPE" && !v.empty()) f.kv_cache_dtype = v;
+    if (k.starts_with("OLLAMA_") && (k == "OLLAMA_CONTEXT_LENGTH" || k == "OLLAMA_NUM_PARALLEL" ||
+                                     k == "OLLAMA_KV_CACHE_TYPE")) {
+      f.read.push_back(e);
+    }
+  }
+}
+
+// The numeric flags of a command line, each taken as read; the first value that is not a
+// number is kept as the error, and no flag after it is taken.
+struct NumberFlags {
+  NumberFlags(const std::vector<std::string>& args, ServerFlags& flags) : a(args), f(flags) {}
+
+  template <class T>
+  void take(std::initializer_list<std::string_view> names, std::optional<T>& into) {
+    if (bad) return;
+    const auto v = flag_value(a, 0, names);
+    if (!v) return;
+    const auto d = parse_decimal(*v);
+    if (!d || *d < 0) {
+      bad = fmt::format("after --: {} {} is not a number", *names.begin(), *v);
+      return;
+    }
+    into = static_cast<T>(*d);
+    f.read.push_back(fmt::format("{} {}", *names.begin(), *v));
+  }
+
+  const std::vector<std::string>& a;
+  ServerFlags& f;
+  std::optional<std::string> bad;
+};
+
+// Each memory flag with the engine's own spelling.
+Status read_memory_flags(const std::vector<std::string>& a, ServerFlags& f) {
+  NumberFlags n(a, f);
+  switch (f.engine) {
+    case Engine::sglang:
+      n.take({"--mem-fraction-static"}, f.fraction);
+      n.take({"--context-length"}, f.context_length);
+      n.take({"--tp-size", "--tp", "--tensor-parallel-size"}, f.tp);
+      n.take({"--page-size"}, f.page_size);
+      if (flag_value(a, 0, {"--chunked-prefill-size"}) == "-1") {
+        // Off: SGLang's reserve (and its prefill) then take max_prefill_tokens, 16384.
+        f.chunked_prefill_size = 16384;
+        f.read.push_back("--chunked-prefill-size -1 (off: max_prefill_tokens 16384)");
+      } else {
+        n.take({"--chunked-prefill-size"}, f.chunked_prefill_size);
+      }
+      n.take({"--cuda-graph-max-bs"}, f.cuda_graph_max_bs);
+      f.draft_model = flag_value(a, 0, {"--speculative-draft-model-path"});
+      break;
+    case Engine::vllm:
+      n.take({"--gpu-memory-utilization"}, f.fraction);
+      n.take({"--max-model-len"}, f.context_length);
+      n.take({"--tensor-parallel-size", "-tp"}, f.tp);
+      n.take({"--block-size"}, f.page_size);
+      n.take({"--max-num-batched-tokens"}, f.max_num_batched_tokens);
+      n.take({"--max-num-seqs"}, f.max_num_seqs);
+      n.take({"--num-speculative-tokens"}, f.speculative_tokens);
+      if (auto sc = flag_value(a, 0, {"--speculative-config"})) {
+        // '{"method":"mtp","num_speculative_tokens":2}'
+        const auto j = nlohmann::json::parse(*sc, nullptr, false);
+        if (!j.is_object() || !j.contains("num_speculative_tokens") ||
+            !j["num_speculative_tokens"].is_number_unsigned()) {
+          return make_error(fmt::format(
+              "after --: --speculative-config {}: no num_speculative_tokens in it", *sc));
+        }
+        f.speculative_tokens = j["num_speculative_tokens"].get<uint64_t>();
+        f.read.push_back(fmt::format("{} speculative tokens", *f.speculative_tokens));
+      }
+      break;
+    case Engine::ollama:
+      break;
+    case Engine::llamacpp:
+      n.take({"--ctx-size", "-c"}, f.context_length);
+      n.take({"--parallel", "-np"}, f.parallel);
+      n.take({"--ubatch-size", "-ub"}, f.ubatch);
+      f.kv_unified = present(a, {"--kv-unified", "-kvu"});
+      // -fa on|off|auto (since b6325; auto: on where the backend has it), or a bare -fa (on).
+      if (present(a, {"--flash-attn", "-fa"})) {
+        const auto v = flag_value(a, 0, {"--flash-attn", "-fa"});
+        f.flash_attention = !(v && (*v == "off" || *v == "0" || *v == "false"));
+        f.read.push_back(*f.flash_attention ? "flash attention on" : "flash attention off");
+      }
+      if (auto t = flag_value(a, 0, {"--cache-type-k", "-ctk"})) f.kv_cache_dtype = *t;
+      break;
+  }
+  if (n.bad) return make_error(*n.bad);
+  if (f.engine != Engine::llamacpp) {
+    if (auto d = flag_value(a, 0, {"--kv-cache-dtype"})) f.kv_cache_dtype = *d;
+  }
+  if (f.kv_cache_dtype) f.read.push_back("kv cache " + *f.kv_cache_dtype);
+  return {};
+}
+
 }  // namespace
 
 std::optional<std::string> host_path(const std::vector<Mount>& mounts, std::string_view path) {
@@ -89,59 +231,14 @@ Result<ServerFlags> read_server_command(const std::vector<std::string>& argv,
   const EngineInfo& info = engine_info(spec->id);
   f.engine_name = std::string(info.name);
   const std::vector<std::string>& a = spec->args;
-  switch (spec->id) {
-    case EngineId::kSglang:
-      f.engine = Engine::sglang;
-      break;
-    case EngineId::kVllm:
-      f.engine = Engine::vllm;
-      break;
-    case EngineId::kLlamaCpp:
-      f.engine = Engine::llamacpp;
-      break;
-    case EngineId::kOllama:
-      f.engine = Engine::ollama;
-      break;
-    case EngineId::kTrtLlm:
-      return make_error(fmt::format(
-          "after --: {} is not modelled by headroom plan yet (SGLang, vLLM, llama.cpp and "
-          "Ollama are)",
-          info.name));
-  }
+  const auto engine = plan_engine(spec->id, info);
+  if (!engine) return engine.error();
+  f.engine = *engine;
   f.in_container = spec->in_container;
-  if (spec->in_container) {
-    if (auto run = parse_docker_run(argv)) {
-      f.mounts = mounts_of(*run);
-      f.env = run->values("--env");
-      // vllm/vllm-openai:v0.10.1, lmsysorg/sglang:v0.5.6.post2-cu129: the release it runs.
-      const size_t slash = run->image.rfind('/');
-      const size_t colon = run->image.find(':', slash == std::string::npos ? 0 : slash);
-      if (colon != std::string::npos) {
-        f.engine_version = parse_engine_version(std::string_view(run->image).substr(colon + 1));
-        if (f.engine_version) {
-          f.read.push_back(fmt::format("{} {}.{} (the image's tag)", info.name,
-                                       f.engine_version->first, f.engine_version->second));
-        }
-      }
-    }
-  }
+  if (spec->in_container) read_docker_run(argv, info, f);
   if (!spec->in_container) f.env = host_env;
   if (f.engine == Engine::ollama) {
-    // `ollama serve` loads what a request names: the model comes from --model; its settings
-    // from the environment (the container's -e, or this shell's for a plain command).
-    for (const std::string& e : f.env) {
-      const size_t eq = e.find('=');
-      const std::string k = e.substr(0, eq), v = eq == std::string::npos ? "" : e.substr(eq + 1);
-      const auto n = parse_decimal(v);
-      if (k == "OLLAMA_CONTEXT_LENGTH" && n && *n >= 1)
-        f.context_length = static_cast<uint64_t>(*n);
-      if (k == "OLLAMA_NUM_PARALLEL" && n && *n >= 1) f.parallel = static_cast<uint64_t>(*n);
-      if (k == "OLLAMA_KV_CACHE_TYPE" && !v.empty()) f.kv_cache_dtype = v;
-      if (k.starts_with("OLLAMA_") && (k == "OLLAMA_CONTEXT_LENGTH" || k == "OLLAMA_NUM_PARALLEL" ||
-                                       k == "OLLAMA_KV_CACHE_TYPE")) {
-        f.read.push_back(e);
-      }
-    }
+    read_ollama_env(f);
     return f;
   }
   std::optional<std::string> model;
@@ -158,80 +255,7 @@ Result<ServerFlags> read_server_command(const std::vector<std::string>& argv,
                                                                : "--model-path DIR"));
   }
   f.model = *model;
-  const auto number = [&](std::initializer_list<std::string_view> names,
-                          auto& into) -> std::optional<std::string> {
-    const auto v = flag_value(a, 0, names);
-    if (!v) return std::nullopt;
-    const auto d = parse_decimal(*v);
-    if (!d || *d < 0) {
-      return fmt::format("after --: {} {} is not a number", *names.begin(), *v);
-    }
-    using T = typename std::remove_reference_t<decltype(into)>::value_type;
-    into = static_cast<T>(*d);
-    f.read.push_back(fmt::format("{} {}", *names.begin(), *v));
-    return std::nullopt;
-  };
-  std::optional<std::string> bad;
-  const auto take = [&](std::initializer_list<std::string_view> names, auto& into) {
-    if (!bad) bad = number(names, into);
-  };
-  switch (f.engine) {
-    case Engine::sglang:
-      take({"--mem-fraction-static"}, f.fraction);
-      take({"--context-length"}, f.context_length);
-      take({"--tp-size", "--tp", "--tensor-parallel-size"}, f.tp);
-      take({"--page-size"}, f.page_size);
-      if (flag_value(a, 0, {"--chunked-prefill-size"}) == "-1") {
-        // Off: SGLang's reserve (and its prefill) then take max_prefill_tokens, 16384.
-        f.chunked_prefill_size = 16384;
-        f.read.push_back("--chunked-prefill-size -1 (off: max_prefill_tokens 16384)");
-      } else {
-        take({"--chunked-prefill-size"}, f.chunked_prefill_size);
-      }
-      take({"--cuda-graph-max-bs"}, f.cuda_graph_max_bs);
-      f.draft_model = flag_value(a, 0, {"--speculative-draft-model-path"});
-      break;
-    case Engine::vllm:
-      take({"--gpu-memory-utilization"}, f.fraction);
-      take({"--max-model-len"}, f.context_length);
-      take({"--tensor-parallel-size", "-tp"}, f.tp);
-      take({"--block-size"}, f.page_size);
-      take({"--max-num-batched-tokens"}, f.max_num_batched_tokens);
-      take({"--max-num-seqs"}, f.max_num_seqs);
-      take({"--num-speculative-tokens"}, f.speculative_tokens);
-      if (auto sc = flag_value(a, 0, {"--speculative-config"})) {
-        // '{"method":"mtp","num_speculative_tokens":2}'
-        const auto j = nlohmann::json::parse(*sc, nullptr, false);
-        if (!j.is_object() || !j.contains("num_speculative_tokens") ||
-            !j["num_speculative_tokens"].is_number_unsigned()) {
-          return make_error(fmt::format(
-              "after --: --speculative-config {}: no num_speculative_tokens in it", *sc));
-        }
-        f.speculative_tokens = j["num_speculative_tokens"].get<uint64_t>();
-        f.read.push_back(fmt::format("{} speculative tokens", *f.speculative_tokens));
-      }
-      break;
-    case Engine::ollama:
-      break;
-    case Engine::llamacpp:
-      take({"--ctx-size", "-c"}, f.context_length);
-      take({"--parallel", "-np"}, f.parallel);
-      take({"--ubatch-size", "-ub"}, f.ubatch);
-      f.kv_unified = present(a, {"--kv-unified", "-kvu"});
-      // -fa on|off|auto (since b6325; auto: on where the backend has it), or a bare -fa (on).
-      if (present(a, {"--flash-attn", "-fa"})) {
-        const auto v = flag_value(a, 0, {"--flash-attn", "-fa"});
-        f.flash_attention = !(v && (*v == "off" || *v == "0" || *v == "false"));
-        f.read.push_back(*f.flash_attention ? "flash attention on" : "flash attention off");
-      }
-      if (auto t = flag_value(a, 0, {"--cache-type-k", "-ctk"})) f.kv_cache_dtype = *t;
-      break;
-  }
-  if (bad) return make_error(*bad);
-  if (f.engine != Engine::llamacpp) {
-    if (auto d = flag_value(a, 0, {"--kv-cache-dtype"})) f.kv_cache_dtype = *d;
-  }
-  if (f.kv_cache_dtype) f.read.push_back("kv cache " + *f.kv_cache_dtype);
+  if (auto read = read_memory_flags(a, f); !read) return read.error();
   return f;
 }
 

@@ -361,202 +361,267 @@ std::optional<std::pair<unsigned, unsigned>> parse_engine_version(std::string_vi
   return std::pair{major, minor};
 }
 
-Result<Plan> make_plan(const Model& model, const PlanInput& in) {
-  if (in.engine == Engine::ollama) {
-    const OllamaDefaults d =
-        ollama_defaults(model.arch, in.pool_total, in.context_length, in.parallel);
-    PlanInput l = in;
-    l.engine = Engine::llamacpp;
-    l.ollama = true;
-    l.context_length = d.num_ctx * d.parallel;
-    l.parallel = d.parallel;
-    l.kv_unified = false;
-    l.ubatch = in.ubatch > 0 ? in.ubatch : d.ubatch;
-    if (l.kv_cache_dtype == "auto") l.kv_cache_dtype = "f16";
-    auto p = make_plan(model, l);
-    if (!p) return p;
-    p->engine = Engine::ollama;
-    p->slots = d.parallel;
-    p->engine_flag = "OLLAMA_CONTEXT_LENGTH=";
-    p->notes.push_back(fmt::format(
-        "Ollama: num_ctx {}{} x {} slot{}{} = llama-server -c {} -np {} -ub {} (one cache per "
-        "slot)",
-        d.num_ctx,
-        d.num_ctx_automatic ? " (its default for this GPU's memory, capped at the model's)" : "",
-        d.parallel, d.parallel == 1 ? "" : "s",
-        d.parallel_forced ? " (Ollama runs this family with one slot)" : "", l.context_length,
-        d.parallel, l.ubatch));
-    return p;
-  }
-  const Architecture& a = model.arch;
-  Plan p;
-  p.engine = in.engine;
-  p.pool_total = in.pool_total;
-  p.pool_available = in.pool_available;
-  p.os_reserve = in.os_reserve;
-  const uint64_t tp = std::max<uint64_t>(1, in.tp);
-  p.context_length = in.context_length > 0 ? in.context_length
-                     : a.max_context > 0   ? a.max_context
-                                           : 8192;
-  auto kvb = kv_dtype_bytes(in.kv_cache_dtype, a, in.engine);
-  if (!kvb) return kvb.error();
-  p.kv_dtype_bytes = *kvb;
-  const uint64_t draft_layers = in.draft ? in.draft->arch.layers : 0;
-  p.kv_bytes_per_token = kv_bytes_per_token(a, in.engine, *kvb, tp, draft_layers);
-  p.weights = model.weight_bytes / tp;
-  p.draft_weights = in.draft ? in.draft->weight_bytes / tp : 0;
-  const uint64_t weights = p.weights + p.draft_weights;
-  const auto pre = static_cast<double>(in.pool_available);
-  const auto total = static_cast<double>(in.pool_total);
+namespace {
 
-  uint64_t outside = 0;
-  auto add_outside = [&](std::string label, uint64_t bytes, std::string source) {
+// One plan in the making: what every engine's arithmetic reads, and the allocations outside the
+// engine's budget counted so far.
+struct Sizing {
+  Sizing(const Model& m, const PlanInput& i, double kv_bytes) : in(i), a(m.arch), kvb(kv_bytes) {
+    p.engine = in.engine;
+    p.pool_total = in.pool_total;
+    p.pool_available = in.pool_available;
+    p.os_reserve = in.os_reserve;
+    tp = std::max<uint64_t>(1, in.tp);
+    p.context_length = in.context_length > 0 ? in.context_length
+                       : a.max_context > 0   ? a.max_context
+                                             : 8192;
+    p.kv_dtype_bytes = kvb;
+    draft_layers = in.draft ? in.draft->arch.layers : 0;
+    p.kv_bytes_per_token = kv_bytes_per_token(a, in.engine, kvb, tp, draft_layers);
+    p.weights = m.weight_bytes / tp;
+    p.draft_weights = in.draft ? in.draft->weight_bytes / tp : 0;
+    weights = p.weights + p.draft_weights;
+    pre = static_cast<double>(in.pool_available);
+    total = static_cast<double>(in.pool_total);
+  }
+
+  void add_outside(std::string label, uint64_t bytes, std::string source) {
     outside += bytes;
     p.outside.push_back(Amount{std::move(label), bytes, std::move(source)});
-  };
+  }
 
-  if (in.engine == Engine::sglang) {
-    p.fraction_is_default = !in.fraction;
-    const SglangDefaults sd = sglang_defaults(in.pool_total, tp, in.draft.has_value(),
-                                              in.chunked_prefill_size, in.cuda_graph_max_bs);
-    p.fraction = in.fraction.value_or(sd.fraction);
-    if (p.fraction_is_default) {
-      p.fraction_note = fmt::format(
-          "SGLang's default for a {:.0f} GiB GPU: {:.0f} MiB reserved for chunked prefill {} "
-          "and CUDA graphs up to batch {}; on unified memory the rest of the machine lives in "
-          "that reserve too",
-          static_cast<double>(in.pool_total) / kGiB, sd.reserved_mib, sd.chunked_prefill_size,
-          sd.cuda_graph_max_bs);
-    }
-    // What loading takes beyond the checkpoint (RoPE caches, workspaces) comes out of the pool:
-    // SGLang measures the rest after loading.
-    const double kv = pre * p.fraction - static_cast<double>(weights + kSglangLoading);
-    p.kv_pool_signed = static_cast<int64_t>(kv);
-    p.kv_pool_bytes = kv > 0 ? static_cast<uint64_t>(kv) : 0;
-    const SglangPools pools = sglang_pools(a, in, *kvb, draft_layers, p.kv_pool_bytes);
-    p.kv_tokens = pools.kv_tokens;
-    if (pools.cell > 0) p.kv_bytes_per_token = pools.cell;
-    p.notes.push_back(fmt::format(
-        "SGLang's pool: {} of the rest after loading, which takes about {} beyond the "
-        "checkpoint (RoPE caches, workspaces; an estimate: 60-210 MiB per rank in published logs)",
-        format_bytes(p.kv_pool_bytes), format_bytes(kSglangLoading)));
-    if (pools.state_slots > 0) {
-      p.notes.push_back(fmt::format(
-          "hybrid: {} Mamba/linear-attention layers keep a state of {} per request; SGLang gives "
-          "them 0.9/1.9 of the pool (--mamba-full-memory-ratio 0.9): {} requests, {}, and the KV "
-          "of the {} attention layers the rest",
-          a.state_layers, format_bytes(pools.state_per_request), pools.state_slots,
-          format_bytes(pools.state_bytes), a.attention_layers));
-    }
-    if (pools.swa_tokens > 0 && pools.swa_tokens != pools.kv_tokens) {
-      p.notes.push_back(fmt::format(
-          "SGLang's hybrid SWA pool: the {} full-attention layers hold {} tokens, the {} "
-          "sliding-window layers {} (--swa-full-tokens-ratio 0.8)",
-          (a.attention_layers > 0 ? a.attention_layers : a.layers) - a.sliding_layers,
-          pools.kv_tokens, a.sliding_layers, pools.swa_tokens));
-    }
-    add_outside(is_qwen(a) ? "FlashInfer workspace (512 MiB for Qwen2/3)" : "FlashInfer workspace",
+  const PlanInput& in;
+  const Architecture& a;
+  const double kvb;  // bytes per element of the KV cache
+  Plan p;
+  uint64_t tp = 1;
+  uint64_t draft_layers = 0;
+  uint64_t weights = 0;  // the model's and the draft's, per rank
+  double pre = 0;        // what is free before the server loads
+  double total = 0;
+  uint64_t outside = 0;
+};
+
+// Ollama runs llama-server: llama.cpp's plan for the command line Ollama starts it with.
+Result<Plan> ollama_plan(const Model& model, const PlanInput& in) {
+  const OllamaDefaults d =
+      ollama_defaults(model.arch, in.pool_total, in.context_length, in.parallel);
+  PlanInput l = in;
+  l.engine = Engine::llamacpp;
+  l.ollama = true;
+  l.context_length = d.num_ctx * d.parallel;
+  l.parallel = d.parallel;
+  l.kv_unified = false;
+  l.ubatch = in.ubatch > 0 ? in.ubatch : d.ubatch;
+  if (l.kv_cache_dtype == "auto") l.kv_cache_dtype = "f16";
+  auto p = make_plan(model, l);
+  if (!p) return p;
+  p->engine = Engine::ollama;
+  p->slots = d.parallel;
+  p->engine_flag = "OLLAMA_CONTEXT_LENGTH=";
+  p->notes.push_back(fmt::format(
+      "Ollama: num_ctx {}{} x {} slot{}{} = llama-server -c {} -np {} -ub {} (one cache per "
+      "slot)",
+      d.num_ctx,
+      d.num_ctx_automatic ? " (its default for this GPU's memory, capped at the model's)" : "",
+      d.parallel, d.parallel == 1 ? "" : "s",
+      d.parallel_forced ? " (Ollama runs this family with one slot)" : "", l.context_length,
+      d.parallel, l.ubatch));
+  return p;
+}
+
+// What SGLang allocates outside its pool: FlashInfer's workspace, the CUDA context, and what
+// its 1 - fraction share holds (the prefill chunk's activations, the CUDA graphs).
+void sglang_outside(Sizing& s, const SglangDefaults& sd) {
+  const Architecture& a = s.a;
+  s.add_outside(is_qwen(a) ? "FlashInfer workspace (512 MiB for Qwen2/3)" : "FlashInfer workspace",
                 is_qwen(a) ? 512 * kMiB : 384 * kMiB,
                 "SGLANG_FLASHINFER_WORKSPACE_SIZE default, outside the fraction");
-    add_outside("CUDA context", kCudaContext, "estimate");
-    if (const uint64_t act = mlp_activation_bytes(a, sd.chunked_prefill_size, tp); act > 0) {
-      add_outside(fmt::format("activations for a {}-token prefill chunk", sd.chunked_prefill_size),
+  s.add_outside("CUDA context", kCudaContext, "estimate");
+  if (const uint64_t act = mlp_activation_bytes(a, sd.chunked_prefill_size, s.tp); act > 0) {
+    s.add_outside(fmt::format("activations for a {}-token prefill chunk", sd.chunked_prefill_size),
                   act,
                   a.experts > 0 ? "estimate, the experts' MLP only (MoE workspaces add more), "
                                   "taken from the 1 - fraction share"
                                 : "estimate: the MLP's live tensors, taken from the 1 - fraction "
                                   "share");
-      add_outside(fmt::format("CUDA graphs up to batch {}", sd.cuda_graph_max_bs),
+    s.add_outside(fmt::format("CUDA graphs up to batch {}", sd.cuda_graph_max_bs),
                   sd.cuda_graph_max_bs * 2 * kMiB,
                   "SGLang's own reserve for them (2 MiB per batch size), taken from the "
                   "1 - fraction share");
-    } else {
-      add_outside("activations and CUDA graphs", kActivations,
+  } else {
+    s.add_outside("activations and CUDA graphs", kActivations,
                   "estimate at default batch sizes, taken from the 1 - fraction share (the "
                   "model's MLP width is not known)");
-    }
-    p.server_bytes = static_cast<uint64_t>(pre * p.fraction) + outside;
-    p.engine_flag = "--mem-fraction-static";
-  } else if (in.engine == Engine::vllm) {
-    p.fraction_is_default = !in.fraction;
-    p.fraction = in.fraction.value_or(0.9);
-    if (p.fraction_is_default) p.fraction_note = "vLLM's default 0.9 (0.92 in recent versions)";
-    const double requested = std::ceil(total * p.fraction);
-    const VllmProfile prof = vllm_profile(a, in);
-    // Before 0.21 vLLM captured its CUDA graphs after sizing the cache, beside the budget
-    // (docs/research/vllm-moe-profile.md: VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS, the default
-    // from 0.21).
-    const bool graphs_beside =
-        in.engine_version && *in.engine_version < std::pair<unsigned, unsigned>{0, 21};
-    if (prof.forward > 0) {
-      const bool sampler_peak = prof.sampler >= prof.forward;
-      add_outside(
-          sampler_peak
-              ? fmt::format("profile run: the sampler on {} sequences ({} bytes per logit{})",
-                            prof.seqs, prof.sampler_per_logit,
-                            prof.torch_sort ? ", torch.sort" : "")
-              : fmt::format("profile run: a forward of {} batched tokens", prof.batched_tokens),
-          prof.peak(),
-          sampler_peak
-              ? (prof.torch_sort ? "estimate: top-k/top-p by torch.sort (vLLM before 0.17), "
-                                   "gpt-oss-120b's 7.45 GiB profile within 2 %"
-                                 : "estimate: vLLM 0.17+'s Triton/FlashInfer top-k/top-p, not "
-                                   "measured here (38 bytes per logit before 0.17)")
-          : prof.moe ? "estimate: the MoE kernels' intermediate caches and the MLP's live "
-                       "tensors; the larger of the forward and the sampler"
-                     : "estimate: the MLP's live tensors, within 0.5 % of two vLLM logs; the "
-                       "larger of the forward and the sampler");
-      add_outside("non-torch memory", kVllmNonTorch, "as two vLLM logs measured it");
-      if (!graphs_beside) {
-        add_outside("CUDA graphs", kVllmGraphs,
+  }
+}
+
+// SGLang: its fraction (its own default for the GPU where not given) of what is free before
+// loading, less the weights and what loading takes, split into its pools (sglang_pools).
+void size_sglang(Sizing& s) {
+  const PlanInput& in = s.in;
+  const Architecture& a = s.a;
+  Plan& p = s.p;
+  p.fraction_is_default = !in.fraction;
+  const SglangDefaults sd = sglang_defaults(in.pool_total, s.tp, in.draft.has_value(),
+                                            in.chunked_prefill_size, in.cuda_graph_max_bs);
+  p.fraction = in.fraction.value_or(sd.fraction);
+  if (p.fraction_is_default) {
+    p.fraction_note = fmt::format(
+        "SGLang's default for a {:.0f} GiB GPU: {:.0f} MiB reserved for chunked prefill {} "
+        "and CUDA graphs up to batch {}; on unified memory the rest of the machine lives in "
+        "that reserve too",
+        static_cast<double>(in.pool_total) / kGiB, sd.reserved_mib, sd.chunked_prefill_size,
+        sd.cuda_graph_max_bs);
+  }
+  // What loading takes beyond the checkpoint (RoPE caches, workspaces) comes out of the pool:
+  // SGLang measures the rest after loading.
+  const double kv = s.pre * p.fraction - static_cast<double>(s.weights + kSglangLoading);
+  p.kv_pool_signed = static_cast<int64_t>(kv);
+  p.kv_pool_bytes = kv > 0 ? static_cast<uint64_t>(kv) : 0;
+  const SglangPools pools = sglang_pools(a, in, s.kvb, s.draft_layers, p.kv_pool_bytes);
+  p.kv_tokens = pools.kv_tokens;
+  if (pools.cell > 0) p.kv_bytes_per_token = pools.cell;
+  p.notes.push_back(fmt::format(
+      "SGLang's pool: {} of the rest after loading, which takes about {} beyond the "
+      "checkpoint (RoPE caches, workspaces; an estimate: 60-210 MiB per rank in published logs)",
+      format_bytes(p.kv_pool_bytes), format_bytes(kSglangLoading)));
+  if (pools.state_slots > 0) {
+    p.notes.push_back(fmt::format(
+        "hybrid: {} Mamba/linear-attention layers keep a state of {} per request; SGLang gives "
+        "them 0.9/1.9 of the pool (--mamba-full-memory-ratio 0.9): {} requests, {}, and the KV "
+        "of the {} attention layers the rest",
+        a.state_layers, format_bytes(pools.state_per_request), pools.state_slots,
+        format_bytes(pools.state_bytes), a.attention_layers));
+  }
+  if (pools.swa_tokens > 0 && pools.swa_tokens != pools.kv_tokens) {
+    p.notes.push_back(
+        fmt::format("SGLang's hybrid SWA pool: the {} full-attention layers hold {} tokens, the {} "
+                    "sliding-window layers {} (--swa-full-tokens-ratio 0.8)",
+                    (a.attention_layers > 0 ? a.attention_layers : a.layers) - a.sliding_layers,
+                    pools.kv_tokens, a.sliding_layers, pools.swa_tokens));
+  }
+  sglang_outside(s, sd);
+  p.server_bytes = static_cast<uint64_t>(s.pre * p.fraction) + s.outside;
+  p.engine_flag = "--mem-fraction-static";
+}
+
+// vLLM's profiled peak (vllm_profile) and what else its utilization budget holds beside the
+// weights and the KV cache.
+void vllm_outside(Sizing& s, const VllmProfile& prof, bool graphs_beside) {
+  if (prof.forward > 0) {
+    const bool sampler_peak = prof.sampler >= prof.forward;
+    s.add_outside(
+        sampler_peak
+            ? fmt::format("profile run: the sampler on {} sequences ({} bytes per logit{})",
+                          prof.seqs, prof.sampler_per_logit, prof.torch_sort ? ", torch.sort" : "")
+            : fmt::format("profile run: a forward of {} batched tokens", prof.batched_tokens),
+        prof.peak(),
+        sampler_peak
+            ? (prof.torch_sort ? "estimate: top-k/top-p by torch.sort (vLLM before 0.17), "
+                                 "gpt-oss-120b's 7.45 GiB profile within 2 %"
+                               : "estimate: vLLM 0.17+'s Triton/FlashInfer top-k/top-p, not "
+                                 "measured here (38 bytes per logit before 0.17)")
+        : prof.moe ? "estimate: the MoE kernels' intermediate caches and the MLP's live "
+                     "tensors; the larger of the forward and the sampler"
+                   : "estimate: the MLP's live tensors, within 0.5 % of two vLLM logs; the "
+                     "larger of the forward and the sampler");
+    s.add_outside("non-torch memory", kVllmNonTorch, "as two vLLM logs measured it");
+    if (!graphs_beside) {
+      s.add_outside("CUDA graphs", kVllmGraphs,
                     "estimate; counted in the budget since vLLM 0.21 (before: beside it)");
-      }
-    } else {
-      add_outside("CUDA context", kCudaContext, "estimate, inside the utilization budget");
-      add_outside("activations and CUDA graphs", kActivations,
-                  "estimate of the profiled peak, inside the budget (the model's MLP width is "
-                  "not known)");
-    }
-    const double kv = requested - static_cast<double>(weights) - static_cast<double>(outside);
-    p.kv_pool_signed = static_cast<int64_t>(kv);
-    p.kv_pool_bytes = kv > 0 ? static_cast<uint64_t>(kv) : 0;
-    p.kv_tokens = kv > 0 ? kv_tokens_for_budget(a, in, p.context_length, p.kv_pool_bytes) : 0;
-    if (a.state_layers > 0 && kv > 0) {
-      const VllmHybrid h = vllm_hybrid(a, *kvb, tp, in.spec_tokens, p.context_length);
-      p.notes.push_back(fmt::format(
-          "hybrid: {} attention and {} state layers; vLLM makes their pages equal ({} B: "
-          "attention blocks of {} tokens), in {} groups of {} layers; a request holds {} "
-          "blocks at {} tokens",
-          a.attention_layers, a.state_layers, h.page, h.block, h.groups, h.group_size,
-          h.per_request, p.context_length));
-    }
-    p.server_bytes = static_cast<uint64_t>(requested);
-    outside = 0;  // inside the budget for vLLM
-    if (graphs_beside && prof.forward > 0) {
-      p.outside.push_back(
-          Amount{"CUDA graphs, beside the budget", kVllmGraphs,
-                 "estimate; vLLM before 0.21 captures them after sizing the cache"});
-      p.server_bytes += kVllmGraphs;
-      outside = kVllmGraphs;
-    }
-    p.engine_flag = "--gpu-memory-utilization";
-    if (requested > pre) {
-      p.verdict = Verdict::no_fit;
-      p.shortfall = static_cast<uint64_t>(requested - pre);
-      p.reason = fmt::format(
-          "vLLM refuses to start: \"Free memory on device ({}) on startup is "
-          "less than desired GPU memory utilization ({:.2f}, {})\"",
-          format_bytes(in.pool_available), p.fraction,
-          format_bytes(static_cast<uint64_t>(requested)));
     }
   } else {
-    // llama.cpp: the cache for the whole (padded) context, SWA layers at their window.
-    const auto kv = static_cast<double>(llamacpp_kv_bytes(a, in, p.context_length, *kvb));
-    p.kv_pool_signed = static_cast<int64_t>(kv);
-    p.kv_pool_bytes = static_cast<uint64_t>(kv);
-    p.kv_tokens = p.context_length;
-    if (const uint64_t compute = llamacpp_compute_bytes(a, in, p.context_length); compute > 0) {
-      add_outside(fmt::format("compute buffer (micro-batch {}{})", in.ubatch > 0 ? in.ubatch : 512,
+    s.add_outside("CUDA context", kCudaContext, "estimate, inside the utilization budget");
+    s.add_outside("activations and CUDA graphs", kActivations,
+                  "estimate of the profiled peak, inside the budget (the model's MLP width is "
+                  "not known)");
+  }
+}
+
+// vLLM: ceil(total x utilization) must be free at start; the KV cache is what is left of it
+// after the weights and the profiled peak, laid out in blocks (a hybrid's: vllm_hybrid).
+void size_vllm(Sizing& s) {
+  const PlanInput& in = s.in;
+  const Architecture& a = s.a;
+  Plan& p = s.p;
+  p.fraction_is_default = !in.fraction;
+  p.fraction = in.fraction.value_or(0.9);
+  if (p.fraction_is_default) p.fraction_note = "vLLM's default 0.9 (0.92 in recent versions)";
+  const double requested = std::ceil(s.total * p.fraction);
+  const VllmProfile prof = vllm_profile(a, in);
+  // Before 0.21 vLLM captured its CUDA graphs after sizing the cache, beside the budget
+  // (docs/research/vllm-moe-profile.md: VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS, the default
+  // from 0.21).
+  const bool graphs_beside =
+      in.engine_version && *in.engine_version < std::pair<unsigned, unsigned>{0, 21};
+  vllm_outside(s, prof, graphs_beside);
+  const double kv = requested - static_cast<double>(s.weights) - static_cast<double>(s.outside);
+  p.kv_pool_signed = static_cast<int64_t>(kv);
+  p.kv_pool_bytes = kv > 0 ? static_cast<uint64_t>(kv) : 0;
+  p.kv_tokens = kv > 0 ? kv_tokens_for_budget(a, in, p.context_length, p.kv_pool_bytes) : 0;
+  if (a.state_layers > 0 && kv > 0) {
+    const VllmHybrid h = vllm_hybrid(a, s.kvb, s.tp, in.spec_tokens, p.context_length);
+    p.notes.push_back(
+        fmt::format("hybrid: {} attention and {} state layers; vLLM makes their pages equal ({} B: "
+                    "attention blocks of {} tokens), in {} groups of {} layers; a request holds {} "
+                    "blocks at {} tokens",
+                    a.attention_layers, a.state_layers, h.page, h.block, h.groups, h.group_size,
+                    h.per_request, p.context_length));
+  }
+  p.server_bytes = static_cast<uint64_t>(requested);
+  s.outside = 0;  // inside the budget for vLLM
+  if (graphs_beside && prof.forward > 0) {
+    p.outside.push_back(Amount{"CUDA graphs, beside the budget", kVllmGraphs,
+                               "estimate; vLLM before 0.21 captures them after sizing the cache"});
+    p.server_bytes += kVllmGraphs;
+    s.outside = kVllmGraphs;
+  }
+  p.engine_flag = "--gpu-memory-utilization";
+  if (requested > s.pre) {
+    p.verdict = Verdict::no_fit;
+    p.shortfall = static_cast<uint64_t>(requested - s.pre);
+    p.reason = fmt::format(
+        "vLLM refuses to start: \"Free memory on device ({}) on startup is "
+        "less than desired GPU memory utilization ({:.2f}, {})\"",
+        format_bytes(in.pool_available), p.fraction,
+        format_bytes(static_cast<uint64_t>(requested)));
+  }
+}
+
+// The longest context (in 256-cell steps) whose cache and compute buffer, by the same
+// arithmetic, leave the reserve: both grow with the context, so a binary search finds it.
+uint64_t llamacpp_max_safe_context(const Sizing& s) {
+  const Architecture& a = s.a;
+  const PlanInput& in = s.in;
+  const uint64_t compute_now = llamacpp_compute_bytes(a, in, s.p.context_length);
+  const double budget = s.pre - static_cast<double>(in.os_reserve) -
+                        static_cast<double>(s.weights + s.outside - compute_now);
+  uint64_t lo = 0, hi = uint64_t{1} << 16;  // in 256-cell steps: up to 16M cells
+  while (lo < hi) {
+    const uint64_t mid = (lo + hi + 1) / 2;
+    const auto bytes = static_cast<double>(llamacpp_kv_bytes(a, in, mid * 256, s.kvb) +
+                                           llamacpp_compute_bytes(a, in, mid * 256));
+    if (bytes <= budget) {
+      lo = mid;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return lo * 256;
+}
+
+// llama.cpp: the cache for the whole (padded) context, SWA layers at their window.
+void size_llamacpp(Sizing& s) {
+  const PlanInput& in = s.in;
+  const Architecture& a = s.a;
+  Plan& p = s.p;
+  const auto kv = static_cast<double>(llamacpp_kv_bytes(a, in, p.context_length, s.kvb));
+  p.kv_pool_signed = static_cast<int64_t>(kv);
+  p.kv_pool_bytes = static_cast<uint64_t>(kv);
+  p.kv_tokens = p.context_length;
+  if (const uint64_t compute = llamacpp_compute_bytes(a, in, p.context_length); compute > 0) {
+    s.add_outside(fmt::format("compute buffer (micro-batch {}{})", in.ubatch > 0 ? in.ubatch : 512,
                               in.flash_attention ? ", flash attention" : ", no flash attention"),
                   compute,
                   in.flash_attention
@@ -564,85 +629,70 @@ Result<Plan> make_plan(const Model& model, const PlanInput& in) {
                         "within 0.2 % of two logs"
                       : "llama.cpp's worst-case graph: one layer's attention scores beside the "
                         "logits, in float32");
-    } else {
-      add_outside("compute buffers", kLlamaCompute,
+  } else {
+    s.add_outside("compute buffers", kLlamaCompute,
                   "estimate at the default batch size (the vocabulary is not known)");
-    }
-    if (in.ollama) {
-      add_outside("Ollama's minimum per GPU", 457 * kMiB, "ml/device.go MinimumMemory, kept free");
-    }
-    add_outside("CUDA context", kCudaContext, "estimate");
-    p.server_bytes = weights + p.kv_pool_bytes + outside;
-    p.engine_flag = "-c";
-    // The longest context (in 256-cell steps) whose cache and compute buffer, by the same
-    // arithmetic, leave the reserve: both grow with the context, so a binary search finds it.
-    const uint64_t compute_now = llamacpp_compute_bytes(a, in, p.context_length);
-    const double budget = pre - static_cast<double>(in.os_reserve) -
-                          static_cast<double>(weights + outside - compute_now);
-    uint64_t lo = 0, hi = uint64_t{1} << 16;  // in 256-cell steps: up to 16M cells
-    while (lo < hi) {
-      const uint64_t mid = (lo + hi + 1) / 2;
-      const auto bytes = static_cast<double>(llamacpp_kv_bytes(a, in, mid * 256, *kvb) +
-                                             llamacpp_compute_bytes(a, in, mid * 256));
-      if (bytes <= budget) {
-        lo = mid;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    p.max_safe_context = lo * 256;
   }
+  if (in.ollama) {
+    s.add_outside("Ollama's minimum per GPU", 457 * kMiB, "ml/device.go MinimumMemory, kept free");
+  }
+  s.add_outside("CUDA context", kCudaContext, "estimate");
+  p.server_bytes = s.weights + p.kv_pool_bytes + s.outside;
+  p.engine_flag = "-c";
+  p.max_safe_context = llamacpp_max_safe_context(s);
+}
 
-  p.max_requests = p.context_length > 0 ? p.kv_tokens / p.context_length : 0;
-  if (in.engine == Engine::llamacpp) p.max_requests = 1;
-  // What stays available once the server runs: the OS's growth, page cache and bursts live
-  // there. (On GB10 "available" is already what CUDA can have: the OS's own use is outside it.)
-  p.left_bytes = in.pool_available > p.server_bytes ? in.pool_available - p.server_bytes : 0;
-
-  // The highest fraction that leaves the OS reserve available (rounded down to 0.01).
+// The highest fraction that leaves the OS reserve available (rounded down to 0.01).
+void suggest_fraction(Sizing& s) {
+  const PlanInput& in = s.in;
+  const double pre = s.pre;
   if (in.engine == Engine::sglang && pre > 0) {
     const double f =
-        (pre - static_cast<double>(in.os_reserve) - static_cast<double>(outside)) / pre;
-    p.max_safe_fraction = std::clamp(round_down(f, 0.01), 0.0, 0.95);
-  } else if (in.engine == Engine::vllm && total > 0) {
-    p.max_safe_fraction = std::clamp(
+        (pre - static_cast<double>(in.os_reserve) - static_cast<double>(s.outside)) / pre;
+    s.p.max_safe_fraction = std::clamp(round_down(f, 0.01), 0.0, 0.95);
+  } else if (in.engine == Engine::vllm && s.total > 0) {
+    s.p.max_safe_fraction = std::clamp(
         round_down(
-            (pre - static_cast<double>(in.os_reserve) - static_cast<double>(outside)) / total,
+            (pre - static_cast<double>(in.os_reserve) - static_cast<double>(s.outside)) / s.total,
             0.01),
         0.0, 0.95);
   }
+}
 
-  // The verdict.
-  if (p.verdict != Verdict::no_fit) {
-    if (in.engine == Engine::sglang && p.kv_pool_signed <= 0) {
-      p.verdict = Verdict::no_fit;
-      p.shortfall =
-          static_cast<uint64_t>(-p.kv_pool_signed) + p.context_length * p.kv_bytes_per_token;
-      p.reason =
-          "SGLang stops at start: \"Not enough memory. Please try to increase "
-          "--mem-fraction-static.\" (the weights take all of the fraction)";
-    } else if (p.server_bytes > in.pool_available) {
-      p.verdict = Verdict::no_fit;
-      p.shortfall = p.server_bytes - in.pool_available;
-      p.reason = fmt::format("the server needs {} but {} is available",
-                             format_bytes(p.server_bytes), format_bytes(in.pool_available));
-    } else if (in.engine != Engine::llamacpp && p.kv_tokens < p.context_length) {
-      p.verdict = Verdict::no_fit;
-      p.shortfall = (p.context_length - p.kv_tokens) * p.kv_bytes_per_token;
-      p.reason = fmt::format("the KV cache holds {} tokens, fewer than one request's context of {}",
-                             p.kv_tokens, p.context_length);
-    } else if (p.left_bytes < in.os_reserve) {
-      p.verdict = Verdict::tight;
-      p.shortfall = in.os_reserve - p.left_bytes;
-      p.reason = fmt::format("it leaves {} available, under the {} reserve",
-                             format_bytes(p.left_bytes), format_bytes(in.os_reserve));
-    } else {
-      p.reason = fmt::format("{} stays available (reserve {})", format_bytes(p.left_bytes),
-                             format_bytes(in.os_reserve));
-    }
+// The verdict, where the engine's own start check has not given one.
+void give_verdict(const PlanInput& in, Plan& p) {
+  if (p.verdict == Verdict::no_fit) return;
+  if (in.engine == Engine::sglang && p.kv_pool_signed <= 0) {
+    p.verdict = Verdict::no_fit;
+    p.shortfall =
+        static_cast<uint64_t>(-p.kv_pool_signed) + p.context_length * p.kv_bytes_per_token;
+    p.reason =
+        "SGLang stops at start: \"Not enough memory. Please try to increase "
+        "--mem-fraction-static.\" (the weights take all of the fraction)";
+  } else if (p.server_bytes > in.pool_available) {
+    p.verdict = Verdict::no_fit;
+    p.shortfall = p.server_bytes - in.pool_available;
+    p.reason = fmt::format("the server needs {} but {} is available", format_bytes(p.server_bytes),
+                           format_bytes(in.pool_available));
+  } else if (in.engine != Engine::llamacpp && p.kv_tokens < p.context_length) {
+    p.verdict = Verdict::no_fit;
+    p.shortfall = (p.context_length - p.kv_tokens) * p.kv_bytes_per_token;
+    p.reason = fmt::format("the KV cache holds {} tokens, fewer than one request's context of {}",
+                           p.kv_tokens, p.context_length);
+  } else if (p.left_bytes < in.os_reserve) {
+    p.verdict = Verdict::tight;
+    p.shortfall = in.os_reserve - p.left_bytes;
+    p.reason = fmt::format("it leaves {} available, under the {} reserve",
+                           format_bytes(p.left_bytes), format_bytes(in.os_reserve));
+  } else {
+    p.reason = fmt::format("{} stays available (reserve {})", format_bytes(p.left_bytes),
+                           format_bytes(in.os_reserve));
   }
-  // What the unit's gate should wait for: the server's whole take, rounded up to a GiB.
-  p.wait_free_bytes = round_up_gib(p.server_bytes);
+}
+
+// What the plan does not size exactly, or sizes by an assumption worth saying.
+void add_notes(const Model& model, const PlanInput& in, uint64_t tp, Plan& p) {
+  const Architecture& a = model.arch;
   if (a.sliding_layers > 0 && in.engine == Engine::vllm) {
     p.notes.push_back(
         fmt::format("{} of {} layers use a {}-token sliding window; this plan sizes vLLM's "
@@ -679,7 +729,34 @@ Result<Plan> make_plan(const Model& model, const PlanInput& in) {
                     "(the weights above)",
                     a.experts, a.experts_per_token));
   }
-  return p;
+}
+
+}  // namespace
+
+Result<Plan> make_plan(const Model& model, const PlanInput& in) {
+  if (in.engine == Engine::ollama) return ollama_plan(model, in);
+  const auto kvb = kv_dtype_bytes(in.kv_cache_dtype, model.arch, in.engine);
+  if (!kvb) return kvb.error();
+  Sizing s(model, in, *kvb);
+  if (in.engine == Engine::sglang) {
+    size_sglang(s);
+  } else if (in.engine == Engine::vllm) {
+    size_vllm(s);
+  } else {
+    size_llamacpp(s);
+  }
+  Plan& p = s.p;
+  p.max_requests = p.context_length > 0 ? p.kv_tokens / p.context_length : 0;
+  if (in.engine == Engine::llamacpp) p.max_requests = 1;
+  // What stays available once the server runs: the OS's growth, page cache and bursts live
+  // there. (On GB10 "available" is already what CUDA can have: the OS's own use is outside it.)
+  p.left_bytes = in.pool_available > p.server_bytes ? in.pool_available - p.server_bytes : 0;
+  suggest_fraction(s);
+  give_verdict(in, p);
+  // What the unit's gate should wait for: the server's whole take, rounded up to a GiB.
+  p.wait_free_bytes = round_up_gib(p.server_bytes);
+  add_notes(model, in, s.tp, p);
+  return std::move(s.p);
 }
 
 }  // namespace headroom::plan
