@@ -47,7 +47,7 @@ class HostMemory : public MemorySource {
 class HostGone : public GoneWatch {
  public:
   explicit HostGone(SupervisorHost& host) : host_(host) {}
-  Result<int> pending(std::string& what) override { return host_.pending(what); }
+  Result<Pending> pending() override { return host_.pending(); }
 
  private:
   SupervisorHost& host_;
@@ -197,9 +197,8 @@ void Supervisor::stop(Evidence& e, StopReason why, const std::string& reason) {
 }
 
 void Supervisor::reap_rest() {
-  std::string what;
-  auto left = host_.live_processes(what);
-  if (!left || *left == 0) return;
+  auto left = host_.live_processes();
+  if (!left || left->count == 0) return;
   // Workers of a dead server: the stop signal first, as systemd's KillMode=control-group does.
   host_.signal_group(config_.stop_signal);
   const Instant soft = host_.now() + config_.stop_timeout;
@@ -210,8 +209,8 @@ void Supervisor::reap_rest() {
       host_.kill_all();
       killed = true;
     }
-    left = host_.live_processes(what);
-    if (!left || *left == 0) return;
+    left = host_.live_processes();
+    if (!left || left->count == 0) return;
     if (killed && now >= soft + std::chrono::seconds(10)) return;  // stuck in the kernel
     const HostEvent ev = host_.wait(now + std::chrono::milliseconds(100));
     if (ev.kind == HostEvent::Kind::kSignal) {

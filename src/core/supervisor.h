@@ -20,6 +20,7 @@
 #include "core/guard.h"
 #include "core/restart_policy.h"
 #include "core/sample.h"
+#include "core/sources.h"
 
 namespace headroom {
 
@@ -112,10 +113,10 @@ class SupervisorHost {
   virtual HostEvent wait(Instant deadline) = 0;
   virtual Status sample(Sample& out) = 0;
   // How much of the previous instance is still around: live processes of its tree, its PIDs in
-  // the GPU process list. `what` names the first. The gate waits for this to reach 0.
-  virtual Result<int> pending(std::string& what) = 0;
+  // the GPU process list. The gate waits for its count to reach 0.
+  virtual Result<Pending> pending() = 0;
   // Only the live processes of the tree (what signals can still end).
-  virtual Result<int> live_processes(std::string& what) = 0;
+  virtual Result<Pending> live_processes() = 0;
   // Starts the command in its own process group. An error carries execve's errno.
   virtual Result<pid_t> spawn() = 0;
   virtual void signal_group(int sig) = 0;  // the main process's group
