@@ -160,12 +160,12 @@ void RunHost::handle_signals() {
 }
 
 void RunHost::reap() {
-  int status = 0;
-  if (tree_->reap(main_, status) && main_alive_) {
+  const std::optional<int> status = tree_->reap(main_);
+  if (status && main_alive_) {
     main_alive_ = false;
     HostEvent ev;
     ev.kind = HostEvent::Kind::kChildExited;
-    ev.wait_status = status;
+    ev.wait_status = *status;
     queue_.push_back(ev);
   }
 }
