@@ -111,7 +111,7 @@ class SupervisorHost {
   // Waits for the next event until `deadline` (kTimeout when none came). Servicing that does not
   // concern the supervisor (metrics requests, watchdog pings, reaping orphans) happens in here.
   virtual HostEvent wait(Instant deadline) = 0;
-  virtual Status sample(Sample& out) = 0;
+  virtual Status sample(Sample& out) = 0;  // the caller's Sample, reused (MemorySource::read)
   // How much of the previous instance is still around: live processes of its tree, its PIDs in
   // the GPU process list. The gate waits for its count to reach 0.
   virtual Result<Pending> pending() = 0;
@@ -163,7 +163,13 @@ class Supervisor {
   void died(const Verdict& v, int pid = 0, int attempt = 0);  // the died event
   std::string limit_text() const;
 
-  GateResult gate(GateVerdict& verdict, std::string& pending);
+  // How a gate ended: its last verdict, and what it waited on (or why it could not wait).
+  struct GateEnd {
+    GateResult result = GateResult::kTimedOut;
+    GateVerdict verdict;
+    std::string pending;
+  };
+  GateEnd gate();
   Outcome supervise(pid_t pid, Evidence& e);
   // Sends the stop signal (and SIGCONT), waits up to the stop timeout, then SIGKILLs
   // everything. `reason` is said before the signal goes.
