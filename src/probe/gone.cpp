@@ -146,9 +146,10 @@ Result<Pending> ProcessGoneWatch::pending() {
       }
       if (found != 0 && populated == 0) continue;  // empty now (the directory may stay)
     }
-    int members = 0;
-    std::string where;
-    if (Status st = scan_subtree(g, members, where); !st) return st.error();
+    auto scanned = scan_subtree(g);
+    if (!scanned) return scanned.error();
+    int members = scanned->count;
+    const std::string& where = scanned->where;
     if (members == 0 && g.version != 2) continue;
     if (members == 0) members = 1;  // populated, but its processes left between two reads
     if (left.count++ == 0) {
@@ -166,7 +167,8 @@ Result<Pending> ProcessGoneWatch::pending() {
   return left;
 }
 
-Status ProcessGoneWatch::scan_subtree(const Group& g, int& members, std::string& where) {
+Result<ProcessGoneWatch::Members> ProcessGoneWatch::scan_subtree(const Group& g) {
+  Members found;
   struct Dir {
     std::string path, name;
     int depth;
@@ -188,7 +190,7 @@ Status ProcessGoneWatch::scan_subtree(const Group& g, int& members, std::string&
     while (lines.next(line)) {
       auto pid = parse_u64(trim(line));
       if (!pid) continue;
-      if (members++ == 0) where = d.name;
+      if (found.count++ == 0) found.where = d.name;
       const auto p = static_cast<uint32_t>(*pid);
       if (watched_pids_.size() < kMaxWatchedPids &&
           std::find(watched_pids_.begin(), watched_pids_.end(), p) == watched_pids_.end()) {
@@ -212,7 +214,7 @@ Status ProcessGoneWatch::scan_subtree(const Group& g, int& members, std::string&
     }
     ::closedir(dir);
   }
-  return {};
+  return found;
 }
 
 }  // namespace headroom

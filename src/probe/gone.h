@@ -65,9 +65,14 @@ class ProcessGoneWatch : public GoneWatch {
     ProcFile events;  // v2: cgroup.events ("populated 0|1" for the whole subtree)
     bool gone = false;
   };
-  // Processes of the group's subtree: counted into `members`, PIDs remembered for the GPU check,
-  // `where` set to the first cgroup holding one. Errors other than "removed" are returned.
-  Status scan_subtree(const Group& g, int& members, std::string& where);
+  // Processes of a group's subtree, and the first cgroup holding one.
+  struct Members {
+    int count = 0;
+    std::string where;
+  };
+  // Counts the group's subtree's processes and remembers their PIDs for the GPU check. Errors
+  // other than "removed" are returned.
+  Result<Members> scan_subtree(const Group& g);
   std::vector<Proc> procs_;
   std::vector<Group> groups_;
   GpuSource* gpu_ = nullptr;
