@@ -190,18 +190,15 @@ std::vector<int> ProcessTree::live_descendants() const {
   return out;
 }
 
-bool ProcessTree::reap(pid_t main, int& main_status) {
-  bool found = false;
+std::optional<int> ProcessTree::reap(pid_t main) {
+  std::optional<int> main_status;
   for (;;) {
     int st = 0;
     const pid_t r = ::waitpid(-1, &st, WNOHANG);
     if (r <= 0) break;
-    if (r == main) {
-      main_status = st;
-      found = true;
-    }
+    if (r == main) main_status = st;
   }
-  return found;
+  return main_status;
 }
 
 }  // namespace headroom

@@ -17,6 +17,7 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,7 +47,7 @@ class ProcessTree {
   // Processes below headroom still running (zombies excluded), guardian excluded.
   std::vector<int> live_descendants() const;
   // Reaps every exited child; returns the wait status of `main` if it was among them.
-  bool reap(pid_t main, int& main_status);
+  std::optional<int> reap(pid_t main);
 
  private:
   ProcessTree() = default;

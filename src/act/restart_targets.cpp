@@ -71,20 +71,18 @@ Result<std::string> DockerTarget::stop(Duration timeout) {
   return fmt::format("stopped through the engine ({}s grace, then SIGKILL)", secs);
 }
 
-Result<int> DockerTarget::pending(std::string& what) {
-  what.clear();
+Result<Pending> DockerTarget::pending() {
   auto f = docker_.inspect(name_);
   if (!f) {
-    what = f.error().message;  // the engine restarting: keep waiting, bounded by the timeout
-    return 1;
+    // The engine restarting: keep waiting, bounded by the timeout.
+    return Pending{1, f.error().message};
   }
   if (f->exists &&
       (f->state.running || f->state.status == "removing" || f->state.status == "restarting")) {
-    what = fmt::format("container {} is still {}", name_, f->state.status);
-    return 1;
+    return Pending{1, fmt::format("container {} is still {}", name_, f->state.status)};
   }
-  if (gpu_ != nullptr && !pids_.empty()) return gpu_holders(*gpu_, pids_, scratch_, what);
-  return 0;
+  if (gpu_ != nullptr && !pids_.empty()) return gpu_holders(*gpu_, pids_, scratch_);
+  return Pending{};
 }
 
 Result<std::string> DockerTarget::start() {
@@ -92,12 +90,9 @@ Result<std::string> DockerTarget::start() {
   return std::string("started through the engine");
 }
 
-Result<bool> DockerTarget::healthy(std::string& what) {
+Result<Health> DockerTarget::healthy() {
   auto f = docker_.inspect(name_);
-  if (!f) {
-    what = f.error().message;
-    return false;
-  }
+  if (!f) return Health{false, f.error().message};
   if (!f->exists) return make_error(fmt::format("container {} is gone", name_));
   const ContainerState& s = f->state;
   if (!s.running && s.status != "created" && s.status != "restarting") {
@@ -105,11 +100,10 @@ Result<bool> DockerTarget::healthy(std::string& what) {
         fmt::format("container {} is {} (exit code {})", name_, s.status, s.exit_code));
   }
   if (s.health.empty()) {
-    what = "running (the image has no HEALTHCHECK; give --health URL to probe the server)";
-    return s.running;
+    return Health{s.running,
+                  "running (the image has no HEALTHCHECK; give --health URL to probe the server)"};
   }
-  what = "HEALTHCHECK " + s.health;
-  return s.health == "healthy";
+  return Health{s.health == "healthy", "HEALTHCHECK " + s.health};
 }
 
 // ---- systemd -----------------------------------------------------------------------------------
@@ -143,22 +137,20 @@ Result<std::string> UnitTarget::stop(Duration) {
   return std::string("systemctl stop (the unit's TimeoutStopSec= applies)");
 }
 
-Result<int> UnitTarget::pending(std::string& what) {
-  what.clear();
+Result<Pending> UnitTarget::pending() {
   auto state = property("ActiveState");
   if (!state) return state.error();
   if (*state != "inactive" && *state != "failed") {
-    what = fmt::format("unit {} is {}", unit_, *state);
-    return 1;
+    return Pending{1, fmt::format("unit {} is {}", unit_, *state)};
   }
   // Processes that outlived the stop (KillMode=process, a detached worker) and their GPU PIDs.
-  if (control_group_.empty()) return 0;
+  if (control_group_.empty()) return Pending{};
   GoneSpec spec;
   spec.kind = GoneSpec::Kind::kCgroup;
   spec.cgroup = control_group_;
   auto watch = ProcessGoneWatch::open(root_, {spec}, gpu_);
   if (!watch) return watch.error();
-  return (*watch)->pending(what);
+  return (*watch)->pending();
 }
 
 std::string UnitTarget::failure(const std::string& doing) {
@@ -211,12 +203,11 @@ Result<std::string> UnitTarget::start() {
   return std::string("systemctl start --no-block");
 }
 
-Result<bool> UnitTarget::healthy(std::string& what) {
+Result<Health> UnitTarget::healthy() {
   auto state = property("ActiveState");
   if (!state) return state.error();
   if (*state == "failed") return make_error(failure("failed to start"));
-  what = "ActiveState=" + *state;
-  return *state == "active";
+  return Health{*state == "active", "ActiveState=" + *state};
 }
 
 // ---- a running headroom run --------------------------------------------------------------------
@@ -235,7 +226,7 @@ Result<std::string> HeadroomTarget::stop(Duration) {
   return std::string("sent SIGHUP: it stops the server, gates and starts it again");
 }
 
-Result<bool> HeadroomTarget::healthy(std::string& what) {
+Result<Health> HeadroomTarget::healthy() {
   if (reg_.events.empty()) {
     return make_error(
         fmt::format("headroom run {} keeps no event file: cannot tell when it is "
@@ -244,15 +235,13 @@ Result<bool> HeadroomTarget::healthy(std::string& what) {
   }
   auto text = read_file(reg_.events);
   if (!text) return text.error();
-  what = "waiting for its ready event";
   const EventFile file =
       parse_events(std::string_view(*text).substr(std::min(events_offset_, text->size())));
   bool restarted = false;
   for (const EventRecord& r : file.events) {
     if (r.kind == RunEvent::Kind::kStarted) restarted = true;
     if (r.kind == RunEvent::Kind::kReady && restarted) {
-      what = "it reports ready";
-      return true;
+      return Health{true, "it reports ready"};
     }
     if (r.kind == RunEvent::Kind::kGaveUp || r.kind == RunEvent::Kind::kExited) {
       return make_error(fmt::format("headroom run {} {}: {}", reg_.name,
@@ -260,7 +249,7 @@ Result<bool> HeadroomTarget::healthy(std::string& what) {
                                     r.verdict.empty() ? r.text : r.verdict));
     }
   }
-  return false;
+  return Health{false, "waiting for its ready event"};
 }
 
 }  // namespace headroom

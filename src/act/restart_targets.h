@@ -25,9 +25,9 @@ class DockerTarget : public RestartTarget {
   std::string describe() const override { return "docker container " + name_; }
   Status check() override;
   Result<std::string> stop(Duration timeout) override;
-  Result<int> pending(std::string& what) override;
+  Result<Pending> pending() override;
   Result<std::string> start() override;
-  Result<bool> healthy(std::string& what) override;
+  Result<Health> healthy() override;
 
  private:
   DockerApi& docker_;
@@ -44,9 +44,9 @@ class UnitTarget : public RestartTarget {
   std::string describe() const override { return "systemd unit " + unit_; }
   Status check() override;
   Result<std::string> stop(Duration timeout) override;
-  Result<int> pending(std::string& what) override;
+  Result<Pending> pending() override;
   Result<std::string> start() override;
-  Result<bool> healthy(std::string& what) override;
+  Result<Health> healthy() override;
 
  private:
   Result<std::string> property(const std::string& name);
@@ -67,9 +67,9 @@ class HeadroomTarget : public RestartTarget {
   std::string describe() const override;
   Status check() override { return {}; }
   Result<std::string> stop(Duration timeout) override;  // SIGHUP
-  Result<int> pending(std::string&) override { return 0; }
+  Result<Pending> pending() override { return Pending{}; }
   Result<std::string> start() override { return std::string("by itself"); }
-  Result<bool> healthy(std::string& what) override;
+  Result<Health> healthy() override;
   bool gates_itself() const override { return true; }
 
  private:

@@ -160,12 +160,12 @@ void RunHost::handle_signals() {
 }
 
 void RunHost::reap() {
-  int status = 0;
-  if (tree_->reap(main_, status) && main_alive_) {
+  const std::optional<int> status = tree_->reap(main_);
+  if (status && main_alive_) {
     main_alive_ = false;
     HostEvent ev;
     ev.kind = HostEvent::Kind::kChildExited;
-    ev.wait_status = status;
+    ev.wait_status = *status;
     queue_.push_back(ev);
   }
 }
@@ -296,57 +296,52 @@ Status RunHost::sample(Sample& out) {
   return st;
 }
 
-Result<int> RunHost::container_pending(std::string& what) {
+Result<Pending> RunHost::container_pending() {
   auto f = docker_->inspect(o_.container);
   if (!f) {
     // The engine is not answering (restarting?): keep waiting, bounded by the gate's timeout.
-    what = f.error().message;
-    return 1;
+    return Pending{1, f.error().message};
   }
-  if (!f->exists) return 0;
+  if (!f->exists) return Pending{};
   const std::string& st = f->state.status;
   if (f->state.running || st == "removing" || st == "restarting" || st == "paused") {
-    what = fmt::format("container {} is still {}", o_.container, st);
-    return 1;
+    return Pending{1, fmt::format("container {} is still {}", o_.container, st)};
   }
-  return 0;
+  return Pending{};
 }
 
-Result<int> RunHost::live_processes(std::string& what) {
-  what.clear();
+Result<Pending> RunHost::live_processes() {
   reap();
-  if (main_alive_) {
-    what = fmt::format("process {} is still running", main_);
-    return 1;
-  }
+  if (main_alive_) return Pending{1, fmt::format("process {} is still running", main_)};
   if (docker_) {
-    auto c = container_pending(what);
-    if (!c || *c > 0) return c;
+    auto c = container_pending();
+    if (!c || c->count > 0) return c;
   }
   // No child left at all means no descendant either: orphans are reparented to headroom.
   int st = 0;
-  if (::waitpid(-1, &st, WNOHANG) < 0 && errno == ECHILD) return 0;
+  if (::waitpid(-1, &st, WNOHANG) < 0 && errno == ECHILD) return Pending{};
   auto table = scan_processes(Root());
   if (!table) return table.error();
   const auto live = descendants_of(*table, ::getpid());
-  if (live.empty()) return 0;
+  if (live.empty()) return Pending{};
   for (const ProcStat& p : live) {
     const auto pid = static_cast<uint32_t>(p.pid);
     if (std::find(seen_pids_.begin(), seen_pids_.end(), pid) == seen_pids_.end()) {
       seen_pids_.push_back(pid);
     }
   }
-  what = fmt::format("{} process{} of the previous instance still running ({} {})", live.size(),
-                     live.size() == 1 ? "" : "es", live.front().pid, live.front().comm);
-  return static_cast<int>(live.size());
+  return Pending{
+      static_cast<int>(live.size()),
+      fmt::format("{} process{} of the previous instance still running ({} {})", live.size(),
+                  live.size() == 1 ? "" : "es", live.front().pid, live.front().comm)};
 }
 
-Result<int> RunHost::pending(std::string& what) {
-  auto live = live_processes(what);
-  if (!live || *live > 0) return live;
+Result<Pending> RunHost::pending() {
+  auto live = live_processes();
+  if (!live || live->count > 0) return live;
   // The processes are gone; the GPU driver may still list them while it tears them down.
-  if (nvml_ && !seen_pids_.empty()) return gpu_holders(*nvml_, seen_pids_, gpu_scratch_, what);
-  return 0;
+  if (nvml_ && !seen_pids_.empty()) return gpu_holders(*nvml_, seen_pids_, gpu_scratch_);
+  return Pending{};
 }
 
 Result<pid_t> RunHost::spawn() {

@@ -78,8 +78,8 @@ class RunHost : public SupervisorHost {
   Instant now() override;
   HostEvent wait(Instant deadline) override;
   Status sample(Sample& out) override;
-  Result<int> pending(std::string& what) override;
-  Result<int> live_processes(std::string& what) override;
+  Result<Pending> pending() override;
+  Result<Pending> live_processes() override;
   Result<pid_t> spawn() override;
   void signal_group(int sig) override;
   void kill_all() override;
@@ -108,7 +108,7 @@ class RunHost : public SupervisorHost {
   void remember_descendants();
   void remember_pids(const std::vector<int>& pids);
   // Docker mode: how much of the container is still there (0 when gone or exited).
-  Result<int> container_pending(std::string& what);
+  Result<Pending> container_pending();
   // Evicts --evict's files and says what it released, and what stayed because it is mapped.
   void evict_now(const char* when);
   uint64_t measure_held();

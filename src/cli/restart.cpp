@@ -61,11 +61,11 @@ int run_restart_cli(const RestartCliOptions& o, const Globals& g) {
     auto t = resolve_probe(*u, "GET", "");
     if (!t) return console.fail(t.error().message);
     probe = *t;
-    ro.probe = [p = *probe](std::string& what) {
+    ro.probe = [p = *probe] {
       std::string resp;
       const bool ok = probe_blocking(p, std::chrono::seconds(5), &resp);
-      what = ok ? "--health answered 200" : "--health: " + resp.substr(0, resp.find('\r'));
-      return ok;
+      return Health{ok,
+                    ok ? "--health answered 200" : "--health: " + resp.substr(0, resp.find('\r'))};
     };
   }
   if (o.gate.drop_caches) {

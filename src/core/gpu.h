@@ -41,7 +41,8 @@ class GpuSource {
  public:
   virtual ~GpuSource() = default;
   virtual GpuReport report() = 0;
-  // The PIDs of compute processes on every device. Without a driver: empty, ok.
+  // The PIDs of compute processes on every device. Without a driver: empty, ok. `out` is the
+  // caller's, reused: the list is read each sample while the gate waits.
   virtual Status compute_processes(std::vector<GpuProcess>& out) = 0;
 };
 

@@ -19,7 +19,7 @@ class Silent : public WaitObserver {
 class TargetGone : public GoneWatch {
  public:
   explicit TargetGone(RestartTarget& t) : t_(t) {}
-  Result<int> pending(std::string& what) override { return t_.pending(what); }
+  Result<Pending> pending() override { return t_.pending(); }
 
  private:
   RestartTarget& t_;
@@ -85,17 +85,16 @@ RestartReport run_restart(RestartTarget& t, MemorySource& memory, Clock& clock,
   if (!t.gates_itself()) {
     // Gone: everything of it, including what the GPU driver still lists.
     began = clock.now();
-    std::string what;
     for (;;) {
-      auto left = t.pending(what);
+      auto left = t.pending();
       if (!left) {
         step("gone", began, left.error().message, false);
         return fail(2);
       }
-      if (*left == 0) break;
+      if (left->count == 0) break;
       if (clock.now() - began >= o.gone_timeout) {
-        step("gone", began, "still there after " + format_duration(o.gone_timeout) + ": " + what,
-             false);
+        step("gone", began,
+             "still there after " + format_duration(o.gone_timeout) + ": " + left->what, false);
         return fail(1);
       }
       clock.sleep_until(clock.now() + o.interval);
@@ -140,25 +139,24 @@ RestartReport run_restart(RestartTarget& t, MemorySource& memory, Clock& clock,
   // Healthy: --health when given, else the target's own word.
   began = clock.now();
   for (;;) {
-    std::string what;
-    bool ok = false;
+    Health h;
     if (o.probe) {
-      ok = o.probe(what);
+      h = o.probe();
     } else {
-      auto h = t.healthy(what);
-      if (!h) {
-        step("healthy", began, h.error().message, false);
+      auto own = t.healthy();
+      if (!own) {
+        step("healthy", began, own.error().message, false);
         return fail(1);
       }
-      ok = *h;
+      h = std::move(*own);
     }
-    if (ok) {
-      step("healthy", began, what, true);
+    if (h.healthy) {
+      step("healthy", began, h.what, true);
       break;
     }
     if (clock.now() - began >= o.health_timeout) {
       step("healthy", began,
-           "not healthy within " + format_duration(o.health_timeout) + ": " + what, false);
+           "not healthy within " + format_duration(o.health_timeout) + ": " + h.what, false);
       return fail(1);
     }
     clock.sleep_until(clock.now() + std::chrono::milliseconds(250));

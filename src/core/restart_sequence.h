@@ -17,6 +17,12 @@
 
 namespace headroom {
 
+// An answer on health: whether it is healthy, and what said so (or what it waits for).
+struct Health {
+  bool healthy = false;
+  std::string what;
+};
+
 class RestartTarget {
  public:
   virtual ~RestartTarget() = default;
@@ -26,11 +32,11 @@ class RestartTarget {
   // Asks it to stop, gracefully, within `timeout` (the kind decides how). Returns what it did.
   virtual Result<std::string> stop(Duration timeout) = 0;
   // What is left of it: processes, the container, its PIDs in the GPU process list.
-  virtual Result<int> pending(std::string& what) = 0;
+  virtual Result<Pending> pending() = 0;
   virtual Result<std::string> start() = 0;
   // Its own word on health once started (HEALTHCHECK, the unit active); `what` says which.
   // An error means it will not become healthy (the container exited).
-  virtual Result<bool> healthy(std::string& what) = 0;
+  virtual Result<Health> healthy() = 0;
   // A running `headroom run` gates and restarts by itself on SIGHUP: no gate here.
   virtual bool gates_itself() const { return false; }
 };
@@ -42,7 +48,7 @@ struct RestartOptions {
   Duration gone_timeout = defaults::kGoneTimeout.value;       // after the stop
   Duration health_timeout = defaults::kStartupTimeout.value;  // after the start
   // --health URL: an HTTP probe in the shell; when set it decides health instead of the target.
-  std::function<bool(std::string&)> probe;
+  std::function<Health()> probe;
   // Runs between "gone" and the gate: give page cache back (--evict, --drop-caches).
   std::function<void()> before_gate;
   // The pool's ledger, read by the gate: what `headroom run`s still loading there will take is

@@ -31,12 +31,17 @@ class Clock {
   virtual void sleep_until(Instant t) = 0;
 };
 
+// What is still present of something that must be gone.
+struct Pending {
+  int count = 0;     // how many
+  std::string what;  // the first one ("pid 4242 (python3) running"); empty when count is 0
+};
+
 // Things that must be gone before the gate opens (processes, cgroups, their GPU PIDs).
 class GoneWatch {
  public:
   virtual ~GoneWatch() = default;
-  // How many are still present; `what` describes the first one ("pid 4242 (python3) running").
-  virtual Result<int> pending(std::string& what) = 0;
+  virtual Result<Pending> pending() = 0;
 };
 
 }  // namespace headroom

@@ -47,7 +47,7 @@ class HostMemory : public MemorySource {
 class HostGone : public GoneWatch {
  public:
   explicit HostGone(SupervisorHost& host) : host_(host) {}
-  Result<int> pending(std::string& what) override { return host_.pending(what); }
+  Result<Pending> pending() override { return host_.pending(); }
 
  private:
   SupervisorHost& host_;
@@ -127,7 +127,7 @@ void Supervisor::remember_sample(const Sample& s) {
   ring_size_ = std::min(ring_size_ + 1, kRing);
 }
 
-Supervisor::GateResult Supervisor::gate(GateVerdict& verdict, std::string& pending) {
+Supervisor::GateEnd Supervisor::gate() {
   Gate g(config_.gate, host_.now());
   HostClock clock(host_, pending_signal_);
   HostMemory memory(host_);
@@ -137,21 +137,25 @@ Supervisor::GateResult Supervisor::gate(GateVerdict& verdict, std::string& pendi
       [this](const GateVerdict& v, const std::string& p) { return gate_status(v, p); },
       [this](const Sample& s) { remember_sample(s); });
   auto out = run_gate(g, memory, &gone, clock, config_.interval, observer, host_.pool_share());
+  GateEnd end;
   if (!out) {
     // The pool became unreadable (its cgroup removed): report it as a gate failure.
-    verdict = GateVerdict{};
-    verdict.state = GateState::kTimedOut;
-    pending = out.error().message;
-    return GateResult::kTimedOut;
+    end.result = GateResult::kTimedOut;
+    end.verdict.state = GateState::kTimedOut;
+    end.pending = out.error().message;
+    return end;
   }
-  verdict = out->verdict;
-  pending = out->pending_what;
-  if (out->cancelled) return GateResult::kStop;
-  if (!out->impossible.empty()) {
-    pending = out->impossible;
-    return GateResult::kImpossible;
+  end.verdict = out->verdict;
+  end.pending = out->pending_what;
+  if (out->cancelled) {
+    end.result = GateResult::kStop;
+  } else if (!out->impossible.empty()) {
+    end.pending = out->impossible;
+    end.result = GateResult::kImpossible;
+  } else {
+    end.result = end.verdict.state == GateState::kOpen ? GateResult::kOpen : GateResult::kTimedOut;
   }
-  return verdict.state == GateState::kOpen ? GateResult::kOpen : GateResult::kTimedOut;
+  return end;
 }
 
 void Supervisor::stop(Evidence& e, StopReason why, const std::string& reason) {
@@ -197,9 +201,8 @@ void Supervisor::stop(Evidence& e, StopReason why, const std::string& reason) {
 }
 
 void Supervisor::reap_rest() {
-  std::string what;
-  auto left = host_.live_processes(what);
-  if (!left || *left == 0) return;
+  auto left = host_.live_processes();
+  if (!left || left->count == 0) return;
   // Workers of a dead server: the stop signal first, as systemd's KillMode=control-group does.
   host_.signal_group(config_.stop_signal);
   const Instant soft = host_.now() + config_.stop_timeout;
@@ -210,8 +213,8 @@ void Supervisor::reap_rest() {
       host_.kill_all();
       killed = true;
     }
-    left = host_.live_processes(what);
-    if (!left || *left == 0) return;
+    left = host_.live_processes();
+    if (!left || left->count == 0) return;
     if (killed && now >= soft + std::chrono::seconds(10)) return;  // stuck in the kernel
     const HostEvent ev = host_.wait(now + std::chrono::milliseconds(100));
     if (ev.kind == HostEvent::Kind::kSignal) {
@@ -430,23 +433,22 @@ std::string Supervisor::limit_text() const {
 }
 
 Supervisor::Step Supervisor::gate_step() {
-  GateVerdict gv;
-  std::string pending;
   host_.phase(Phase::kWaiting, "waiting for memory");
   host_.prepare();
-  const GateResult g = gate(gv, pending);
-  if (g == GateResult::kStop) return {Step::kExit, finish(0)};
-  if (g == GateResult::kImpossible) {
+  const GateEnd g = gate();
+  if (g.result == GateResult::kStop) return {Step::kExit, finish(0)};
+  if (g.result == GateResult::kImpossible) {
     // Waiting cannot help: a configuration error (exit 2), said before anything starts.
     Verdict v;
     v.cause = Cause::kGateTimeout;
     v.exit_status = 2;
     v.reason = "impossible_target";
-    v.line = pending;
-    return {Step::kExit, give_up(v, pending + "; waiting cannot help")};
+    v.line = g.pending;
+    return {Step::kExit, give_up(v, g.pending + "; waiting cannot help")};
   }
-  if (g == GateResult::kTimedOut) {
-    const Verdict v = gate_timeout_verdict(gv.available, gv.target, gv.elapsed, pending);
+  if (g.result == GateResult::kTimedOut) {
+    const Verdict v =
+        gate_timeout_verdict(g.verdict.available, g.verdict.target, g.verdict.elapsed, g.pending);
     died(v);
     const Next n = after_death(config_.restart, v, limiter_, host_.now());
     if (n == Next::kGiveUp) return {Step::kExit, give_up(v, limit_text())};
@@ -461,8 +463,8 @@ Supervisor::Step Supervisor::gate_step() {
   // (with memory already there, 0 -- the window itself is the settle, said apart).
   RunEvent opened;
   opened.kind = RunEvent::Kind::kGateOpened;
-  opened.seconds = to_seconds(gv.elapsed - std::min(gv.settled, gv.elapsed));
-  opened.settle_seconds = to_seconds(std::min(gv.settled, gv.elapsed));
+  opened.seconds = to_seconds(g.verdict.elapsed - std::min(g.verdict.settled, g.verdict.elapsed));
+  opened.settle_seconds = to_seconds(std::min(g.verdict.settled, g.verdict.elapsed));
   host_.event(opened);
   return {Step::kGo, 0};
 }

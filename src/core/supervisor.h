@@ -20,6 +20,7 @@
 #include "core/guard.h"
 #include "core/restart_policy.h"
 #include "core/sample.h"
+#include "core/sources.h"
 
 namespace headroom {
 
@@ -110,12 +111,12 @@ class SupervisorHost {
   // Waits for the next event until `deadline` (kTimeout when none came). Servicing that does not
   // concern the supervisor (metrics requests, watchdog pings, reaping orphans) happens in here.
   virtual HostEvent wait(Instant deadline) = 0;
-  virtual Status sample(Sample& out) = 0;
+  virtual Status sample(Sample& out) = 0;  // the caller's Sample, reused (MemorySource::read)
   // How much of the previous instance is still around: live processes of its tree, its PIDs in
-  // the GPU process list. `what` names the first. The gate waits for this to reach 0.
-  virtual Result<int> pending(std::string& what) = 0;
+  // the GPU process list. The gate waits for its count to reach 0.
+  virtual Result<Pending> pending() = 0;
   // Only the live processes of the tree (what signals can still end).
-  virtual Result<int> live_processes(std::string& what) = 0;
+  virtual Result<Pending> live_processes() = 0;
   // Starts the command in its own process group. An error carries execve's errno.
   virtual Result<pid_t> spawn() = 0;
   virtual void signal_group(int sig) = 0;  // the main process's group
@@ -162,7 +163,13 @@ class Supervisor {
   void died(const Verdict& v, int pid = 0, int attempt = 0);  // the died event
   std::string limit_text() const;
 
-  GateResult gate(GateVerdict& verdict, std::string& pending);
+  // How a gate ended: its last verdict, and what it waited on (or why it could not wait).
+  struct GateEnd {
+    GateResult result = GateResult::kTimedOut;
+    GateVerdict verdict;
+    std::string pending;
+  };
+  GateEnd gate();
   Outcome supervise(pid_t pid, Evidence& e);
   // Sends the stop signal (and SIGCONT), waits up to the stop timeout, then SIGKILLs
   // everything. `reason` is said before the signal goes.

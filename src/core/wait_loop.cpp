@@ -29,9 +29,10 @@ Result<WaitOutcome> run_gate(Gate& gate, MemorySource& memory, GoneWatch* gone, 
     sample.time = clock.now();
     int pending = 0;
     if (gone != nullptr) {
-      auto p = gone->pending(out.pending_what);
+      auto p = gone->pending();
       if (!p) return p.error();
-      pending = *p;
+      pending = p->count;
+      out.pending_what = std::move(p->what);
     }
     if (pending == 0) out.pending_what.clear();
 

@@ -44,6 +44,7 @@ class CgroupReader {
   // limit binds the child too). Errors name the missing file.
   static Result<CgroupReader> open(const CgroupRef& ref);
 
+  // Fills the caller's sample, reused each sample (no allocation per sample).
   Status read(CgroupSample& out);
   const CgroupRef& ref() const { return ref_; }
 

@@ -29,23 +29,22 @@ bool is_gone_errno(int e) {
 
 }  // namespace
 
-Result<int> gpu_holders(GpuSource& gpu, const std::vector<uint32_t>& pids,
-                        std::vector<GpuProcess>& scratch, std::string& what) {
+Result<Pending> gpu_holders(GpuSource& gpu, const std::vector<uint32_t>& pids,
+                            std::vector<GpuProcess>& scratch) {
   if (Status st = gpu.compute_processes(scratch); !st) return st.error();
-  int count = 0;
+  Pending left;
   for (const GpuProcess& gp : scratch) {
     if (std::find(pids.begin(), pids.end(), gp.pid) == pids.end()) continue;
-    if (count++ == 0 && what.empty()) {
+    if (left.count++ == 0) {
       if (gp.used_known) {
-        fmt::format_to(std::back_inserter(what), "process {} still holds {} on GPU {}", gp.pid,
-                       format_bytes(gp.used_bytes), gp.device);
+        left.what = fmt::format("process {} still holds {} on GPU {}", gp.pid,
+                                format_bytes(gp.used_bytes), gp.device);
       } else {
-        fmt::format_to(std::back_inserter(what), "process {} is still listed on GPU {}", gp.pid,
-                       gp.device);
+        left.what = fmt::format("process {} is still listed on GPU {}", gp.pid, gp.device);
       }
     }
   }
-  return count;
+  return left;
 }
 
 Result<GoneSpec> parse_gone_spec(std::string_view text) {
@@ -109,9 +108,8 @@ Result<std::unique_ptr<ProcessGoneWatch>> ProcessGoneWatch::open(const Root& roo
   return w;
 }
 
-Result<int> ProcessGoneWatch::pending(std::string& what) {
-  int count = 0;
-  what.clear();
+Result<Pending> ProcessGoneWatch::pending() {
+  Pending left;
   for (Proc& p : procs_) {
     if (p.gone) continue;
     auto text = p.stat.read();
@@ -125,8 +123,9 @@ Result<int> ProcessGoneWatch::pending(std::string& what) {
       p.gone = true;  // exited; its memory is released before it becomes a zombie
       continue;
     }
-    if (count++ == 0) {
-      fmt::format_to(std::back_inserter(what), "process {} ({}) is still running", p.pid, p.comm);
+    if (left.count++ == 0) {
+      fmt::format_to(std::back_inserter(left.what), "process {} ({}) is still running", p.pid,
+                     p.comm);
     }
   }
   for (Group& g : groups_) {
@@ -147,29 +146,29 @@ Result<int> ProcessGoneWatch::pending(std::string& what) {
       }
       if (found != 0 && populated == 0) continue;  // empty now (the directory may stay)
     }
-    int members = 0;
-    std::string where;
-    if (Status st = scan_subtree(g, members, where); !st) return st.error();
+    auto scanned = scan_subtree(g);
+    if (!scanned) return scanned.error();
+    int members = scanned->count;
+    const std::string& where = scanned->where;
     if (members == 0 && g.version != 2) continue;
     if (members == 0) members = 1;  // populated, but its processes left between two reads
-    if (count++ == 0) {
-      fmt::format_to(std::back_inserter(what), "cgroup {} still holds {} process{}", g.name,
+    if (left.count++ == 0) {
+      fmt::format_to(std::back_inserter(left.what), "cgroup {} still holds {} process{}", g.name,
                      members, members == 1 ? "" : "es");
       if (!where.empty() && where != g.name) {
-        fmt::format_to(std::back_inserter(what), " (in {})", where);
+        fmt::format_to(std::back_inserter(left.what), " (in {})", where);
       }
     }
   }
   // The GPU side, once the processes themselves are gone: the driver may still list them.
-  if (count == 0 && gpu_ != nullptr && !watched_pids_.empty()) {
-    auto held = gpu_holders(*gpu_, watched_pids_, gpu_procs_, what);
-    if (!held) return held.error();
-    count = *held;
+  if (left.count == 0 && gpu_ != nullptr && !watched_pids_.empty()) {
+    return gpu_holders(*gpu_, watched_pids_, gpu_procs_);
   }
-  return count;
+  return left;
 }
 
-Status ProcessGoneWatch::scan_subtree(const Group& g, int& members, std::string& where) {
+Result<ProcessGoneWatch::Members> ProcessGoneWatch::scan_subtree(const Group& g) {
+  Members found;
   struct Dir {
     std::string path, name;
     int depth;
@@ -191,7 +190,7 @@ Status ProcessGoneWatch::scan_subtree(const Group& g, int& members, std::string&
     while (lines.next(line)) {
       auto pid = parse_u64(trim(line));
       if (!pid) continue;
-      if (members++ == 0) where = d.name;
+      if (found.count++ == 0) found.where = d.name;
       const auto p = static_cast<uint32_t>(*pid);
       if (watched_pids_.size() < kMaxWatchedPids &&
           std::find(watched_pids_.begin(), watched_pids_.end(), p) == watched_pids_.end()) {
@@ -215,7 +214,7 @@ Status ProcessGoneWatch::scan_subtree(const Group& g, int& members, std::string&
     }
     ::closedir(dir);
   }
-  return {};
+  return found;
 }
 
 }  // namespace headroom

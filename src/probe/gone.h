@@ -32,10 +32,10 @@ struct GoneSpec {
 // "4242" or "cgroup:/system.slice/sglang.service". Errors say what is expected.
 Result<GoneSpec> parse_gone_spec(std::string_view text);
 
-// How many of `pids` the GPU's compute process list still holds; `what` gets the first
-// ("process 4242 still holds 40.0 GiB on GPU 0") when `what` is empty. `scratch` is reused.
-Result<int> gpu_holders(GpuSource& gpu, const std::vector<uint32_t>& pids,
-                        std::vector<GpuProcess>& scratch, std::string& what);
+// How many of `pids` the GPU's compute process list still holds, and the first ("process 4242
+// still holds 40.0 GiB on GPU 0"). `scratch` is reused: the process list is read each sample.
+Result<Pending> gpu_holders(GpuSource& gpu, const std::vector<uint32_t>& pids,
+                            std::vector<GpuProcess>& scratch);
 
 class ProcessGoneWatch : public GoneWatch {
  public:
@@ -45,7 +45,7 @@ class ProcessGoneWatch : public GoneWatch {
                                                         const std::vector<GoneSpec>& specs,
                                                         GpuSource* gpu);
 
-  Result<int> pending(std::string& what) override;
+  Result<Pending> pending() override;
 
   // What was already absent when opened, one line each ("process 123 is not running", "cgroup
   // /x.slice does not exist"): nothing to wait for there, which a typo'd name would also give.
@@ -65,9 +65,14 @@ class ProcessGoneWatch : public GoneWatch {
     ProcFile events;  // v2: cgroup.events ("populated 0|1" for the whole subtree)
     bool gone = false;
   };
-  // Processes of the group's subtree: counted into `members`, PIDs remembered for the GPU check,
-  // `where` set to the first cgroup holding one. Errors other than "removed" are returned.
-  Status scan_subtree(const Group& g, int& members, std::string& where);
+  // Processes of a group's subtree, and the first cgroup holding one.
+  struct Members {
+    int count = 0;
+    std::string where;
+  };
+  // Counts the group's subtree's processes and remembers their PIDs for the GPU check. Errors
+  // other than "removed" are returned.
+  Result<Members> scan_subtree(const Group& g);
   std::vector<Proc> procs_;
   std::vector<Group> groups_;
   GpuSource* gpu_ = nullptr;

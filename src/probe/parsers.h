@@ -28,7 +28,8 @@ struct MeminfoField {
 };
 
 // Fills the fields headroom reasons about. MemTotal must be present; MemAvailable is estimated
-// when missing (kernels before 3.14) and `available_estimated` says so.
+// when missing (kernels before 3.14) and `available_estimated` says so. Fills the caller's
+// struct, reused each sample: no allocation per sample (docs/architecture.md).
 Status parse_meminfo(std::string_view text, MemInfo& out);
 
 // Every field, in file order (for `status --json`).
@@ -50,7 +51,8 @@ Status parse_flat_keyed(std::string_view text, const std::string_view* keys, uin
                         size_t n, unsigned* found);
 
 // ---- /proc/pressure/memory -----------------------------------------------------------------
-// "some avg10=0.00 avg60=0.00 avg300=0.00 total=0" and the same for "full".
+// "some avg10=0.00 avg60=0.00 avg300=0.00 total=0" and the same for "full". Fills the caller's
+// struct, reused each sample (no allocation per sample).
 Status parse_psi(std::string_view text, PsiSample& out);
 
 // ---- /proc/self/mounts and /proc/self/cgroup ------------------------------------------------

@@ -110,31 +110,30 @@ TEST(DockerTarget, PendingWhileTheContainerIsStillThere) {
   FakeDocker docker;
   FakeDocker::Container& c = docker.run("web", 4242);
   DockerTarget target(docker, "web", nullptr);
-  std::string what;
-  auto n = target.pending(what);
+  auto n = target.pending();
   ASSERT_TRUE(n.ok());
-  EXPECT_EQ(*n, 1);
-  EXPECT_EQ(what, "container web is still running");
+  EXPECT_EQ(n->count, 1);
+  EXPECT_EQ(n->what, "container web is still running");
 
   for (const char* status : {"removing", "restarting"}) {
     c.state.running = false;
     c.state.status = status;
-    n = target.pending(what);
+    n = target.pending();
     ASSERT_TRUE(n.ok());
-    EXPECT_EQ(*n, 1) << status;
-    EXPECT_EQ(what, std::string("container web is still ") + status);
+    EXPECT_EQ(n->count, 1) << status;
+    EXPECT_EQ(n->what, std::string("container web is still ") + status);
   }
 
   c.state.status = "exited";
-  n = target.pending(what);
+  n = target.pending();
   ASSERT_TRUE(n.ok());
-  EXPECT_EQ(*n, 0);
-  EXPECT_EQ(what, "");
+  EXPECT_EQ(n->count, 0);
+  EXPECT_EQ(n->what, "");
 
   docker.containers.clear();
-  n = target.pending(what);
+  n = target.pending();
   ASSERT_TRUE(n.ok());
-  EXPECT_EQ(*n, 0) << "removed is gone too";
+  EXPECT_EQ(n->count, 0) << "removed is gone too";
 }
 
 TEST(DockerTarget, AnEngineNotAnsweringKeepsItPending) {
@@ -142,11 +141,10 @@ TEST(DockerTarget, AnEngineNotAnsweringKeepsItPending) {
   docker.add("web", "exited");
   docker.refuse["inspect"] = "engine restarting";
   DockerTarget target(docker, "web", nullptr);
-  std::string what;
-  auto n = target.pending(what);
+  auto n = target.pending();
   ASSERT_TRUE(n.ok()) << "not an error: the gone step's timeout bounds the wait";
-  EXPECT_EQ(*n, 1);
-  EXPECT_EQ(what, "inspect web: Docker says: engine restarting (HTTP 500)");
+  EXPECT_EQ(n->count, 1);
+  EXPECT_EQ(n->what, "inspect web: Docker says: engine restarting (HTTP 500)");
 }
 
 TEST(DockerTarget, PendingWhileTheGpuStillListsItsProcesses) {
@@ -158,16 +156,15 @@ TEST(DockerTarget, PendingWhileTheGpuStillListsItsProcesses) {
   ASSERT_TRUE(target.stop(seconds(30)).ok());
   ASSERT_FALSE(docker.containers.at("web").state.running);
 
-  std::string what;
-  auto n = target.pending(what);
+  auto n = target.pending();
   ASSERT_TRUE(n.ok());
-  EXPECT_EQ(*n, 1) << "the driver still lists a process it had before the stop";
-  EXPECT_NE(what.find("process 4250 still holds"), std::string::npos) << what;
+  EXPECT_EQ(n->count, 1) << "the driver still lists a process it had before the stop";
+  EXPECT_NE(n->what.find("process 4250 still holds"), std::string::npos) << n->what;
 
   gpu.procs = {GpuProcess{999, 1 * kGiB, true, 0}};
-  n = target.pending(what);
+  n = target.pending();
   ASSERT_TRUE(n.ok());
-  EXPECT_EQ(*n, 0) << "another process's GPU memory is not the container's";
+  EXPECT_EQ(n->count, 0) << "another process's GPU memory is not the container's";
 }
 
 TEST(DockerTarget, StartsThroughTheEngine) {
@@ -192,30 +189,30 @@ TEST(DockerTarget, HealthyIsTheImagesHealthcheckOrRunning) {
   FakeDocker docker;
   FakeDocker::Container& c = docker.run("web", 4242);
   DockerTarget target(docker, "web", nullptr);
-  std::string what;
-  auto h = target.healthy(what);
+  auto h = target.healthy();
   ASSERT_TRUE(h.ok());
-  EXPECT_TRUE(*h) << "no HEALTHCHECK: running is all the engine can tell";
-  EXPECT_EQ(what, "running (the image has no HEALTHCHECK; give --health URL to probe the server)");
+  EXPECT_TRUE(h->healthy) << "no HEALTHCHECK: running is all the engine can tell";
+  EXPECT_EQ(h->what,
+            "running (the image has no HEALTHCHECK; give --health URL to probe the server)");
 
   c.state.health = "starting";
-  h = target.healthy(what);
+  h = target.healthy();
   ASSERT_TRUE(h.ok());
-  EXPECT_FALSE(*h);
-  EXPECT_EQ(what, "HEALTHCHECK starting");
+  EXPECT_FALSE(h->healthy);
+  EXPECT_EQ(h->what, "HEALTHCHECK starting");
 
   c.state.health = "healthy";
-  h = target.healthy(what);
+  h = target.healthy();
   ASSERT_TRUE(h.ok());
-  EXPECT_TRUE(*h);
-  EXPECT_EQ(what, "HEALTHCHECK healthy");
+  EXPECT_TRUE(h->healthy);
+  EXPECT_EQ(h->what, "HEALTHCHECK healthy");
 
   c.state.health = "";
   c.state.running = false;
   c.state.status = "created";
-  h = target.healthy(what);
+  h = target.healthy();
   ASSERT_TRUE(h.ok()) << "created: still on its way";
-  EXPECT_FALSE(*h);
+  EXPECT_FALSE(h->healthy);
 }
 
 TEST(DockerTarget, AContainerThatExitedOrVanishedWillNotBecomeHealthy) {
@@ -223,21 +220,20 @@ TEST(DockerTarget, AContainerThatExitedOrVanishedWillNotBecomeHealthy) {
   docker.run("web", 4242);
   docker.die("web", 3);
   DockerTarget target(docker, "web", nullptr);
-  std::string what;
-  auto h = target.healthy(what);
+  auto h = target.healthy();
   ASSERT_FALSE(h.ok());
   EXPECT_EQ(h.error().message, "container web is exited (exit code 3)");
 
   docker.containers.clear();
-  h = target.healthy(what);
+  h = target.healthy();
   ASSERT_FALSE(h.ok());
   EXPECT_EQ(h.error().message, "container web is gone");
 
   docker.refuse["inspect"] = "engine restarting";
-  h = target.healthy(what);
+  h = target.healthy();
   ASSERT_TRUE(h.ok()) << "the engine's silence is not the container's failure";
-  EXPECT_FALSE(*h);
-  EXPECT_EQ(what, "inspect web: Docker says: engine restarting (HTTP 500)");
+  EXPECT_FALSE(h->healthy);
+  EXPECT_EQ(h->what, "inspect web: Docker says: engine restarting (HTTP 500)");
 }
 
 // The whole sequence of `headroom restart docker:web`: the container stopped with the grace

@@ -271,30 +271,29 @@ TEST_F(RunHostDocker, AfterTheDeathTheContainerIsWaitedForUntilItIsGone) {
   FakeDocker::Container& c = docker_->run("web", 4242);
   spawn();
   ASSERT_EQ(next_event().kind, HostEvent::Kind::kChildExited);
-  std::string what;
-  auto n = host.pending(what);
+  auto n = host.pending();
   ASSERT_TRUE(n.ok()) << n.error().message;
-  EXPECT_EQ(*n, 1) << "the CLI is gone, the container still runs";
-  EXPECT_EQ(what, "container web is still running");
+  EXPECT_EQ(n->count, 1) << "the CLI is gone, the container still runs";
+  EXPECT_EQ(n->what, "container web is still running");
 
   for (const char* status : {"removing", "restarting", "paused"}) {
     c.state.running = false;
     c.state.status = status;
-    n = host.pending(what);
+    n = host.pending();
     ASSERT_TRUE(n.ok());
-    EXPECT_EQ(*n, 1) << status;
-    EXPECT_EQ(what, std::string("container web is still ") + status);
+    EXPECT_EQ(n->count, 1) << status;
+    EXPECT_EQ(n->what, std::string("container web is still ") + status);
   }
 
   c.state.status = "exited";
-  n = host.pending(what);
+  n = host.pending();
   ASSERT_TRUE(n.ok());
-  EXPECT_EQ(*n, 0) << what;
+  EXPECT_EQ(n->count, 0) << n->what;
 
   docker_->containers.clear();
-  n = host.pending(what);
+  n = host.pending();
   ASSERT_TRUE(n.ok());
-  EXPECT_EQ(*n, 0) << what;
+  EXPECT_EQ(n->count, 0) << n->what;
 }
 
 TEST_F(RunHostDocker, AnEngineNotAnsweringAfterTheDeathKeepsTheGateWaiting) {
@@ -303,11 +302,10 @@ TEST_F(RunHostDocker, AnEngineNotAnsweringAfterTheDeathKeepsTheGateWaiting) {
   spawn();
   ASSERT_EQ(next_event().kind, HostEvent::Kind::kChildExited);
   docker_->refuse["inspect"] = "engine restarting";
-  std::string what;
-  auto n = host.pending(what);
+  auto n = host.pending();
   ASSERT_TRUE(n.ok()) << "bounded by the gate's timeout, not an error";
-  EXPECT_EQ(*n, 1);
-  EXPECT_EQ(what, "inspect web: Docker says: engine restarting (HTTP 500)");
+  EXPECT_EQ(n->count, 1);
+  EXPECT_EQ(n->what, "inspect web: Docker says: engine restarting (HTTP 500)");
 }
 
 TEST_F(RunHostDocker, TheStopSignalGoesThroughTheEngine) {

@@ -104,19 +104,15 @@ class FakeHost : public SupervisorHost {
     return {};
   }
 
-  Result<int> pending(std::string& what) override {
-    if (alive_) {
-      what = "process still running";
-      return 1;
-    }
+  Result<Pending> pending() override {
+    if (alive_) return Pending{1, "process still running"};
     if (died_at_ && clock_.now() < *died_at_ + current().workers_linger && !workers_killed_) {
-      what = "a worker is still running";
-      return 1;
+      return Pending{1, "a worker is still running"};
     }
-    return 0;
+    return Pending{};
   }
 
-  Result<int> live_processes(std::string& what) override { return pending(what); }
+  Result<Pending> live_processes() override { return pending(); }
 
   Result<pid_t> spawn() override {
     ++instance_;

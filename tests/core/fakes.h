@@ -59,10 +59,9 @@ class FakeGoneWatch : public GoneWatch {
  public:
   explicit FakeGoneWatch(std::function<int(Instant)> pending, Clock& clock)
       : pending_(std::move(pending)), clock_(clock) {}
-  Result<int> pending(std::string& what) override {
+  Result<Pending> pending() override {
     const int n = pending_(clock_.now());
-    what = n > 0 ? "process 4242 (python3) is still running" : "";
-    return n;
+    return Pending{n, n > 0 ? "process 4242 (python3) is still running" : ""};
   }
 
  private:

@@ -26,22 +26,18 @@ class FakeTarget : public RestartTarget {
     calls.push_back("stop");
     return std::string("stopped");
   }
-  Result<int> pending(std::string& what) override {
-    if (clock_.now() - stopped_at < gone_after) {
-      what = "still there";
-      return 1;
-    }
-    return 0;
+  Result<Pending> pending() override {
+    if (clock_.now() - stopped_at < gone_after) return Pending{1, "still there"};
+    return Pending{};
   }
   Result<std::string> start() override {
     started_at = clock_.now();
     calls.push_back("start");
     return std::string("started");
   }
-  Result<bool> healthy(std::string& what) override {
-    what = "health";
+  Result<Health> healthy() override {
     if (exits) return make_error("it exited (code 1)");
-    return clock_.now() - started_at >= healthy_after;
+    return Health{clock_.now() - started_at >= healthy_after, "health"};
   }
   bool gates_itself() const override { return self_gating; }
 

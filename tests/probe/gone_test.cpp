@@ -65,15 +65,18 @@ TEST(Gone, ARunningProcessIsPendingUntilItExits) {
   test::Child child({"/bin/sleep", "30"});
   wait_for_exec(child.pid(), "sleep");
   auto w = watch({pid_spec(child.pid())}, nullptr);
-  std::string what;
-  ASSERT_EQ(*w->pending(what), 1);
-  EXPECT_EQ(what, "process " + std::to_string(child.pid()) + " (sleep) is still running");
+  Pending left = *w->pending();
+  ASSERT_EQ(left.count, 1);
+  EXPECT_EQ(left.what, "process " + std::to_string(child.pid()) + " (sleep) is still running");
   child.kill(SIGKILL);
   // Not yet reaped: a zombie has already released its memory, so it counts as gone.
-  EXPECT_TRUE(poll_until([&] { return *w->pending(what) == 0; }));
-  EXPECT_TRUE(what.empty());
+  EXPECT_TRUE(poll_until([&] {
+    left = *w->pending();
+    return left.count == 0;
+  }));
+  EXPECT_TRUE(left.what.empty());
   child.wait();
-  EXPECT_EQ(*w->pending(what), 0) << "reaped: still gone";
+  EXPECT_EQ(w->pending()->count, 0) << "reaped: still gone";
 }
 
 TEST(Gone, APidThatDoesNotExistIsGone) {
@@ -82,8 +85,7 @@ TEST(Gone, APidThatDoesNotExistIsGone) {
   if (pid == 0) ::_exit(0);
   ::waitpid(pid, nullptr, 0);
   auto w = watch({pid_spec(pid)}, nullptr);
-  std::string what;
-  EXPECT_EQ(*w->pending(what), 0);
+  EXPECT_EQ(w->pending()->count, 0);
 }
 
 TEST(Gone, TheGpuProcessListHoldsTheGateAfterExit) {
@@ -94,11 +96,11 @@ TEST(Gone, TheGpuProcessListHoldsTheGateAfterExit) {
   gpu.procs = {GpuProcess{static_cast<uint32_t>(pid), 40 * 1024ULL * 1024 * 1024, true, 0},
                GpuProcess{1, 1024, true, 0}};
   auto w = watch({pid_spec(pid)}, &gpu);
-  std::string what;
-  EXPECT_EQ(*w->pending(what), 1);
-  EXPECT_EQ(what, "process " + std::to_string(pid) + " still holds 40.0 GiB on GPU 0");
+  Pending left = *w->pending();
+  EXPECT_EQ(left.count, 1);
+  EXPECT_EQ(left.what, "process " + std::to_string(pid) + " still holds 40.0 GiB on GPU 0");
   gpu.procs.erase(gpu.procs.begin());  // the driver finished tearing it down
-  EXPECT_EQ(*w->pending(what), 0);
+  EXPECT_EQ(w->pending()->count, 0);
 }
 
 GoneSpec cgroup_spec(const std::string& path) {
@@ -110,16 +112,15 @@ GoneSpec cgroup_spec(const std::string& path) {
 
 TEST(Gone, ACgroupThatDoesNotExistIsGone) {
   auto w = watch({cgroup_spec("/headroom-test-no-such-cgroup")}, nullptr);
-  std::string what;
-  EXPECT_EQ(*w->pending(what), 0);
+  EXPECT_EQ(w->pending()->count, 0);
 }
 
 TEST(Gone, ACgroupWithProcessesIsPending) {
   // This process's own cgroup always holds at least this process.
   auto w = watch({cgroup_spec("self")}, nullptr);
-  std::string what;
-  EXPECT_GE(*w->pending(what), 1);
-  EXPECT_NE(what.find("still holds"), std::string::npos) << what;
+  const Pending left = *w->pending();
+  EXPECT_GE(left.count, 1);
+  EXPECT_NE(left.what.find("still holds"), std::string::npos) << left.what;
 }
 
 // cgroup v2: a slice holds no process itself; its services do (tests/fixtures/gb10/README.md).
@@ -127,18 +128,18 @@ TEST(Gone, ASliceIsPendingWhileAServiceBelowItHoldsAProcess) {
   auto w = ProcessGoneWatch::open(Root(test::fixtures_dir() + "/gb10"),
                                   {cgroup_spec("/pool.slice")}, nullptr);
   ASSERT_TRUE(w.ok()) << w.error().message;
-  std::string what;
-  EXPECT_EQ(*(*w)->pending(what), 1) << "one thing still pending";
-  EXPECT_EQ(what, "cgroup /pool.slice still holds 2 processes (in /pool.slice/hog2.service)");
+  const Pending left = *(*w)->pending();
+  EXPECT_EQ(left.count, 1) << "one thing still pending";
+  EXPECT_EQ(left.what, "cgroup /pool.slice still holds 2 processes (in /pool.slice/hog2.service)");
 }
 
 TEST(Gone, AnUnpopulatedSliceIsGoneWhateverDirectoriesStay) {
   auto w = ProcessGoneWatch::open(Root(test::fixtures_dir() + "/gb10"),
                                   {cgroup_spec("/idle.slice")}, nullptr);
   ASSERT_TRUE(w.ok()) << w.error().message;
-  std::string what;
-  EXPECT_EQ(*(*w)->pending(what), 0);
-  EXPECT_TRUE(what.empty()) << what;
+  const Pending left = *(*w)->pending();
+  EXPECT_EQ(left.count, 0);
+  EXPECT_TRUE(left.what.empty()) << left.what;
 }
 
 }  // namespace
