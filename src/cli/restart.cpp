@@ -36,12 +36,10 @@ struct RestartCliOptions {
   bool no_ledger = false;
 };
 
-int run_restart_cli(const RestartCliOptions& o, const Globals& g) {
-  Console console;
-  auto spec = parse_target(o.target);
-  if (!spec) return console.fail(spec.error().message);
+// restart's flags as the sequence's options: the gate, the three timeouts, the --health probe.
+Result<RestartOptions> restart_options(const RestartCliOptions& o) {
   auto gs = gate_settings(o.gate);
-  if (!gs) return console.fail(gs.error().message);
+  if (!gs) return gs.error();
   RestartOptions ro;
   ro.gate = gs->config;
   ro.interval = gs->interval;
@@ -51,23 +49,61 @@ int run_restart_cli(const RestartCliOptions& o, const Globals& g) {
         std::tuple{&o.gone_timeout, "--gone-timeout", &ro.gone_timeout},
         std::tuple{&o.health_timeout, "--health-timeout", &ro.health_timeout}}) {
     auto d = parse_duration(*text);
-    if (!d) return console.fail(d.error().in(flag).message);
+    if (!d) return d.error().in(flag);
     *out = *d;
   }
-  std::optional<ProbeTarget> probe;
   if (!o.health.empty()) {
     auto u = parse_http_url(o.health);
-    if (!u) return console.fail(u.error().in("--health").message);
+    if (!u) return u.error().in("--health");
     auto t = resolve_probe(*u, "GET", "");
-    if (!t) return console.fail(t.error().message);
-    probe = *t;
-    ro.probe = [p = *probe] {
+    if (!t) return t.error();
+    ro.probe = [p = *t] {
       std::string resp;
-      const bool ok = probe_blocking(p, std::chrono::seconds(5), &resp);
+      const bool ok = probe_blocking(p, defaults::kHealthTimeout.value, &resp);
       return Health{ok,
                     ok ? "--health answered 200" : "--health: " + resp.substr(0, resp.find('\r'))};
     };
   }
+  return ro;
+}
+
+// The target, and the Docker engine it is reached through (a container's).
+struct OpenedTarget {
+  std::unique_ptr<DockerApi> docker;
+  std::unique_ptr<RestartTarget> target;
+};
+
+Result<OpenedTarget> open_target(const TargetSpec& spec, const Globals& g, Nvml* nvml) {
+  OpenedTarget out;
+  switch (spec.kind) {
+    case TargetSpec::Kind::kDocker: {
+      auto d = DockerClient::open();
+      if (!d) return d.error();
+      if (Status st = (*d)->ping(); !st) return st.error();
+      out.docker = std::move(*d);
+      out.target = std::make_unique<DockerTarget>(*out.docker, spec.name, nvml);
+      break;
+    }
+    case TargetSpec::Kind::kUnit:
+      out.target = std::make_unique<UnitTarget>(spec.name, g.fs_root(), nvml);
+      break;
+    case TargetSpec::Kind::kHeadroom: {
+      auto reg = find_run(spec.name);
+      if (!reg) return reg.error();
+      out.target = std::make_unique<HeadroomTarget>(*reg);
+      break;
+    }
+  }
+  return out;
+}
+
+int run_restart_cli(const RestartCliOptions& o, const Globals& g) {
+  Console console;
+  auto spec = parse_target(o.target);
+  if (!spec) return console.fail(spec.error().message);
+  auto options = restart_options(o);
+  if (!options) return console.fail(options.error().message);
+  RestartOptions& ro = *options;
   if (o.gate.drop_caches) {
     if (Status st = drop_caches_allowed(); !st) return console.fail(st.error().message);
   }
@@ -77,27 +113,9 @@ int run_restart_cli(const RestartCliOptions& o, const Globals& g) {
     nvml = std::make_unique<Nvml>();
     if (!nvml->loaded()) nvml.reset();
   }
-  std::unique_ptr<DockerApi> docker;
-  std::unique_ptr<RestartTarget> target;
-  switch (spec->kind) {
-    case TargetSpec::Kind::kDocker: {
-      auto d = DockerClient::open();
-      if (!d) return console.fail(d.error().message);
-      if (Status st = (*d)->ping(); !st) return console.fail(st.error().message);
-      docker = std::move(*d);
-      target = std::make_unique<DockerTarget>(*docker, spec->name, nvml.get());
-      break;
-    }
-    case TargetSpec::Kind::kUnit:
-      target = std::make_unique<UnitTarget>(spec->name, g.fs_root(), nvml.get());
-      break;
-    case TargetSpec::Kind::kHeadroom: {
-      auto reg = find_run(spec->name);
-      if (!reg) return console.fail(reg.error().message);
-      target = std::make_unique<HeadroomTarget>(*reg);
-      break;
-    }
-  }
+  auto opened = open_target(*spec, g, nvml.get());
+  if (!opened) return console.fail(opened.error().message);
+  const std::unique_ptr<RestartTarget>& target = opened->target;
 
   if (o.dry_run) {
     console.line(fmt::format("would restart {}:", target->describe()));
