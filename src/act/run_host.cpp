@@ -370,6 +370,8 @@ void RunHost::signal_group(int sig) {
 }
 
 void RunHost::kill_all() {
+  // The container may be gone already ("is not running"); the local kill below and the gone
+  // check after it are what decide, so the engine's answer changes nothing here.
   if (docker_) (void)docker_->kill(o_.container, "SIGKILL");
   tree_->kill_all();
 }
@@ -458,6 +460,7 @@ void RunHost::prepare() {
             fmt::format("removing a stale container named {} ({})", o_.container, f->state.status));
       }
       const auto secs = std::chrono::duration_cast<std::chrono::seconds>(o_.stop_timeout).count();
+      // A failed stop is not the end: the forced remove below kills it, and says so if it fails.
       if (f->state.running) (void)docker_->stop(o_.container, static_cast<int>(secs));
       if (Status st = docker_->remove(o_.container, true); !st && on_note) {
         on_note(st.error().message);
