@@ -30,9 +30,9 @@ Command add_completion_command(CLI::App& parent) {
       "Print the shell completion script for bash, zsh or fish, e.g. "
       "`headroom completion bash > ~/.local/share/bash-completion/completions/headroom`");
   cmd->add_option("shell", *shell, "bash, zsh or fish")
-      ->type_name("SHELL")
+      ->type_name("bash|zsh|fish")
       ->required()
-      ->check(CLI::IsMember({"bash", "zsh", "fish"}));
+      ->check(CLI::IsMember({"bash", "zsh", "fish"}).description(""));
   return Command{cmd, [shell, &parent] {
                    const auto script = completion_script(parent, *shell);
                    if (!script) return Console().fail("no completion for shell " + *shell);

@@ -351,7 +351,8 @@ Command add_lint_command(CLI::App& parent, const Globals& globals) {
       ->type_name("DIR");
   cmd->add_option("--color", o->color,
                   "auto (default: on a terminal, unless NO_COLOR), always, never")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
+      ->type_name("auto|always|never")
+      ->check(CLI::IsMember({"auto", "always", "never"}).description(""));
   cmd->add_flag("--list-rules", o->list_rules, "Print every rule id, severity and title");
   cmd->add_option("--explain", o->explain,
                   "Print a rule's page: what it finds, why it matters, how to fix it (the pages "

@@ -289,11 +289,15 @@ Command add_plan_command(CLI::App& parent, const Globals& globals) {
                   "What the engine will see free before it loads, e.g. 102G (default: the "
                   "preset's, --pool's, or this machine's MemAvailable now)");
   cmd->add_option("--parallel", o->parallel,
-                  "llama.cpp: slots (-np; default llama-server's auto: 4 sharing one cache)")
-      ->check(CLI::Range(uint64_t{1}, uint64_t{4096}));
+                  "llama.cpp: slots, 1 to 4096 (-np; default llama-server's auto: 4 sharing one "
+                  "cache)")
+      ->type_name("N")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{4096}).description(""));
   cmd->add_option("--ubatch", o->ubatch,
-                  "llama.cpp: the micro-batch (-ub; default 512; Ollama's by its context)")
-      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20));
+                  "llama.cpp: the micro-batch, 1 to 1048576 tokens (-ub; default 512; Ollama's by "
+                  "its context)")
+      ->type_name("N")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 20).description(""));
   cmd->add_option("--chunked-prefill-size", o->chunked_prefill_size,
                   "SGLang: its prefill chunk (default SGLang's for the GPU's memory: 8192 on a "
                   "GB10, 2048 below 35 GiB)");
@@ -311,7 +315,8 @@ Command add_plan_command(CLI::App& parent, const Globals& globals) {
   cmd->add_option("--flash-attn", o->flash_attn,
                   "llama.cpp: flash attention (-fa; default on, llama.cpp's auto on a GPU; off "
                   "keeps one layer's attention scores in the compute buffer)")
-      ->check(CLI::IsMember({"on", "off"}));
+      ->type_name("on|off")
+      ->check(CLI::IsMember({"on", "off"}).description(""));
   cmd->add_option("--engine-version", o->engine_version,
                   "The engine's release, e.g. 0.10 (default: the current one; read from the "
                   "image's tag after --). vLLM before 0.17 samples with torch.sort in its profile "

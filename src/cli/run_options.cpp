@@ -80,7 +80,7 @@ void add_run_flags(CLI::App* cmd, RunOptions& o) {
                   "cold read, and after a full offload the pages can go). Default: by the "
                   "engine on the command line, else start")
       ->type_name("start|ready")
-      ->check(CLI::IsMember({"start", "ready"}));
+      ->check(CLI::IsMember({"start", "ready"}).description(""));
   cmd->add_option("--fit-deaths", o.fit_deaths,
                   "Give up when the server is OOM-killed this many times in a row while loading "
                   "(before --health first answers) with the same footprint, within 10 %: it does "
