@@ -12,8 +12,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <utility>
 
@@ -132,11 +132,13 @@ int give_unit(const UnitOptions& o, const std::string& file_name, const std::str
   const fs::path path = fs::path(o.unit_dir) / file_name;
   std::error_code exists_ec;
   if (fs::exists(path, exists_ec)) {
-    std::ifstream in(path);
-    std::string old((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (!in.good() && !in.eof()) {
-      return console.fail(fmt::format("{}: cannot read it to compare", path.string()), 1);
+    const auto read = read_file(path.string());
+    if (!read) {
+      return console.fail(fmt::format("{}: cannot read it to compare ({})", path.string(),
+                                      std::strerror(read.error().sys_errno)),
+                          1);
     }
+    const std::string& old = *read;
     if (old != unit && !emit::untouched(old) && !o.force) {
       return console.fail(
           fmt::format("{} was edited since headroom wrote it (or headroom did not write it): left "
