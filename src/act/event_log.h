@@ -4,6 +4,7 @@
 // schema.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -69,6 +70,10 @@ struct EventFile {
   std::vector<EventRecord> events;
   std::vector<int> bad_lines;  // lines that are not an event object (skipped), 1-based
 };
+
+// An event file grows for the life of a server (a line per event, ~300 bytes): read it whole up to
+// this much, far above the file reader's default limit for configuration files.
+inline constexpr size_t kMaxEventFileBytes = size_t{256} << 20;
 
 // Reads event-file text; empty lines are neither events nor bad.
 EventFile parse_events(std::string_view text);

@@ -218,7 +218,7 @@ std::string HeadroomTarget::describe() const {
 
 Result<std::string> HeadroomTarget::stop(Duration) {
   if (!reg_.events.empty()) {
-    if (auto text = read_file(reg_.events); text) events_offset_ = text->size();
+    if (auto text = read_file(reg_.events, kMaxEventFileBytes); text) events_offset_ = text->size();
   }
   if (::kill(reg_.pid, SIGHUP) != 0) {
     return Error{fmt::format("signal pid {}: {}", reg_.pid, std::strerror(errno)), errno};
@@ -233,7 +233,7 @@ Result<Health> HeadroomTarget::healthy() {
                     "ready again (give it --events)",
                     reg_.name));
   }
-  auto text = read_file(reg_.events);
+  auto text = read_file(reg_.events, kMaxEventFileBytes);
   if (!text) return text.error();
   const EventFile file =
       parse_events(std::string_view(*text).substr(std::min(events_offset_, text->size())));

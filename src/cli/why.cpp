@@ -57,7 +57,7 @@ int run_why(const WhyOptions& o) {
       path = default_event_path(names.front());
     }
   }
-  auto text = read_file(path);
+  auto text = read_file(path, kMaxEventFileBytes);
   if (!text) {
     return console.fail(
         fmt::format("{}: cannot read ({}){}", path, std::strerror(text.error().sys_errno),

@@ -113,22 +113,27 @@ namespace {
 
 // Reads from `fd` until EOF or `limit` bytes; `over` is set when the file holds more than that.
 Result<std::string> read_until(int fd, const std::string& path, size_t limit, bool& over) {
-  std::string out;
+  // A regular file says its size; a /proc or /sys file says 0 and is small (a /proc/PID/stat is
+  // a few hundred bytes, and the process scans read one per process): start at a page and
+  // double, so a small file costs one small buffer, not a fixed large one zeroed per read.
+  size_t chunk = 4096;
   struct stat st {};
   if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-    out.reserve(std::min(limit, static_cast<size_t>(st.st_size)) + 1);
+    chunk = std::max(chunk, static_cast<size_t>(st.st_size) + 1);
   }
+  std::string out;
   over = false;
   size_t got = 0;
   for (;;) {
     // One byte past the limit tells a file of exactly `limit` bytes from a larger one.
-    const size_t want = std::min<size_t>(64 * 1024, limit + 1 - got);
+    const size_t want = std::min(chunk, limit + 1 - got);
     out.resize(got + want);
     const ssize_t n = ::read(fd, out.data() + got, want);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return sys_error(path, errno);
     got += static_cast<size_t>(n);
     if (n == 0 || got > limit) break;
+    if (got == out.size()) chunk = std::min<size_t>(chunk * 2, 1u << 20);
   }
   over = got > limit;
   out.resize(std::min(got, limit));

@@ -186,10 +186,13 @@ TEST_F(RunHostDocker, TheContainersWorkersAreTheEnginesProcessList) {
   RunHost& host = open({"sh", "-c", "sleep 60 & wait"});
   docker_->run("web", 4242).pids = {4242, 4300, 4301};
   const pid_t main = spawn();
+  // The first look at the workers comes a second after the start: sample until it has come.
   Sample s;
-  (void)host.sample(s);
-  std::this_thread::sleep_for(milliseconds(1100));  // the first look at the workers: after 1 s
-  (void)host.sample(s);
+  const Instant deadline = host.now() + test::kPatience;
+  while (docker_->calls_to("pids").empty() && host.now() < deadline) {
+    (void)host.sample(s);
+    std::this_thread::sleep_for(milliseconds(20));
+  }
   EXPECT_EQ(docker_->calls_to("pids"), Calls{"pids web"});
 
   Evidence e;

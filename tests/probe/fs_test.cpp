@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <fstream>
 
 #include "helpers/subprocess.h"
@@ -77,6 +78,28 @@ TEST(ProcFile, ErrorsNameThePath) {
   auto text = dir->read();
   ASSERT_FALSE(text.ok());
   EXPECT_EQ(text.error().message, "/proc: Is a directory");
+}
+
+// read_file: a kernel file larger than its first chunk is read whole; a file of exactly the limit
+// is read, one byte more is refused with EFBIG and says so.
+TEST(ReadFile, ReadsWholeAndRefusesPastItsLimit) {
+  auto maps = read_file("/proc/self/maps");
+  ASSERT_TRUE(maps.ok()) << maps.error().message;
+  EXPECT_EQ(maps->back(), '\n');
+  const std::string path = test::scratch_dir() + "/readfile-" + std::to_string(::getpid());
+  const std::string content(10000, 'x');
+  { std::ofstream(path) << content; }
+  auto whole = read_file(path, content.size());
+  ASSERT_TRUE(whole.ok()) << whole.error().message;
+  EXPECT_EQ(*whole, content);
+  auto over = read_file(path, content.size() - 1);
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().sys_errno, EFBIG);
+  EXPECT_EQ(over.error().message, path + ": larger than 9999 bytes");
+  auto head = read_head(path, 100);
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(*head, content.substr(0, 100));
+  std::remove(path.c_str());
 }
 
 }  // namespace
